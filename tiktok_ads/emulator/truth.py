@@ -1,0 +1,132 @@
+"""The truth API: what a correct loader's tables hold, computed from the model without HTTP.
+
+Tests compare the destination with these rows value for value. Values are typed the way the wire
+strings read: counts ``int``, money and ratios ``Decimal``, ``"-"`` ``None``, attributes ``str``,
+``stat_time_day`` a ``date``, ``stat_time_hour`` a naive ``datetime`` (advertiser's wall clock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from . import metrics as m
+from .model import World
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def parse_metric(name: str, value: str) -> Any:
+    """Type one metric's wire string by the catalogue (``"-"`` becomes ``None``)."""
+    if value == "-":
+        return None
+    kind = m.METRICS[name].kind
+    if kind == "count":
+        return int(value)
+    if kind in ("money", "ratio"):
+        return Decimal(value)
+    return value
+
+
+def parse_dimension(name: str, value: str) -> Any:
+    """Type one dimension's wire string (``stat_time_day`` a date, ``stat_time_hour`` a datetime)."""
+    if name == "stat_time_day":
+        return dt.date.fromisoformat(value[:10])
+    if name == "stat_time_hour":
+        return dt.datetime.strptime(value, TIME_FORMAT)
+    return value
+
+
+def flatten(advertiser_id: str, row: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """One API report row as a flat typed dict with ``advertiser_id``."""
+    out: dict[str, Any] = {"advertiser_id": advertiser_id}
+    for name, value in row["dimensions"].items():
+        out[name] = parse_dimension(name, value)
+    for name, value in row["metrics"].items():
+        out[name] = parse_metric(name, value)
+    return out
+
+
+def report_rows(
+    world: World,
+    *,
+    advertiser_ids: Sequence[str],
+    report_type: str,
+    data_level: str,
+    dimensions: Sequence[str],
+    metrics: Sequence[str],
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    include_deleted: bool = False,
+    lifetime: bool = False,
+) -> list[dict[str, Any]]:
+    """Every row of a report table for the advertisers, as of the world's clock.
+
+    Each advertiser's range runs from ``start_date`` to ``end_date`` or, by default, its own local
+    today (in its time zone). Unlike the API, there is no limit on the span.
+    """
+    out: list[dict[str, Any]] = []
+    for adv_id in advertiser_ids:
+        end = end_date or world.local_today(adv_id)
+        if end < start_date and not lifetime:
+            continue
+        result = world.report(
+            adv_id,
+            report_type=report_type,
+            data_level=data_level,
+            dimensions=list(dimensions),
+            metrics=list(metrics),
+            start_date=None if lifetime else start_date,
+            end_date=None if lifetime else end,
+            lifetime=lifetime,
+            include_deleted=include_deleted,
+        )
+        out.extend(flatten(adv_id, row) for row in result.rows(0, len(result)))
+    return out
+
+
+def entity_rows(
+    world: World,
+    kind: str,
+    *,
+    advertiser_ids: Sequence[str],
+    include_deleted: bool = False,
+    seen_at: Iterable[dt.datetime] | None = None,
+) -> list[dict[str, Any]]:
+    """The versions of campaigns/ad groups/ads a loader keeping one row per ``modify_time`` holds.
+
+    ``seen_at`` lists the instants the loader ran (default: only the world's clock); each run sees the
+    version current then, so rows are the union of those versions, keyed by id and ``modify_time``.
+    Deleted entities are in only when ``include_deleted``. Dicts are the API objects, untyped.
+    """
+    moments = list(seen_at) if seen_at is not None else [world.now]
+    id_key = f"{kind}_id"
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for when in moments:
+        for adv_id in advertiser_ids:
+            for obj in world.entity_objects(kind, adv_id):
+                if not obj.exists(when):
+                    continue
+                if obj.is_deleted(when) and not include_deleted:
+                    continue
+                api = world.entity_dict(obj, when)
+                rows[(str(api[id_key]), str(api["modify_time"]))] = api
+    return list(rows.values())
+
+
+def advertiser_rows(world: World, advertiser_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The ``advertiser/info/`` objects of the advertisers."""
+    return [world.advertiser_info(a) for a in advertiser_ids]
+
+
+def additive_totals(rows: Iterable[dict[str, Any]], names: Sequence[str] | None = None) -> dict[str, Any]:
+    """Sum of each additive metric over rows (``None`` counts as zero)."""
+    wanted = list(names or m.ADDITIVE_METRICS)
+    totals: dict[str, Any] = {}
+    for row in rows:
+        for name in wanted:
+            if name in row and row[name] is not None:
+                totals[name] = totals.get(name, 0) + row[name]
+    return totals
