@@ -255,6 +255,7 @@ _METRIC_LIST: list[MetricDef] = [
     _count("follows"),
     _count("profile_visits"),
     _count("clicks_on_music_disc"),
+    _ratio("profile_visits_rate", "profile_visits", "impressions", 100),
     # attributes (returned inside ``metrics``)
     _attr("campaign_name", BELOW_ADVERTISER),
     _attr("objective_type", BELOW_ADVERTISER),
@@ -266,6 +267,12 @@ _METRIC_LIST: list[MetricDef] = [
     _attr("ad_name", frozenset({AUCTION_AD})),
     _attr("ad_text", frozenset({AUCTION_AD})),
     _attr("currency", ALL_LEVELS),
+    # app attributes: "-" unless the campaign promotes an app
+    _attr("tt_app_id", ADGROUP_AND_AD),
+    _attr("tt_app_name", ADGROUP_AND_AD),
+    _attr("mobile_app_id", ADGROUP_AND_AD),
+    # dynamic product ads only; "-" for every emulated ad (no catalogue ads are modelled)
+    _attr("dpa_target_audience_type", ADGROUP_AND_AD),
 ]
 
 METRICS: dict[str, MetricDef] = {m.name: m for m in _METRIC_LIST}

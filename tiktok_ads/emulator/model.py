@@ -1078,6 +1078,17 @@ class World:
             return self._names(ent, now)
         if name == "ad_text":
             return str(self.entity_dict(ent, now)["ad_text"])
+        if name in ("tt_app_id", "tt_app_name", "mobile_app_id"):
+            if ent.objective != "APP_PROMOTION":
+                return "-"
+            brand = adv.company.split()[0]
+            return {
+                "tt_app_id": str(7_300_000_000_000_000_000 + adv.index),
+                "tt_app_name": f"{brand} App",
+                "mobile_app_id": f"com.{brand.lower()}.app",
+            }[name]
+        if name == "dpa_target_audience_type":
+            return "-"
         raise KeyError(name)
 
     # ---------------------------------------------------------------- reports
