@@ -780,7 +780,7 @@ class World:
             "ad_id": e.entity_id,
             "ad_name": self._names(e, when),
             "ad_format": "SINGLE_VIDEO",
-            "ad_text": f"{adv.company.split()[0]} — offer {v + 1}",
+            "ad_text": f"{adv.company.split()[0]} — offer {e.key[-1] + 1}",
             "call_to_action": _CTAS[rng.randrange(len(_CTAS))],
             "landing_page_url": f"https://{adv.company.split()[0].lower()}.example/p/{e.key[-1]}",
             "display_name": adv.company.split()[0],
@@ -975,13 +975,25 @@ class World:
             for d in days:
                 if not self._alive(ad, d, today):
                     continue
-                if hour is not None:
-                    vec = [hs[hour] for hs in self._ad_hours(self._restated(ad, d, today))]
-                else:
-                    vec = self._ad_day(ad, d)
-                total = _add(total, [split_int(v, weights)[bucket] if v else 0 for v in vec])
+                total = _add(total, self._ad_split(ad, d, hour, today, dims, weights)[bucket])
                 n += 1
         return _dedupe_reach(total, n)
+
+    def _ad_split(
+        self, ad: Entity, day: int, hour: int | None, today: int, dims: tuple[str, ...], weights: list[int]
+    ) -> list[list[int]]:
+        """An ad-day's (or ad-hour's) figures split over every bucket of ``dims`` (cached: rows of one
+        ad-day come one after another)."""
+
+        def compute() -> list[list[int]]:
+            if hour is not None:
+                vec = [hs[hour] for hs in self._ad_hours(self._restated(ad, day, today))]
+            else:
+                vec = self._ad_day(ad, day)
+            per_field = [split_int(v, weights) if v else [0] * len(weights) for v in vec]
+            return [list(col) for col in zip(*per_field, strict=True)]
+
+        return self._cached(("split", ad.key, day, hour, dims), compute)  # type: ignore[arg-type,return-value]
 
     @staticmethod
     def _bucket_weights(adv: Advertiser, dims: tuple[str, ...]) -> list[int]:

@@ -1,0 +1,133 @@
+"""``python -m tiktok_ads.emulator``: run the TikTok Business API v1.3 emulator as a process.
+
+At start it prints exactly one JSON line on stdout (``base_url``, ``access_token``, ``app_id``, ``secret``,
+``auth_code``, ``advertiser_ids``), then serves until SIGINT or SIGTERM and exits 0. The same arguments give
+the same data (and the same credentials); ``--port 0`` picks a free port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from .faults import FAULT_KINDS
+from .model import WorldConfig
+from .server import EmulatorServer
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+
+
+def _kinds(text: str) -> list[str]:
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in FAULT_KINDS]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(
+            f"unknown fault kinds {unknown}; choose from {','.join(FAULT_KINDS)}"
+        )
+    return kinds
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    p = argparse.ArgumentParser(
+        prog="python -m tiktok_ads.emulator",
+        description="TikTok Business API v1.3 emulator (prints one JSON line with base_url and credentials).",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="TCP port, 0 = a free port (default 0)")
+    world = p.add_argument_group("world")
+    world.add_argument("--seed", type=int, default=1, help="data seed (default 1)")
+    world.add_argument("--advertisers", type=int, default=3, help="advertisers (default 3)")
+    world.add_argument("--campaigns", type=int, default=2, help="campaigns per advertiser (default 2)")
+    world.add_argument("--adgroups", type=int, default=2, help="ad groups per campaign (default 2)")
+    world.add_argument("--ads", type=int, default=2, help="ads per ad group (default 2)")
+    world.add_argument("--days", type=int, default=60, help="days of history before today (default 60)")
+    world.add_argument(
+        "--today", type=_date, default=None, help="the emulated today, YYYY-MM-DD (default: UTC date)"
+    )
+    limits = p.add_argument_group("limits (0 = unlimited)")
+    limits.add_argument("--qps", type=float, default=10, help="app-level requests per second (default 10)")
+    limits.add_argument("--qpm", type=float, default=600, help="app-level requests per minute (default 600)")
+    limits.add_argument(
+        "--advertiser-qps",
+        type=float,
+        default=20,
+        help="requests per second per advertiser and path (default 20)",
+    )
+    limits.add_argument(
+        "--max-report-cells",
+        type=int,
+        default=0,
+        help="answer 40067 above rows x metrics cells (default 0 = off)",
+    )
+    faults = p.add_argument_group("faults")
+    faults.add_argument(
+        "--fault-rate", type=float, default=0.0, help="fraction of requests that fail (default 0)"
+    )
+    faults.add_argument("--fault-seed", type=int, default=0, help="seed of the fault generator (default 0)")
+    faults.add_argument(
+        "--fault-kinds", type=_kinds, default=None, help=f"comma-separated subset of {','.join(FAULT_KINDS)}"
+    )
+    faults.add_argument(
+        "--slow-seconds", type=float, default=1.0, help="delay of a 'slow' fault (default 1.0)"
+    )
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the emulator until SIGINT/SIGTERM; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    config = WorldConfig(
+        seed=args.seed,
+        advertisers=args.advertisers,
+        campaigns=args.campaigns,
+        adgroups=args.adgroups,
+        ads=args.ads,
+        days=args.days,
+        today=args.today,
+    )
+    server = EmulatorServer(
+        config,
+        host=args.host,
+        port=args.port,
+        qps=args.qps,
+        qpm=args.qpm,
+        advertiser_qps=args.advertiser_qps,
+        fault_rate=args.fault_rate,
+        fault_seed=args.fault_seed,
+        fault_kinds=args.fault_kinds,
+        slow_seconds=args.slow_seconds,
+        max_report_cells=args.max_report_cells or None,
+    )
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        """Ask the main loop to stop (SIGINT/SIGTERM)."""
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    server.start()
+    try:
+        sys.stdout.write(json.dumps(server.connection_info()) + "\n")
+        sys.stdout.flush()
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

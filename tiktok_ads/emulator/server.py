@@ -1,0 +1,404 @@
+"""The emulator on HTTP: a threaded keep-alive HTTP/1.1 server on loopback.
+
+Every route is served under ``/open_api/v1.3/`` with or without its trailing slash; anything else (or a wrong
+method) is HTTP 404 with the plain-text body ``404 page not found`` (Go's default, which TikTok's gateway sends).
+
+Per request: route -> fault injection (:mod:`.faults`) -> app and advertiser rate limits (:mod:`.rate_limit`)
+-> API rules (:mod:`.api`). Rate limits come before authentication because they are the gateway's (UNSURE:
+TikTok does not document the order).
+
+``base_url`` is ``http://127.0.0.1:<port>`` (no path); clients append ``/open_api/v1.3/<route>``, exactly as
+with ``https://business-api.tiktok.com``. ``api_base`` is ``base_url + "/open_api/v1.3/"``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl
+
+from .api import ROUTE_PREFIX, Answer, Api, encode_envelope, new_request_id
+from .faults import ENVELOPE_FAULTS, HTTP_FAULTS, FaultInjector, http_fault_body
+from .model import World, WorldConfig
+from .rate_limit import RateLimiter, Stats
+
+__all__ = ["EmulatorServer"]
+
+NOT_FOUND_BODY = b"404 page not found"
+JSON_TYPE = "application/json; charset=utf-8"
+_MAX_BODY = 10 * 1024 * 1024
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer that remembers its open connections so :meth:`EmulatorServer.stop` can close them."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+
+    def __init__(self, address: tuple[str, int], emulator: EmulatorServer) -> None:
+        self.emulator = emulator
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Track the connection, then serve it on its own daemon thread."""
+        with self.connections_lock:
+            self.connections.add(request)
+        self.emulator.stats.count_connection()
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        """Forget the connection and close it."""
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when a client goes away mid-answer (timeouts, resets); report anything else."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            return
+        super().handle_error(request, client_address)
+
+    def close_connections(self) -> None:
+        """Shut every open keep-alive connection down (their handler threads then end)."""
+        with self.connections_lock:
+            conns = list(self.connections)
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One connection: parses requests and writes each answer with a single ``write``."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "TikTokEmulator/1.3"
+    disable_nagle_algorithm = True
+    timeout = 300  # idle keep-alive connections are dropped after this many seconds
+    server: _HTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base class
+        """Silence the per-request log line."""
+
+    def do_GET(self) -> None:
+        """Serve a GET request."""
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        """Serve a POST request."""
+        self._dispatch("POST")
+
+    def do_PUT(self) -> None:
+        """Serve a PUT request (always 404)."""
+        self._dispatch("PUT")
+
+    def do_DELETE(self) -> None:
+        """Serve a DELETE request (always 404)."""
+        self._dispatch("DELETE")
+
+    def do_PATCH(self) -> None:
+        """Serve a PATCH request (always 404)."""
+        self._dispatch("PATCH")
+
+    def do_HEAD(self) -> None:
+        """Serve a HEAD request (always 404, no body)."""
+        self._read_body()
+        self._send(404, NOT_FOUND_BODY, "text/plain; charset=utf-8", head_only=True)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > _MAX_BODY:
+            self.close_connection = True
+            return b""
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        *,
+        request_id: str | None = None,
+        head_only: bool = False,
+        close: bool = False,
+    ) -> None:
+        if close:
+            self.close_connection = True
+        reason = self.responses.get(status, ("",))[0]
+        lines = [
+            f"HTTP/1.1 {status} {reason}",
+            f"Date: {self.date_time_string()}",
+            f"Content-Type: {content_type}",
+            f"Content-Length: {len(body)}",
+        ]
+        if request_id is not None:
+            lines.append(f"X-Tt-Logid: {request_id}")
+        if self.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        self.wfile.write(head if head_only else head + body)
+
+    def _reset(self) -> None:
+        """Drop the connection with a TCP RST and no response at all."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+
+    def _dispatch(self, method: str) -> None:
+        emulator = self.server.emulator
+        body = self._read_body()
+        raw_path, _, query = self.path.partition("?")
+        route = _route_of(raw_path)
+        found = emulator.api.route(method, route) if route else None
+        if found is None:
+            emulator.stats.count_not_found()
+            self._send(404, NOT_FOUND_BODY, "text/plain; charset=utf-8")
+            return
+        emulator.stats.count_request(route)
+        request_id = new_request_id()
+        fault = emulator.faults.choose(route)
+        truncate = False
+        if fault is not None:
+            emulator.stats.count_fault(fault)
+            if fault == "reset":
+                self._reset()
+                return
+            if fault in HTTP_FAULTS:
+                fault_body, content_type = http_fault_body(HTTP_FAULTS[fault])
+                self._send(HTTP_FAULTS[fault], fault_body, content_type, request_id=request_id)
+                return
+            if fault in ENVELOPE_FAULTS:
+                code, message = ENVELOPE_FAULTS[fault]
+                emulator.stats.count_code(code)
+                self._send(
+                    200, encode_envelope(code, message, request_id, {}), JSON_TYPE, request_id=request_id
+                )
+                return
+            if fault == "slow":
+                time.sleep(emulator.faults.slow_seconds)
+            truncate = fault == "truncated"
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        refusal = emulator.limiter.check(route, _advertiser_of(params, found.advertiser_param))
+        if refusal is not None:
+            answer = Answer(refusal.code, refusal.message, {})
+        elif truncate and found.side_effects:
+            # never consume an auth code for an answer the client cannot read
+            answer = Answer(0, "OK", {"access_token": "0" * 40, "advertiser_ids": [], "scope": []})
+        else:
+            token = self.headers.get("Access-Token")
+            answer = emulator.api.handle(found, params, token, body)
+        emulator.stats.count_code(answer.code, answer.rows)
+        payload = encode_envelope(answer.code, answer.message, request_id, answer.data)
+        if truncate:
+            # a valid start of the JSON, cut; Content-Length matches what is sent, so the client reads it all
+            # and fails to decode it (the connection is closed afterwards, as a broken upstream would)
+            payload = payload[: max(1, len(payload) // 2)]
+            self._send(200, payload, JSON_TYPE, request_id=request_id, close=True)
+            return
+        self._send(200, payload, JSON_TYPE, request_id=request_id)
+
+
+def _route_of(path: str) -> str:
+    """``/open_api/v1.3/campaign/get`` -> ``campaign/get/``; ``""`` if the path is not under the API prefix."""
+    if not path.startswith(ROUTE_PREFIX):
+        return ""
+    route = path[len(ROUTE_PREFIX) :]
+    if not route:
+        return ""
+    return route if route.endswith("/") else route + "/"
+
+
+def _advertiser_of(params: dict[str, str], name: str | None) -> str | None:
+    if name is None:
+        return None
+    value = params.get(name)
+    return value.strip().strip('"') if value else None
+
+
+class EmulatorServer:
+    """An in-process TikTok Business API v1.3 emulator on ``127.0.0.1``.
+
+    Args:
+        world_config: the world to generate (ignored when ``world`` is given).
+        world: an existing :class:`~tiktok_ads.emulator.model.World` to serve (e.g. shared with the truth API).
+        host: interface to bind; port: TCP port (0 = a free port).
+        qps, qpm: app-level budget (40100); advertiser_qps: per advertiser and path (40133). 0/None = off.
+            The defaults are TikTok's Basic tier: 10 QPS, 600 QPM, 20 QPS per advertiser and path.
+        fault_rate: fraction of requests that get a random fault; fault_seed: its seed;
+            fault_kinds: the kinds to draw from (default all, see :mod:`.faults`); slow_seconds: delay of ``slow``.
+        max_report_cells: answer 40067 for report queries over ``rows x metrics`` cells (None/0 = no limit).
+
+    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        world_config: WorldConfig | None = None,
+        *,
+        world: World | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        qps: float | None = 10,
+        qpm: float | None = 600,
+        advertiser_qps: float | None = 20,
+        fault_rate: float = 0.0,
+        fault_seed: int = 0,
+        fault_kinds: Iterable[str] | None = None,
+        slow_seconds: float = 1.0,
+        max_report_cells: int | None = None,
+    ) -> None:
+        self.world: World = world if world is not None else World(world_config or WorldConfig())
+        self.api = Api(self.world, max_report_cells=max_report_cells)
+        self.stats = Stats()
+        self.limiter = RateLimiter(self.api.app_id, qps=qps, qpm=qpm, advertiser_qps=advertiser_qps)
+        self.faults = FaultInjector(fault_rate, fault_seed, fault_kinds, slow_seconds)
+        self._host = host
+        self._port = port
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> EmulatorServer:
+        """Bind and serve on a background daemon thread; returns ``self``."""
+        if self._httpd is not None:
+            return self
+        self._httpd = _HTTPServer((self._host, self._port), self)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="tiktok-emulator",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close open connections and release the port."""
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        httpd.shutdown()
+        httpd.close_connections()
+        httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        """Whether the server is serving."""
+        return self._httpd is not None
+
+    # ------------------------------------------------------------------ addresses and credentials
+
+    @property
+    def port(self) -> int:
+        """The bound TCP port."""
+        if self._httpd is None:
+            raise RuntimeError("emulator not started")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """``http://<host>:<port>`` — clients append ``/open_api/v1.3/<route>``, as with TikTok's host."""
+        return f"http://{self._host}:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        """``base_url + "/open_api/v1.3/"``."""
+        return self.base_url + ROUTE_PREFIX
+
+    @property
+    def access_token(self) -> str:
+        """The world's long-lived access token (grants every advertiser)."""
+        return str(self.world.credentials.access_token)
+
+    @property
+    def app_id(self) -> str:
+        """The developer app id."""
+        return str(self.world.credentials.app_id)
+
+    @property
+    def secret(self) -> str:
+        """The developer app secret."""
+        return str(self.world.credentials.secret)
+
+    @property
+    def auth_code(self) -> str:
+        """The world's initial (single-use) auth code."""
+        return str(self.world.credentials.auth_code)
+
+    @property
+    def advertiser_ids(self) -> list[str]:
+        """Every advertiser id of the world, in the world's order."""
+        return [a.advertiser_id for a in self.world.advertisers]
+
+    def connection_info(self) -> dict[str, Any]:
+        """What ``python -m tiktok_ads.emulator`` prints: base_url and credentials."""
+        return {
+            "base_url": self.base_url,
+            "access_token": self.access_token,
+            "app_id": self.app_id,
+            "secret": self.secret,
+            "auth_code": self.auth_code,
+            "advertiser_ids": self.advertiser_ids,
+        }
+
+    # ------------------------------------------------------------------ runtime configuration
+
+    def script_fault(self, path: str, nth: int = 1, fault: str = "50002", times: int = 1) -> None:
+        """Make the ``nth`` request (counted from now) to ``path`` (e.g. ``"report/integrated/get/"``, or ``"*"``)
+        answer ``fault`` (a kind of :data:`~tiktok_ads.emulator.faults.FAULT_KINDS`), ``times`` times in a row."""
+        self.faults.script(path, nth, fault, times)
+
+    def set_faults(
+        self,
+        rate: float = 0.0,
+        seed: int = 0,
+        kinds: Iterable[str] | None = None,
+        slow_seconds: float | None = None,
+    ) -> None:
+        """Replace the random-fault configuration (scripted faults are dropped)."""
+        delay = self.faults.slow_seconds if slow_seconds is None else slow_seconds
+        self.faults = FaultInjector(rate, seed, kinds, delay)
+
+    def set_limits(
+        self, qps: float | None = None, qpm: float | None = None, advertiser_qps: float | None = None
+    ) -> None:
+        """Replace the rate limits (None/0 = unlimited) with fresh, full budgets."""
+        self.limiter = RateLimiter(self.api.app_id, qps=qps, qpm=qpm, advertiser_qps=advertiser_qps)
