@@ -254,6 +254,8 @@ class Entity:
     ad_hi: int = 0
     #: typical daily impressions of an ad
     scale: int = 1000
+    #: seed and key, the prefix of the per-day hash of an ad's figures
+    hash_prefix: bytes = b""
 
     def version(self, now: dt.datetime) -> int:
         """Index of the version visible at ``now`` (0 = as created)."""
@@ -389,9 +391,9 @@ class ReportResult:
             if name in m.ID_DIMENSIONS:
                 dims[name] = ent.advertiser_id if isinstance(ent, Advertiser) else ent.entity_id
             elif name == "stat_time_day":
-                dims[name] = dt.date.fromordinal(day).isoformat() + " 00:00:00"  # type: ignore[arg-type]
+                dims[name] = _day_string(day)
             elif name == "stat_time_hour":
-                dims[name] = f"{dt.date.fromordinal(day).isoformat()} {hour:02d}:00:00"  # type: ignore[arg-type]
+                dims[name] = f"{_day_string(day)[:10]} {hour:02d}:00:00"
             else:
                 dims[name] = bucket[self._bucket_dims.index(name)]
         return {"dimensions": dims, "metrics": self._format(ent, vec)}
@@ -427,6 +429,7 @@ class World:
         self._index: dict[str, dict[str, Entity]] = {}
         self._day_cache: OrderedDict[tuple[object, ...], list[int]] = OrderedDict()
         self._cache_size = 200_000
+        self._local_cache: dict[int, tuple[int, int]] = {}
         self._attr_cache: dict[tuple[object, ...], dict[str, str]] = {}
         self._final_cache: dict[tuple[object, ...], tuple[int, ...]] = {}
 
@@ -443,6 +446,7 @@ class World:
             self.now = when.astimezone(UTC)
             self._day_cache.clear()
             self._attr_cache.clear()
+            self._local_cache.clear()
 
     def local_now(self, advertiser_id: str) -> dt.datetime:
         """The advertiser's wall-clock time now."""
@@ -639,6 +643,7 @@ class World:
                     )
                     ad.first_day, ad.last_day = days(create_a, del_a)
                     ad.scale = 300 + _mix(seed, "scale", *akey) % 20_000
+                    ad.hash_prefix = f"{seed}|{akey}".encode()
                     ad.ad_lo, ad.ad_hi = ad_counter, ad_counter + 1
                     ad_counter += 1
                     group.children.append(ad)
@@ -807,7 +812,7 @@ class World:
 
     def _generate_final(self, ad: Entity, day: int) -> tuple[int, ...]:
         # One 64-byte hash gives 32 uniform draws: far cheaper than seeding a random.Random per ad-day.
-        digest = hashlib.blake2b(f"{self.config.seed}|{ad.key}|{day}".encode(), digest_size=64).digest()
+        digest = hashlib.blake2b(b"%s|%d" % (ad.hash_prefix, day), digest_size=64).digest()
         u = [x / 65536.0 for x in _U16.unpack(digest)]
         if u[0] < 0.08:
             return _ZERO
@@ -856,8 +861,10 @@ class World:
     def _restated(self, ad: Entity, day: int, today: int) -> list[int]:
         """The figures as visible on ``today`` (advertiser-local ordinal): late conversions not in yet."""
         final = self._final(ad, day)
-        vec = list(final)
         age = today - day
+        if age >= m.ATTRIBUTION_DAYS:
+            return final  # type: ignore[return-value]  # read-only use: no copy on the hot path
+        vec = list(final)
         if age < m.ATTRIBUTION_DAYS:
             for i in _RESTATED_IDX:
                 vec[i] = vec[i] * (age + 1) // (m.ATTRIBUTION_DAYS + 1)
@@ -866,9 +873,13 @@ class World:
         return vec
 
     def _local(self, adv: Advertiser) -> tuple[int, int]:
-        """(local today ordinal, hours elapsed today) for an advertiser."""
-        local = self.now.astimezone(_zone(adv.timezone))
-        return local.date().toordinal(), local.hour
+        """(local today ordinal, hours elapsed today) for an advertiser (cached until the clock moves)."""
+        got = self._local_cache.get(adv.index)
+        if got is None:
+            local = self.now.astimezone(_zone(adv.timezone))
+            got = (local.date().toordinal(), local.hour)
+            self._local_cache[adv.index] = got
+        return got
 
     def _ad_day(self, ad: Entity, day: int) -> list[int]:
         """An ad's visible figures for a local day (zero outside its life or after local today)."""
@@ -1202,6 +1213,12 @@ class World:
             if wanted and chain.get(kind) not in wanted:
                 return False
         return True
+
+
+@lru_cache(maxsize=8192)
+def _day_string(day: int) -> str:
+    """``YYYY-MM-DD 00:00:00`` of a proleptic ordinal (how TikTok sends ``stat_time_day``)."""
+    return dt.date.fromordinal(day).isoformat() + " 00:00:00"
 
 
 def _cents(v: int) -> str:
