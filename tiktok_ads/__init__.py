@@ -1,0 +1,193 @@
+"""TikTok Ads (Business API v1.3) source for dlt: advertisers, campaigns, ad groups, ads and five daily reports.
+
+Usage::
+
+    import dlt
+    from tiktok_ads import tiktok_ads
+
+    pipeline = dlt.pipeline("tiktok_ads", destination="duckdb", dataset_name="tiktok_ads_data")
+    pipeline.run(tiktok_ads())          # settings from .dlt/*.toml or SOURCES__TIKTOK_ADS__* env vars
+
+The tables, their keys and cursors are those of the Stitch/Qlik TikTok Ads connector (see ``settings.TABLES``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import dlt
+from dlt.common.typing import TSecretStrValue
+from dlt.extract.resource import DltResource
+
+from .client import TikTokClient
+from .config import SourceConfig, validate_config
+from .errors import (
+    ConfigError,
+    TikTokAdsError,
+    TikTokAPIError,
+    TikTokAuthError,
+    TikTokBadResponseError,
+    TikTokPermissionError,
+    TikTokQueryTooLargeError,
+    TikTokRateLimitError,
+    TikTokTransientError,
+)
+from .extract import AdvertiserDirectory
+from .resources import RunSummary, SourceContext, make_resource
+from .settings import (
+    DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+    DEFAULT_MAX_QPS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_RETRY_BACKOFF_SECONDS,
+    PACKAGE_VERSION,
+    TABLES,
+    TableSpec,
+)
+
+__version__ = PACKAGE_VERSION
+
+__all__ = [
+    "ConfigError",
+    "RunSummary",
+    "SourceConfig",
+    "TABLES",
+    "TableSpec",
+    "TikTokAPIError",
+    "TikTokAdsError",
+    "TikTokAuthError",
+    "TikTokBadResponseError",
+    "TikTokClient",
+    "TikTokPermissionError",
+    "TikTokQueryTooLargeError",
+    "TikTokRateLimitError",
+    "TikTokTransientError",
+    "build_resources",
+    "tiktok_ads",
+]
+
+
+def build_resources(
+    config: SourceConfig,
+    client: TikTokClient,
+    *,
+    clock: Callable[[], dt.datetime] | None = None,
+    summary: RunSummary | None = None,
+) -> list[DltResource]:
+    """The resources of the selected tables, sharing one client and one advertiser lookup.
+
+    Args:
+        config: validated settings.
+        client: the API client.
+        clock: current instant (default: the real UTC clock).
+        summary: filled with the run's counters.
+
+    Returns:
+        One resource per table in ``config.tables``, in registry order.
+    """
+    summary = summary if summary is not None else RunSummary()
+    summary.client = client
+    ctx = SourceContext(
+        config=config,
+        client=client,
+        directory=AdvertiserDirectory(client, config.advertiser_ids),
+        summary=summary,
+    )
+    if clock is not None:
+        ctx.clock = clock
+    return [make_resource(TABLES[name], ctx) for name in config.tables]
+
+
+@dlt.source(name="tiktok_ads", max_table_nesting=0)
+def tiktok_ads(
+    access_token: TSecretStrValue = dlt.secrets.value,
+    advertiser_ids: str | Sequence[str] | None = None,
+    start_date: str | None = None,
+    end_date: str | None = None,
+    include_deleted: bool = False,
+    attribution_window_days: int = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+    tables: str | Sequence[str] | None = None,
+    app_id: str | None = None,
+    secret: TSecretStrValue | None = None,
+    base_url: str | None = None,
+    sandbox: bool = False,
+    max_qps: float = DEFAULT_MAX_QPS,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    retry_backoff_seconds: float = DEFAULT_RETRY_BACKOFF_SECONDS,
+    allow_external_schedulers: bool = False,
+    client: TikTokClient | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+    summary: RunSummary | None = None,
+) -> Any:
+    """Replicate a TikTok Ads account: the nine tables of the Stitch/Qlik connector, merged on their keys.
+
+    Every argument is a dlt setting under ``sources.tiktok_ads`` (``.dlt/config.toml``, ``.dlt/secrets.toml``
+    or env vars such as ``SOURCES__TIKTOK_ADS__START_DATE``); explicit arguments win. Settings are validated
+    here, before any request; no request is made until the pipeline extracts.
+
+    Args:
+        access_token: long-lived TikTok access token (secret).
+        advertiser_ids: advertiser ids, as a list or a comma-separated string; empty = every advertiser the
+            token may read (needs ``app_id`` and ``secret``).
+        start_date: first report day, ``YYYY-MM-DD`` or ``MM/DD/YYYY``; default 365 days ago.
+        end_date: last report day of a backfill (inclusive); a backfill leaves incremental state untouched.
+        include_deleted: also load deleted campaigns, ad groups and ads, and their spend in the reports.
+        attribution_window_days: days before the last loaded day that every run re-reads (late conversions).
+        tables: subset of the table names (list or comma-separated); default all nine.
+        app_id: TikTok app id (for advertiser discovery).
+        secret: TikTok app secret (secret; for advertiser discovery).
+        base_url: API host; default production (``https://business-api.tiktok.com``).
+        sandbox: use TikTok's sandbox host (``https://sandbox-ads.tiktok.com``) unless ``base_url`` is set.
+        max_qps: requests per second this app may use (TikTok's basic tier: 10); 0 = no pacing.
+        page_size: rows per page, 1..1000.
+        request_timeout: seconds to wait for one answer.
+        max_retries: retries of one failed request (rate limits, server errors) before the run fails.
+        retry_backoff_seconds: base of the exponential backoff between retries.
+        allow_external_schedulers: take the report date range from an Airflow (or dlt) schedule interval.
+        client: a ready :class:`TikTokClient` to use instead of building one (not a setting).
+        clock: returns the current instant; default the real clock (not a setting; tests use the emulator's).
+        summary: a :class:`RunSummary` to fill with row and request counters (not a setting).
+
+    Returns:
+        The resources of the selected tables.
+
+    Raises:
+        ConfigError: a setting is missing or malformed (the message names it).
+    """
+    config = validate_config(
+        access_token=access_token,
+        advertiser_ids=advertiser_ids,
+        start_date=start_date,
+        end_date=end_date,
+        include_deleted=include_deleted,
+        attribution_window_days=attribution_window_days,
+        base_url=base_url,
+        sandbox=sandbox,
+        tables=tables,
+        max_qps=max_qps,
+        page_size=page_size,
+        app_id=app_id,
+        secret=secret,
+        request_timeout=request_timeout,
+        max_retries=max_retries,
+        retry_backoff_seconds=retry_backoff_seconds,
+        allow_external_schedulers=allow_external_schedulers,
+        now=clock() if clock is not None else None,
+    )
+    if client is None:
+        client = TikTokClient(
+            config.access_token,
+            base_url=config.base_url,
+            app_id=config.app_id,
+            secret=config.secret,
+            max_qps=config.max_qps,
+            timeout=config.request_timeout,
+            max_retries=config.max_retries,
+            backoff_base=config.retry_backoff_seconds,
+        )
+    return build_resources(config, client, clock=clock, summary=summary)

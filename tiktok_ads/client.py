@@ -1,0 +1,649 @@
+"""``TikTokClient``: every HTTP request of the source goes through here.
+
+Why a plain ``requests`` session with our own retry loop rather than ``dlt.sources.helpers.requests``:
+TikTok reports rate limits and server trouble as HTTP 200 with an error ``code`` in the body, and our
+retries must (a) read that body code, (b) pace every request of the app through one shared, adaptive
+rate limiter (``rate_limit.py``), (c) retry exactly the failed page of exactly the failed window (the
+paging loop below never restarts or skips), and (d) never let a URL with the app ``secret`` into an
+exception or log. dlt's ``Client`` can do (a) through ``retry_condition`` but not (b)-(d) without
+wrapping it anyway, so the loop is written out here, with full-jitter exponential backoff and a bounded
+number of attempts.
+
+The client is safe to share between threads: each thread gets its own ``requests.Session`` (connection
+reuse per thread; ``Session`` is not documented as thread-safe), counters are locked, and the limiter is
+shared per app.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from .errors import (
+    TikTokAPIError,
+    TikTokBadResponseError,
+    TikTokRateLimitError,
+    TikTokTransientError,
+    error_for_code,
+)
+from .rate_limit import AdaptiveTokenBucket, app_key, shared_limiter
+from .settings import (
+    API_VERSION,
+    DEFAULT_MAX_QPS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_RETRY_BACKOFF_SECONDS,
+    MAX_PAGE_SIZE,
+    MAX_RETRY_BACKOFF_SECONDS,
+    PACKAGE_VERSION,
+    PRODUCTION_BASE_URL,
+)
+
+logger = logging.getLogger("tiktok_ads")
+
+API_PREFIX = f"/open_api/{API_VERSION}/"
+_NOT_JSON = object()
+MAX_PAGES = 100_000
+"""Safety stop for a paging loop whose ``page_info`` never ends."""
+
+# --------------------------------------------------------------------------------------------------
+# Secret redaction
+# --------------------------------------------------------------------------------------------------
+
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+REDACTED = "***"
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a secret so :func:`redact` (and the urllib3 log filter) scrub it everywhere.
+
+    Args:
+        value: an access token, app secret or auth code; short values (< 6 chars) are ignored.
+    """
+    if value and len(value) >= 6:
+        with _secrets_lock:
+            _secrets.add(value)
+        _install_log_filter()
+
+
+def redact(text: str) -> str:
+    """Replace every registered secret in ``text`` by ``***``.
+
+    Args:
+        text: any text that may be shown to a user or logged.
+
+    Returns:
+        The text without secrets.
+    """
+    with _secrets_lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+class _RedactingFilter(logging.Filter):
+    """Scrubs secrets from log records (urllib3 logs full URLs at DEBUG; ``oauth2/advertiser/get/``
+    carries the app secret in its query string because TikTok requires it there)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # pragma: no cover - a broken record is not ours to fix
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg = cleaned
+            record.args = None
+        return True
+
+
+_filter_installed = False
+
+
+def _install_log_filter() -> None:
+    global _filter_installed
+    if _filter_installed:
+        return
+    _filter_installed = True
+    flt = _RedactingFilter()
+    for name in ("urllib3.connectionpool", "urllib3", "requests", "tiktok_ads"):
+        logging.getLogger(name).addFilter(flt)
+
+
+# --------------------------------------------------------------------------------------------------
+# Counters
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClientStats:
+    """Request and retry counters of one client (thread-safe), for the run summary.
+
+    Attributes:
+        requests: HTTP requests sent (every attempt counts).
+        retries: retries by reason (``"40100"``, ``"50002"``, ``"http_503"``, ``"bad_json"``, ``"timeout"`` ...).
+        requests_by_path: requests per API path.
+        waited_seconds: time spent waiting for the rate limiter.
+        backoff_seconds: time spent sleeping between retries.
+        warnings: answers that were usable but suspicious, by kind (``"ads_throttle"``: TikTok's
+            ``X-Tt-Ads-Throttle`` header, a report truncated to 20,000 ads).
+    """
+
+    requests: int = 0
+    retries: collections.Counter[str] = field(default_factory=collections.Counter)
+    requests_by_path: collections.Counter[str] = field(default_factory=collections.Counter)
+    waited_seconds: float = 0.0
+    backoff_seconds: float = 0.0
+    warnings: collections.Counter[str] = field(default_factory=collections.Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count_request(self, path: str, waited: float) -> None:
+        """Count one request to ``path`` after ``waited`` seconds of pacing."""
+        with self._lock:
+            self.requests += 1
+            self.requests_by_path[path] += 1
+            self.waited_seconds += waited
+
+    def count_retry(self, reason: str, sleep: float) -> None:
+        """Count one retry for ``reason`` followed by ``sleep`` seconds of backoff."""
+        with self._lock:
+            self.retries[reason] += 1
+            self.backoff_seconds += sleep
+
+    def count_warning(self, kind: str) -> None:
+        """Count one suspicious answer of ``kind``."""
+        with self._lock:
+            self.warnings[kind] += 1
+
+    @property
+    def total_retries(self) -> int:
+        """All retries, whatever the reason."""
+        with self._lock:
+            return sum(self.retries.values())
+
+    def summary(self) -> str:
+        """One line for the run summary, e.g. ``"152 requests, 3 retried (40100: 2, http_502: 1)"``."""
+        with self._lock:
+            retried = sum(self.retries.values())
+            text = f"{self.requests} requests, {retried} retried"
+            if retried:
+                text += " (" + ", ".join(f"{k}: {v}" for k, v in sorted(self.retries.items())) + ")"
+            if self.warnings:
+                text += "; warnings: " + ", ".join(f"{k}: {v}" for k, v in sorted(self.warnings.items()))
+            return text
+
+
+# --------------------------------------------------------------------------------------------------
+# The client
+# --------------------------------------------------------------------------------------------------
+
+
+def encode_params(params: Mapping[str, Any]) -> dict[str, str]:
+    """Encode query parameters the way TikTok expects them on GET requests.
+
+    Lists and dicts are JSON-encoded (``fields=["a","b"]``, ``filtering={...}``), booleans become
+    ``true``/``false``, ``None`` values are dropped.
+
+    Args:
+        params: parameter values.
+
+    Returns:
+        String values for ``requests``.
+    """
+    encoded: dict[str, str] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            encoded[key] = "true" if value else "false"
+        elif isinstance(value, (list, tuple, dict)):
+            encoded[key] = json.dumps(
+                list(value) if isinstance(value, tuple) else value, separators=(",", ":")
+            )
+        else:
+            encoded[key] = str(value)
+    return encoded
+
+
+def api_path(endpoint: str) -> str:
+    """Normalize an endpoint to its full path with the trailing slash TikTok requires.
+
+    Args:
+        endpoint: ``"campaign/get/"``, ``"campaign/get"`` or ``"/open_api/v1.3/campaign/get/"``.
+
+    Returns:
+        ``"/open_api/v1.3/campaign/get/"``.
+    """
+    path = endpoint.strip()
+    if not path.startswith("/open_api/"):
+        path = API_PREFIX + path.lstrip("/")
+    if not path.endswith("/"):
+        path += "/"
+    return path
+
+
+class TikTokClient:
+    """Sends requests to the TikTok Business API and turns answers into data or typed errors.
+
+    Args:
+        access_token: the long-lived token sent as the ``Access-Token`` header (never logged).
+        base_url: scheme and host, e.g. ``https://business-api.tiktok.com`` (paths are added).
+        app_id: the app id (for ``oauth2/advertiser/get/`` and to share the limiter per app).
+        secret: the app secret (for ``oauth2/advertiser/get/``; never logged).
+        max_qps: requests per second for this app; ``0`` disables pacing.
+        limiter: a limiter to use instead of the process-wide one of this app.
+        timeout: seconds to wait for one answer.
+        max_retries: retries of one request before giving up (attempts = ``max_retries + 1``).
+        backoff_base: base of the exponential backoff in seconds.
+        backoff_cap: longest single backoff sleep in seconds.
+        sleep: sleep function (tests pass a fake one).
+        rng: random source for jitter (tests pass a seeded one).
+    """
+
+    def __init__(
+        self,
+        access_token: str,
+        *,
+        base_url: str = PRODUCTION_BASE_URL,
+        app_id: str | None = None,
+        secret: str | None = None,
+        max_qps: float = DEFAULT_MAX_QPS,
+        limiter: AdaptiveTokenBucket | None = None,
+        timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        backoff_base: float = DEFAULT_RETRY_BACKOFF_SECONDS,
+        backoff_cap: float = MAX_RETRY_BACKOFF_SECONDS,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._access_token = access_token
+        self._secret = secret
+        register_secret(access_token)
+        register_secret(secret)
+        self.base_url = base_url.rstrip("/")
+        self.app_id = app_id
+        self.max_qps = max_qps
+        self.limiter = limiter or shared_limiter(app_key(app_id, access_token), max_qps)
+        self.timeout = timeout
+        self.max_retries = max(0, int(max_retries))
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._rng_lock = threading.Lock()
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+        self.stats = ClientStats()
+
+    def __repr__(self) -> str:
+        return f"TikTokClient(base_url={self.base_url!r}, app_id={self.app_id!r}, access_token='{REDACTED}')"
+
+    @property
+    def has_app_credentials(self) -> bool:
+        """Whether app id and secret are set (needed for ``oauth2/advertiser/get/``)."""
+        return bool(self.app_id and self._secret)
+
+    def app_params(self) -> dict[str, str]:
+        """``app_id`` and ``secret`` query parameters (``oauth2/advertiser/get/`` needs them in the query).
+
+        Returns:
+            The two parameters.
+
+        Raises:
+            ValueError: app credentials are not set.
+        """
+        if not (self.app_id and self._secret):
+            raise ValueError("app_id and secret are required for this endpoint")
+        return {"app_id": self.app_id, "secret": self._secret}
+
+    # ------------------------------------------------------------------ sessions
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(
+                {"User-Agent": f"tiktok-ads-dlt/{PACKAGE_VERSION}", "Accept": "application/json"}
+            )
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        """Close every session this client opened (in any thread)."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> TikTokClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ requests
+
+    def get(
+        self, endpoint: str, params: Mapping[str, Any] | None = None, *, advertiser_id: str | None = None
+    ) -> dict[str, Any]:
+        """GET an endpoint and return the ``data`` object of a successful answer.
+
+        Args:
+            endpoint: e.g. ``"campaign/get/"``.
+            params: query parameters (lists/dicts are JSON-encoded).
+            advertiser_id: for error messages (taken from ``params`` when not given).
+
+        Returns:
+            ``data`` from the envelope.
+
+        Raises:
+            TikTokAPIError: a subclass per failure kind, after retries where retrying makes sense.
+        """
+        return self.get_with_request_id(endpoint, params, advertiser_id=advertiser_id)[0]
+
+    def get_with_request_id(
+        self, endpoint: str, params: Mapping[str, Any] | None = None, *, advertiser_id: str | None = None
+    ) -> tuple[dict[str, Any], str | None]:
+        """Like :meth:`get`, also returning TikTok's ``request_id`` of the successful answer.
+
+        Args:
+            endpoint: e.g. ``"campaign/get/"``.
+            params: query parameters.
+            advertiser_id: for error messages.
+
+        Returns:
+            ``(data, request_id)``.
+        """
+        params = dict(params or {})
+        adv = advertiser_id or (str(params["advertiser_id"]) if params.get("advertiser_id") else None)
+        return self._request("GET", endpoint, params=encode_params(params), advertiser_id=adv)
+
+    def post(self, endpoint: str, body: Mapping[str, Any], *, with_token: bool = False) -> dict[str, Any]:
+        """POST a JSON body (used by the OAuth token exchange, which needs no ``Access-Token``).
+
+        Args:
+            endpoint: e.g. ``"oauth2/access_token/"``.
+            body: the JSON body.
+            with_token: also send the ``Access-Token`` header.
+
+        Returns:
+            ``data`` from the envelope.
+        """
+        return self._request("POST", endpoint, json_body=dict(body), with_token=with_token)[0]
+
+    def _request(
+        self,
+        method: str,
+        endpoint: str,
+        *,
+        params: dict[str, str] | None = None,
+        json_body: dict[str, Any] | None = None,
+        advertiser_id: str | None = None,
+        with_token: bool = True,
+    ) -> tuple[dict[str, Any], str | None]:
+        path = api_path(endpoint)
+        url = self.base_url + path
+        headers = {"Access-Token": self._access_token} if with_token else {}
+        attempt = 0
+        while True:
+            attempt += 1
+            waited = self.limiter.acquire()
+            self.stats.count_request(path, waited)
+            try:
+                data = self._send(method, url, path, params, json_body, headers, advertiser_id)
+            except TikTokAPIError as err:
+                err.attempts = attempt
+                if not err.retryable or attempt > self.max_retries:
+                    raise
+                if isinstance(err, TikTokRateLimitError):
+                    self.limiter.on_throttle()
+                delay = self._backoff(attempt)
+                self.stats.count_retry(err.reason, delay)
+                logger.warning(
+                    "tiktok_ads: retrying %s (attempt %d of %d) in %.1fs: %s",
+                    path,
+                    attempt + 1,
+                    self.max_retries + 1,
+                    delay,
+                    redact(err.message)[:300],
+                )
+                self._sleep(delay)
+                continue
+            self.limiter.on_success()
+            return data
+
+    def _backoff(self, attempt: int) -> float:
+        """Full-jitter exponential backoff: ``uniform(0, min(cap, base * 2**(attempt-1)))``."""
+        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
+        with self._rng_lock:
+            return self._rng.uniform(0.0, ceiling)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        params: dict[str, str] | None,
+        json_body: dict[str, Any] | None,
+        headers: dict[str, str],
+        advertiser_id: str | None,
+    ) -> tuple[dict[str, Any], str | None]:
+        where: dict[str, Any] = {"path": path, "advertiser_id": advertiser_id}
+        # Transport errors are turned into our own error *outside* the except blocks, so that neither
+        # __cause__ nor __context__ keeps the requests exception (its text can hold a URL with the secret).
+        failure: TikTokAPIError | None = None
+        status, body = 0, b""
+        try:
+            response = self._session().request(
+                method, url, params=params, json=json_body, headers=headers, timeout=(10.0, self.timeout)
+            )
+            status = response.status_code
+            body = response.content
+            throttle = response.headers.get("X-Tt-Ads-Throttle")
+            if throttle:
+                # TikTok truncated a report to the 20,000 most recently created ads: say so loudly
+                self.stats.count_warning("ads_throttle")
+                logger.warning(
+                    "tiktok_ads: TikTok truncated the answer of %s for advertiser %s: %s",
+                    path,
+                    advertiser_id,
+                    redact(throttle)[:200],
+                )
+        except requests.Timeout:
+            failure = TikTokTransientError(f"no answer within {self.timeout:g}s", reason="timeout", **where)
+        except (
+            requests.ConnectionError,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ) as exc:
+            failure = TikTokTransientError(
+                f"connection problem: {type(exc).__name__}: {redact(str(exc))[:300]}",
+                reason="connection",
+                **where,
+            )
+        except requests.RequestException as exc:
+            failure = TikTokAPIError(
+                f"request could not be sent: {type(exc).__name__}: {redact(str(exc))[:300]} "
+                "(check sources.tiktok_ads.base_url)",
+                reason="request",
+                **where,
+            )
+        if failure is not None:
+            raise failure
+        return self._parse(status, body, where)
+
+    @staticmethod
+    def _parse(status: int, body: bytes, where: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+        snippet = redact(body[:200].decode("utf-8", "replace")).strip()
+        if status >= 500 or status == 429:
+            raise TikTokTransientError(
+                f"HTTP {status}: {snippet!r}", http_status=status, reason=f"http_{status}", **where
+            )
+        if status != 200:
+            hint = " (unknown path: check sources.tiktok_ads.base_url)" if status == 404 else ""
+            raise TikTokAPIError(
+                f"HTTP {status}: {snippet!r}{hint}", http_status=status, reason=f"http_{status}", **where
+            )
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = _NOT_JSON
+        if payload is _NOT_JSON:
+            raise TikTokTransientError(
+                f"answer is not valid JSON (truncated?): {snippet[:80]!r}",
+                http_status=status,
+                reason="bad_json",
+                **where,
+            )
+        if not isinstance(payload, dict) or "code" not in payload:
+            raise TikTokTransientError(
+                f"answer is not a TikTok envelope: {snippet[:80]!r}",
+                http_status=status,
+                reason="bad_envelope",
+                **where,
+            )
+        try:
+            code = int(payload["code"])
+        except (TypeError, ValueError):
+            raise TikTokTransientError(
+                f"answer has a non-numeric code {payload['code']!r}", reason="bad_envelope", **where
+            ) from None
+        request_id = payload.get("request_id")
+        request_id = str(request_id) if request_id is not None else None
+        if code != 0:
+            cls = error_for_code(code)
+            message = redact(str(payload.get("message") or "(no message)"))
+            raise cls(message, code=code, request_id=request_id, http_status=status, **where)
+        data = payload.get("data")
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise TikTokTransientError(
+                f"answer's data is a {type(data).__name__}, not an object",
+                code=0,
+                request_id=request_id,
+                reason="bad_envelope",
+                **where,
+            )
+        return data, request_id
+
+    # ------------------------------------------------------------------ paging
+
+    def paginate(
+        self,
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        advertiser_id: str | None = None,
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Yield ``data.list`` page by page until the last page.
+
+        Paging rules (explicit, because ``page_info`` cannot be fully trusted):
+
+        - request pages 1, 2, ... with ``page_size``; a failed page is retried by :meth:`get` (same page);
+        - stop after page ``total_page`` (``total_page`` 0 or 1 both mean "one page, maybe empty");
+        - keep going past ``total_page`` while fewer rows than ``total_number`` arrived and the last page
+          was not empty (a ``total_page`` that lies low loses nothing);
+        - stop at the first empty page; if by then fewer rows than ``total_number`` arrived, raise
+          :class:`TikTokBadResponseError` - never silently fewer rows;
+        - an answer without ``page_info`` is a single page (as ``advertiser/info/`` answers).
+
+        Args:
+            endpoint: e.g. ``"report/integrated/get/"``.
+            params: query parameters except ``page``/``page_size``.
+            page_size: rows per page (1..1000).
+            advertiser_id: for error messages.
+
+        Yields:
+            Lists of row dicts (possibly one empty list for an empty result).
+
+        Raises:
+            TikTokBadResponseError: the pages did not add up to ``total_number``.
+        """
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
+        base = dict(params or {})
+        adv = advertiser_id or (str(base["advertiser_id"]) if base.get("advertiser_id") else None)
+        page = 1
+        seen = 0
+        total_number: int | None = None
+        while True:
+            data, request_id = self.get_with_request_id(
+                endpoint, {**base, "page": page, "page_size": page_size}, advertiser_id=adv
+            )
+            rows = data.get("list")
+            if rows is None:
+                rows = []
+            if not isinstance(rows, list):
+                raise TikTokBadResponseError(
+                    f"data.list is a {type(rows).__name__}, not a list",
+                    code=0,
+                    request_id=request_id,
+                    path=api_path(endpoint),
+                    advertiser_id=adv,
+                    reason="bad_page",
+                )
+            seen += len(rows)
+            yield rows
+            info = data.get("page_info")
+            if not isinstance(info, dict):
+                return  # unpaged endpoint: one answer is everything
+            total_page = _as_int(info.get("total_page"))
+            number = _as_int(info.get("total_number"))
+            if number is not None:
+                total_number = number if total_number is None else max(total_number, number)
+            more = total_page is not None and page < total_page
+            if total_number is not None and seen < total_number:
+                more = True
+            if not rows:
+                more = False
+            if not more:
+                break
+            page += 1
+            if page > MAX_PAGES:
+                raise TikTokBadResponseError(
+                    f"more than {MAX_PAGES} pages; page_info looks broken ({info})",
+                    code=0,
+                    request_id=request_id,
+                    path=api_path(endpoint),
+                    advertiser_id=adv,
+                    reason="bad_page",
+                )
+        if total_number is not None and seen < total_number:
+            raise TikTokBadResponseError(
+                f"page {page} was empty after {seen} of {total_number} rows announced by page_info; "
+                "refusing to load an incomplete result",
+                code=0,
+                request_id=request_id,
+                path=api_path(endpoint),
+                advertiser_id=adv,
+                reason="bad_page",
+            )
+
+
+def _as_int(value: Any) -> int | None:
+    """``int(value)`` or None for missing/garbage values."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,399 @@
+"""Validation of the user's settings, before any request is made.
+
+dlt resolves ``sources.tiktok_ads.*`` from ``.dlt/*.toml``, environment variables
+(``SOURCES__TIKTOK_ADS__START_DATE`` ...) or explicit arguments; :func:`validate_config` turns those raw
+values into a frozen :class:`SourceConfig` or raises :class:`~tiktok_ads.errors.ConfigError` naming the
+setting, e.g. ``sources.tiktok_ads.start_date: 2024-02-30 is not a real date``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from .errors import ConfigError
+from .settings import (
+    DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+    DEFAULT_HISTORY_DAYS,
+    DEFAULT_MAX_QPS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_RETRY_BACKOFF_SECONDS,
+    DEFAULT_TABLES,
+    EARLIEST_START_DATE,
+    MAX_PAGE_SIZE,
+    PRODUCTION_BASE_URL,
+    SANDBOX_BASE_URL,
+    TABLES,
+)
+from .windows import latest_today
+
+_ID_RE = re.compile(r"^[0-9]{1,32}$")
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+_US_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+MAX_ATTRIBUTION_WINDOW_DAYS = 365
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceConfig:
+    """Validated settings of one source instance (secrets are hidden from ``repr``).
+
+    Attributes:
+        access_token: long-lived TikTok access token (secret).
+        advertiser_ids: advertiser ids to load; empty means "every advertiser the token can read"
+            (requires ``app_id`` and ``secret``).
+        start_date: earliest report day to load.
+        end_date: last report day of a backfill; None for normal incremental runs.
+        include_deleted: also load deleted campaigns/ad groups/ads and their spend.
+        attribution_window_days: days re-read before the last loaded day on every run.
+        base_url: API host.
+        tables: tables to load, in registry order.
+        max_qps: requests per second for the app (0 = no pacing).
+        page_size: rows per page (1..1000).
+        app_id: TikTok app id (optional).
+        secret: TikTok app secret (optional, secret).
+        sandbox: whether the sandbox host was requested.
+        request_timeout: seconds to wait for one answer.
+        max_retries: retries per request.
+        retry_backoff_seconds: base of the exponential backoff.
+        allow_external_schedulers: take the date range from an external scheduler (Airflow) interval.
+        start_date_is_default: True when ``start_date`` was not set and defaulted to a year ago.
+    """
+
+    access_token: str = dataclasses.field(repr=False)
+    advertiser_ids: tuple[str, ...]
+    start_date: dt.date
+    end_date: dt.date | None = None
+    include_deleted: bool = False
+    attribution_window_days: int = DEFAULT_ATTRIBUTION_WINDOW_DAYS
+    base_url: str = PRODUCTION_BASE_URL
+    tables: tuple[str, ...] = DEFAULT_TABLES
+    max_qps: float = DEFAULT_MAX_QPS
+    page_size: int = DEFAULT_PAGE_SIZE
+    app_id: str | None = None
+    secret: str | None = dataclasses.field(default=None, repr=False)
+    sandbox: bool = False
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    retry_backoff_seconds: float = DEFAULT_RETRY_BACKOFF_SECONDS
+    allow_external_schedulers: bool = False
+    start_date_is_default: bool = False
+
+    def __repr__(self) -> str:
+        fields = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            secret = f.name in ("access_token", "secret")
+            shown = ("'***'" if value else "None") if secret else repr(value)
+            fields.append(f"{f.name}={shown}")
+        return f"SourceConfig({', '.join(fields)})"
+
+    __str__ = __repr__
+
+    @property
+    def is_backfill(self) -> bool:
+        """Whether this run reloads a fixed past range and leaves incremental state alone."""
+        return self.end_date is not None
+
+    @property
+    def has_app_credentials(self) -> bool:
+        """Whether ``app_id`` and ``secret`` are both set."""
+        return bool(self.app_id and self.secret)
+
+
+def parse_date(value: Any, setting: str) -> dt.date:
+    """Parse a date setting: ``YYYY-MM-DD`` (also with a time part) or the seed connector's ``MM/DD/YYYY``.
+
+    Args:
+        value: a string, ``date`` or ``datetime``.
+        setting: setting name for the error message.
+
+    Returns:
+        The date.
+
+    Raises:
+        ConfigError: malformed or impossible date.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(setting, f"expected a date like 2024-01-31 or 01/31/2024, got {value!r}")
+    text = value.strip()
+    match = _ISO_DATE_RE.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _US_DATE_RE.match(text)
+        if not match:
+            raise ConfigError(setting, f"{value!r} is not a date; use YYYY-MM-DD (or MM/DD/YYYY)")
+        month, day, year = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ConfigError(setting, f"{value!r} is not a real date") from None
+
+
+def _as_list(value: Any, setting: str) -> list[Any]:
+    """A list from a list, tuple, JSON array string or comma/space separated string."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    if isinstance(value, (int,)) and not isinstance(value, bool):
+        return [value]
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                raise ConfigError(setting, f"{value!r} is not a valid JSON list") from None
+            if not isinstance(parsed, list):
+                raise ConfigError(setting, f"{value!r} is not a list")
+            return parsed
+        return [part for part in re.split(r"[,\s;]+", text) if part]
+    raise ConfigError(setting, f"expected a list or a comma-separated string, got {type(value).__name__}")
+
+
+def parse_advertiser_ids(value: Any) -> tuple[str, ...]:
+    """Parse ``advertiser_ids``: a list, or a comma-separated string like the seed's "Accounts".
+
+    Args:
+        value: list of ids (strings or ints) or a string ``"123, 456"`` / ``'["123","456"]'``.
+
+    Returns:
+        Unique ids in the given order.
+
+    Raises:
+        ConfigError: an id is not a string of digits.
+    """
+    ids: list[str] = []
+    for item in _as_list(value, "advertiser_ids"):
+        if isinstance(item, bool) or not isinstance(item, (str, int)):
+            raise ConfigError("advertiser_ids", f"{item!r} is not an advertiser id (a string of digits)")
+        text = str(item).strip()
+        if not _ID_RE.match(text):
+            raise ConfigError(
+                "advertiser_ids",
+                f"{text!r} is not an advertiser id (a string of digits, e.g. 7002238017842757633)",
+            )
+        if text not in ids:
+            ids.append(text)
+    return tuple(ids)
+
+
+def parse_tables(value: Any) -> tuple[str, ...]:
+    """Parse ``tables``: a list or comma-separated string of table names; None means all nine.
+
+    Args:
+        value: the setting.
+
+    Returns:
+        Table names in registry order.
+
+    Raises:
+        ConfigError: unknown table or empty list.
+    """
+    if value is None:
+        return DEFAULT_TABLES
+    names = [str(v).strip() for v in _as_list(value, "tables")]
+    if not names:
+        raise ConfigError("tables", f"is empty; leave it unset to load all tables ({', '.join(TABLES)})")
+    unknown = [n for n in names if n not in TABLES]
+    if unknown:
+        raise ConfigError(
+            "tables", f"unknown table(s) {', '.join(unknown)}; known tables: {', '.join(TABLES)}"
+        )
+    return tuple(n for n in TABLES if n in names)
+
+
+def _int_setting(value: Any, setting: str, *, minimum: int, maximum: int | None = None) -> int:
+    if isinstance(value, bool):
+        raise ConfigError(setting, f"expected a whole number, got {value!r}")
+    try:
+        number = int(str(value).strip()) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(setting, f"expected a whole number, got {value!r}") from None
+    if isinstance(value, float) and value != number:
+        raise ConfigError(setting, f"expected a whole number, got {value!r}")
+    if number < minimum:
+        raise ConfigError(setting, f"must be at least {minimum}, got {number}")
+    if maximum is not None and number > maximum:
+        raise ConfigError(setting, f"must be at most {maximum}, got {number}")
+    return number
+
+
+def _float_setting(value: Any, setting: str, *, minimum: float) -> float:
+    if isinstance(value, bool):
+        raise ConfigError(setting, f"expected a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(setting, f"expected a number, got {value!r}") from None
+    if number != number or number < minimum:  # NaN or too small
+        raise ConfigError(setting, f"must be at least {minimum:g}, got {value!r}")
+    return number
+
+
+def _bool_setting(value: Any, setting: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in (
+        "true",
+        "1",
+        "yes",
+        "on",
+        "false",
+        "0",
+        "no",
+        "off",
+    ):
+        return value.strip().lower() in ("true", "1", "yes", "on")
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise ConfigError(setting, f"expected true or false, got {value!r}")
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def validate_config(
+    *,
+    access_token: Any,
+    advertiser_ids: Any = None,
+    start_date: Any = None,
+    end_date: Any = None,
+    include_deleted: Any = False,
+    attribution_window_days: Any = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+    base_url: Any = None,
+    sandbox: Any = False,
+    tables: Any = None,
+    max_qps: Any = DEFAULT_MAX_QPS,
+    page_size: Any = DEFAULT_PAGE_SIZE,
+    app_id: Any = None,
+    secret: Any = None,
+    request_timeout: Any = DEFAULT_REQUEST_TIMEOUT,
+    max_retries: Any = DEFAULT_MAX_RETRIES,
+    retry_backoff_seconds: Any = DEFAULT_RETRY_BACKOFF_SECONDS,
+    allow_external_schedulers: Any = False,
+    now: dt.datetime | None = None,
+) -> SourceConfig:
+    """Check every setting and build a :class:`SourceConfig`. Makes no request.
+
+    Args:
+        access_token: ``sources.tiktok_ads.access_token``.
+        advertiser_ids: list or comma-separated string; empty = all (needs ``app_id`` + ``secret``).
+        start_date: ``YYYY-MM-DD`` or ``MM/DD/YYYY``; default: 365 days before today (UTC).
+        end_date: optional backfill end (inclusive).
+        include_deleted: load deleted objects and their spend too.
+        attribution_window_days: days re-read on every run (0..365).
+        base_url: API host; default production (or sandbox when ``sandbox``).
+        sandbox: use TikTok's sandbox host.
+        tables: subset of the nine tables.
+        max_qps: app requests per second (0 = unlimited).
+        page_size: rows per page (1..1000).
+        app_id: TikTok app id.
+        secret: TikTok app secret.
+        request_timeout: seconds per request.
+        max_retries: retries per request.
+        retry_backoff_seconds: base backoff in seconds.
+        allow_external_schedulers: take the date range from an Airflow/dlt scheduler interval.
+        now: the current instant (tests).
+
+    Returns:
+        The validated settings.
+
+    Raises:
+        ConfigError: naming the first bad setting.
+    """
+    token = _optional_str(access_token)
+    if not token:
+        raise ConfigError(
+            "access_token",
+            "is not set; set SOURCES__TIKTOK_ADS__ACCESS_TOKEN or access_token under [sources.tiktok_ads] "
+            "in .dlt/secrets.toml",
+        )
+    if any(ch.isspace() for ch in token):
+        raise ConfigError("access_token", "contains whitespace; paste the token exactly as TikTok issued it")
+
+    app = _optional_str(app_id)
+    app_secret = _optional_str(secret)
+    if app is not None and not _ID_RE.match(app):
+        raise ConfigError("app_id", "is not a TikTok app id (a string of digits)")
+
+    ids = parse_advertiser_ids(advertiser_ids)
+    if not ids and not (app and app_secret):
+        missing = "app_id" if not app else "secret"
+        problem = 'is empty; list the advertiser ids to load (e.g. "7002238017842757633,7001035076276387841")'
+        if app or app_secret:
+            problem += (
+                f", or also set sources.tiktok_ads.{missing} to load every advertiser the token can read"
+            )
+        else:
+            problem += (
+                ", or set sources.tiktok_ads.app_id and secret to load every advertiser the token can read"
+            )
+        raise ConfigError("advertiser_ids", problem)
+
+    today_latest = latest_today(now)
+    earliest = dt.date.fromisoformat(EARLIEST_START_DATE)
+    start_is_default = start_date is None or (isinstance(start_date, str) and not start_date.strip())
+    if start_is_default:
+        utc_today = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).date()
+        start = utc_today - dt.timedelta(days=DEFAULT_HISTORY_DAYS)
+    else:
+        start = parse_date(start_date, "start_date")
+    if start < earliest:
+        raise ConfigError(
+            "start_date", f"{start.isoformat()} is before {EARLIEST_START_DATE}; TikTok has no data that old"
+        )
+    if start > today_latest:
+        raise ConfigError("start_date", f"{start.isoformat()} is in the future")
+
+    end: dt.date | None = None
+    if end_date is not None and not (isinstance(end_date, str) and not end_date.strip()):
+        end = parse_date(end_date, "end_date")
+        if end < start:
+            raise ConfigError("end_date", f"{end.isoformat()} is before start_date {start.isoformat()}")
+
+    window = _int_setting(
+        attribution_window_days, "attribution_window_days", minimum=0, maximum=MAX_ATTRIBUTION_WINDOW_DAYS
+    )
+    use_sandbox = _bool_setting(sandbox, "sandbox")
+    url = _optional_str(base_url) or (SANDBOX_BASE_URL if use_sandbox else PRODUCTION_BASE_URL)
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise ConfigError("base_url", f"{url!r} is not an http(s) URL like {PRODUCTION_BASE_URL}")
+    url = url.rstrip("/")
+    if url.endswith("/open_api/v1.3") or "/open_api/" in url:
+        url = url.split("/open_api/")[0]
+
+    return SourceConfig(
+        access_token=token,
+        advertiser_ids=ids,
+        start_date=start,
+        end_date=end,
+        include_deleted=_bool_setting(include_deleted, "include_deleted"),
+        attribution_window_days=window,
+        base_url=url,
+        tables=parse_tables(tables),
+        max_qps=_float_setting(max_qps, "max_qps", minimum=0.0),
+        page_size=_int_setting(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE),
+        app_id=app,
+        secret=app_secret,
+        sandbox=use_sandbox,
+        request_timeout=_float_setting(request_timeout, "request_timeout", minimum=1.0),
+        max_retries=_int_setting(max_retries, "max_retries", minimum=0, maximum=50),
+        retry_backoff_seconds=_float_setting(retry_backoff_seconds, "retry_backoff_seconds", minimum=0.0),
+        allow_external_schedulers=_bool_setting(allow_external_schedulers, "allow_external_schedulers"),
+        start_date_is_default=start_is_default,
+    )

@@ -1,0 +1,259 @@
+"""What to ask TikTok for each kind of table: request parameters and page loops, through the client.
+
+Resources never build requests themselves; they call these functions. Each yields raw pages (lists of
+row dicts) so the caller decides how to type them (``transform.py``) and, later, how to parallelise them
+(one call of :func:`report_pages` per advertiser x window is an independent unit of work).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .client import TikTokClient
+from .errors import TikTokAPIError, TikTokBadResponseError, TikTokQueryTooLargeError
+from .settings import MAX_IDS_PER_REQUEST, TableSpec
+from .windows import DateWindow
+
+logger = logging.getLogger("tiktok_ads")
+
+RawPage = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Advertiser:
+    """An advertiser as the source needs it.
+
+    Attributes:
+        advertiser_id: the id.
+        timezone: its reporting time zone (``advertiser/info/`` ``timezone``), e.g. ``Etc/GMT+8``.
+        name: its name, if known.
+        info: the raw ``advertiser/info/`` row.
+    """
+
+    advertiser_id: str
+    timezone: str | None = None
+    name: str | None = None
+    info: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+def discover_advertiser_ids(client: TikTokClient) -> list[str]:
+    """Every advertiser the token may read, via ``oauth2/advertiser/get/`` (needs app id and secret).
+
+    Args:
+        client: the API client (with app credentials).
+
+    Returns:
+        Advertiser ids in TikTok's order.
+    """
+    data = client.get("oauth2/advertiser/get/", client.app_params())
+    rows = data.get("list") or []
+    ids: list[str] = []
+    for row in rows:
+        adv_id = row.get("advertiser_id") if isinstance(row, dict) else None
+        if adv_id is None:
+            raise TikTokBadResponseError(
+                f"oauth2/advertiser/get/ returned a row without advertiser_id: {row!r}",
+                code=0,
+                reason="bad_row",
+            )
+        if str(adv_id) not in ids:
+            ids.append(str(adv_id))
+    return ids
+
+
+def fetch_advertiser_info(client: TikTokClient, advertiser_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """``advertiser/info/`` rows for the given ids, in batches of 100.
+
+    Args:
+        client: the API client.
+        advertiser_ids: ids to look up.
+
+    Returns:
+        Raw rows, in the order of ``advertiser_ids``.
+
+    Raises:
+        TikTokBadResponseError: TikTok left an advertiser out of its answer.
+    """
+    by_id: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(advertiser_ids), MAX_IDS_PER_REQUEST):
+        batch = list(advertiser_ids[i : i + MAX_IDS_PER_REQUEST])
+        data = client.get("advertiser/info/", {"advertiser_ids": batch})
+        for row in data.get("list") or []:
+            if isinstance(row, dict) and row.get("advertiser_id") is not None:
+                by_id[str(row["advertiser_id"])] = row
+    missing = [a for a in advertiser_ids if a not in by_id]
+    if missing:
+        raise TikTokBadResponseError(
+            f"advertiser/info/ returned nothing for advertiser(s) {', '.join(missing)}; "
+            "check sources.tiktok_ads.advertiser_ids and that the token may read them",
+            code=0,
+            path="/open_api/v1.3/advertiser/info/",
+            reason="missing_advertiser",
+        )
+    return [by_id[a] for a in advertiser_ids]
+
+
+class AdvertiserDirectory:
+    """The advertisers of one run: resolved and looked up once, lazily, shared by all resources.
+
+    Nothing is requested when the source is created (Airflow imports DAG files every ~30 s); the first
+    resource that needs advertisers triggers one ``oauth2/advertiser/get/`` call (only if no ids were
+    configured) and one ``advertiser/info/`` call per 100 advertisers.
+
+    Args:
+        client: the API client.
+        advertiser_ids: configured ids; empty means "discover with the app credentials".
+    """
+
+    def __init__(self, client: TikTokClient, advertiser_ids: Sequence[str]) -> None:
+        self._client = client
+        self._configured = tuple(advertiser_ids)
+        self._lock = threading.Lock()
+        self._advertisers: list[Advertiser] | None = None
+
+    def get(self) -> list[Advertiser]:
+        """The advertisers, fetching them on first use.
+
+        Returns:
+            One :class:`Advertiser` per id, in configured (or discovered) order.
+        """
+        with self._lock:
+            if self._advertisers is None:
+                ids = list(self._configured) or discover_advertiser_ids(self._client)
+                if not ids:
+                    logger.warning("tiktok_ads: the token cannot read any advertiser; nothing to load")
+                rows = fetch_advertiser_info(self._client, ids) if ids else []
+                self._advertisers = [
+                    Advertiser(
+                        advertiser_id=str(row["advertiser_id"]),
+                        timezone=row.get("timezone") or None,
+                        name=row.get("name") or None,
+                        info=row,
+                    )
+                    for row in rows
+                ]
+            return list(self._advertisers)
+
+
+def entity_params(spec: TableSpec, advertiser_id: str, *, include_deleted: bool) -> dict[str, Any]:
+    """Query parameters of an entity list request (without paging).
+
+    Args:
+        spec: campaigns, adgroups or ads.
+        advertiser_id: the advertiser.
+        include_deleted: ask for every status, deleted included (``primary_status: STATUS_ALL``).
+
+    Returns:
+        The parameters.
+    """
+    params: dict[str, Any] = {"advertiser_id": advertiser_id}
+    if include_deleted:
+        params["filtering"] = {"primary_status": "STATUS_ALL"}
+    return params
+
+
+def entity_pages(
+    client: TikTokClient, spec: TableSpec, advertiser_id: str, *, include_deleted: bool, page_size: int
+) -> Iterator[RawPage]:
+    """All pages of one advertiser's campaigns, ad groups or ads (TikTok has no modified-since filter).
+
+    Args:
+        client: the API client.
+        spec: the entity table.
+        advertiser_id: the advertiser.
+        include_deleted: include deleted objects.
+        page_size: rows per page.
+
+    Yields:
+        Raw pages.
+    """
+    params = entity_params(spec, advertiser_id, include_deleted=include_deleted)
+    yield from client.paginate(spec.endpoint, params, page_size=page_size, advertiser_id=advertiser_id)
+
+
+def report_params(
+    spec: TableSpec, advertiser_id: str, window: DateWindow, *, include_deleted: bool
+) -> dict[str, Any]:
+    """Query parameters of a synchronous report request (without paging).
+
+    Args:
+        spec: the report table.
+        advertiser_id: the advertiser.
+        window: inclusive days, in the advertiser's time zone.
+        include_deleted: add the level's ``*_status IN ["STATUS_ALL"]`` filter.
+
+    Returns:
+        The parameters.
+    """
+    params: dict[str, Any] = {
+        "advertiser_id": advertiser_id,
+        "service_type": "AUCTION",
+        "report_type": spec.report_type,
+        "data_level": spec.data_level,
+        "dimensions": list(spec.dimensions),
+        "metrics": list(spec.metrics),
+        "start_date": window.start.isoformat(),
+        "end_date": window.end.isoformat(),
+    }
+    status_field = spec.status_filter_field
+    if include_deleted and status_field:
+        # filter_value is itself a JSON array *string* for IN filters
+        params["filtering"] = [
+            {"field_name": status_field, "filter_type": "IN", "filter_value": '["STATUS_ALL"]'}
+        ]
+    return params
+
+
+def report_pages(
+    client: TikTokClient,
+    spec: TableSpec,
+    advertiser_id: str,
+    window: DateWindow,
+    *,
+    include_deleted: bool,
+    page_size: int,
+) -> Iterator[RawPage]:
+    """All pages of one report window; on 40067 ("query too large") the window is halved, down to one day.
+
+    The halving happens before the first page of a window normally (TikTok checks the size up front); if
+    it happens later, already-yielded days are read again and the merge on the primary key de-duplicates.
+
+    Args:
+        client: the API client.
+        spec: the report table.
+        advertiser_id: the advertiser.
+        window: inclusive days (at most 30).
+        include_deleted: include deleted objects' rows.
+        page_size: rows per page.
+
+    Yields:
+        Raw pages.
+
+    Raises:
+        TikTokQueryTooLargeError: even a one-day window is too large.
+    """
+    params = report_params(spec, advertiser_id, window, include_deleted=include_deleted)
+    try:
+        yield from client.paginate(spec.endpoint, params, page_size=page_size, advertiser_id=advertiser_id)
+    except TikTokQueryTooLargeError as err:
+        if window.days < 2:
+            raise err.add_context(table=spec.name, window=str(window)) from None
+        first, second = window.halves()
+        logger.info(
+            "tiktok_ads: %s %s too large for TikTok; splitting into %s and %s",
+            spec.name,
+            window,
+            first,
+            second,
+        )
+        for half in (first, second):
+            yield from report_pages(
+                client, spec, advertiser_id, half, include_deleted=include_deleted, page_size=page_size
+            )
+    except TikTokAPIError as err:
+        err.add_context(table=spec.name, window=str(window))
+        raise

@@ -1,0 +1,130 @@
+"""Client-side pacing: one token bucket per TikTok app, shared by every client of that app in the process.
+
+TikTok's limit is per *app* (10 QPS on the basic tier, more on higher tiers), shared by every job using
+it, and it answers a breach with HTTP 200 + code 40100 (app) or 40133 (advertiser and path). Pacing
+ourselves keeps those answers rare; when they come anyway (another job uses the same app), the bucket
+slows down multiplicatively and recovers additively on success (AIMD), instead of sleeping for minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+
+
+class AdaptiveTokenBucket:
+    """A thread-safe token bucket whose rate halves on throttling and creeps back on success.
+
+    Args:
+        max_qps: the ceiling rate (tokens per second); ``0`` or negative disables pacing.
+        capacity: burst size in tokens; default ``max_qps - 1`` (at least 1). TikTok's own bucket holds
+            ``max_qps`` tokens; keeping one token of headroom absorbs network jitter (a request released on
+            time but delivered early relative to the previous one would otherwise find TikTok's bucket
+            just short of a token). Steady-state throughput is ``max_qps`` either way.
+        min_qps: the floor the rate never goes below after throttling.
+        recovery_per_success: fraction of ``max_qps`` regained after each successful request.
+        clock: monotonic clock (injectable for tests).
+        sleep: sleep function (injectable for tests).
+    """
+
+    def __init__(
+        self,
+        max_qps: float,
+        *,
+        capacity: float | None = None,
+        min_qps: float = 0.5,
+        recovery_per_success: float = 0.05,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.max_qps = float(max_qps)
+        self.enabled = self.max_qps > 0
+        self.rate = self.max_qps
+        self.min_qps = min(min_qps, self.max_qps) if self.enabled else 0.0
+        self.capacity = max(1.0, float(capacity if capacity is not None else self.max_qps - 1.0))
+        self.recovery = recovery_per_success * self.max_qps
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._tokens = self.capacity
+        self._stamp = clock()
+        self.throttled = 0
+
+    def _refill(self, now: float) -> None:
+        if now > self._stamp:
+            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    def acquire(self) -> float:
+        """Block until one request may be sent.
+
+        Returns:
+            Seconds spent waiting.
+        """
+        if not self.enabled:
+            return 0.0
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                self._refill(now)
+                if self._tokens >= 1.0 - 1e-9:
+                    self._tokens -= 1.0
+                    return waited
+                delay = max((1.0 - self._tokens) / self.rate, 1e-4)
+            self._sleep(delay)
+            waited += delay
+
+    def on_throttle(self) -> None:
+        """TikTok answered 40100/40133: halve the rate (not below ``min_qps``) and drop the burst."""
+        if not self.enabled:
+            return
+        with self._lock:
+            self.throttled += 1
+            self.rate = max(self.min_qps, self.rate / 2.0)
+            self._tokens = min(self._tokens, 0.0)
+
+    def on_success(self) -> None:
+        """A request went through: regain a little of the rate, up to ``max_qps``."""
+        if not self.enabled or self.rate >= self.max_qps:
+            return
+        with self._lock:
+            self.rate = min(self.max_qps, self.rate + self.recovery)
+
+
+_registry: dict[tuple[str, float], AdaptiveTokenBucket] = {}
+_registry_lock = threading.Lock()
+
+
+def app_key(app_id: str | None, access_token: str) -> str:
+    """The key under which clients share a limiter: the app id, else a hash of the token.
+
+    Args:
+        app_id: the TikTok app id, if configured.
+        access_token: the access token (only its SHA-256 digest is kept).
+
+    Returns:
+        A key that never contains the token itself.
+    """
+    if app_id:
+        return f"app:{app_id}"
+    return "token:" + hashlib.sha256(access_token.encode("utf-8")).hexdigest()[:16]
+
+
+def shared_limiter(key: str, max_qps: float) -> AdaptiveTokenBucket:
+    """The process-wide limiter of one app (created on first use).
+
+    Args:
+        key: from :func:`app_key`.
+        max_qps: the app's requests per second (clients asking a different rate get their own bucket).
+
+    Returns:
+        The shared :class:`AdaptiveTokenBucket`.
+    """
+    with _registry_lock:
+        limiter = _registry.get((key, max_qps))
+        if limiter is None:
+            limiter = _registry[(key, max_qps)] = AdaptiveTokenBucket(max_qps)
+        return limiter

@@ -1,0 +1,682 @@
+"""The table registry and every constant of the source.
+
+One :class:`TableSpec` per destination table, collected in :data:`TABLES`. The resource factory in
+``tiktok_ads.resources`` turns each spec into a ``dlt.resource``; adding a table means adding an entry
+here (and, for a new kind of endpoint, a fetch function in ``tiktok_ads.extract``).
+
+Column types are pinned here, not inferred from the first page, so a table has the same schema whether
+or not data arrived. The source keeps its *own* metric catalogue (:data:`METRIC_TYPES`): TikTok's wire
+format sends every metric as a string, so the type has to come from somewhere other than the data.
+
+Money and ratios are ``decimal``, not ``double``: TikTok sends decimal strings (``"20.000"``,
+``"0.2899"``) and users sum them (spend per campaign per month must equal TikTok's UI to the cent).
+A binary double cannot hold 0.1 exactly, so sums drift in the last digits and exact comparisons with
+the UI (or with the emulator's truth) fail. ``decimal`` keeps exactly what TikTok sent. The price is
+slower arithmetic in some warehouses, which is irrelevant at ads-reporting volumes. dlt maps
+``decimal`` to DECIMAL(38,9) on duckdb/postgres, NUMERIC on BigQuery and NUMBER(38,9) on Snowflake.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal
+
+from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
+
+PACKAGE_VERSION = "0.1.0"
+"""Version of this package (sent in the User-Agent header)."""
+
+# --------------------------------------------------------------------------------------------------
+# API constants
+# --------------------------------------------------------------------------------------------------
+
+API_VERSION = "v1.3"
+"""TikTok Business API version; paths are ``/open_api/{API_VERSION}/<endpoint>/``."""
+
+PRODUCTION_BASE_URL = "https://business-api.tiktok.com"
+"""Production host (``sources.tiktok_ads.base_url`` default)."""
+
+SANDBOX_BASE_URL = "https://sandbox-ads.tiktok.com"
+"""Sandbox host, used when ``sources.tiktok_ads.sandbox = true`` and no ``base_url`` is set."""
+
+MAX_PAGE_SIZE = 1000
+"""Largest ``page_size`` the list and report endpoints accept."""
+
+DEFAULT_PAGE_SIZE = 1000
+"""Default ``page_size``: the fewest requests."""
+
+MAX_REPORT_WINDOW_DAYS = 30
+"""Largest inclusive ``start_date..end_date`` span of a ``stat_time_day`` report request."""
+
+MAX_IDS_PER_REQUEST = 100
+"""Largest number of ids in one ``advertiser/info/`` call."""
+
+DEFAULT_MAX_QPS = 10.0
+"""TikTok's basic-tier app limit (requests per second, shared by everything using the app)."""
+
+DEFAULT_ATTRIBUTION_WINDOW_DAYS = 7
+"""Days re-read on every run so late conversions and TikTok's restatements are picked up."""
+
+DEFAULT_HISTORY_DAYS = 365
+"""When ``start_date`` is not set, history starts this many days before today (UTC)."""
+
+EARLIEST_START_DATE = "2012-01-01"
+"""TikTok rejects report dates before this day."""
+
+DEFAULT_REQUEST_TIMEOUT = 60.0
+"""Seconds to wait for one HTTP answer."""
+
+DEFAULT_MAX_RETRIES = 8
+"""Retries of one request (same page, same window) before the run fails."""
+
+DEFAULT_RETRY_BACKOFF_SECONDS = 1.0
+"""Base of the exponential backoff; the n-th retry waits ``uniform(0, min(cap, base * 2**n))``."""
+
+MAX_RETRY_BACKOFF_SECONDS = 60.0
+"""Cap of one backoff sleep."""
+
+NULL_METRIC_VALUES = frozenset({"-", "--", "N/A", "n/a", "NA", "", "null", "None"})
+"""Strings TikTok (or hand-edited fixtures) use for "no value"; loaded as NULL for every metric."""
+
+# Codes in the response body (HTTP status is 200 for all of them). See errors.py for the mapping.
+AUTH_ERROR_CODES = frozenset({40101, 40102, 40104, 40105, 40106, 40110, 40113})
+PERMISSION_ERROR_CODES = frozenset({40001})
+QUERY_TOO_LARGE_CODES = frozenset({40067})
+RATE_LIMIT_CODES = frozenset({40016, 40100, 40133})
+TRANSIENT_CODES = frozenset({20001, 40200, 40201, 40700, 60001})
+"""Besides these, every 5xxxx code is transient."""
+
+# --------------------------------------------------------------------------------------------------
+# Column types
+# --------------------------------------------------------------------------------------------------
+
+ColumnKind = Literal["bigint", "decimal", "text", "date", "timestamp", "bool", "json"]
+
+
+def _col(kind: ColumnKind, description: str | None = None) -> TColumnSchema:
+    """Build a dlt column hint.
+
+    Args:
+        kind: dlt data type.
+        description: optional column description stored in the dlt schema.
+
+    Returns:
+        The column hint dict (``nullable`` stays true; primary-key columns are made non-nullable by dlt).
+    """
+    if kind == "timestamp":
+        hint: TColumnSchema = {"data_type": "timestamp", "timezone": True}
+    else:
+        hint = {"data_type": kind}
+    if description:
+        hint["description"] = description
+    return hint
+
+
+# Attribute "metrics": returned inside ``metrics`` but descriptive, never numeric.
+ATTRIBUTE_METRICS: tuple[str, ...] = (
+    "campaign_name",
+    "campaign_id",
+    "adgroup_name",
+    "adgroup_id",
+    "ad_name",
+    "ad_text",
+    "placement_type",
+    "promotion_type",
+    "objective_type",
+    "tt_app_id",
+    "tt_app_name",
+    "mobile_app_id",
+    "dpa_target_audience_type",
+)
+
+COUNT_METRICS: tuple[str, ...] = (
+    "impressions",
+    "clicks",
+    "reach",
+    "conversion",
+    "real_time_conversion",
+    "result",
+    "real_time_result",
+    "secondary_goal_result",
+    "video_play_actions",
+    "video_watched_2s",
+    "video_watched_6s",
+    "video_views_p25",
+    "video_views_p50",
+    "video_views_p75",
+    "video_views_p100",
+    "likes",
+    "comments",
+    "shares",
+    "follows",
+    "profile_visits",
+    "clicks_on_music_disc",
+    "app_install",
+    "real_time_app_install",
+    "complete_payment",
+    "purchase",
+    "registration",
+    "sales_lead",
+    "engaged_view",
+    "engaged_view_15s",
+)
+
+MONEY_METRICS: tuple[str, ...] = (
+    "spend",
+    "cpc",
+    "cpm",
+    "cost_per_1000_reached",
+    "cost_per_conversion",
+    "real_time_cost_per_conversion",
+    "cost_per_result",
+    "real_time_cost_per_result",
+    "cost_per_secondary_goal_result",
+    "cost_per_app_install",
+    "real_time_app_install_cost",
+    "cost_per_complete_payment",
+    "cost_per_purchase",
+    "total_purchase_value",
+    "cost_per_registration",
+    "cost_per_sales_lead",
+    "cash_spend",
+    "voucher_spend",
+)
+
+RATIO_METRICS: tuple[str, ...] = (
+    "ctr",
+    "frequency",
+    "conversion_rate",
+    "conversion_rate_v2",
+    "real_time_conversion_rate",
+    "result_rate",
+    "real_time_result_rate",
+    "secondary_goal_result_rate",
+    "average_video_play",
+    "average_video_play_per_user",
+    "profile_visits_rate",
+    "complete_payment_roas",
+)
+
+METRIC_TYPES: Mapping[str, ColumnKind] = MappingProxyType(
+    {
+        **{m: "text" for m in ATTRIBUTE_METRICS},
+        **{m: "bigint" for m in COUNT_METRICS},
+        **{m: "decimal" for m in MONEY_METRICS},
+        **{m: "decimal" for m in RATIO_METRICS},
+    }
+)
+"""The source's metric catalogue: metric name -> column type."""
+
+DIMENSION_TYPES: Mapping[str, ColumnKind] = MappingProxyType(
+    {
+        "advertiser_id": "text",
+        "campaign_id": "text",
+        "adgroup_id": "text",
+        "ad_id": "text",
+        "stat_time_day": "date",
+        "age": "text",
+        "gender": "text",
+        "country_code": "text",
+        "platform": "text",
+        "province_id": "text",
+    }
+)
+"""Report dimensions -> column type (ids are text: TikTok's ids exceed 2**53 and v1.3 sends strings)."""
+
+# Metrics TikTok refuses (or that make no sense) in AUDIENCE reports: UV metrics, secondary goals,
+# cash/voucher spend and app-install metrics.
+AUDIENCE_FORBIDDEN_METRICS = frozenset(
+    {
+        "reach",
+        "frequency",
+        "cost_per_1000_reached",
+        "average_video_play_per_user",
+        "secondary_goal_result",
+        "cost_per_secondary_goal_result",
+        "secondary_goal_result_rate",
+        "cash_spend",
+        "voucher_spend",
+        "app_install",
+        "cost_per_app_install",
+        "real_time_app_install",
+        "real_time_app_install_cost",
+    }
+)
+
+# What the ad-level BASIC report requests: everything the seed connector requests, plus app-install
+# and purchase metrics. ``campaign_id``/``adgroup_id`` must be requested as *metrics* at AUCTION_AD
+# level (TikTok returns them inside ``metrics``; as dimensions they come back null).
+AD_BASIC_METRICS: tuple[str, ...] = (
+    # attributes
+    "campaign_name",
+    "campaign_id",
+    "adgroup_name",
+    "adgroup_id",
+    "ad_name",
+    "ad_text",
+    "placement_type",
+    "promotion_type",
+    "objective_type",
+    "tt_app_id",
+    "tt_app_name",
+    "mobile_app_id",
+    "dpa_target_audience_type",
+    # core
+    "spend",
+    "impressions",
+    "clicks",
+    "ctr",
+    "cpc",
+    "cpm",
+    "reach",
+    "frequency",
+    "cost_per_1000_reached",
+    # conversions and results
+    "conversion",
+    "cost_per_conversion",
+    "conversion_rate",
+    "conversion_rate_v2",
+    "real_time_conversion",
+    "real_time_cost_per_conversion",
+    "real_time_conversion_rate",
+    "result",
+    "cost_per_result",
+    "result_rate",
+    "real_time_result",
+    "real_time_cost_per_result",
+    "real_time_result_rate",
+    "secondary_goal_result",
+    "cost_per_secondary_goal_result",
+    "secondary_goal_result_rate",
+    # video
+    "video_play_actions",
+    "video_watched_2s",
+    "video_watched_6s",
+    "video_views_p25",
+    "video_views_p50",
+    "video_views_p75",
+    "video_views_p100",
+    "average_video_play",
+    "average_video_play_per_user",
+    "engaged_view",
+    "engaged_view_15s",
+    # engagement
+    "likes",
+    "comments",
+    "shares",
+    "follows",
+    "profile_visits",
+    "profile_visits_rate",
+    "clicks_on_music_disc",
+    # app install
+    "app_install",
+    "cost_per_app_install",
+    "real_time_app_install",
+    "real_time_app_install_cost",
+    # web and shop events
+    "complete_payment",
+    "cost_per_complete_payment",
+    "complete_payment_roas",
+    "purchase",
+    "cost_per_purchase",
+    "total_purchase_value",
+    "registration",
+    "cost_per_registration",
+    "sales_lead",
+    "cost_per_sales_lead",
+)
+
+AD_AUDIENCE_METRICS: tuple[str, ...] = tuple(
+    m
+    for m in AD_BASIC_METRICS
+    if m not in AUDIENCE_FORBIDDEN_METRICS
+    # display-string attributes of the seed's basic stream only; keep audience rows lean
+    and m not in {"placement_type", "dpa_target_audience_type"}
+)
+
+CAMPAIGN_AUDIENCE_METRICS: tuple[str, ...] = tuple(
+    m
+    for m in AD_AUDIENCE_METRICS
+    # ad and ad-group attributes do not exist at campaign level; campaign_id is a dimension there
+    if METRIC_TYPES[m] != "text" or m in {"campaign_name", "objective_type"}
+)
+
+# --------------------------------------------------------------------------------------------------
+# Entity columns
+# --------------------------------------------------------------------------------------------------
+
+_ENTITY_TIMES: TTableSchemaColumns = {
+    "create_time": _col("timestamp", "Creation time (UTC)"),
+    "modify_time": _col("timestamp", "Last modification time (UTC); part of the key: one row per version"),
+}
+
+ADVERTISER_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Advertiser (ad account) id"),
+    "create_time": _col("timestamp", "Account creation time (UTC; TikTok sends unix seconds)"),
+    "name": _col("text"),
+    "company": _col("text"),
+    "status": _col("text"),
+    "role": _col("text"),
+    "advertiser_account_type": _col("text"),
+    "currency": _col("text"),
+    "timezone": _col("text", "Reporting time zone: report days are this zone's days"),
+    "display_timezone": _col("text"),
+    "country": _col("text"),
+    "industry": _col("text"),
+    "language": _col("text"),
+    "balance": _col("decimal"),
+    "email": _col("text"),
+    "cellphone_number": _col("text"),
+    "telephone_number": _col("text"),
+    "contacter": _col("text"),
+    "address": _col("text"),
+    "description": _col("text"),
+    "rejection_reason": _col("text"),
+    "license_no": _col("text"),
+    "license_url": _col("text"),
+    "license_city": _col("text"),
+    "license_province": _col("text"),
+    "promotion_area": _col("text"),
+    "promotion_center_city": _col("text"),
+    "promotion_center_province": _col("text"),
+    "brand": _col("text"),
+    "owner_bc_id": _col("text"),
+}
+
+CAMPAIGN_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text"),
+    "campaign_id": _col("text"),
+    **_ENTITY_TIMES,
+    "campaign_name": _col("text"),
+    "campaign_type": _col("text"),
+    "objective_type": _col("text"),
+    "objective": _col("text"),
+    "budget_mode": _col("text"),
+    "budget": _col("decimal"),
+    "roas_bid": _col("decimal"),
+    "budget_optimize_on": _col("bool"),
+    "special_industries": _col("json"),
+    "operation_status": _col("text"),
+    "secondary_status": _col("text"),
+    "is_new_structure": _col("bool"),
+    "is_smart_performance_campaign": _col("bool"),
+    "is_search_campaign": _col("bool"),
+    "campaign_automation_type": _col("text"),
+    "deep_bid_type": _col("text"),
+    "app_promotion_type": _col("text"),
+}
+
+ADGROUP_COLUMNS: TTableSchemaColumns = {
+    "adgroup_id": _col("text"),
+    "advertiser_id": _col("text"),
+    "campaign_id": _col("text"),
+    **_ENTITY_TIMES,
+    "adgroup_name": _col("text"),
+    "campaign_name": _col("text"),
+    "operation_status": _col("text"),
+    "secondary_status": _col("text"),
+    "budget_mode": _col("text"),
+    "budget": _col("decimal"),
+    "bid_price": _col("decimal"),
+    "conversion_bid_price": _col("decimal"),
+    "deep_cpa_bid": _col("decimal"),
+    "schedule_type": _col("text"),
+    "schedule_start_time": _col("text", "As sent by TikTok (YYYY-MM-DD HH:MM:SS)"),
+    "schedule_end_time": _col("text", "As sent by TikTok (YYYY-MM-DD HH:MM:SS)"),
+    "placement_type": _col("text"),
+    "promotion_type": _col("text"),
+    "optimization_goal": _col("text"),
+    "secondary_optimization_event": _col("text"),
+    "optimization_event": _col("text"),
+    "pixel_id": _col("text"),
+    "billing_event": _col("text"),
+    "bid_type": _col("text"),
+    "pacing": _col("text"),
+    "gender": _col("text"),
+    "placements": _col("json"),
+    "location_ids": _col("json"),
+    "age_groups": _col("json"),
+    "languages": _col("json"),
+    "operating_systems": _col("json"),
+    "click_attribution_window": _col("text"),
+    "view_attribution_window": _col("text"),
+    "is_new_structure": _col("bool"),
+    "comment_disabled": _col("bool"),
+    "skip_learning_phase": _col("bool"),
+}
+
+AD_COLUMNS: TTableSchemaColumns = {
+    "ad_id": _col("text"),
+    "adgroup_id": _col("text"),
+    "advertiser_id": _col("text"),
+    "campaign_id": _col("text"),
+    **_ENTITY_TIMES,
+    "ad_name": _col("text"),
+    "adgroup_name": _col("text"),
+    "campaign_name": _col("text"),
+    "operation_status": _col("text"),
+    "secondary_status": _col("text"),
+    "ad_format": _col("text"),
+    "ad_text": _col("text"),
+    "call_to_action": _col("text"),
+    "landing_page_url": _col("text"),
+    "display_name": _col("text"),
+    "identity_type": _col("text"),
+    "identity_id": _col("text"),
+    "video_id": _col("text"),
+    "image_ids": _col("json"),
+    "is_aco": _col("bool"),
+    "creative_authorized": _col("bool"),
+    "is_new_structure": _col("bool"),
+}
+
+# --------------------------------------------------------------------------------------------------
+# The registry
+# --------------------------------------------------------------------------------------------------
+
+TableKind = Literal["advertiser", "entity", "report"]
+
+STATUS_FIELD_BY_DATA_LEVEL: Mapping[str, str] = MappingProxyType(
+    {
+        "AUCTION_AD": "ad_status",
+        "AUCTION_ADGROUP": "adgroup_status",
+        "AUCTION_CAMPAIGN": "campaign_status",
+    }
+)
+"""The report filter field that selects deleted objects at each data level (``IN ["STATUS_ALL"]``)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class TableSpec:
+    """Everything the source needs to know about one destination table.
+
+    Attributes:
+        name: destination table (and dlt resource) name.
+        kind: ``"advertiser"`` (advertiser/info/), ``"entity"`` (a */get/ list endpoint) or
+            ``"report"`` (report/integrated/get/).
+        endpoint: API path below ``/open_api/v1.3/``, with the trailing slash.
+        primary_key: merge key columns, exactly as the seed connector's.
+        cursor: the replication key column.
+        columns: dlt column hints (pinned types).
+        description: table description stored in the dlt schema.
+        report_type: ``BASIC`` or ``AUDIENCE`` (reports only).
+        data_level: ``AUCTION_AD`` / ``AUCTION_CAMPAIGN`` ... (reports only).
+        dimensions: report dimensions, in request order (reports only).
+        metrics: report metrics, in request order (reports only).
+        id_field: the entity's own id column (entities only), e.g. ``campaign_id``.
+    """
+
+    name: str
+    kind: TableKind
+    endpoint: str
+    primary_key: tuple[str, ...]
+    cursor: str
+    columns: Mapping[str, TColumnSchema] = dataclasses.field(compare=False, repr=False)
+    description: str = ""
+    report_type: str | None = None
+    data_level: str | None = None
+    dimensions: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    id_field: str | None = None
+
+    @property
+    def status_filter_field(self) -> str | None:
+        """The level's ``*_status`` report filter field (``ad_status`` at AUCTION_AD), or None."""
+        if self.data_level is None:
+            return None
+        return STATUS_FIELD_BY_DATA_LEVEL.get(self.data_level)
+
+    @property
+    def metric_columns(self) -> tuple[str, ...]:
+        """Report metrics that are numeric (not attributes), for sums and checks."""
+        return tuple(m for m in self.metrics if METRIC_TYPES.get(m) in ("bigint", "decimal"))
+
+    def column_hints(self) -> TTableSchemaColumns:
+        """A fresh, mutable copy of the column hints (dlt mutates what it is given)."""
+        return {name: dict(hint) for name, hint in self.columns.items()}  # type: ignore[misc]
+
+
+def _report_columns(dimensions: tuple[str, ...], metrics: tuple[str, ...]) -> TTableSchemaColumns:
+    """Column hints of a flattened report table: advertiser_id, dimensions, then metrics.
+
+    Args:
+        dimensions: the report's dimensions.
+        metrics: the report's metrics.
+
+    Returns:
+        dlt column hints.
+    """
+    cols: TTableSchemaColumns = {"advertiser_id": _col("text", "Added by the source to every row")}
+    for dim in dimensions:
+        desc = "Day in the advertiser's time zone" if dim == "stat_time_day" else None
+        cols[dim] = _col(DIMENSION_TYPES[dim], desc)
+    for metric in metrics:
+        cols.setdefault(metric, _col(METRIC_TYPES[metric]))
+    return cols
+
+
+def _report(
+    name: str,
+    report_type: str,
+    data_level: str,
+    dimensions: tuple[str, ...],
+    metrics: tuple[str, ...],
+    primary_key: tuple[str, ...],
+    description: str,
+) -> TableSpec:
+    return TableSpec(
+        name=name,
+        kind="report",
+        endpoint="report/integrated/get/",
+        primary_key=primary_key,
+        cursor="stat_time_day",
+        columns=MappingProxyType(_report_columns(dimensions, metrics)),
+        description=description,
+        report_type=report_type,
+        data_level=data_level,
+        dimensions=dimensions,
+        metrics=metrics,
+    )
+
+
+_AD_KEY = ("ad_id", "adgroup_id", "advertiser_id", "campaign_id", "stat_time_day")
+
+TABLES: Mapping[str, TableSpec] = MappingProxyType(
+    {
+        spec.name: spec
+        for spec in (
+            TableSpec(
+                name="advertisers",
+                kind="advertiser",
+                endpoint="advertiser/info/",
+                primary_key=("advertiser_id", "create_time"),
+                cursor="create_time",
+                columns=MappingProxyType(ADVERTISER_COLUMNS),
+                description="Advertiser (ad account) settings from advertiser/info/",
+                id_field="advertiser_id",
+            ),
+            TableSpec(
+                name="campaigns",
+                kind="entity",
+                endpoint="campaign/get/",
+                primary_key=("advertiser_id", "campaign_id", "modify_time"),
+                cursor="modify_time",
+                columns=MappingProxyType(CAMPAIGN_COLUMNS),
+                description="Campaigns, one row per version (modify_time)",
+                id_field="campaign_id",
+            ),
+            TableSpec(
+                name="adgroups",
+                kind="entity",
+                endpoint="adgroup/get/",
+                primary_key=("adgroup_id", "advertiser_id", "campaign_id", "modify_time"),
+                cursor="modify_time",
+                columns=MappingProxyType(ADGROUP_COLUMNS),
+                description="Ad groups, one row per version (modify_time)",
+                id_field="adgroup_id",
+            ),
+            TableSpec(
+                name="ads",
+                kind="entity",
+                endpoint="ad/get/",
+                primary_key=("ad_id", "adgroup_id", "advertiser_id", "campaign_id", "modify_time"),
+                cursor="modify_time",
+                columns=MappingProxyType(AD_COLUMNS),
+                description="Ads, one row per version (modify_time)",
+                id_field="ad_id",
+            ),
+            _report(
+                "ad_insights",
+                "BASIC",
+                "AUCTION_AD",
+                ("ad_id", "stat_time_day"),
+                AD_BASIC_METRICS,
+                _AD_KEY,
+                "Daily ad-level basic report",
+            ),
+            _report(
+                "ad_insights_by_age_and_gender",
+                "AUDIENCE",
+                "AUCTION_AD",
+                ("ad_id", "stat_time_day", "age", "gender"),
+                AD_AUDIENCE_METRICS,
+                (*_AD_KEY, "age", "gender"),
+                "Daily ad-level audience report by age and gender",
+            ),
+            _report(
+                "ad_insights_by_country",
+                "AUDIENCE",
+                "AUCTION_AD",
+                ("ad_id", "stat_time_day", "country_code"),
+                AD_AUDIENCE_METRICS,
+                (*_AD_KEY, "country_code"),
+                "Daily ad-level audience report by country",
+            ),
+            _report(
+                "ad_insights_by_platform",
+                "AUDIENCE",
+                "AUCTION_AD",
+                ("ad_id", "stat_time_day", "platform"),
+                AD_AUDIENCE_METRICS,
+                # exactly the seed connector's key: it has no advertiser_id (ad ids are global)
+                ("ad_id", "adgroup_id", "campaign_id", "platform", "stat_time_day"),
+                "Daily ad-level audience report by platform",
+            ),
+            _report(
+                "campaign_insights_by_province",
+                "AUDIENCE",
+                "AUCTION_CAMPAIGN",
+                ("campaign_id", "stat_time_day", "province_id"),
+                CAMPAIGN_AUDIENCE_METRICS,
+                ("advertiser_id", "campaign_id", "province_id", "stat_time_day"),
+                "Daily campaign-level audience report by province",
+            ),
+        )
+    }
+)
+"""All tables, by name, in load order (advertisers first)."""
+
+DEFAULT_TABLES: tuple[str, ...] = tuple(TABLES)
+"""Tables loaded when ``sources.tiktok_ads.tables`` is not set: all nine."""

@@ -1,0 +1,411 @@
+"""Raw API rows -> flat rows with the pinned column types.
+
+Reports: ``{"dimensions": {...}, "metrics": {...}}`` becomes one flat row (dimensions win on a name
+clash), ``advertiser_id`` is added, every metric placeholder (``"-"``, ``"N/A"``, ``""`` ...) becomes
+NULL, numbers are accepted as JSON numbers or strings, ``stat_time_day`` ``"YYYY-MM-DD 00:00:00"``
+becomes a ``date``. Entities: ids become text, ``create_time``/``modify_time`` become UTC datetimes.
+Advertisers: unix ``create_time`` becomes a UTC datetime.
+
+A value that cannot be converted, or a missing key column, raises
+:class:`~tiktok_ads.errors.TikTokBadResponseError`: the run fails loudly instead of loading a wrong or
+partial row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .errors import TikTokBadResponseError
+from .settings import NULL_METRIC_VALUES, TableSpec
+
+Converter = Callable[[Any, str], Any]
+
+_UTC = dt.timezone.utc
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=_UTC)
+
+
+def _bad(column: str, value: Any, expected: str) -> TikTokBadResponseError:
+    return TikTokBadResponseError(f"column {column}: {value!r} is not {expected}", code=0, reason="bad_value")
+
+
+def is_null(value: Any) -> bool:
+    """Whether a raw value means "no value" (None or a placeholder like ``"-"``).
+
+    Args:
+        value: the raw value.
+
+    Returns:
+        True for None and placeholder strings.
+    """
+    return value is None or (isinstance(value, str) and value.strip() in NULL_METRIC_VALUES)
+
+
+def to_int(value: Any, column: str) -> int | None:
+    """A count: int, integral float, or a string of digits; placeholders become None.
+
+    Args:
+        value: raw value.
+        column: column name for the error message.
+
+    Returns:
+        The integer or None.
+
+    Raises:
+        TikTokBadResponseError: not an integer.
+    """
+    # fast paths for what TikTok sends (a string of digits, or "-"); everything else below
+    kind = type(value)
+    if kind is str:
+        if value in NULL_METRIC_VALUES:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    elif kind is int:
+        return value
+    if is_null(value):
+        return None
+    if isinstance(value, bool):
+        raise _bad(column, value, "an integer")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise _bad(column, value, "an integer")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            number = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            raise _bad(column, value, "an integer") from None
+        if number.is_finite() and number == number.to_integral_value():
+            return int(number)
+    raise _bad(column, value, "an integer")
+
+
+def to_decimal(value: Any, column: str) -> decimal.Decimal | None:
+    """Money or a ratio: exact decimal from a string, int or float; placeholders become None.
+
+    Floats are converted through their shortest repr, i.e. exactly the digits in the JSON text.
+
+    Args:
+        value: raw value.
+        column: column name for the error message.
+
+    Returns:
+        The decimal or None.
+
+    Raises:
+        TikTokBadResponseError: not a finite number.
+    """
+    if type(value) is str:  # fast path: TikTok's decimal strings
+        if value in NULL_METRIC_VALUES:
+            return None
+        try:
+            number = decimal.Decimal(value)
+        except decimal.InvalidOperation:
+            pass
+        else:
+            if number.is_finite():
+                return number
+    if is_null(value):
+        return None
+    if isinstance(value, bool):
+        raise _bad(column, value, "a number")
+    if isinstance(value, (int, float)):
+        text = repr(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, decimal.Decimal):
+        text = str(value)
+    else:
+        raise _bad(column, value, "a number")
+    try:
+        number = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        raise _bad(column, value, "a number") from None
+    if not number.is_finite():
+        raise _bad(column, value, "a finite number")
+    return number
+
+
+def to_text(value: Any, column: str) -> str | None:
+    """Text (ids, names, enums): numbers become their decimal string; placeholders become None.
+
+    Args:
+        value: raw value.
+        column: column name (unused; same signature as the other converters).
+
+    Returns:
+        The string or None.
+    """
+    if type(value) is str:
+        return None if value in NULL_METRIC_VALUES or value.strip() in NULL_METRIC_VALUES else value
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def to_bool(value: Any, column: str) -> bool | None:
+    """A boolean from a JSON bool, 0/1 or ``"true"``/``"false"``.
+
+    Args:
+        value: raw value.
+        column: column name for the error message.
+
+    Returns:
+        The boolean or None.
+
+    Raises:
+        TikTokBadResponseError: not a boolean.
+    """
+    if is_null(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "0", "1"):
+        return value.strip().lower() in ("true", "1")
+    raise _bad(column, value, "a boolean")
+
+
+def to_stat_day(value: Any, column: str) -> dt.date | None:
+    """A report day: ``"YYYY-MM-DD 00:00:00"`` (TikTok's format) or ``"YYYY-MM-DD"``.
+
+    Args:
+        value: raw value.
+        column: column name for the error message.
+
+    Returns:
+        The date.
+
+    Raises:
+        TikTokBadResponseError: malformed, or a time other than midnight (that would be hourly data).
+    """
+    if is_null(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise _bad(column, value, "a day (YYYY-MM-DD 00:00:00)")
+    text = value.strip()
+    rest = text[10:]
+    if rest not in ("", " 00:00:00", "T00:00:00", "T00:00:00Z"):
+        raise _bad(column, value, "a day at midnight (YYYY-MM-DD 00:00:00)")
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise _bad(column, value, "a day (YYYY-MM-DD 00:00:00)") from None
+
+
+def to_timestamp(value: Any, column: str) -> dt.datetime | None:
+    """A UTC timestamp from ``"YYYY-MM-DD HH:MM:SS"`` (TikTok's entity format, UTC), ISO 8601 or unix seconds.
+
+    Args:
+        value: raw value.
+        column: column name for the error message.
+
+    Returns:
+        An aware UTC datetime, or None.
+
+    Raises:
+        TikTokBadResponseError: not a time.
+    """
+    if is_null(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(_UTC) if value.tzinfo else value.replace(tzinfo=_UTC)
+    if isinstance(value, bool):
+        raise _bad(column, value, "a time")
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit()):
+        try:
+            return _EPOCH + dt.timedelta(seconds=float(value))
+        except (OverflowError, ValueError):
+            raise _bad(column, value, "a unix time") from None
+    if not isinstance(value, str):
+        raise _bad(column, value, "a time")
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise _bad(column, value, "a time (YYYY-MM-DD HH:MM:SS)") from None
+    return parsed.astimezone(_UTC) if parsed.tzinfo else parsed.replace(tzinfo=_UTC)
+
+
+def _identity(value: Any, column: str) -> Any:
+    return value
+
+
+_BY_TYPE: dict[str, Converter] = {
+    "bigint": to_int,
+    "decimal": to_decimal,
+    "double": to_decimal,
+    "text": to_text,
+    "date": to_stat_day,
+    "timestamp": to_timestamp,
+    "bool": to_bool,
+    "json": _identity,
+}
+
+
+@functools.lru_cache(maxsize=64)
+def converters(spec: TableSpec) -> dict[str, Converter]:
+    """Converter per pinned column of a table.
+
+    Args:
+        spec: the table.
+
+    Returns:
+        ``{column: converter}``.
+    """
+    return {name: _BY_TYPE.get(str(hint.get("data_type")), _identity) for name, hint in spec.columns.items()}
+
+
+def _check_keys(spec: TableSpec, row: dict[str, Any]) -> None:
+    for key in spec.primary_key:
+        if row.get(key) is None:
+            raise TikTokBadResponseError(
+                f"row has no {key} (a key column of {spec.name}): {_short(row)}", code=0, reason="bad_row"
+            )
+
+
+def _short(row: dict[str, Any]) -> str:
+    text = repr({k: row[k] for k in list(row)[:8]})
+    return text if len(text) < 300 else text[:300] + "..."
+
+
+def flatten_report_row(raw: dict[str, Any]) -> dict[str, Any]:
+    """Merge a report row's ``metrics`` and ``dimensions`` into one dict (dimensions win).
+
+    Args:
+        raw: ``{"dimensions": {...}, "metrics": {...}}``.
+
+    Returns:
+        The flat dict (not yet typed).
+
+    Raises:
+        TikTokBadResponseError: the row has no ``dimensions`` object.
+    """
+    dims = raw.get("dimensions")
+    metrics = raw.get("metrics") or {}
+    if not isinstance(dims, dict) or not isinstance(metrics, dict):
+        raise TikTokBadResponseError(
+            f"report row without dimensions/metrics objects: {_short(raw)}", code=0, reason="bad_row"
+        )
+    flat = dict(metrics)
+    flat.update(dims)
+    return flat
+
+
+def transform_report_rows(
+    spec: TableSpec, advertiser_id: str, rows: Iterable[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Flatten and type one page of report rows.
+
+    Args:
+        spec: the report table.
+        advertiser_id: added to every row.
+        rows: raw rows from ``data.list``.
+
+    Returns:
+        Typed flat rows.
+
+    Raises:
+        TikTokBadResponseError: unconvertible value or missing key column.
+    """
+    convert = converters(spec)
+    out: list[dict[str, Any]] = []
+    for raw in rows:
+        flat = flatten_report_row(raw)
+        row: dict[str, Any] = {}
+        for key, value in flat.items():
+            conv = convert.get(key)
+            if conv is not None:
+                row[key] = conv(value, key)
+            else:
+                # a field we did not pin (TikTok added something): keep it, but "-" is still NULL
+                row[key] = None if is_null(value) else value
+        row["advertiser_id"] = advertiser_id
+        _check_keys(spec, row)
+        out.append(row)
+    return out
+
+
+def transform_entity_rows(
+    spec: TableSpec, advertiser_id: str, rows: Iterable[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Type one page of campaigns, ad groups or ads.
+
+    ``modify_time`` falls back to ``create_time`` when TikTok leaves it out (Smart+ ads do), because it
+    is part of the primary key; other unpinned ``*_id`` fields are made text.
+
+    Args:
+        spec: the entity table.
+        advertiser_id: set when the row lacks it.
+        rows: raw rows from ``data.list``.
+
+    Returns:
+        Typed rows.
+
+    Raises:
+        TikTokBadResponseError: unconvertible value or missing key column.
+    """
+    convert = converters(spec)
+    out: list[dict[str, Any]] = []
+    for raw in rows:
+        row: dict[str, Any] = {}
+        for key, value in raw.items():
+            conv = convert.get(key)
+            if conv is not None:
+                row[key] = conv(value, key)
+            elif key.endswith("_id") and isinstance(value, int) and not isinstance(value, bool):
+                row[key] = str(value)
+            else:
+                row[key] = value
+        if row.get("advertiser_id") is None:
+            row["advertiser_id"] = advertiser_id
+        if row.get("modify_time") is None:
+            row["modify_time"] = row.get("create_time")
+        _check_keys(spec, row)
+        out.append(row)
+    return out
+
+
+def transform_advertiser_row(spec: TableSpec, raw: dict[str, Any]) -> dict[str, Any]:
+    """Type one ``advertiser/info/`` row (unix ``create_time`` -> UTC datetime).
+
+    Args:
+        spec: the advertisers table.
+        raw: the raw row.
+
+    Returns:
+        The typed row.
+
+    Raises:
+        TikTokBadResponseError: unconvertible value or missing key column.
+    """
+    convert = converters(spec)
+    row = {key: (convert[key](value, key) if key in convert else value) for key, value in raw.items()}
+    _check_keys(spec, row)
+    return row
