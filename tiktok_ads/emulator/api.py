@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -105,6 +106,12 @@ try:  # orjson (a dependency of dlt) encodes a 1000-row page ~10x faster, byte-i
     _dumps: Callable[[Any], bytes] = orjson.dumps
 except ImportError:  # pragma: no cover - the stdlib fallback
     _dumps = _dumps_stdlib
+
+
+def _raw_json(data: bytes) -> Any:
+    """Already-serialized JSON to embed as is (orjson.Fragment), or parsed back for the stdlib encoder."""
+    fragment = getattr(sys.modules.get("orjson"), "Fragment", None)
+    return fragment(data) if fragment is not None and _dumps is not _dumps_stdlib else json.loads(data)
 
 
 def encode_envelope(code: int, message: str, request_id: str, data: Any) -> bytes:
@@ -454,9 +461,9 @@ class Api:
                 "and retry after a while.",
             )
         offset = (query.page - 1) * query.page_size
-        rows = result.rows(offset, query.page_size) if offset < total else []
+        rows, count = result.rows_json(offset, query.page_size) if offset < total else (b"[]", 0)
         return Answer.ok(
-            {"list": rows, "page_info": page_info(query.page, query.page_size, total)}, len(rows)
+            {"list": _raw_json(rows), "page_info": page_info(query.page, query.page_size, total)}, count
         )
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import json
 import random
 import struct
 import threading
@@ -33,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import metrics as m
@@ -344,6 +346,7 @@ class ReportResult:
                 total += max(last - first + 1, 0) * self._slots_per_day * nb
         self._total = total
         self._format = world._formatter(metrics, level, advertiser)
+        self._format_json = world._formatter(metrics, level, advertiser, as_json=True)
 
     def __len__(self) -> int:
         return self._total
@@ -360,10 +363,32 @@ class ReportResult:
             i += 1
         return out
 
+    def rows_json(self, offset: int, limit: int) -> tuple[bytes, int]:
+        """The same rows as ``rows`` already serialized as a compact JSON array, and their count.
+
+        The server's hot path: one string template per row instead of building and encoding dicts.
+        """
+        end = min(offset + limit, self._total)
+        i = max(offset, 0)
+        parts: list[str] = []
+        while i < end:
+            e = bisect.bisect_right(self._offsets, i) - 1
+            ent, vec, dims = self._cells(e, i - self._offsets[e])
+            parts.append(
+                '{"dimensions":' + _json_str_dict(dims) + ',"metrics":' + self._format_json(ent, vec) + "}"
+            )
+            i += 1
+        return ("[" + ",".join(parts) + "]").encode(), len(parts)
+
     def __iter__(self) -> Iterable[dict[str, dict[str, str]]]:
         return iter(self.rows(0, self._total))
 
     def _row(self, e: int, j: int) -> dict[str, dict[str, str]]:
+        ent, vec, dims = self._cells(e, j)
+        return {"dimensions": dims, "metrics": self._format(ent, vec)}
+
+    def _cells(self, e: int, j: int) -> tuple[Entity | Advertiser, Sequence[int], dict[str, str]]:
+        """(entity, base vector, dimension values) of row ``j`` of entity ``e``."""
         ent = self._entities[e]
         first, last = self._spans[e]
         slot, b = divmod(j, self._nb)
@@ -396,7 +421,7 @@ class ReportResult:
                 dims[name] = f"{_day_string(day)[:10]} {hour:02d}:00:00"
             else:
                 dims[name] = bucket[self._bucket_dims.index(name)]
-        return {"dimensions": dims, "metrics": self._format(ent, vec)}
+        return ent, vec, dims
 
 
 class World:
@@ -430,6 +455,8 @@ class World:
         self._day_cache: OrderedDict[tuple[object, ...], list[int]] = OrderedDict()
         self._cache_size = 200_000
         self._local_cache: dict[int, tuple[int, int]] = {}
+        self._formatters: dict[tuple[object, ...], Callable[[Entity | Advertiser, Sequence[int]], Any]] = {}
+        self._reports: OrderedDict[tuple[object, ...], ReportResult] = OrderedDict()
         self._attr_cache: dict[tuple[object, ...], dict[str, str]] = {}
         self._final_cache: dict[tuple[object, ...], tuple[int, ...]] = {}
 
@@ -447,6 +474,7 @@ class World:
             self._day_cache.clear()
             self._attr_cache.clear()
             self._local_cache.clear()
+            self._reports.clear()
 
     def local_now(self, advertiser_id: str) -> dt.datetime:
         """The advertiser's wall-clock time now."""
@@ -1022,12 +1050,17 @@ class World:
 
     # ------------------------------------------------------------- formatting
     def _formatter(
-        self, names: Sequence[str], level: str, adv: Advertiser
-    ) -> Callable[[Entity | Advertiser, list[int]], dict[str, str]]:
+        self, names: Sequence[str], level: str, adv: Advertiser, as_json: bool = False
+    ) -> Callable[[Entity | Advertiser, Sequence[int]], Any]:
         """Compile one function (entity, base vector) -> {metric: wire string} for a metric list.
 
-        Generated code instead of one closure per metric: formatting is the emulator's hot loop.
+        Generated code instead of one closure per metric: formatting is the emulator's hot loop. Cached per
+        (metrics, level, advertiser, as_json): every page of a report asks for the same one.
         """
+        key = (tuple(names), level, adv.index, as_json)
+        cached = self._formatters.get(key)
+        if cached is not None:
+            return cached
         exprs: list[str] = []
         attrs = [n for n in names if m.METRICS[n].kind == "attribute"]
         b = m.BASE_INDEX
@@ -1055,21 +1088,35 @@ class World:
         src += "    " + ", ".join(f"v{i}" for i in range(len(m.BASE_FIELDS))) + " = v\n"
         src += "    nosec = not (secondary_level and getattr(ent, 'has_secondary_goal', False))\n"
         src += "    attrs = attributes(ent)\n" if attrs else ""
-        src += "    return {" + ", ".join(exprs) + "}\n"
+        if as_json:  # one %-template producing the JSON object (values are JSON-safe: attributes escaped)
+            template = "{" + ",".join(f'"{n}":"%s"' for n in names) + "}"
+            values = ", ".join(e.split(": ", 1)[1] for e in exprs)
+            src += f"    return {template!r} % ({values},)\n"
+        else:
+            src += "    return {" + ", ".join(exprs) + "}\n"
         scope: dict[str, object] = {
             "secondary_level": level in m.ADGROUP_AND_AD,
-            "attributes": lambda ent: self._attributes(tuple(attrs), ent, adv),
+            "attributes": (lambda ent: self._attributes(tuple(attrs), ent, adv, escaped=True))
+            if as_json
+            else (lambda ent: self._attributes(tuple(attrs), ent, adv)),
         }
         exec(compile(src, "<emulator-metrics>", "exec"), scope)  # noqa: S102 - code built from the catalogue
-        return scope["fmt"]  # type: ignore[return-value]
+        fmt: Callable[[Entity | Advertiser, Sequence[int]], Any] = scope["fmt"]  # type: ignore[assignment]
+        with self._lock:
+            if len(self._formatters) > 256:
+                self._formatters.clear()
+            self._formatters[key] = fmt
+        return fmt
 
     def _attributes(
-        self, names: tuple[str, ...], ent: Entity | Advertiser, adv: Advertiser
+        self, names: tuple[str, ...], ent: Entity | Advertiser, adv: Advertiser, escaped: bool = False
     ) -> dict[str, str]:
-        key = ("attrs", names, id(ent))
+        key = ("attrs", names, id(ent), escaped)
         got = self._attr_cache.get(key)
         if got is None:
             got = {n: self._attribute(n, ent, adv) for n in names}
+            if escaped:  # ready to sit between JSON quotes
+                got = {n: json.dumps(v, ensure_ascii=False)[1:-1] for n, v in got.items()}
             self._attr_cache[key] = got
         return got
 
@@ -1136,6 +1183,39 @@ class World:
         and the advertiser level always has everything). ``id_filters`` keys: ``campaign_ids``,
         ``adgroup_ids``, ``ad_ids``.
         """
+        key = (
+            advertiser_id, report_type, data_level, tuple(dimensions), tuple(metrics), start_date, end_date,
+            lifetime, include_deleted, tuple(sorted((k, tuple(sorted(v))) for k, v in (id_filters or {}).items())),
+            self.now,
+        )  # fmt: skip
+        cached = self._reports.get(key)
+        if cached is not None:  # the next page of the same query: reuse the index
+            return cached
+        result = self._report(
+            advertiser_id, report_type=report_type, data_level=data_level, dimensions=dimensions,
+            metrics=metrics, start_date=start_date, end_date=end_date, lifetime=lifetime,
+            include_deleted=include_deleted, id_filters=id_filters,
+        )  # fmt: skip
+        with self._lock:
+            self._reports[key] = result
+            if len(self._reports) > 64:
+                self._reports.popitem(last=False)
+        return result
+
+    def _report(
+        self,
+        advertiser_id: str,
+        *,
+        report_type: str,
+        data_level: str,
+        dimensions: Sequence[str],
+        metrics: Sequence[str],
+        start_date: dt.date | None,
+        end_date: dt.date | None,
+        lifetime: bool,
+        include_deleted: bool,
+        id_filters: dict[str, set[str]] | None,
+    ) -> ReportResult:
         adv = self._by_id[advertiser_id]
         now = self.now
         today, hour_now = self._local(adv)
@@ -1213,6 +1293,11 @@ class World:
             if wanted and chain.get(kind) not in wanted:
                 return False
         return True
+
+
+def _json_str_dict(values: dict[str, str]) -> str:
+    """A flat dict of plain strings (ids, dates, enum values) as compact JSON."""
+    return "{" + ",".join(f'"{k}":"{v}"' for k, v in values.items()) + "}"
 
 
 @lru_cache(maxsize=8192)
