@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .api_assets import ASSET_ROUTES
 from .model import World, is_deleted, primary_status
 from .params import (
     MAX_IDS,
@@ -212,6 +213,8 @@ class Api:
             "ad/get/": Route("GET", self._entity_handler("ad")),
             "report/integrated/get/": Route("GET", self._report),
         }
+        for path, lister in ASSET_ROUTES.items():
+            self._routes[path] = Route("GET", self._asset_handler(lister))
 
     # ------------------------------------------------------------------ tokens and auth codes (test helpers)
 
@@ -420,6 +423,22 @@ class Api:
             chunk = [{k: e[k] for k in fields if k in e} for e in chunk]
         data = {"list": chunk, "page_info": page_info(page, page_size, total)}
         return Answer.ok(data, len(chunk))
+
+    # ------------------------------------------------------------------ creatives, audiences, pixels
+
+    def _asset_handler(
+        self, lister: Callable[[World, Any, Mapping[str, str]], tuple[dict[str, Any], int]]
+    ) -> Handler:
+        def handler(params: Mapping[str, str], token: str | None, body: bytes) -> Answer:
+            grant = self._authenticate(token)
+            advertiser_id = get_id(params, "advertiser_id", required=True)
+            assert advertiser_id is not None
+            self._authorize(grant, advertiser_id)
+            adv = self.world.advertiser(advertiser_id)
+            data, rows = lister(self.world, adv, params)
+            return Answer.ok(data, rows)
+
+        return handler
 
     # ------------------------------------------------------------------ reports
 

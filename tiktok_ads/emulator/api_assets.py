@@ -1,0 +1,99 @@
+"""API rules of the creative and account-side list endpoints (data in :mod:`.assets`).
+
+- ``GET file/image/ad/search/`` and ``file/video/ad/search/``: ``advertiser_id``, ``filtering``
+  (``image_ids``/``video_ids``/``material_ids``, at most 100), ``page``, ``page_size`` 1..100;
+  ``data.list`` + ``page_info``.
+- ``GET dmp/custom_audience/list/``: ``advertiser_id``, ``custom_audience_ids`` (JSON list, optional),
+  ``page``, ``page_size`` 1..100; ``data.list`` + ``page_info``.
+- ``GET pixel/list/``: ``advertiser_id``, ``pixel_ids``/``code`` filters, ``page``, ``page_size`` 1..20;
+  ``data.pixels`` + ``page_info``.
+
+UNSURE: the page-size maxima are those connectors use (100, 100, 20), taken as hard limits here; the
+``pixels`` key of ``pixel/list/`` follows connector code, not a live answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from . import assets
+from .model import Advertiser, World
+from .params import get_id_list, get_int, get_json, get_str, param_error
+
+Lister = Callable[[World, Advertiser], list[dict[str, Any]]]
+
+
+def _page(
+    rows: list[dict[str, Any]], params: Mapping[str, str], max_size: int, key: str
+) -> tuple[dict[str, Any], int]:
+    page = get_int(params, "page", 1, 1)
+    page_size = get_int(params, "page_size", 10, 1, max_size)
+    chunk = rows[(page - 1) * page_size : page * page_size]
+    total = len(rows)
+    info = {"page": page, "page_size": page_size, "total_number": total, "total_page": -(-total // page_size)}
+    return {key: chunk, "page_info": info}, len(chunk)
+
+
+def _id_filter(rows: list[dict[str, Any]], filtering: Any, fields: dict[str, str]) -> list[dict[str, Any]]:
+    if filtering is None:
+        return rows
+    if not isinstance(filtering, dict):
+        raise param_error("filtering: Not a valid JSON object.")
+    for name, field in fields.items():
+        if name in filtering:
+            wanted = set(get_id_list(f"filtering.{name}", filtering[name]))
+            rows = [r for r in rows if str(r[field]) in wanted]
+    return rows
+
+
+def list_images(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
+    """Answer ``file/image/ad/search/`` for one (authorized) advertiser."""
+    rows = _id_filter(
+        assets.images(world, adv),
+        get_json(params, "filtering"),
+        {"image_ids": "image_id", "material_ids": "material_id"},
+    )
+    return _page(rows, params, 100, "list")
+
+
+def list_videos(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
+    """Answer ``file/video/ad/search/`` for one (authorized) advertiser."""
+    rows = _id_filter(
+        assets.videos(world, adv),
+        get_json(params, "filtering"),
+        {"video_ids": "video_id", "material_ids": "material_id"},
+    )
+    return _page(rows, params, 100, "list")
+
+
+def list_audiences(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
+    """Answer ``dmp/custom_audience/list/`` for one (authorized) advertiser."""
+    rows = assets.audiences(world, adv)
+    raw = get_json(params, "custom_audience_ids")
+    if raw is not None:
+        wanted = set(get_id_list("custom_audience_ids", raw))
+        rows = [r for r in rows if r["custom_audience_id"] in wanted]
+    return _page(rows, params, 100, "list")
+
+
+def list_pixels(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
+    """Answer ``pixel/list/`` for one (authorized) advertiser."""
+    rows = assets.pixels(world, adv)
+    code = get_str(params, "code")
+    if code:
+        rows = [r for r in rows if r["pixel_code"] == code]
+    raw = get_json(params, "pixel_ids")
+    if raw is not None:
+        wanted = set(get_id_list("pixel_ids", raw))
+        rows = [r for r in rows if r["pixel_id"] in wanted]
+    return _page(rows, params, 20, "pixels")
+
+
+#: route -> lister, for :class:`.api.Api`
+ASSET_ROUTES: dict[str, Callable[[World, Advertiser, Mapping[str, str]], tuple[dict[str, Any], int]]] = {
+    "file/image/ad/search/": list_images,
+    "file/video/ad/search/": list_videos,
+    "dmp/custom_audience/list/": list_audiences,
+    "pixel/list/": list_pixels,
+}

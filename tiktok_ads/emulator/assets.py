@@ -1,0 +1,161 @@
+"""The emulator's creative and account-side data: ad images, ad videos, custom audiences and pixels.
+
+Like the rest of the model, every object is a pure function of the seed, the advertiser and its index, and
+exists once the clock passes its ``create_time``; some are modified later (``modify_time`` / ``update_time``).
+The API rules for these objects (filters, paging) are in :mod:`.api_assets`.
+
+Time formats differ per endpoint at TikTok: the file endpoints send ISO-8601 UTC (``2021-06-02T09:48:22Z``),
+custom audiences and pixels ``YYYY-MM-DD HH:MM:SS`` UTC. UNSURE: taken from connector fixtures, not from a
+live account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from .model import Advertiser, World
+
+UTC = dt.timezone.utc
+ISO = "%Y-%m-%dT%H:%M:%SZ"
+PLAIN = "%Y-%m-%d %H:%M:%S"
+
+#: Objects of each kind per advertiser (over the whole timeline; later ones appear as the clock moves).
+PER_ADVERTISER = {"image": 24, "video": 12, "audience": 6, "pixel": 2}
+_AUDIENCE_TYPES = ("CUSTOMER_FILE", "ENGAGEMENT", "APP", "WEBSITE", "LOOKALIKE")
+_PIXEL_EVENTS = ("CompletePayment", "AddToCart", "ViewContent", "SubmitForm", "Search")
+
+
+def _h(*parts: object) -> int:
+    return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "big")
+
+
+def _times(world: World, adv: Advertiser, kind: str, i: int) -> tuple[dt.datetime, dt.datetime]:
+    """(create_time, modify_time as seen now) of an object: created over history + future, modified once."""
+    start = dt.datetime.combine(world.history_start, dt.time(0), UTC)
+    span = (world.config.days + world.config.future_days) * 86400
+    create = start + dt.timedelta(seconds=_h(world.config.seed, adv.index, kind, i, "c") % span)
+    modified = create + dt.timedelta(seconds=_h(world.config.seed, adv.index, kind, i, "m") % (20 * 86400))
+    return create, modified if modified <= world.now else create
+
+
+def images(world: World, adv: Advertiser) -> list[dict[str, Any]]:
+    """The advertiser's ad images that exist now (``file/image/ad/search/``), newest id first."""
+    out = []
+    for i in range(PER_ADVERTISER["image"]):
+        create, modify = _times(world, adv, "image", i)
+        if create > world.now:
+            continue
+        width, height = ((720, 1280), (1080, 1080), (1200, 628))[i % 3]
+        digest = f"{_h(adv.index, 'img', i):016x}"
+        out.append(
+            {
+                "image_id": f"ad-site-i18n-sg/{digest}",
+                "material_id": str(7_400_000_000_000_000_000 + adv.index * 10_000 + i),
+                "file_name": f"image_{i + 1}.jpg",
+                "format": "jpeg",
+                "width": width,
+                "height": height,
+                "size": 40_000 + _h(adv.index, "imgsize", i) % 400_000,
+                "signature": digest * 2,
+                "image_url": f"https://p16-sign-sg.tiktokcdn.com/emulator/{digest}.jpeg",
+                "displayable": True,
+                "is_carousel_usable": height >= width,
+                "create_time": create.strftime(ISO),
+                "modify_time": modify.strftime(ISO),
+            }
+        )
+    return sorted(out, key=lambda r: r["material_id"], reverse=True)
+
+
+def videos(world: World, adv: Advertiser) -> list[dict[str, Any]]:
+    """The advertiser's ad videos that exist now (``file/video/ad/search/``), newest id first."""
+    out = []
+    for i in range(PER_ADVERTISER["video"]):
+        create, modify = _times(world, adv, "video", i)
+        if create > world.now:
+            continue
+        digest = f"{_h(adv.index, 'vid', i):016x}"
+        duration = 5 + _h(adv.index, "dur", i) % 55
+        out.append(
+            {
+                "video_id": f"v10033g50000{digest}",
+                "material_id": str(7_500_000_000_000_000_000 + adv.index * 10_000 + i),
+                "file_name": f"video_{i + 1}.mp4",
+                "format": "mp4",
+                "width": 720,
+                "height": 1280,
+                "duration": float(duration) + 0.5,
+                "bit_rate": 2_000_000 + _h(adv.index, "br", i) % 3_000_000,
+                "size": duration * 400_000,
+                "signature": digest * 2,
+                "video_cover_url": f"https://p16-sign-sg.tiktokcdn.com/emulator/{digest}~cover.jpeg",
+                "preview_url": f"https://v16m.tiktokcdn.com/emulator/{digest}.mp4",
+                "displayable": True,
+                "allow_download": False,
+                "allowed_placements": ["PLACEMENT_TIKTOK", "PLACEMENT_PANGLE"],
+                "create_time": create.strftime(ISO),
+                "modify_time": modify.strftime(ISO),
+            }
+        )
+    return sorted(out, key=lambda r: r["material_id"], reverse=True)
+
+
+def audiences(world: World, adv: Advertiser) -> list[dict[str, Any]]:
+    """The advertiser's custom audiences that exist now (``dmp/custom_audience/list/``)."""
+    out = []
+    for i in range(PER_ADVERTISER["audience"]):
+        create, modify = _times(world, adv, "audience", i)
+        if create > world.now:
+            continue
+        kind = _AUDIENCE_TYPES[i % len(_AUDIENCE_TYPES)]
+        out.append(
+            {
+                "custom_audience_id": str(1_600_000_000 + adv.index * 1000 + i),
+                "audience_id": str(1_600_000_000 + adv.index * 1000 + i),
+                "name": f"{kind.title().replace('_', ' ')} audience {i + 1}",
+                "audience_type": kind,
+                "cover_num": 1000 + _h(adv.index, "cover", i) % 2_000_000,
+                "is_valid": True,
+                "is_expiring": False,
+                "expired_time": (create + dt.timedelta(days=365)).strftime(PLAIN),
+                "create_time": create.strftime(PLAIN),
+                "update_time": modify.strftime(PLAIN),
+                "shared": False,
+                "is_creator": True,
+            }
+        )
+    return sorted(out, key=lambda r: r["custom_audience_id"], reverse=True)
+
+
+def pixels(world: World, adv: Advertiser) -> list[dict[str, Any]]:
+    """The advertiser's pixels that exist now (``pixel/list/``), with their events."""
+    out = []
+    for i in range(PER_ADVERTISER["pixel"]):
+        create, _ = _times(world, adv, "pixel", i)
+        if create > world.now:
+            continue
+        pixel_id = str(7_600_000_000_000_000_000 + adv.index * 100 + i)
+        out.append(
+            {
+                "pixel_id": pixel_id,
+                "pixel_code": f"C{_h(adv.index, 'px', i) % 16**19:019X}",
+                "pixel_name": f"{adv.company.split()[0]} web pixel {i + 1}",
+                "pixel_category": "ADVANCED",
+                "pixel_setup_mode": "MANUAL",
+                "activity_status": "ACTIVE",
+                "create_time": create.strftime(PLAIN),
+                "events": [
+                    {
+                        "event_id": str(7_700_000_000_000_000_000 + adv.index * 100 + i * 10 + k),
+                        "name": f"{name} event",
+                        "event_type": name,
+                        "statistic_type": "EVERY_TIME",
+                        "currency": adv.currency,
+                    }
+                    for k, name in enumerate(_PIXEL_EVENTS)
+                ],
+            }
+        )
+    return sorted(out, key=lambda r: r["pixel_id"], reverse=True)
