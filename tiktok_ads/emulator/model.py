@@ -634,53 +634,55 @@ class World:
             camp.ad_lo = ad_counter
             out["campaign"].append(camp)
             for g in range(cfg.adgroups):
-                gkey = (adv.index, c, g)
-                create_g, mods_g, own_g, del_g = self._timeline(gkey, camp.create_time, camp)
-                group = Entity(
-                    kind="adgroup",
-                    key=gkey,
-                    entity_id=f"172{adv.index:03d}{c:04d}{g:03d}",
-                    advertiser=adv,
-                    parent=camp,
-                    create_time=create_g,
-                    mod_times=mods_g,
-                    own_deleted_at=own_g,
-                    deleted_at=del_g,
-                    objective=objective,
-                    has_secondary_goal=_mix(seed, *gkey, "sec") % 3 == 0,
-                )
-                group.first_day, group.last_day = days(create_g, del_g)
+                group = self._child(
+                    "adgroup", (adv.index, c, g), f"172{adv.index:03d}{c:04d}{g:03d}", camp, days,
+                    has_secondary_goal=_mix(seed, adv.index, c, g, "sec") % 3 == 0,
+                )  # fmt: skip
                 group.ad_lo = ad_counter
-                camp.children.append(group)
                 out["adgroup"].append(group)
                 for k in range(cfg.ads):
                     akey = (adv.index, c, g, k)
-                    create_a, mods_a, own_a, del_a = self._timeline(akey, group.create_time, group)
-                    ad = Entity(
-                        kind="ad",
-                        key=akey,
-                        entity_id=f"173{adv.index:03d}{c:04d}{g:03d}{k:04d}",
-                        advertiser=adv,
-                        parent=group,
-                        create_time=create_a,
-                        mod_times=mods_a,
-                        own_deleted_at=own_a,
-                        deleted_at=del_a,
-                        objective=objective,
-                        has_secondary_goal=group.has_secondary_goal,
-                    )
-                    ad.first_day, ad.last_day = days(create_a, del_a)
+                    ad = self._child("ad", akey, f"173{adv.index:03d}{c:04d}{g:03d}{k:04d}", group, days)
                     ad.scale = 300 + _mix(seed, "scale", *akey) % 20_000
                     ad.hash_prefix = f"{seed}|{akey}".encode()
                     ad.ad_lo, ad.ad_hi = ad_counter, ad_counter + 1
                     ad_counter += 1
-                    group.children.append(ad)
                     out["ad"].append(ad)
                 group.ad_hi = ad_counter
             camp.ad_hi = ad_counter
         for kind in KINDS:
             out[kind].sort(key=lambda e: int(e.entity_id), reverse=True)
         return out
+
+    def _child(
+        self,
+        kind: str,
+        key: tuple[int, ...],
+        entity_id: str,
+        parent: Entity,
+        days: Callable[[dt.datetime, dt.datetime | None], tuple[int, int]],
+        has_secondary_goal: bool | None = None,
+    ) -> Entity:
+        """An ad group or ad under ``parent``, with its timeline and delivery days, added to its children."""
+        create, mods, own_deleted, deleted = self._timeline(key, parent.create_time, parent)
+        child = Entity(
+            kind=kind,
+            key=key,
+            entity_id=entity_id,
+            advertiser=parent.advertiser,
+            parent=parent,
+            create_time=create,
+            mod_times=mods,
+            own_deleted_at=own_deleted,
+            deleted_at=deleted,
+            objective=parent.objective,
+            has_secondary_goal=parent.has_secondary_goal
+            if has_secondary_goal is None
+            else has_secondary_goal,
+        )
+        child.first_day, child.last_day = days(create, deleted)
+        parent.children.append(child)
+        return child
 
     def entity_objects(self, kind: str, advertiser_id: str) -> list[Entity]:
         """All entities of a kind of an advertiser, on the whole timeline (ignoring the clock)."""
