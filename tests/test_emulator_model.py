@@ -49,6 +49,30 @@ def _level_rows(
     )
 
 
+def _adv_rows(
+    world: World,
+    adv: str,
+    dims: list[str],
+    metrics: list[str],
+    start: dt.date,
+    end: dt.date | None = None,
+    level: str = m.AUCTION_ADVERTISER,
+    **kw: Any,
+) -> list[dict[str, Any]]:
+    """One advertiser's BASIC report rows from the truth API."""
+    return report_rows(
+        world,
+        advertiser_ids=[adv],
+        report_type="BASIC",
+        data_level=level,
+        dimensions=dims,
+        metrics=metrics,
+        start_date=start,
+        end_date=end,
+        **kw,
+    )
+
+
 def _by_day(rows: list[dict[str, Any]], names: list[str]) -> dict[tuple[str, dt.date], dict[str, Any]]:
     out: dict[tuple[str, dt.date], dict[str, Any]] = defaultdict(dict)
     for row in rows:
@@ -139,50 +163,42 @@ def test_hours_sum_to_days_and_today_is_partial(world: World) -> None:
     local_today = world.local_today(adv)
     day = local_today - dt.timedelta(days=3)
     for d, n_hours in ((day, 24), (local_today, world.local_now(adv).hour)):
-        hourly = report_rows(
+        hourly = _adv_rows(
             world,
-            advertiser_ids=[adv],
-            report_type="BASIC",
-            data_level=m.AUCTION_ADVERTISER,
-            dimensions=["advertiser_id", "stat_time_hour"],
-            metrics=ADDITIVE,
-            start_date=d,
-            end_date=d,
+            adv,
+            ["advertiser_id", "stat_time_hour"],
+            ADDITIVE,
+            d,
+            d,
         )
-        daily = report_rows(
+        daily = _adv_rows(
             world,
-            advertiser_ids=[adv],
-            report_type="BASIC",
-            data_level=m.AUCTION_ADVERTISER,
-            dimensions=["advertiser_id", "stat_time_day"],
-            metrics=ADDITIVE,
-            start_date=d,
-            end_date=d,
+            adv,
+            ["advertiser_id", "stat_time_day"],
+            ADDITIVE,
+            d,
+            d,
         )
         assert len(hourly) == n_hours
         assert additive_totals(hourly, ADDITIVE) == {n: daily[0][n] for n in ADDITIVE}
     # later the same day, today's figures have grown
-    before = report_rows(
+    before = _adv_rows(
         world,
-        advertiser_ids=[adv],
-        report_type="BASIC",
-        data_level=m.AUCTION_ADVERTISER,
-        dimensions=["advertiser_id", "stat_time_day"],
-        metrics=["impressions"],
-        start_date=local_today,
-        end_date=local_today,
+        adv,
+        ["advertiser_id", "stat_time_day"],
+        ["impressions"],
+        local_today,
+        local_today,
     )[0]["impressions"]
     later = World(world.config)
     later.set_now(world.now + dt.timedelta(hours=6))
-    after = report_rows(
+    after = _adv_rows(
         later,
-        advertiser_ids=[adv],
-        report_type="BASIC",
-        data_level=m.AUCTION_ADVERTISER,
-        dimensions=["advertiser_id", "stat_time_day"],
-        metrics=["impressions"],
-        start_date=local_today,
-        end_date=local_today,
+        adv,
+        ["advertiser_id", "stat_time_day"],
+        ["impressions"],
+        local_today,
+        local_today,
     )[0]["impressions"]
     assert after > before
 
@@ -255,15 +271,14 @@ def test_conversions_restate_for_seven_days_then_freeze() -> None:
     metrics = ["conversion", "total_purchase_value", "spend", "clicks"]
 
     def snapshot() -> dict[tuple[str, dt.date], dict[str, Any]]:
-        rows = report_rows(
+        rows = _adv_rows(
             w,
-            advertiser_ids=[adv],
-            report_type="BASIC",
-            data_level=m.AUCTION_AD,
-            dimensions=["ad_id", "stat_time_day"],
-            metrics=metrics,
-            start_date=start,
-            end_date=TODAY - dt.timedelta(days=1),
+            adv,
+            ["ad_id", "stat_time_day"],
+            metrics,
+            start,
+            TODAY - dt.timedelta(days=1),
+            level=m.AUCTION_AD,
             include_deleted=True,
         )
         return {(r["ad_id"], r["stat_time_day"]): r for r in rows}
@@ -341,25 +356,23 @@ def test_entity_truth_keeps_each_version_seen() -> None:
 
 def test_lifetime_equals_sum_of_days(world: World) -> None:
     adv = world.advertisers[2].advertiser_id
-    life = report_rows(
+    life = _adv_rows(
         world,
-        advertiser_ids=[adv],
-        report_type="BASIC",
-        data_level=m.AUCTION_CAMPAIGN,
-        dimensions=["campaign_id"],
-        metrics=ADDITIVE,
-        start_date=TODAY,
+        adv,
+        ["campaign_id"],
+        ADDITIVE,
+        TODAY,
+        level=m.AUCTION_CAMPAIGN,
         lifetime=True,
         include_deleted=True,
     )
-    daily = report_rows(
+    daily = _adv_rows(
         world,
-        advertiser_ids=[adv],
-        report_type="BASIC",
-        data_level=m.AUCTION_CAMPAIGN,
-        dimensions=["campaign_id", "stat_time_day"],
-        metrics=ADDITIVE,
-        start_date=TODAY - dt.timedelta(days=400),
+        adv,
+        ["campaign_id", "stat_time_day"],
+        ADDITIVE,
+        TODAY - dt.timedelta(days=400),
+        level=m.AUCTION_CAMPAIGN,
         include_deleted=True,
     )
     for row in life:
