@@ -24,6 +24,7 @@ import logging
 import os
 import sys
 import textwrap
+import time
 import traceback
 from collections.abc import Sequence
 from typing import Any
@@ -37,8 +38,11 @@ from dlt.common.destination import Destination
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from tiktok_ads import RunSummary, tiktok_ads
+from tiktok_ads.cli_settings import add_setting_options, settings_from_args
 from tiktok_ads.client import redact
 from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_tiktok_error
+from tiktok_ads.progress import PROGRESS_CHOICES, make_collector
+from tiktok_ads.run_report import RunReport, format_run_report
 from tiktok_ads.settings import TABLES
 
 PIPELINE_NAME = "tiktok_ads"
@@ -85,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
             examples:
               python tiktok_ads_pipeline.py --demo
                   load a small emulated account into duckdb (no TikTok account needed)
+              python tiktok_ads_pipeline.py auth --app-id 7100000000000000000
+                  exchange an auth code for the access token and store it in .dlt/secrets.toml
+                  (asks for the secret and the code; see: python tiktok_ads_pipeline.py auth --help)
               python tiktok_ads_pipeline.py
                   incremental load with the settings from .dlt/ and the environment
               python tiktok_ads_pipeline.py --advertiser-ids 7002238017842757633 --start-date 2024-01-01
@@ -93,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
                   backfill: reload Q1 2024 and leave the incremental state alone
               python tiktok_ads_pipeline.py --destination bigquery --dataset-name tiktok_ads
                   (destination credentials go to .dlt/secrets.toml, see .dlt/example.secrets.toml)
+              DESTINATION__POSTGRES__CREDENTIALS=postgresql://loader:pw@db:5432/analytics \\
+                python tiktok_ads_pipeline.py --destination postgres --progress log
+              SOURCES__TIKTOK_ADS__MAX_QPS=20 python tiktok_ads_pipeline.py --quiet
+                  a higher API tier (any setting as an env var); prints nothing unless it fails (cron)
+              python tiktok_ads_pipeline.py --tables ad_insights --refresh drop_resources
+                  reload ad_insights from start_date (drops that table and its state first)
+              python tiktok_ads_pipeline.py --demo --max-qps 5 --page-size 100 --progress tqdm
+                  watch a slower run with a progress bar
             """
         )
         + "\n"
@@ -101,52 +116,102 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--demo", action="store_true", help="start a local TikTok API emulator and load from it"
+        "--demo", action="store_true", help="start a local TikTok API emulator and load from it into duckdb"
     )
-    parser.add_argument("--destination", default="duckdb", help="dlt destination (default: duckdb)")
-    parser.add_argument(
-        "--dataset-name",
-        default=None,
-        help=f"dataset (schema) to load into (default: {DEFAULT_DATASET}; {DEMO_DATASET} with --demo)",
+    add_pipeline_options(parser)
+    settings = parser.add_argument_group(
+        "source settings",
+        textwrap.fill(
+            "One option per setting of [sources.tiktok_ads] in .dlt/config.toml (or the environment variable "
+            "SOURCES__TIKTOK_ADS__<NAME>); an option given here wins. The secrets access_token and secret "
+            "have no option (a command line is visible to other users): use .dlt/secrets.toml or the "
+            "environment.",
+            width=90,
+        ),
     )
-    parser.add_argument("--tables", help="comma-separated tables to load (default: all nine)")
-    parser.add_argument(
-        "--advertiser-ids", help="comma-separated advertiser ids (sources.tiktok_ads.advertiser_ids)"
-    )
-    parser.add_argument("--start-date", help="first report day, YYYY-MM-DD or MM/DD/YYYY")
-    parser.add_argument(
-        "--end-date", help="last report day of a backfill (leaves incremental state untouched)"
-    )
-    parser.add_argument(
-        "--include-deleted",
-        action="store_true",
-        default=None,
-        help="also load deleted campaigns, ad groups and ads, and their spend",
-    )
-    parser.add_argument(
-        "--attribution-window-days", type=int, default=None, help="days re-read on every run (default 7)"
-    )
-    parser.add_argument("--pipelines-dir", default=None, help=argparse.SUPPRESS)
+    add_setting_options(settings)
     parser.add_argument("--traceback", action="store_true", help="print the full traceback on failure")
     return parser
 
 
+def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
+    """The dlt options: destination, dataset, working directory, file format, refresh, progress.
+
+    Each is named like dlt's own argument; the destination, the dataset and the progress can also come from
+    dlt's config (``DESTINATION_TYPE``, ``PIPELINES__TIKTOK_ADS__DATASET_NAME`` or ``DATASET_NAME``,
+    ``PROGRESS``, or the same keys in .dlt/config.toml).
+
+    Args:
+        parser: the script's parser.
+    """
+    group = parser.add_argument_group("pipeline (dlt)")
+    group.add_argument(
+        "--destination",
+        default=None,
+        help="dlt destination: duckdb, postgres, bigquery, snowflake ... (default: duckdb; credentials in "
+        ".dlt/secrets.toml or DESTINATION__<NAME>__CREDENTIALS)",
+    )
+    group.add_argument(
+        "--dataset-name",
+        default=None,
+        help=f"dataset (schema) to load into (default: {DEFAULT_DATASET}; {DEMO_DATASET} with --demo)",
+    )
+    group.add_argument(
+        "--pipelines-dir",
+        default=None,
+        help="dlt's working folder for the pipeline's state and load packages (default: ~/.dlt/pipelines)",
+    )
+    group.add_argument(
+        "--loader-file-format",
+        choices=("parquet", "csv", "insert_values", "jsonl"),
+        default=None,
+        help="file format dlt loads with (default: parquet on duckdb, csv on postgres, else the "
+        "destination's preferred one)",
+    )
+    group.add_argument(
+        "--refresh",
+        choices=("drop_sources", "drop_resources", "drop_data"),
+        default=None,
+        help="start over: drop_sources drops every table and the incremental state of this source (a full "
+        "refresh); drop_resources only the selected --tables; drop_data empties them and resets their state",
+    )
+    group.add_argument(
+        "--dev-mode",
+        action="store_true",
+        default=None,
+        help="dlt's dev mode: load into a new dataset with a timestamp suffix, starting from scratch",
+    )
+    group.add_argument(
+        "--progress",
+        choices=PROGRESS_CHOICES,
+        default=None,
+        help="progress: auto (default) is a tqdm bar when stderr is a terminal, else log lines on "
+        "stdout (per dlt step, every 10 s); none shows nothing",
+    )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress and no summary; errors still go to stderr and the exit status tells",
+    )
+
+
+def _pipeline_setting(key: str) -> Any:
+    """dlt's setting ``pipelines.tiktok_ads.<key>``, else ``<key>``, from .dlt/config.toml or the environment."""
+    for name in (f"pipelines.{PIPELINE_NAME}.{key}", key):
+        value: Any
+        try:
+            value = dlt.config.get(name)
+        except Exception:
+            value = None
+        if value not in (None, ""):
+            return value
+    return None
+
+
 def _source_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     """Source arguments given on the command line (the rest is resolved by dlt from config)."""
-    kwargs: dict[str, Any] = {}
-    if args.tables:
-        kwargs["tables"] = args.tables
-    if args.advertiser_ids:
-        kwargs["advertiser_ids"] = args.advertiser_ids
-    if args.start_date:
-        kwargs["start_date"] = args.start_date
-    if args.end_date:
-        kwargs["end_date"] = args.end_date
-    if args.include_deleted is not None:
-        kwargs["include_deleted"] = args.include_deleted
-    if args.attribution_window_days is not None:
-        kwargs["attribution_window_days"] = args.attribution_window_days
-    return kwargs
+    return settings_from_args(args)
 
 
 def _check_destination(name: str) -> str | None:
@@ -162,35 +227,42 @@ def _check_destination(name: str) -> str | None:
 
 
 def _loader_file_format(destination: str) -> Any:
-    """Parquet for duckdb (an order of magnitude faster than its default INSERT files), else dlt's default."""
-    return "parquet" if destination in ("duckdb", "motherduck", "ducklake") else None
+    """Parquet for duckdb (an order of magnitude faster than its default INSERT files), csv for postgres
+    (COPY: about 3x faster to load than INSERT statements), else dlt's default."""
+    if destination in ("duckdb", "motherduck", "ducklake"):
+        return "parquet"
+    return "csv" if destination == "postgres" else None
 
 
-def _print_summary(pipeline: dlt.Pipeline, summary: RunSummary, out: Any) -> None:
-    """Rows per table and per advertiser, requests and retries."""
+def _print_summary(
+    pipeline: dlt.Pipeline, summary: RunSummary, out: Any, seconds: float | None = None
+) -> None:
+    """The end-of-run table: rows per table and advertiser, requests and retries, time per step."""
     counts = summary.rows_by_table()
-    normalize_info = pipeline.last_trace.last_normalize_info if pipeline.last_trace else None
+    trace = pipeline.last_trace
+    normalize_info = trace.last_normalize_info if trace else None
     if normalize_info is not None:
         for table, n in normalize_info.row_counts.items():
             if not table.startswith("_dlt") and table not in counts:
                 counts[table] = n
-    location = pipeline.destination.destination_name
-    print(f"Loaded into {location} dataset {pipeline.dataset_name!r}:", file=out)
-    width = max(len(t) for t in TABLES)
-    for table in TABLES:
-        if table in counts or table in (
-            pipeline.default_schema.tables if pipeline.default_schema_name else {}
-        ):
-            print(f"  {table:<{width}}  {counts.get(table, 0):>10,} rows", file=out)
-    advertisers = sorted({adv for (_, adv) in summary.rows})
-    if advertisers:
-        print("Per advertiser:", file=out)
-        for adv in advertisers:
-            parts = [f"{t} {summary.rows[(t, adv)]:,}" for t in TABLES if summary.rows.get((t, adv))]
-            total = sum(n for (t, a), n in summary.rows.items() if a == adv)
-            print(f"  {adv}: {total:,} rows ({', '.join(parts)})", file=out)
-    if summary.client is not None:
-        print(f"Requests: {summary.client.stats.summary()}", file=out)
+    in_schema: Any = pipeline.default_schema.tables if pipeline.default_schema_name else {}
+    shown = [t for t in TABLES if t in counts or t in in_schema] + sorted(set(counts) - set(TABLES))
+    steps: dict[str, float] = {}
+    for step in trace.steps if trace else []:
+        if step.step in ("extract", "normalize", "load") and step.finished_at is not None:
+            steps[step.step] = (
+                steps.get(step.step, 0.0) + (step.finished_at - step.started_at).total_seconds()
+            )
+    report = RunReport(
+        destination=pipeline.destination.destination_name,
+        dataset=pipeline.dataset_name,
+        table_rows={t: counts.get(t, 0) for t in shown},
+        rows=dict(summary.rows),
+        requests=summary.client.stats.summary() if summary.client is not None else None,
+        seconds=seconds,
+        step_seconds=steps,
+    )
+    print(format_run_report(report), file=out)
     print(f"Explore the data: dlt pipeline {PIPELINE_NAME} show", file=out)
 
 
@@ -258,20 +330,76 @@ def _find(exc: BaseException | None, cls: type[Any]) -> Any:
     return None
 
 
-def run(
-    args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: str, out: Any = sys.stdout
-) -> int:
+def drop_normalized_leftovers(pipeline: dlt.Pipeline) -> list[str]:
+    """Remove extracted packages that dlt had already normalized when the process was killed.
+
+    dlt's normalize commits a package by renaming it into the load folder, then deletes its extracted copy.
+    A kill (SIGKILL, out of memory, a lost VM) between the two leaves the copy behind, often half deleted,
+    and every later run fails on it ("No such file or directory ... new_jobs"). Its data is safe in the
+    normalized (or loaded) package with the same load id, so the copy goes.
+
+    Args:
+        pipeline: the pipeline.
+
+    Returns:
+        The load ids whose leftover copy was removed.
+    """
+    extracted = set(pipeline.list_extracted_load_packages())
+    if not extracted:
+        return []
+    done = sorted(
+        extracted
+        & (set(pipeline.list_normalized_load_packages()) | set(pipeline.list_completed_load_packages()))
+    )
+    storage = pipeline._get_normalize_storage()  # dlt has no public call to drop one extracted package
+    for load_id in done:
+        storage.extracted_packages.delete_package(load_id)
+    return done
+
+
+def finish_pending(pipeline: dlt.Pipeline, out: Any = None) -> None:
+    """Load the packages an interrupted run left behind (killed while dlt normalized or loaded).
+
+    ``pipeline.run(source)`` would load only those and return without extracting, so this run would
+    silently bring nothing new; finishing them first lets the run that follows extract as usual.
+
+    Args:
+        pipeline: the pipeline about to run.
+        out: where to say so (default: the current ``sys.stdout``).
+    """
+    out = sys.stdout if out is None else out
+    drop_normalized_leftovers(pipeline)
+    if not pipeline.has_pending_data:
+        return
+    count = len(pipeline.list_extracted_load_packages()) + len(pipeline.list_normalized_load_packages())
+    print(f"Finishing {count} load package(s) left by an interrupted run first.", file=out)
+    pipeline.run()
+
+
+def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: str, out: Any = None) -> int:
     """Build the source, run the pipeline and print the summary.
 
     Args:
         args: parsed command line.
         source_kwargs: explicit source arguments (the rest comes from dlt config).
         dataset_name: dataset to load into.
-        out: where to print the summary.
+        out: where to print the summary (default: the current ``sys.stdout``).
 
     Returns:
         The exit code.
     """
+    out = sys.stdout if out is None else out
+    started = time.monotonic()
+    try:
+        progress = make_collector(
+            args.progress or _pipeline_setting("progress"),
+            quiet=args.quiet,
+            stream=sys.stderr,
+            log_stream=out,
+        )
+    except ValueError as err:
+        print(f"Configuration error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     summary = RunSummary()
     try:
         source = tiktok_ads(summary=summary, **source_kwargs)
@@ -280,8 +408,15 @@ def run(
             destination=args.destination,
             dataset_name=dataset_name,
             pipelines_dir=args.pipelines_dir,
+            dev_mode=bool(args.dev_mode),
+            progress=progress,
         )
-        pipeline.run(source, loader_file_format=_loader_file_format(args.destination))
+        finish_pending(pipeline, out)
+        pipeline.run(
+            source,
+            loader_file_format=args.loader_file_format or _loader_file_format(args.destination),
+            refresh=args.refresh,
+        )
     except Exception as exc:  # one clear paragraph instead of a traceback
         message, code = explain_failure(exc)
         if args.traceback:
@@ -293,31 +428,34 @@ def run(
     finally:
         if summary.client is not None:
             summary.client.close()
-    _print_summary(pipeline, summary, out)
+    if not args.quiet:
+        _print_summary(pipeline, summary, out, time.monotonic() - started)
     return EXIT_OK
 
 
-def run_demo(args: argparse.Namespace, out: Any = sys.stdout) -> int:
+def run_demo(args: argparse.Namespace, out: Any = None) -> int:
     """Start the emulator with a small deterministic world in-process and load from it into duckdb.
 
     Args:
         args: parsed command line (``--tables``, dates ... apply to the demo too).
-        out: where to print.
+        out: where to print (default: the current ``sys.stdout``).
 
     Returns:
         The exit code.
     """
+    out = sys.stdout if out is None else out
     # imported here only: the package itself never depends on the emulator
     from tiktok_ads.emulator import EmulatorServer, WorldConfig
 
     world = WorldConfig(seed=42, advertisers=2, campaigns=2, adgroups=2, ads=2, days=45)
     with EmulatorServer(world) as server:
         emulated = server.world
-        print(
-            f"Demo: a local TikTok API emulator at {server.base_url} with {len(server.advertiser_ids)} advertisers "
-            f"and {world.days} days of history (emulated today: {emulated.now.date().isoformat()}).",
-            file=out,
-        )
+        if not args.quiet:
+            print(
+                f"Demo: a local TikTok API emulator at {server.base_url} with {len(server.advertiser_ids)} advertisers "
+                f"and {world.days} days of history (emulated today: {emulated.now.date().isoformat()}).",
+                file=out,
+            )
         kwargs = _source_kwargs(args)
         kwargs.update(
             access_token=server.access_token,
@@ -329,6 +467,122 @@ def run_demo(args: argparse.Namespace, out: Any = sys.stdout) -> int:
         return run(args, kwargs, args.dataset_name or DEMO_DATASET, out)
 
 
+def _auth_setting(name: str) -> str | None:
+    """``sources.tiktok_ads.<name>`` from dlt's config (env vars, .dlt/secrets.toml, .dlt/config.toml), if set."""
+    for accessor in (dlt.secrets, dlt.config):
+        value: Any
+        try:
+            value = accessor.get(f"sources.tiktok_ads.{name}")
+        except Exception:
+            value = None
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def run_auth(argv: Sequence[str], out: Any = sys.stdout) -> int:
+    """``tiktok_ads_pipeline.py auth``: exchange an auth code for the access token, store it, list advertisers.
+
+    App id, secret and auth code come from the options, else ``SOURCES__TIKTOK_ADS__APP_ID`` / ``..._SECRET``
+    / ``..._AUTH_CODE`` (or .dlt/*.toml), else a prompt when run in a terminal. The token goes to
+    ``.dlt/secrets.toml`` (``[sources.tiktok_ads] access_token``, with ``app_id`` and ``secret``) and is shown
+    masked only.
+
+    Args:
+        argv: the arguments after ``auth``.
+        out: where to print.
+
+    Returns:
+        The exit code: 0 stored, 1 TikTok refused, 2 usage problem.
+    """
+    import getpass
+    from collections.abc import Callable
+
+    from tiktok_ads.auth import DEFAULT_SECRETS_PATH, exchange_auth_code, list_advertisers, mask, store_token
+    from tiktok_ads.config import parse_base_url
+
+    parser = argparse.ArgumentParser(
+        prog="tiktok_ads_pipeline.py auth",
+        description="Exchange the auth code of TikTok's advertiser authorization for the long-lived access "
+        "token, store it in .dlt/secrets.toml and list the advertisers it can read. Values not given come "
+        "from SOURCES__TIKTOK_ADS__APP_ID, SOURCES__TIKTOK_ADS__SECRET, SOURCES__TIKTOK_ADS__AUTH_CODE (or "
+        ".dlt/*.toml), or are asked for when run in a terminal.",
+    )
+    parser.add_argument("--app-id", help="the app's App ID")
+    parser.add_argument("--secret", help="the app's Secret (prefer the env var or the prompt)")
+    parser.add_argument("--auth-code", help="the auth_code TikTok appended to your redirect URL")
+    parser.add_argument("--base-url", help="API host (default production; for the emulator or a proxy)")
+    parser.add_argument("--sandbox", action="store_true", default=None, help="use TikTok's sandbox host")
+    parser.add_argument(
+        "--secrets-path",
+        default=str(DEFAULT_SECRETS_PATH),
+        help="dlt secrets file (default: .dlt/secrets.toml)",
+    )
+    args = parser.parse_args(list(argv))
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    values: dict[str, str | None] = {
+        "app_id": args.app_id or _auth_setting("app_id"),
+        "secret": args.secret or _auth_setting("secret"),
+        "auth_code": args.auth_code or _auth_setting("auth_code"),
+    }
+    prompts: dict[str, tuple[str, Callable[[str], str]]] = {
+        "app_id": ("App ID: ", input),
+        "secret": ("Secret: ", getpass.getpass),
+        "auth_code": ("Auth code: ", getpass.getpass),
+    }
+    for name, (label, ask) in prompts.items():
+        if not values[name] and interactive:
+            values[name] = ask(label).strip() or None
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        options = ", ".join("--" + m.replace("_", "-") for m in missing)
+        env = ", ".join("SOURCES__TIKTOK_ADS__" + m.upper() for m in missing)
+        print(f"Missing {options}: pass them, set {env}, or run in a terminal to be asked.", file=sys.stderr)
+        return EXIT_USAGE
+    app_id, secret, auth_code = (str(values[n]) for n in ("app_id", "secret", "auth_code"))
+    try:
+        sandbox = args.sandbox if args.sandbox is not None else (_auth_setting("sandbox") or False)
+        base_url = parse_base_url(args.base_url or _auth_setting("base_url"), sandbox)
+    except ConfigError as err:
+        print(f"Configuration error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        grant = exchange_auth_code(app_id, secret, auth_code, base_url=base_url)
+    except TikTokAPIError as err:
+        advice = ""
+        if err.code == 40110:
+            advice = " Auth codes are single use and valid one hour: authorize again for a new one."
+        print(redact(f"The token exchange failed: {err}.{advice}"), file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        path = store_token(args.secrets_path, access_token=grant.access_token, app_id=app_id, secret=secret)
+    except (OSError, ValueError) as err:
+        print(redact(f"Could not store the access token: {err}"), file=sys.stderr)
+        return EXIT_FAILED
+    masked = mask(grant.access_token)
+    print(f"Access token {masked} (long-lived; it stops working when the advertiser", file=out)
+    print("revokes the authorization).", file=out)
+    print(f"Stored in {path} under [sources.tiktok_ads] access_token, with app_id and secret.", file=out)
+    if os.environ.get("SOURCES__TIKTOK_ADS__ACCESS_TOKEN"):
+        print("Note: SOURCES__TIKTOK_ADS__ACCESS_TOKEN is set and wins over that file; unset it.", file=out)
+    try:
+        readable = list_advertisers(
+            grant.access_token, app_id, secret, base_url=base_url, fallback_ids=grant.advertiser_ids
+        )
+    except TikTokAPIError as err:
+        print(redact(f"Could not list the advertisers: {err}."), file=sys.stderr)
+        readable = []
+    print(f"The token can read {len(readable)} advertiser(s):", file=out)
+    for adv_id, adv_name in readable:
+        print(f"  {adv_id}  {adv_name or ''}".rstrip(), file=out)
+    print(
+        "Load them all (advertiser_ids empty), or pick some with advertiser_ids or advertiser_names under "
+        "[sources.tiktok_ads], then run: python tiktok_ads_pipeline.py",
+        file=out,
+    )
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point.
 
@@ -338,20 +592,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The process exit code.
     """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["auth"]:
+        return run_auth(argv[1:])
     args = build_parser().parse_args(argv)
     logging.getLogger("tiktok_ads").setLevel(logging.WARNING)
-    problem = _check_destination(args.destination)
-    if problem is not None:
-        print(problem, file=sys.stderr)
-        return EXIT_USAGE
     if args.demo:
-        if args.destination != "duckdb":
+        if args.destination not in (None, "duckdb"):
             print(
                 "--demo loads into duckdb; drop --destination or use --destination duckdb.", file=sys.stderr
             )
             return EXIT_USAGE
+        args.destination = "duckdb"
         return run_demo(args)
-    return run(args, _source_kwargs(args), args.dataset_name or DEFAULT_DATASET)
+    # an option wins over dlt's config (DESTINATION_TYPE, DATASET_NAME ...), which wins over our defaults
+    args.destination = args.destination or _pipeline_setting("destination_type") or "duckdb"
+    problem = _check_destination(args.destination)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    dataset_name = args.dataset_name or _pipeline_setting("dataset_name") or DEFAULT_DATASET
+    return run(args, _source_kwargs(args), dataset_name)
 
 
 if __name__ == "__main__":

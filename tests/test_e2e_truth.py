@@ -69,7 +69,9 @@ def table(pipeline: dlt.Pipeline, name: str) -> list[dict[str, Any]]:
         return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
-def report_truth(server: EmulatorServer, spec: TableSpec, include_deleted: bool) -> list[dict[str, Any]]:
+def report_truth(
+    server: EmulatorServer, spec: TableSpec, include_deleted: bool, start: dt.date = START
+) -> list[dict[str, Any]]:
     return T.report_rows(
         server.world,
         advertiser_ids=server.advertiser_ids,
@@ -77,7 +79,7 @@ def report_truth(server: EmulatorServer, spec: TableSpec, include_deleted: bool)
         data_level=str(spec.data_level),
         dimensions=spec.dimensions,
         metrics=spec.metrics,
-        start_date=START,
+        start_date=start,
         include_deleted=include_deleted,
     )
 

@@ -14,7 +14,7 @@ The tables, their keys and cursors are those of the Stitch/Qlik TikTok Ads conne
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import dlt
@@ -23,6 +23,7 @@ from dlt.extract.resource import DltResource
 
 from .client import TikTokClient
 from .config import SourceConfig, validate_config
+from .custom_metrics import table_specs
 from .errors import (
     ConfigError,
     TikTokAdsError,
@@ -76,6 +77,7 @@ def build_resources(
     *,
     clock: Callable[[], dt.datetime] | None = None,
     summary: RunSummary | None = None,
+    specs: Mapping[str, TableSpec] | None = None,
 ) -> list[DltResource]:
     """The resources of the selected tables, sharing one client and one advertiser lookup.
 
@@ -84,6 +86,7 @@ def build_resources(
         client: the API client.
         clock: current instant (default: the real UTC clock).
         summary: filled with the run's counters.
+        specs: the table registry to use (default :data:`TABLES`; see ``custom_metrics.table_specs``).
 
     Returns:
         One resource per table in ``config.tables``, in registry order.
@@ -93,12 +96,18 @@ def build_resources(
     ctx = SourceContext(
         config=config,
         client=client,
-        directory=AdvertiserDirectory(client, config.advertiser_ids),
+        directory=AdvertiserDirectory(
+            client,
+            config.advertiser_ids,
+            config.advertiser_names,
+            skip_inaccessible=config.skip_inaccessible_advertisers,
+        ),
         summary=summary,
     )
     if clock is not None:
         ctx.clock = clock
-    return [make_resource(TABLES[name], ctx) for name in config.tables]
+    registry = TABLES if specs is None else specs
+    return [make_resource(registry[name], ctx) for name in config.tables]
 
 
 @dlt.source(name="tiktok_ads", max_table_nesting=0)
@@ -120,6 +129,9 @@ def tiktok_ads(
     max_retries: int = DEFAULT_MAX_RETRIES,
     retry_backoff_seconds: float = DEFAULT_RETRY_BACKOFF_SECONDS,
     allow_external_schedulers: bool = False,
+    advertiser_names: str | Sequence[str] | None = None,
+    skip_inaccessible_advertisers: bool = False,
+    metrics: dict[str, list[str]] | None = None,
     client: TikTokClient | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     summary: RunSummary | None = None,
@@ -149,6 +161,12 @@ def tiktok_ads(
         max_retries: retries of one failed request (rate limits, server errors) before the run fails.
         retry_backoff_seconds: base of the exponential backoff between retries.
         allow_external_schedulers: take the report date range from an Airflow (or dlt) schedule interval.
+        advertiser_names: advertisers to load given by name (list or comma-separated), resolved with
+            ``oauth2/advertiser/get/`` (needs ``app_id`` and ``secret``); added to ``advertiser_ids``.
+        skip_inaccessible_advertisers: leave out, with a warning, an advertiser the token may not read (40001)
+            instead of failing the run.
+        metrics: metrics per report table, replacing its default list, e.g. ``{"ad_insights": ["spend",
+            "impressions"]}``; any metric of ``settings.METRIC_TYPES`` (see ``tiktok_ads.custom_metrics``).
         client: a ready :class:`TikTokClient` to use instead of building one (not a setting).
         clock: returns the current instant; default the real clock (not a setting; tests use the emulator's).
         summary: a :class:`RunSummary` to fill with row and request counters (not a setting).
@@ -177,8 +195,11 @@ def tiktok_ads(
         max_retries=max_retries,
         retry_backoff_seconds=retry_backoff_seconds,
         allow_external_schedulers=allow_external_schedulers,
+        advertiser_names=advertiser_names,
+        skip_inaccessible_advertisers=skip_inaccessible_advertisers,
         now=clock() if clock is not None else None,
     )
+    specs = table_specs(metrics)
     if client is None:
         client = TikTokClient(
             config.access_token,
@@ -190,4 +211,4 @@ def tiktok_ads(
             max_retries=config.max_retries,
             backoff_base=config.retry_backoff_seconds,
         )
-    return build_resources(config, client, clock=clock, summary=summary)
+    return build_resources(config, client, clock=clock, summary=summary, specs=specs)

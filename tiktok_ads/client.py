@@ -55,6 +55,8 @@ API_PREFIX = f"/open_api/{API_VERSION}/"
 _NOT_JSON = object()
 MAX_PAGES = 100_000
 """Safety stop for a paging loop whose ``page_info`` never ends."""
+EMPTY_PAGE_RETRIES = 2
+"""Times an empty page is asked for again when ``page_info`` announced more rows (then the run fails)."""
 
 # --------------------------------------------------------------------------------------------------
 # Secret redaction
@@ -562,9 +564,13 @@ class TikTokClient:
         - stop after page ``total_page`` (``total_page`` 0 or 1 both mean "one page, maybe empty");
         - keep going past ``total_page`` while fewer rows than ``total_number`` arrived and the last page
           was not empty (a ``total_page`` that lies low loses nothing);
-        - stop at the first empty page; if by then fewer rows than ``total_number`` arrived, raise
+        - an empty page while fewer rows than ``total_number`` arrived is asked for again
+          (:data:`EMPTY_PAGE_RETRIES` times, counted as ``empty_page`` retries); if it stays empty, raise
           :class:`TikTokBadResponseError` - never silently fewer rows;
-        - an answer without ``page_info`` is a single page (as ``advertiser/info/`` answers).
+        - without a usable ``page_info`` (missing, or neither ``total_page`` nor ``total_number`` is a
+          number) a short page is the last one, and a full page is followed by the next page until a short
+          or empty one arrives;
+        - a page that repeats the previous one raises (the server ignores ``page``: rows would be lost).
 
         Args:
             endpoint: e.g. ``"report/integrated/get/"``.
@@ -573,18 +579,28 @@ class TikTokClient:
             advertiser_id: for error messages.
 
         Yields:
-            Lists of row dicts (possibly one empty list for an empty result).
+            Lists of row dicts (page 1 always, possibly an empty list for an empty result; later pages only
+            when they hold rows).
 
         Raises:
-            TikTokBadResponseError: the pages did not add up to ``total_number``.
+            TikTokBadResponseError: the pages did not add up to ``total_number``, or paging is broken.
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}, got {page_size}")
         base = dict(params or {})
         adv = advertiser_id or (str(base["advertiser_id"]) if base.get("advertiser_id") else None)
+        path = api_path(endpoint)
         page = 1
         seen = 0
         total_number: int | None = None
+        previous: list[Any] | None = None
+        empty_retries = 0
+
+        def broken(message: str, request_id: str | None) -> TikTokBadResponseError:
+            return TikTokBadResponseError(
+                message, code=0, request_id=request_id, path=path, advertiser_id=adv, reason="bad_page"
+            )
+
         while True:
             data, request_id = self.get_with_request_id(
                 endpoint, {**base, "page": page, "page_size": page_size}, advertiser_id=adv
@@ -593,50 +609,59 @@ class TikTokClient:
             if rows is None:
                 rows = []
             if not isinstance(rows, list):
-                raise TikTokBadResponseError(
-                    f"data.list is a {type(rows).__name__}, not a list",
-                    code=0,
-                    request_id=request_id,
-                    path=api_path(endpoint),
-                    advertiser_id=adv,
-                    reason="bad_page",
-                )
-            seen += len(rows)
-            yield rows
-            info = data.get("page_info")
-            if not isinstance(info, dict):
-                return  # unpaged endpoint: one answer is everything
+                raise broken(f"data.list is a {type(rows).__name__}, not a list", request_id)
+            raw_info = data.get("page_info")
+            info = raw_info if isinstance(raw_info, dict) else {}
             total_page = _as_int(info.get("total_page"))
             number = _as_int(info.get("total_number"))
             if number is not None:
                 total_number = number if total_number is None else max(total_number, number)
-            more = total_page is not None and page < total_page
-            if total_number is not None and seen < total_number:
-                more = True
-            if not rows:
-                more = False
-            if not more:
+            if not rows and total_number is not None and seen < total_number:
+                if empty_retries < EMPTY_PAGE_RETRIES:
+                    # TikTok announced more rows than it sent: ask for the same page again before failing
+                    empty_retries += 1
+                    delay = self._backoff(empty_retries)
+                    self.stats.count_retry("empty_page", delay)
+                    logger.warning(
+                        "tiktok_ads: page %d of %s for advertiser %s was empty after %d of %d rows; "
+                        "asking again in %.1fs",
+                        page,
+                        path,
+                        adv,
+                        seen,
+                        total_number,
+                        delay,
+                    )
+                    self._sleep(delay)
+                    continue
+                raise broken(
+                    f"page {page} was empty after {seen} of {total_number} rows announced by page_info; "
+                    "refusing to load an incomplete result",
+                    request_id,
+                )
+            if page > 1 and rows and rows == previous:
+                raise broken(
+                    f"page {page} repeats page {page - 1}: the server ignores paging; "
+                    "refusing to load a result whose end cannot be known",
+                    request_id,
+                )
+            unpaged = total_page is None and total_number is None
+            seen += len(rows)
+            if rows or page == 1:
+                yield rows
+            if unpaged:
+                # no page_info (or garbage): only a short page is surely the last one
+                more = len(rows) >= page_size
+            else:
+                more = (total_page is not None and page < total_page) or (
+                    total_number is not None and seen < total_number
+                )
+            if not rows or not more:
                 break
+            previous = rows
             page += 1
             if page > MAX_PAGES:
-                raise TikTokBadResponseError(
-                    f"more than {MAX_PAGES} pages; page_info looks broken ({info})",
-                    code=0,
-                    request_id=request_id,
-                    path=api_path(endpoint),
-                    advertiser_id=adv,
-                    reason="bad_page",
-                )
-        if total_number is not None and seen < total_number:
-            raise TikTokBadResponseError(
-                f"page {page} was empty after {seen} of {total_number} rows announced by page_info; "
-                "refusing to load an incomplete result",
-                code=0,
-                request_id=request_id,
-                path=api_path(endpoint),
-                advertiser_id=adv,
-                reason="bad_page",
-            )
+                raise broken(f"more than {MAX_PAGES} pages; page_info looks broken ({raw_info})", request_id)
 
 
 def _as_int(value: Any) -> int | None:

@@ -62,6 +62,10 @@ class SourceConfig:
         retry_backoff_seconds: base of the exponential backoff.
         allow_external_schedulers: take the date range from an external scheduler (Airflow) interval.
         start_date_is_default: True when ``start_date`` was not set and defaulted to a year ago.
+        advertiser_names: advertiser names to load as well, resolved to ids with ``oauth2/advertiser/get/``
+            (requires ``app_id`` and ``secret``).
+        skip_inaccessible_advertisers: skip (with a warning) an advertiser the token may not read (40001)
+            instead of failing the run.
     """
 
     access_token: str = dataclasses.field(repr=False)
@@ -82,6 +86,8 @@ class SourceConfig:
     retry_backoff_seconds: float = DEFAULT_RETRY_BACKOFF_SECONDS
     allow_external_schedulers: bool = False
     start_date_is_default: bool = False
+    advertiser_names: tuple[str, ...] = ()
+    skip_inaccessible_advertisers: bool = False
 
     def __repr__(self) -> str:
         fields = []
@@ -188,6 +194,34 @@ def parse_advertiser_ids(value: Any) -> tuple[str, ...]:
     return tuple(ids)
 
 
+def parse_advertiser_names(value: Any) -> tuple[str, ...]:
+    """Parse ``advertiser_names``: a list, a JSON list, or a string of names separated by commas or new lines.
+
+    Names may contain spaces (``"Acme US #1"``), so a plain string is split on commas and new lines only.
+
+    Args:
+        value: list of names or a string ``"Acme US, Acme EU"``.
+
+    Returns:
+        Unique, stripped names in the given order.
+
+    Raises:
+        ConfigError: an entry is not a string.
+    """
+    if isinstance(value, str) and not value.strip().startswith("["):
+        items: list[Any] = [part for part in re.split(r"[,\n]+", value) if part.strip()]
+    else:
+        items = _as_list(value, "advertiser_names")
+    names: list[str] = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise ConfigError("advertiser_names", f"{item!r} is not an advertiser name (a non-empty text)")
+        name = item.strip()
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
 def parse_tables(value: Any) -> tuple[str, ...]:
     """Parse ``tables``: a list or comma-separated string of table names; None means all nine.
 
@@ -211,6 +245,29 @@ def parse_tables(value: Any) -> tuple[str, ...]:
             "tables", f"unknown table(s) {', '.join(unknown)}; known tables: {', '.join(TABLES)}"
         )
     return tuple(n for n in TABLES if n in names)
+
+
+def parse_base_url(base_url: Any, sandbox: Any = False) -> str:
+    """The API host: ``base_url`` when set, else TikTok's sandbox host when ``sandbox``, else production.
+
+    Args:
+        base_url: ``sources.tiktok_ads.base_url`` (a trailing ``/open_api/...`` path is dropped).
+        sandbox: ``sources.tiktok_ads.sandbox``.
+
+    Returns:
+        Scheme and host without a trailing slash, e.g. ``https://sandbox-ads.tiktok.com``.
+
+    Raises:
+        ConfigError: not an http(s) URL, or ``sandbox`` is not a boolean.
+    """
+    use_sandbox = _bool_setting(sandbox, "sandbox")
+    url = _optional_str(base_url) or (SANDBOX_BASE_URL if use_sandbox else PRODUCTION_BASE_URL)
+    if not re.match(r"^https?://[^\s/]+", url):
+        raise ConfigError("base_url", f"{url!r} is not an http(s) URL like {PRODUCTION_BASE_URL}")
+    url = url.rstrip("/")
+    if "/open_api/" in url or url.endswith("/open_api"):
+        url = url.split("/open_api")[0]
+    return url
 
 
 def _int_setting(value: Any, setting: str, *, minimum: int, maximum: int | None = None) -> int:
@@ -286,6 +343,8 @@ def validate_config(
     max_retries: Any = DEFAULT_MAX_RETRIES,
     retry_backoff_seconds: Any = DEFAULT_RETRY_BACKOFF_SECONDS,
     allow_external_schedulers: Any = False,
+    advertiser_names: Any = None,
+    skip_inaccessible_advertisers: Any = False,
     now: dt.datetime | None = None,
 ) -> SourceConfig:
     """Check every setting and build a :class:`SourceConfig`. Makes no request.
@@ -308,6 +367,8 @@ def validate_config(
         max_retries: retries per request.
         retry_backoff_seconds: base backoff in seconds.
         allow_external_schedulers: take the date range from an Airflow/dlt scheduler interval.
+        advertiser_names: advertiser names to load too (resolved with the app credentials).
+        skip_inaccessible_advertisers: skip advertisers the token may not read instead of failing.
         now: the current instant (tests).
 
     Returns:
@@ -332,7 +393,14 @@ def validate_config(
         raise ConfigError("app_id", "is not a TikTok app id (a string of digits)")
 
     ids = parse_advertiser_ids(advertiser_ids)
-    if not ids and not (app and app_secret):
+    names = parse_advertiser_names(advertiser_names)
+    if names and not (app and app_secret):
+        raise ConfigError(
+            "advertiser_names",
+            "needs sources.tiktok_ads.app_id and sources.tiktok_ads.secret (names are looked up with "
+            "oauth2/advertiser/get/); set them, or list the ids in sources.tiktok_ads.advertiser_ids",
+        )
+    if not ids and not names and not (app and app_secret):
         missing = "app_id" if not app else "secret"
         problem = 'is empty; list the advertiser ids to load (e.g. "7002238017842757633,7001035076276387841")'
         if app or app_secret:
@@ -370,12 +438,7 @@ def validate_config(
         attribution_window_days, "attribution_window_days", minimum=0, maximum=MAX_ATTRIBUTION_WINDOW_DAYS
     )
     use_sandbox = _bool_setting(sandbox, "sandbox")
-    url = _optional_str(base_url) or (SANDBOX_BASE_URL if use_sandbox else PRODUCTION_BASE_URL)
-    if not re.match(r"^https?://[^\s/]+", url):
-        raise ConfigError("base_url", f"{url!r} is not an http(s) URL like {PRODUCTION_BASE_URL}")
-    url = url.rstrip("/")
-    if url.endswith("/open_api/v1.3") or "/open_api/" in url:
-        url = url.split("/open_api/")[0]
+    url = parse_base_url(base_url, use_sandbox)
 
     return SourceConfig(
         access_token=token,
@@ -396,4 +459,8 @@ def validate_config(
         retry_backoff_seconds=_float_setting(retry_backoff_seconds, "retry_backoff_seconds", minimum=0.0),
         allow_external_schedulers=_bool_setting(allow_external_schedulers, "allow_external_schedulers"),
         start_date_is_default=start_is_default,
+        advertiser_names=names,
+        skip_inaccessible_advertisers=_bool_setting(
+            skip_inaccessible_advertisers, "skip_inaccessible_advertisers"
+        ),
     )

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .client import TikTokClient
-from .errors import TikTokAPIError, TikTokBadResponseError, TikTokQueryTooLargeError
+from .errors import (
+    ConfigError,
+    TikTokAPIError,
+    TikTokBadResponseError,
+    TikTokPermissionError,
+    TikTokQueryTooLargeError,
+)
 from .settings import MAX_IDS_PER_REQUEST, TableSpec
 from .windows import DateWindow
 
@@ -40,19 +46,21 @@ class Advertiser:
     info: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
-def discover_advertiser_ids(client: TikTokClient) -> list[str]:
-    """Every advertiser the token may read, via ``oauth2/advertiser/get/`` (needs app id and secret).
+def discover_advertisers(client: TikTokClient) -> list[tuple[str, str | None]]:
+    """Every advertiser the token may read, with its name, via ``oauth2/advertiser/get/`` (needs app credentials).
 
     Args:
         client: the API client (with app credentials).
 
     Returns:
-        Advertiser ids in TikTok's order.
+        ``(advertiser_id, advertiser_name)`` pairs in TikTok's order (name None when TikTok sends none).
+
+    Raises:
+        TikTokBadResponseError: a row has no ``advertiser_id``.
     """
     data = client.get("oauth2/advertiser/get/", client.app_params())
-    rows = data.get("list") or []
-    ids: list[str] = []
-    for row in rows:
+    found: dict[str, str | None] = {}
+    for row in data.get("list") or []:
         adv_id = row.get("advertiser_id") if isinstance(row, dict) else None
         if adv_id is None:
             raise TikTokBadResponseError(
@@ -60,8 +68,63 @@ def discover_advertiser_ids(client: TikTokClient) -> list[str]:
                 code=0,
                 reason="bad_row",
             )
-        if str(adv_id) not in ids:
-            ids.append(str(adv_id))
+        name = row.get("advertiser_name")
+        found.setdefault(str(adv_id), str(name) if name else None)
+    return list(found.items())
+
+
+def discover_advertiser_ids(client: TikTokClient) -> list[str]:
+    """Every advertiser id the token may read, via ``oauth2/advertiser/get/`` (needs app id and secret).
+
+    Args:
+        client: the API client (with app credentials).
+
+    Returns:
+        Advertiser ids in TikTok's order.
+    """
+    return [adv_id for adv_id, _ in discover_advertisers(client)]
+
+
+def resolve_advertiser_names(names: Sequence[str], readable: Sequence[tuple[str, str | None]]) -> list[str]:
+    """The ids of advertisers given by name (``sources.tiktok_ads.advertiser_names``).
+
+    A name matches exactly, or else case- and space-insensitively; it must match exactly one advertiser.
+
+    Args:
+        names: the configured names.
+        readable: ``(id, name)`` of every advertiser the token may read (:func:`discover_advertisers`).
+
+    Returns:
+        One id per name, in the order of ``names``.
+
+    Raises:
+        ConfigError: a name matches no advertiser, or several.
+    """
+
+    def fold(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    ids: list[str] = []
+    for name in names:
+        matches = [adv_id for adv_id, adv_name in readable if adv_name == name]
+        if not matches:
+            matches = [adv_id for adv_id, adv_name in readable if adv_name and fold(adv_name) == fold(name)]
+        if len(matches) > 1:
+            raise ConfigError(
+                "advertiser_names",
+                f"{name!r} names {len(matches)} advertisers ({', '.join(matches)}); "
+                "list the one you mean in sources.tiktok_ads.advertiser_ids instead",
+            )
+        if not matches:
+            known = [f"{adv_name!r}" for _, adv_name in readable if adv_name]
+            shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+            raise ConfigError(
+                "advertiser_names",
+                f"no advertiser named {name!r} among the {len(readable)} advertiser(s) the token can read"
+                + (f" ({shown})" if shown else "")
+                + "; check the spelling or re-authorize the app for that account",
+            )
+        ids.append(matches[0])
     return ids
 
 
@@ -97,36 +160,114 @@ def fetch_advertiser_info(client: TikTokClient, advertiser_ids: Sequence[str]) -
     return [by_id[a] for a in advertiser_ids]
 
 
+def fetch_readable_advertiser_info(
+    client: TikTokClient, advertiser_ids: Sequence[str]
+) -> tuple[list[dict[str, Any]], dict[str, TikTokPermissionError]]:
+    """Like :func:`fetch_advertiser_info`, but sorting out the advertisers the token may not read (40001).
+
+    One call per 100 advertisers as long as the token may read them all; when TikTok answers 40001 for a
+    batch (it does not say which advertiser), each advertiser of that batch is asked for alone.
+
+    Args:
+        client: the API client.
+        advertiser_ids: ids to look up.
+
+    Returns:
+        ``(rows of the readable advertisers in the given order, {inaccessible id: its 40001 error})``.
+    """
+    try:
+        return fetch_advertiser_info(client, advertiser_ids), {}
+    except TikTokPermissionError:
+        pass
+    rows: dict[str, dict[str, Any]] = {}
+    refused: dict[str, TikTokPermissionError] = {}
+    for adv_id in advertiser_ids:
+        try:
+            rows[adv_id] = fetch_advertiser_info(client, [adv_id])[0]
+        except TikTokPermissionError as err:
+            err.advertiser_id = err.advertiser_id or adv_id
+            refused[adv_id] = err
+    return [rows[a] for a in advertiser_ids if a in rows], refused
+
+
 class AdvertiserDirectory:
     """The advertisers of one run: resolved and looked up once, lazily, shared by all resources.
 
     Nothing is requested when the source is created (Airflow imports DAG files every ~30 s); the first
     resource that needs advertisers triggers one ``oauth2/advertiser/get/`` call (only if no ids were
-    configured) and one ``advertiser/info/`` call per 100 advertisers.
+    configured, or names were) and one ``advertiser/info/`` call per 100 advertisers.
 
     Args:
         client: the API client.
-        advertiser_ids: configured ids; empty means "discover with the app credentials".
+        advertiser_ids: configured ids; empty (and no names) means "discover with the app credentials".
+        advertiser_names: configured names, resolved to ids with ``oauth2/advertiser/get/``.
+        skip_inaccessible: leave out (with a warning) advertisers the token may not read (40001) instead
+            of failing.
     """
 
-    def __init__(self, client: TikTokClient, advertiser_ids: Sequence[str]) -> None:
+    def __init__(
+        self,
+        client: TikTokClient,
+        advertiser_ids: Sequence[str],
+        advertiser_names: Sequence[str] = (),
+        *,
+        skip_inaccessible: bool = False,
+    ) -> None:
         self._client = client
         self._configured = tuple(advertiser_ids)
+        self._names = tuple(advertiser_names)
+        self._skip_inaccessible = skip_inaccessible
         self._lock = threading.Lock()
         self._advertisers: list[Advertiser] | None = None
+        self.skipped: dict[str, str] = {}
+        """Advertisers left out because the token may not read them: id -> TikTok's message."""
+
+    def _ids(self) -> list[str]:
+        ids = list(self._configured)
+        if self._names or not ids:
+            readable = discover_advertisers(self._client)
+            if self._names:
+                ids.extend(resolve_advertiser_names(self._names, readable))
+            else:
+                ids = [adv_id for adv_id, _ in readable]
+        return list(dict.fromkeys(ids))
 
     def get(self) -> list[Advertiser]:
         """The advertisers, fetching them on first use.
 
         Returns:
             One :class:`Advertiser` per id, in configured (or discovered) order.
+
+        Raises:
+            TikTokPermissionError: the token may not read an advertiser (naming it), unless skipping.
+            ConfigError: an advertiser name matches no advertiser, or several.
         """
         with self._lock:
             if self._advertisers is None:
-                ids = list(self._configured) or discover_advertiser_ids(self._client)
+                ids = self._ids()
                 if not ids:
                     logger.warning("tiktok_ads: the token cannot read any advertiser; nothing to load")
-                rows = fetch_advertiser_info(self._client, ids) if ids else []
+                rows, refused = fetch_readable_advertiser_info(self._client, ids) if ids else ([], {})
+                if refused and not self._skip_inaccessible:
+                    first = next(iter(refused.values()))
+                    names = ", ".join(refused)
+                    raise TikTokPermissionError(
+                        f"the access token may not read advertiser(s) {names} ({first.message}); set "
+                        "sources.tiktok_ads.skip_inaccessible_advertisers = true to load the others",
+                        code=first.code,
+                        request_id=first.request_id,
+                        path=first.path,
+                        advertiser_id=next(iter(refused)),
+                        http_status=first.http_status,
+                    )
+                for adv_id, err in refused.items():
+                    self.skipped[adv_id] = err.message
+                    logger.warning(
+                        "tiktok_ads: skipping advertiser %s: the access token may not read it (%s %s)",
+                        adv_id,
+                        err.code,
+                        err.message,
+                    )
                 self._advertisers = [
                     Advertiser(
                         advertiser_id=str(row["advertiser_id"]),

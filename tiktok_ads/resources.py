@@ -32,7 +32,7 @@ from dlt.extract.resource import DltResource
 
 from .client import TikTokClient
 from .config import SourceConfig
-from .errors import TikTokAPIError
+from .errors import TikTokAPIError, TikTokPermissionError
 from .extract import Advertiser, AdvertiserDirectory, entity_pages, report_pages
 from .settings import TableSpec
 from .transform import to_timestamp, transform_advertiser_row, transform_entity_rows, transform_report_rows
@@ -41,6 +41,49 @@ from .windows import DateWindow, local_today, report_range, split_range
 logger = logging.getLogger("tiktok_ads")
 
 Clock = Callable[[], dt.datetime]
+
+REPORT_MERGE_KEY = ("advertiser_id", "stat_time_day")
+"""Report rows are replaced per advertiser and day: every stored row of a day the run re-read is deleted."""
+
+DAY_MARKER_COLUMN = "_day_marker"
+"""dlt ``hard_delete`` column of the report tables: true only in the marker rows of :func:`day_markers`,
+which are never stored, so it is NULL in every row of the destination."""
+
+DAY_MARKER_HINT: Any = {
+    "data_type": "bool",
+    "hard_delete": True,
+    "description": "internal: true only in never-stored rows that mark an (advertiser, day) as re-read",
+}
+
+
+def day_markers(spec: TableSpec, advertiser_id: str, window: DateWindow) -> list[dict[str, Any]]:
+    """One marker row per day of ``window``: it makes dlt replace the advertiser's day whole, even if empty.
+
+    With ``merge_key`` (advertiser_id, stat_time_day), dlt's delete-insert deletes the stored rows of every
+    (advertiser, day) present in the load; a day on which TikTok returned *no* row (every ad that delivered on
+    it was deleted since the last run) would not be present, and its old rows would stay. The marker makes it
+    present: it carries the day, the advertiser and ``_day_marker = true`` (dlt's ``hard_delete``), so it
+    deletes the day's stored rows and is not inserted itself. Its other key columns hold ``~<advertiser_id>``,
+    which no real row has, so markers never collide with real rows or with each other.
+
+    Args:
+        spec: the report table.
+        advertiser_id: the advertiser.
+        window: the days that were read completely.
+
+    Returns:
+        The marker rows.
+    """
+    sentinel = f"~{advertiser_id}"
+    markers: list[dict[str, Any]] = []
+    day = window.start
+    while day <= window.end:
+        row: dict[str, Any] = {key: sentinel for key in spec.primary_key}
+        row.update(advertiser_id=advertiser_id, stat_time_day=day)
+        row[DAY_MARKER_COLUMN] = True
+        markers.append(row)
+        day += dt.timedelta(days=1)
+    return markers
 
 
 def _utc_now() -> dt.datetime:
@@ -55,11 +98,14 @@ class RunSummary:
         client: the client the source used (its ``stats`` count requests and retries by reason).
         rows: rows yielded per ``(table, advertiser_id)``.
         ranges: days read per ``(table, advertiser_id)``, e.g. ``"2024-05-03..2024-05-10"``.
+        skipped: advertisers left out because the token may not read them (40001, with
+            ``skip_inaccessible_advertisers``): id -> TikTok's message.
     """
 
     client: TikTokClient | None = None
     rows: collections.Counter[tuple[str, str]] = field(default_factory=collections.Counter)
     ranges: dict[tuple[str, str], str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def count(self, table: str, advertiser_id: str, n: int) -> None:
@@ -71,6 +117,11 @@ class RunSummary:
         """Record the days read for ``table`` and ``advertiser_id``."""
         with self._lock:
             self.ranges[(table, advertiser_id)] = str(window) if window else "nothing to read"
+
+    def note_skipped(self, advertiser_id: str, reason: str) -> None:
+        """Record that ``advertiser_id`` was left out of this run, and why."""
+        with self._lock:
+            self.skipped.setdefault(advertiser_id, reason)
 
     def rows_by_table(self) -> dict[str, int]:
         """Rows per table, all advertisers together."""
@@ -98,6 +149,41 @@ class SourceContext:
     directory: AdvertiserDirectory
     clock: Clock = _utc_now
     summary: RunSummary = field(default_factory=RunSummary)
+
+    def advertisers(self) -> list[Advertiser]:
+        """The run's advertisers (looked up once), noting the ones skipped as inaccessible in the summary.
+
+        Returns:
+            The advertisers to load.
+        """
+        found = self.directory.get()
+        for adv_id, reason in self.directory.skipped.items():
+            self.summary.note_skipped(adv_id, reason)
+        return found
+
+    def skips(self, err: TikTokPermissionError, table: str, advertiser_id: str) -> bool:
+        """Whether to skip an advertiser whose request answered 40001 (``skip_inaccessible_advertisers``).
+
+        Args:
+            err: the permission error.
+            table: the table being loaded.
+            advertiser_id: the advertiser.
+
+        Returns:
+            True (after logging a warning) if the advertiser is to be skipped, False if the run must fail.
+        """
+        if not self.config.skip_inaccessible_advertisers:
+            return False
+        logger.warning(
+            "tiktok_ads: skipping advertiser %s in %s: the access token may not read it (%s %s); "
+            "its incremental state is left as it was",
+            advertiser_id,
+            table,
+            err.code,
+            err.message,
+        )
+        self.summary.note_skipped(advertiser_id, err.message)
+        return True
 
     def backfill_range(self) -> tuple[dt.date, dt.date] | None:
         """The fixed range of a backfill run, or None for a normal incremental run.
@@ -181,12 +267,12 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, 
     cfg = ctx.config
     states = _advertiser_states()
     backfill = ctx.backfill_range()
-    for advertiser in ctx.directory.get():
+    for advertiser in ctx.advertisers():
         adv_id = advertiser.advertiser_id
         days = _report_range_for(ctx, advertiser, states.get(adv_id), backfill)
         ctx.summary.note_range(spec.name, adv_id, days)
-        if days is not None:
-            for window in split_range(days.start, days.end):
+        try:
+            for window in split_range(days.start, days.end) if days is not None else []:
                 try:
                     for page in report_pages(
                         ctx.client,
@@ -203,6 +289,12 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, 
                 except TikTokAPIError as err:
                     err.add_context(table=spec.name, window=str(window))
                     raise
+                # every day of the window was read: replace each whole, even one that came back empty
+                yield day_markers(spec, adv_id, window)
+        except TikTokPermissionError as err:
+            if ctx.skips(err, spec.name, adv_id):
+                continue
+            raise
         if backfill is None and days is not None:
             # only now that every window of this advertiser was yielded
             states[adv_id] = {
@@ -229,7 +321,7 @@ def entity_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, 
     cfg = ctx.config
     states = _advertiser_states()
     backfill = ctx.backfill_range() is not None
-    for advertiser in ctx.directory.get():
+    for advertiser in ctx.advertisers():
         adv_id = advertiser.advertiser_id
         entry = states.get(adv_id) or {}
         since: dt.datetime | None = None
@@ -249,6 +341,11 @@ def entity_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, 
                 if kept:
                     ctx.summary.count(spec.name, adv_id, len(kept))
                     yield kept
+        except TikTokPermissionError as err:
+            err.add_context(table=spec.name)
+            if ctx.skips(err, spec.name, adv_id):
+                continue
+            raise
         except TikTokAPIError as err:
             err.add_context(table=spec.name)
             raise
@@ -270,7 +367,7 @@ def advertiser_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[s
         One list of typed rows.
     """
     try:
-        advertisers = ctx.directory.get()
+        advertisers = ctx.advertisers()
     except TikTokAPIError as err:
         err.add_context(table=spec.name)
         raise
@@ -295,6 +392,12 @@ def make_resource(spec: TableSpec, ctx: SourceContext) -> DltResource:
     report column is pinned, so a value of another type would be a bug, and failing beats a silent
     ``spend__v_text`` variant column. Entity tables evolve freely (TikTok adds fields over time).
 
+    Report tables also have ``merge_key = (advertiser_id, stat_time_day)``: dlt's delete-insert then deletes
+    *every* stored row of each (advertiser, day) the run read before inserting the new rows, so a re-read
+    day is replaced whole (:func:`day_markers` covers days that come back empty). Without it, a row that
+    TikTok no longer returns for a re-read day (an ad deleted since the last run, with
+    ``include_deleted = false``) would stay in the table and the day's totals would not match TikTok's.
+
     Args:
         spec: the table.
         ctx: the shared source context.
@@ -312,12 +415,17 @@ def make_resource(spec: TableSpec, ctx: SourceContext) -> DltResource:
     rows.__name__ = spec.name
     rows.__doc__ = spec.description
     contract: Any = {"data_type": "freeze"} if spec.kind == "report" else None
+    merge_key: Any = list(REPORT_MERGE_KEY) if spec.kind == "report" else None
+    columns = spec.column_hints()
+    if spec.kind == "report":
+        columns = {**columns, DAY_MARKER_COLUMN: {"name": DAY_MARKER_COLUMN, **DAY_MARKER_HINT}}
     return dlt.resource(
         rows,
         name=spec.name,
         table_name=spec.name,
         write_disposition={"disposition": "merge", "strategy": "delete-insert"},
         primary_key=list(spec.primary_key),
-        columns=spec.column_hints(),
+        merge_key=merge_key,
+        columns=columns,
         schema_contract=contract,
     )()

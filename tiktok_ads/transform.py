@@ -307,6 +307,8 @@ def flatten_report_row(raw: dict[str, Any]) -> dict[str, Any]:
     Raises:
         TikTokBadResponseError: the row has no ``dimensions`` object.
     """
+    if not isinstance(raw, dict):
+        raise TikTokBadResponseError(f"report row is not an object: {raw!r:.200}", code=0, reason="bad_row")
     dims = raw.get("dimensions")
     metrics = raw.get("metrics") or {}
     if not isinstance(dims, dict) or not isinstance(metrics, dict):
@@ -336,20 +338,43 @@ def transform_report_rows(
     """
     convert = converters(spec)
     out: list[dict[str, Any]] = []
-    for raw in rows:
-        flat = flatten_report_row(raw)
-        row: dict[str, Any] = {}
-        for key, value in flat.items():
-            conv = convert.get(key)
-            if conv is not None:
-                row[key] = conv(value, key)
-            else:
-                # a field we did not pin (TikTok added something): keep it, but "-" is still NULL
-                row[key] = None if is_null(value) else value
-        row["advertiser_id"] = advertiser_id
-        _check_keys(spec, row)
-        out.append(row)
+    try:
+        for raw in rows:
+            flat = flatten_report_row(raw)
+            row: dict[str, Any] = {}
+            for key, value in flat.items():
+                conv = convert.get(key)
+                row[key] = conv(value, key) if conv is not None else _unpinned(value, key)
+            row["advertiser_id"] = advertiser_id
+            _check_keys(spec, row)
+            out.append(row)
+    except TikTokBadResponseError as err:
+        raise _located(err, spec, advertiser_id) from None
     return out
+
+
+def _unpinned(value: Any, column: str) -> Any:
+    """A report field we did not pin (TikTok added a metric): ``"-"`` is NULL, scalars are text.
+
+    TikTok sends metrics as strings; keeping every unpinned scalar as text means a value that switches
+    between ``12`` and ``"12"`` across pages cannot change the column's type (report tables freeze types).
+    Objects and lists stay as they are (a json column).
+    """
+    if is_null(value):
+        return None
+    if isinstance(value, (dict, list)):
+        return value
+    return to_text(value, column)
+
+
+def _located(
+    err: TikTokBadResponseError, spec: TableSpec, advertiser_id: str | None
+) -> TikTokBadResponseError:
+    """Name the table and advertiser of a row that could not be typed (the caller adds the window)."""
+    if err.advertiser_id is None and advertiser_id is not None:
+        err.advertiser_id = str(advertiser_id)
+    err.add_context(table=spec.name)
+    return err
 
 
 def transform_entity_rows(
@@ -373,22 +398,27 @@ def transform_entity_rows(
     """
     convert = converters(spec)
     out: list[dict[str, Any]] = []
-    for raw in rows:
-        row: dict[str, Any] = {}
-        for key, value in raw.items():
-            conv = convert.get(key)
-            if conv is not None:
-                row[key] = conv(value, key)
-            elif key.endswith("_id") and isinstance(value, int) and not isinstance(value, bool):
-                row[key] = str(value)
-            else:
-                row[key] = value
-        if row.get("advertiser_id") is None:
-            row["advertiser_id"] = advertiser_id
-        if row.get("modify_time") is None:
-            row["modify_time"] = row.get("create_time")
-        _check_keys(spec, row)
-        out.append(row)
+    try:
+        for raw in rows:
+            if not isinstance(raw, dict):
+                raise TikTokBadResponseError(f"row is not an object: {raw!r:.200}", code=0, reason="bad_row")
+            row: dict[str, Any] = {}
+            for key, value in raw.items():
+                conv = convert.get(key)
+                if conv is not None:
+                    row[key] = conv(value, key)
+                elif key.endswith("_id") and isinstance(value, int) and not isinstance(value, bool):
+                    row[key] = str(value)
+                else:
+                    row[key] = value
+            if row.get("advertiser_id") is None:
+                row["advertiser_id"] = advertiser_id
+            if row.get("modify_time") is None:
+                row["modify_time"] = row.get("create_time")
+            _check_keys(spec, row)
+            out.append(row)
+    except TikTokBadResponseError as err:
+        raise _located(err, spec, advertiser_id) from None
     return out
 
 
@@ -406,6 +436,12 @@ def transform_advertiser_row(spec: TableSpec, raw: dict[str, Any]) -> dict[str, 
         TikTokBadResponseError: unconvertible value or missing key column.
     """
     convert = converters(spec)
-    row = {key: (convert[key](value, key) if key in convert else value) for key, value in raw.items()}
-    _check_keys(spec, row)
+    try:
+        if not isinstance(raw, dict):
+            raise TikTokBadResponseError(f"row is not an object: {raw!r:.200}", code=0, reason="bad_row")
+        row = {key: (convert[key](value, key) if key in convert else value) for key, value in raw.items()}
+        _check_keys(spec, row)
+    except TikTokBadResponseError as err:
+        adv = raw.get("advertiser_id") if isinstance(raw, dict) else None
+        raise _located(err, spec, None if adv is None else str(adv)) from None
     return row

@@ -1,0 +1,223 @@
+"""OAuth for advertisers: exchange an auth code for the long-lived access token and store it for dlt.
+
+The steps of the Stitch/Qlik connector's "Authenticate" button, as functions (the command line is
+``python tiktok_ads_pipeline.py auth``):
+
+1. :func:`exchange_auth_code` posts ``app_id``, ``secret`` and the single-use ``auth_code`` to
+   ``oauth2/access_token/`` and returns the token (it does not expire; it dies when the advertiser revokes
+   the authorization) and the advertisers it may read.
+2. :func:`store_token` writes it to ``.dlt/secrets.toml`` under ``[sources.tiktok_ads] access_token``, where
+   dlt reads secrets, keeping everything else in that file (comments included).
+3. :func:`list_advertisers` names the advertisers the token may read (``oauth2/advertiser/get/``).
+
+No secret is ever printed or logged in full: :func:`mask` shows the last four characters only, and every
+secret is registered with the client's redaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.items import Table
+
+from .client import TikTokClient, register_secret
+from .errors import TikTokAPIError, TikTokBadResponseError
+from .extract import discover_advertisers
+from .settings import DEFAULT_REQUEST_TIMEOUT
+
+SECTION = ("sources", "tiktok_ads")
+"""Where dlt looks for the source's settings: ``[sources.tiktok_ads]``."""
+
+DEFAULT_SECRETS_PATH = Path(".dlt") / "secrets.toml"
+"""dlt's project secrets file, relative to the directory the pipeline runs in."""
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenGrant:
+    """What ``oauth2/access_token/`` answered (the token is hidden from ``repr``).
+
+    Attributes:
+        access_token: the long-lived access token (secret).
+        advertiser_ids: the advertisers it may read, as TikTok listed them.
+        scope: TikTok's permission scope ids.
+    """
+
+    access_token: str = dataclasses.field(repr=False)
+    advertiser_ids: tuple[str, ...] = ()
+    scope: tuple[int, ...] = ()
+
+
+def mask(secret: str) -> str:
+    """A secret shown safely: stars and its last four characters (short values are starred entirely).
+
+    Args:
+        secret: a token or app secret.
+
+    Returns:
+        E.g. ``"****************************9f2a"``.
+    """
+    if len(secret) < 16:
+        return "*" * max(len(secret), 8)
+    return "*" * (len(secret) - 4) + secret[-4:]
+
+
+def exchange_auth_code(
+    app_id: str,
+    secret: str,
+    auth_code: str,
+    *,
+    base_url: str,
+    timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    max_retries: int = 2,
+) -> TokenGrant:
+    """Exchange a single-use auth code for the long-lived access token (``POST oauth2/access_token/``).
+
+    Args:
+        app_id: the app's id.
+        secret: the app's secret.
+        auth_code: the code TikTok appended to the redirect URL (valid one hour, single use).
+        base_url: API host (production, sandbox or an emulator).
+        timeout: seconds to wait for the answer.
+        max_retries: retries on rate limits and server trouble (never on a refused code).
+
+    Returns:
+        The token and the advertisers it may read.
+
+    Raises:
+        TikTokAuthError: wrong app id or secret (40101), or an invalid, used or expired code (40110).
+        TikTokAPIError: any other refusal.
+    """
+    register_secret(auth_code)
+    register_secret(secret)
+    with TikTokClient(
+        "",
+        base_url=base_url,
+        app_id=app_id,
+        secret=secret,
+        max_qps=0,
+        timeout=timeout,
+        max_retries=max_retries,
+    ) as client:
+        data = client.post(
+            "oauth2/access_token/", {"app_id": app_id, "secret": secret, "auth_code": auth_code}
+        )
+    token = data.get("access_token")
+    if not isinstance(token, str) or not token:
+        raise TikTokBadResponseError(
+            "oauth2/access_token/ answered without an access_token", code=0, reason="bad_token"
+        )
+    register_secret(token)
+    ids = tuple(str(a) for a in data.get("advertiser_ids") or [])
+    scope = tuple(int(s) for s in data.get("scope") or [] if isinstance(s, int) or str(s).isdigit())
+    return TokenGrant(access_token=token, advertiser_ids=ids, scope=scope)
+
+
+def list_advertisers(
+    access_token: str,
+    app_id: str,
+    secret: str,
+    *,
+    base_url: str,
+    fallback_ids: tuple[str, ...] = (),
+    timeout: float = DEFAULT_REQUEST_TIMEOUT,
+) -> list[tuple[str, str | None]]:
+    """The advertisers a token may read, with their names (``oauth2/advertiser/get/``).
+
+    TikTok's sandbox does not answer ``oauth2/advertiser/get/``; then the ids of the token exchange are
+    returned without names.
+
+    Args:
+        access_token: the token.
+        app_id: the app's id.
+        secret: the app's secret.
+        base_url: API host.
+        fallback_ids: ids to return (without names) if the lookup fails.
+        timeout: seconds to wait for the answer.
+
+    Returns:
+        ``(advertiser_id, name or None)`` pairs.
+
+    Raises:
+        TikTokAPIError: the lookup failed and there are no ``fallback_ids``.
+    """
+    with TikTokClient(
+        access_token,
+        base_url=base_url,
+        app_id=app_id,
+        secret=secret,
+        max_qps=0,
+        timeout=timeout,
+        max_retries=2,
+    ) as client:
+        try:
+            return discover_advertisers(client)
+        except TikTokAPIError:
+            if not fallback_ids:
+                raise
+            return [(adv_id, None) for adv_id in fallback_ids]
+
+
+def _section(doc: tomlkit.TOMLDocument) -> Table:
+    """The ``[sources.tiktok_ads]`` table of a parsed TOML document, created if missing."""
+    container: Any = doc
+    for depth, name in enumerate(SECTION):
+        if name not in container:
+            table = tomlkit.table(is_super_table=depth < len(SECTION) - 1)
+            container.add(name, table)
+        container = container[name]
+        if not isinstance(container, Table):
+            raise ValueError(f"{'.'.join(SECTION[: depth + 1])} in the secrets file is not a table")
+    return container
+
+
+def store_token(
+    path: Path | str,
+    *,
+    access_token: str,
+    app_id: str | None = None,
+    secret: str | None = None,
+) -> Path:
+    """Write the token (and the app credentials) to a dlt secrets file, keeping the rest of the file.
+
+    The values go under ``[sources.tiktok_ads]`` (``access_token``, ``app_id``, ``secret``); other tables,
+    keys and comments stay as they were. A new file is created readable by its owner only.
+
+    Args:
+        path: the secrets file, normally ``.dlt/secrets.toml``.
+        access_token: the long-lived token.
+        app_id: the app id (stored too, so advertiser names and discovery work), if given.
+        secret: the app secret, if given.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValueError: the file is not valid TOML, or ``sources.tiktok_ads`` in it is not a table.
+    """
+    target = Path(path)
+    existed = target.exists()
+    text = target.read_text(encoding="utf-8") if existed else ""
+    try:
+        doc = tomlkit.parse(text)
+    except Exception as exc:
+        raise ValueError(
+            f"{target} is not valid TOML ({type(exc).__name__}: {exc}); fix or move it"
+        ) from None
+    section = _section(doc)
+    section["access_token"] = access_token
+    if app_id:
+        section["app_id"] = app_id
+    if secret:
+        section["secret"] = secret
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not existed:
+        # create it private before any secret is written into it
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+        os.close(fd)
+    target.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    return target

@@ -1,0 +1,159 @@
+"""Command-line options for the source's settings: one per argument of :func:`tiktok_ads.tiktok_ads`.
+
+The options are derived from the source function itself, so they cannot drift from it: the option of the
+setting ``max_qps`` is ``--max-qps``, its help is the argument's docstring, its type the annotation's
+(``bool`` settings get ``--x/--no-x``). Two kinds of arguments get no option: secrets (``access_token``,
+``secret``: a command line is visible to other users and lands in shell history; they come from
+``.dlt/secrets.toml`` or ``SOURCES__TIKTOK_ADS__*``) and arguments documented as "not a setting"
+(``client``, ``clock``, ``summary``).
+
+An option that is not given is left to dlt, which resolves the setting from ``.dlt/config.toml``,
+``.dlt/secrets.toml`` or ``SOURCES__TIKTOK_ADS__<NAME>``, else the source's default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import inspect
+import json
+import re
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+SettingKind = Literal["bool", "int", "float", "str", "json"]
+
+
+@dataclasses.dataclass(frozen=True)
+class SettingOption:
+    """One source setting as a command-line option.
+
+    Attributes:
+        name: the setting (and source argument) name, e.g. ``max_qps``.
+        kind: how the option's value is parsed.
+        default: the source's default (shown in the help).
+        help: the argument's docstring.
+    """
+
+    name: str
+    kind: SettingKind
+    default: Any
+    help: str
+
+    @property
+    def flag(self) -> str:
+        """The option, e.g. ``--max-qps``."""
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def env_var(self) -> str:
+        """The environment variable dlt reads the setting from, e.g. ``SOURCES__TIKTOK_ADS__MAX_QPS``."""
+        return "SOURCES__TIKTOK_ADS__" + self.name.upper()
+
+
+def _docstring_args(doc: str) -> dict[str, str]:
+    """The ``Args:`` section of a Google-style docstring: ``{name: one-line text}``."""
+    lines = inspect.cleandoc(doc).splitlines()
+    out: dict[str, str] = {}
+    inside, current = False, None
+    for line in lines:
+        if line.strip() == "Args:":
+            inside = True
+            continue
+        if not inside:
+            continue
+        if line and not line.startswith(" "):
+            break  # the next section
+        match = re.match(r"^ {4}(\w+)(?: \([^)]*\))?: (.*)$", line)
+        if match:
+            current = match.group(1)
+            out[current] = match.group(2).strip()
+        elif current and line.strip():
+            out[current] += " " + line.strip()
+    return out
+
+
+def _kind(hint: Any) -> SettingKind:
+    """The option kind of a type hint (``bool``, ``int``, ``float``, a mapping as JSON, else a string)."""
+    args = [a for a in typing.get_args(hint) if a is not type(None)] or [hint]
+    for kind, types in (("bool", (bool,)), ("int", (int,)), ("float", (float,))):
+        if any(a in types for a in args):
+            return kind  # type: ignore[return-value]
+    origins = {typing.get_origin(a) or a for a in args}
+    if origins & {dict, Mapping, typing.get_origin(Mapping[str, Any])}:
+        return "json"
+    return "str"
+
+
+def source_setting_options(source: Callable[..., Any] | None = None) -> list[SettingOption]:
+    """Every source setting that gets a command-line option, in the source's argument order.
+
+    Args:
+        source: the source function (default :func:`tiktok_ads.tiktok_ads`).
+
+    Returns:
+        One :class:`SettingOption` per setting (secrets and non-settings left out).
+    """
+    if source is None:
+        from tiktok_ads import tiktok_ads  # the package imports dlt; keep it lazy
+
+        source = tiktok_ads
+    func = inspect.unwrap(source)
+    docs = _docstring_args(func.__doc__ or "")
+    hints = typing.get_type_hints(func)
+    options = []
+    for name, param in inspect.signature(func).parameters.items():
+        text = docs.get(name, "")
+        if "TSecretStrValue" in str(param.annotation) or "not a setting" in text:
+            continue
+        default = None if param.default is inspect.Parameter.empty else param.default
+        options.append(SettingOption(name=name, kind=_kind(hints.get(name, str)), default=default, help=text))
+    return options
+
+
+def _help(option: SettingOption) -> str:
+    text = option.help.replace("``", "").replace("%", "%%")
+    if option.default not in (None, "", False):
+        text += f" (default: {option.default})"
+    return text
+
+
+def add_setting_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> list[SettingOption]:
+    """Add one option per source setting to ``parser`` (defaults ``None``: unset options are dlt's to resolve).
+
+    Args:
+        parser: a parser or an argument group.
+
+    Returns:
+        The options added.
+    """
+    options = source_setting_options()
+    for option in options:
+        kwargs: dict[str, Any] = {"dest": option.name, "default": None, "help": _help(option)}
+        if option.kind == "bool":
+            kwargs["action"] = argparse.BooleanOptionalAction
+        else:
+            kwargs["metavar"] = {"int": "N", "float": "X", "json": "JSON"}.get(
+                option.kind, option.name.upper()
+            )
+            kwargs["type"] = {"int": int, "float": float, "json": json.loads}.get(option.kind, str)
+        parser.add_argument(option.flag, **kwargs)
+    return options
+
+
+def settings_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The source settings given on the command line (only those; the rest is dlt's to resolve).
+
+    Args:
+        args: the parsed command line of a parser set up with :func:`add_setting_options`.
+
+    Returns:
+        ``{setting: value}`` for every option that was given.
+    """
+    given: dict[str, Any] = {}
+    for option in source_setting_options():
+        value = getattr(args, option.name, None)
+        if value is not None and value != "":
+            given[option.name] = value
+    return given

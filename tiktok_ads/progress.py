@@ -1,0 +1,87 @@
+"""Which dlt progress collector a run uses: a bar on a terminal, log lines otherwise, nothing when quiet.
+
+dlt reports extract, normalize and load progress to a *collector* (``dlt.pipeline(progress=...)``). The
+pipeline script picks one with :func:`make_collector`:
+
+- ``auto`` (default): a ``tqdm`` bar on stderr when stderr is a terminal and tqdm is installed, else ``log``;
+- ``tqdm``, ``enlighten``, ``alive_progress``: dlt's bar collectors (the library must be installed);
+- ``log``: a block of counter lines per step on stdout, at the step's start and end and every
+  ``LOG_PERIOD_SECONDS`` in between (what schedulers and CI logs want; stderr stays for errors only);
+- ``none``, or ``quiet=True``: no progress output.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import TextIO
+
+from dlt.common.runtime.collector import NULL_COLLECTOR, Collector, LogCollector
+
+PROGRESS_CHOICES = ("auto", "tqdm", "enlighten", "alive_progress", "log", "none")
+"""Values of ``--progress`` (and of dlt's ``progress`` setting)."""
+
+LOG_PERIOD_SECONDS = 10.0
+"""Seconds between two progress blocks of the ``log`` collector within a step."""
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def resolve_progress(choice: str | None, stream: TextIO) -> str:
+    """The collector name for ``choice`` (``auto``/None picks by terminal and installed libraries).
+
+    Args:
+        choice: one of :data:`PROGRESS_CHOICES`, or None for ``auto``.
+        stream: where progress goes.
+
+    Returns:
+        A concrete name: ``tqdm``, ``enlighten``, ``alive_progress``, ``log`` or ``none``.
+
+    Raises:
+        ValueError: an unknown choice, or a bar library that is not installed.
+    """
+    choice = (choice or "auto").strip().lower()
+    if choice not in PROGRESS_CHOICES:
+        raise ValueError(f"progress: {choice!r} is not one of {', '.join(PROGRESS_CHOICES)}")
+    if choice == "auto":
+        is_terminal = hasattr(stream, "isatty") and stream.isatty()
+        return "tqdm" if is_terminal and _installed("tqdm") else "log"
+    if choice in ("tqdm", "enlighten", "alive_progress") and not _installed(choice):
+        raise ValueError(f"progress: {choice} is not installed (pip install {choice.replace('_', '-')})")
+    return choice
+
+
+def make_collector(
+    choice: str | None, *, quiet: bool, stream: TextIO, log_stream: TextIO | None = None
+) -> Collector:
+    """The dlt collector for a run.
+
+    Args:
+        choice: ``--progress`` (or dlt's ``progress`` setting); None means ``auto``.
+        quiet: no progress at all.
+        stream: where bars go (the script uses stderr); ``auto`` draws one only if it is a terminal.
+        log_stream: where ``log`` lines go (default ``stream``; the script uses stdout).
+
+    Returns:
+        A collector to pass as ``dlt.pipeline(progress=...)``.
+
+    Raises:
+        ValueError: see :func:`resolve_progress`.
+    """
+    name = "none" if quiet else resolve_progress(choice, stream)
+    if name == "none":
+        return NULL_COLLECTOR
+    if name == "log":
+        return LogCollector(
+            log_period=LOG_PERIOD_SECONDS,
+            logger=stream if log_stream is None else log_stream,
+            dump_system_stats=_installed("psutil"),
+        )
+    from dlt.pipeline import progress
+
+    if name == "tqdm":
+        return progress.tqdm(file=stream)
+    if name == "enlighten":
+        return progress.enlighten()
+    return progress.alive_progress()
