@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -120,3 +122,15 @@ def tiktok_for() -> Iterator[Callable[[EmulatorServer], TikTokCall]]:
     yield make
     for call in made:
         call.close()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A working directory for running the pipeline script (its duckdb file and ``.dlt/`` land here), with no
+    ``SOURCES__``/``DESTINATION__`` settings inherited from the environment and telemetry off."""
+    for key in list(os.environ):
+        if key.startswith(("SOURCES__", "DESTINATION__")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path

@@ -9,9 +9,8 @@ to us: a run that starts with a package an interrupted run left behind loads it 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import dlt
@@ -52,17 +51,6 @@ def test_sigkill_in_extract_normalize_and_load_then_rerun_equals_the_truth(tmp_p
         log = (tmp_path / f"rerun-{number}.log").read_text()
         assert "left by an interrupted run" in log and "Requests: " in log, log
         assert "Requests: 0 requests" not in log, log
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The script's working directory, with no inherited settings."""
-    for key in list(os.environ):
-        if key.startswith(("SOURCES__", "DESTINATION__")):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
 
 
 def test_a_run_after_an_interrupted_load_loads_the_leftover_and_the_new_data(

@@ -13,11 +13,10 @@ import collections
 import datetime as dt
 import json
 import logging
-import os
 import random
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +37,6 @@ REPORT = "report/integrated/get/"
 #: Yesterday (UTC): the script runs on the real clock, which must never be behind the emulator's.
 TODAY = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)
 WORLD = WorldConfig(seed=31, advertisers=2, campaigns=2, adgroups=1, ads=2, days=20, today=TODAY)
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The script's working directory (its duckdb file lands here), with no inherited settings."""
-    for key in list(os.environ):
-        if key.startswith(("SOURCES__", "DESTINATION__")):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
 
 
 def settings(monkeypatch: pytest.MonkeyPatch, server: EmulatorServer, **values: Any) -> None:

@@ -15,7 +15,6 @@ import gzip
 import io
 import json
 import logging
-import os
 import pickle
 import socket
 import traceback
@@ -41,15 +40,10 @@ WORLD = WorldConfig(seed=77, advertisers=2, campaigns=1, adgroups=1, ads=2, days
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The script's working directory (``.dlt/secrets.toml`` and the duckdb file land here)."""
-    for key in list(os.environ):
-        if key.startswith(("SOURCES__", "DESTINATION__")):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+def workdir(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shared ``workdir`` (conftest) with DEBUG logging, so logs show everything a secret could leak into."""
     monkeypatch.setenv("RUNTIME__LOG_LEVEL", "DEBUG")
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
+    return workdir
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ setting under test; the emulator's counters prove that nothing reached it (no re
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,17 +34,6 @@ CASES: list[tuple[str, list[str], dict[str, str | None], str]] = [
     ("unknown destination", ["--destination", "nowhere"], {}, "--destination"),
     ("page size above TikTok's maximum", [], {"PAGE_SIZE": "5000"}, SETTING + "page_size"),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The script's working directory, with no inherited settings."""
-    for key in list(os.environ):
-        if key.startswith(("SOURCES__", "DESTINATION__")):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
-    monkeypatch.chdir(tmp_path)
-    yield tmp_path
 
 
 @pytest.mark.parametrize(("name", "options", "env", "setting"), CASES, ids=[c[0] for c in CASES])
