@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import dlt
 import pytest
+from behaviour_support import _norm
 
 from tiktok_ads import TABLES, TableSpec, tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
@@ -82,14 +82,6 @@ def report_truth(
         start_date=start,
         include_deleted=include_deleted,
     )
-
-
-def _norm(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return value.normalize()
-    if isinstance(value, float):
-        return Decimal(str(value)).normalize()
-    return value
 
 
 def assert_report_equals_truth(

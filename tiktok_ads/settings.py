@@ -249,20 +249,7 @@ AUDIENCE_FORBIDDEN_METRICS = frozenset(
 # and purchase metrics. ``campaign_id``/``adgroup_id`` must be requested as *metrics* at AUCTION_AD
 # level (TikTok returns them inside ``metrics``; as dimensions they come back null).
 AD_BASIC_METRICS: tuple[str, ...] = (
-    # attributes
-    "campaign_name",
-    "campaign_id",
-    "adgroup_name",
-    "adgroup_id",
-    "ad_name",
-    "ad_text",
-    "placement_type",
-    "promotion_type",
-    "objective_type",
-    "tt_app_id",
-    "tt_app_name",
-    "mobile_app_id",
-    "dpa_target_audience_type",
+    *ATTRIBUTE_METRICS,
     # core
     "spend",
     "impressions",

@@ -1193,31 +1193,6 @@ class World:
         cached = self._reports.get(key)
         if cached is not None:  # the next page of the same query: reuse the index
             return cached
-        result = self._report(
-            advertiser_id, report_type=report_type, data_level=data_level, dimensions=dimensions,
-            metrics=metrics, start_date=start_date, end_date=end_date, lifetime=lifetime,
-            include_deleted=include_deleted, id_filters=id_filters,
-        )  # fmt: skip
-        with self._lock:
-            self._reports[key] = result
-            if len(self._reports) > 64:
-                self._reports.popitem(last=False)
-        return result
-
-    def _report(
-        self,
-        advertiser_id: str,
-        *,
-        report_type: str,
-        data_level: str,
-        dimensions: Sequence[str],
-        metrics: Sequence[str],
-        start_date: dt.date | None,
-        end_date: dt.date | None,
-        lifetime: bool,
-        include_deleted: bool,
-        id_filters: dict[str, set[str]] | None,
-    ) -> ReportResult:
         adv = self._by_id[advertiser_id]
         now = self.now
         today, hour_now = self._local(adv)
@@ -1281,6 +1256,10 @@ class World:
             list(dimensions),
             list(metrics),
         )
+        with self._lock:
+            self._reports[key] = result
+            if len(self._reports) > 64:
+                self._reports.popitem(last=False)
         return result
 
     @staticmethod
