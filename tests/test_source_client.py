@@ -46,6 +46,9 @@ def make_client(server: EmulatorServer | str, token: str | None = None, **kwargs
     kwargs.setdefault("backoff_base", 0.001)
     kwargs.setdefault("max_retries", 4)
     kwargs.setdefault("timeout", 10)
+    if isinstance(server, str):
+        # scripted servers answer in arrival order, whatever page is asked: one page at a time
+        kwargs.setdefault("prefetch_pages", 0)
     return TikTokClient(token or "token-for-tests", base_url=base, **kwargs)
 
 
@@ -238,15 +241,21 @@ def test_limiter_recovers_after_throttling() -> None:
     bucket = AdaptiveTokenBucket(
         10, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s)
     )
-    bucket.on_throttle()
-    bucket.on_throttle()
-    assert bucket.rate == 2.5
+    sent = bucket.now()
+    clock[0] += 0.1
+    bucket.on_throttle(sent)
+    bucket.on_throttle(sent)  # same burst of refusals (sent before the halving): one halving
+    assert bucket.rate == 5 and bucket.throttled == 2 and bucket.halvings == 1
+    clock[0] += 0.5
+    bucket.on_throttle(bucket.now())  # refused although sent at the new rate: halve again
+    assert bucket.rate == 2.5 and bucket.halvings == 2
     for _ in range(100):
         bucket.on_success()
     assert bucket.rate == 10
+    before = clock[0]
     for _ in range(30):
         bucket.acquire()
-    assert 2.9 <= clock[0] <= 3.1  # the burst was dropped by the throttling: 30 at 10/s
+    assert 2.9 <= clock[0] - before <= 3.1  # the burst was dropped by the throttling: 30 at 10/s
 
 
 # --------------------------------------------------------------------------------------------- paging

@@ -39,6 +39,7 @@ from .extract import AdvertiserDirectory
 from .resources import RunSummary, SourceContext, make_resource
 from .settings import (
     DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+    DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_QPS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
@@ -124,6 +125,7 @@ def tiktok_ads(
     base_url: str | None = None,
     sandbox: bool = False,
     max_qps: float = DEFAULT_MAX_QPS,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     page_size: int = DEFAULT_PAGE_SIZE,
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
     max_retries: int = DEFAULT_MAX_RETRIES,
@@ -156,6 +158,7 @@ def tiktok_ads(
         base_url: API host; default production (``https://business-api.tiktok.com``).
         sandbox: use TikTok's sandbox host (``https://sandbox-ads.tiktok.com``) unless ``base_url`` is set.
         max_qps: requests per second this app may use (TikTok's basic tier: 10); 0 = no pacing.
+        max_concurrency: requests in flight at once, all tables and advertisers together (1..256).
         page_size: rows per page, 1..1000.
         request_timeout: seconds to wait for one answer.
         max_retries: retries of one failed request (rate limits, server errors) before the run fails.
@@ -188,6 +191,7 @@ def tiktok_ads(
         sandbox=sandbox,
         tables=tables,
         max_qps=max_qps,
+        max_concurrency=max_concurrency,
         page_size=page_size,
         app_id=app_id,
         secret=secret,
@@ -207,6 +211,7 @@ def tiktok_ads(
             app_id=config.app_id,
             secret=config.secret,
             max_qps=config.max_qps,
+            max_concurrency=config.max_concurrency,
             timeout=config.request_timeout,
             max_retries=config.max_retries,
             backoff_base=config.retry_backoff_seconds,

@@ -11,7 +11,8 @@ number of attempts.
 
 The client is safe to share between threads: each thread gets its own ``requests.Session`` (connection
 reuse per thread; ``Session`` is not documented as thread-safe), counters are locked, and the limiter is
-shared per app.
+shared per app. At most ``max_concurrency`` requests are in flight at once, whichever threads send them;
+:meth:`TikTokClient.paginate` fetches the pages after the first in parallel on the client's own small pool.
 """
 
 from __future__ import annotations
@@ -23,10 +24,18 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+
+try:  # dlt depends on orjson (except on PyPy); it parses TikTok's pages ~3x faster than json
+    import orjson
+
+    _loads: Callable[[bytes], Any] = orjson.loads
+except ImportError:  # pragma: no cover - PyPy
+    _loads = json.loads
 
 from .errors import (
     TikTokAPIError,
@@ -38,6 +47,7 @@ from .errors import (
 from .rate_limit import AdaptiveTokenBucket, app_key, shared_limiter
 from .settings import (
     API_VERSION,
+    DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_QPS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
@@ -46,6 +56,7 @@ from .settings import (
     MAX_PAGE_SIZE,
     MAX_RETRY_BACKOFF_SECONDS,
     PACKAGE_VERSION,
+    PREFETCH_PAGES,
     PRODUCTION_BASE_URL,
 )
 
@@ -246,6 +257,8 @@ class TikTokClient:
         app_id: the app id (for ``oauth2/advertiser/get/`` and to share the limiter per app).
         secret: the app secret (for ``oauth2/advertiser/get/``; never logged).
         max_qps: requests per second for this app; ``0`` disables pacing.
+        max_concurrency: requests in flight at once (all threads together).
+        prefetch_pages: pages of one list requested ahead of the one being read (0 = one at a time).
         limiter: a limiter to use instead of the process-wide one of this app.
         timeout: seconds to wait for one answer.
         max_retries: retries of one request before giving up (attempts = ``max_retries + 1``).
@@ -263,6 +276,8 @@ class TikTokClient:
         app_id: str | None = None,
         secret: str | None = None,
         max_qps: float = DEFAULT_MAX_QPS,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        prefetch_pages: int = PREFETCH_PAGES,
         limiter: AdaptiveTokenBucket | None = None,
         timeout: float = DEFAULT_REQUEST_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -279,6 +294,10 @@ class TikTokClient:
         self.app_id = app_id
         self.max_qps = max_qps
         self.limiter = limiter or shared_limiter(app_key(app_id, access_token), max_qps)
+        self.max_concurrency = max(1, int(max_concurrency))
+        self.prefetch_pages = max(0, int(prefetch_pages))
+        self._in_flight = threading.BoundedSemaphore(self.max_concurrency)
+        self._page_pool: ThreadPoolExecutor | None = None
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
         self.backoff_base = backoff_base
@@ -326,10 +345,22 @@ class TikTokClient:
                 self._sessions.append(session)
         return session
 
+    def _pages_pool(self) -> ThreadPoolExecutor:
+        """The pool that fetches prefetched pages (created on first use, one per client)."""
+        with self._sessions_lock:
+            if self._page_pool is None:
+                self._page_pool = ThreadPoolExecutor(
+                    max_workers=self.max_concurrency, thread_name_prefix="tiktok_ads_page"
+                )
+            return self._page_pool
+
     def close(self) -> None:
-        """Close every session this client opened (in any thread)."""
+        """Close every session this client opened (in any thread) and stop its page pool."""
         with self._sessions_lock:
             sessions, self._sessions = self._sessions, []
+            pool, self._page_pool = self._page_pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         for session in sessions:
             session.close()
         self._local = threading.local()
@@ -406,17 +437,23 @@ class TikTokClient:
         attempt = 0
         while True:
             attempt += 1
-            waited = self.limiter.acquire()
-            self.stats.count_request(path, waited)
             try:
-                data = self._send(method, url, path, params, json_body, headers, advertiser_id)
+                with self._in_flight:
+                    # a slot first, then a token: a token taken while waiting for a slot would be wasted
+                    waited = self.limiter.acquire()
+                    sent_at = self.limiter.now()
+                    self.stats.count_request(path, waited)
+                    data = self._send(method, url, path, params, json_body, headers, advertiser_id)
             except TikTokAPIError as err:
                 err.attempts = attempt
                 if not err.retryable or attempt > self.max_retries:
                     raise
-                if isinstance(err, TikTokRateLimitError):
-                    self.limiter.on_throttle()
-                delay = self._backoff(attempt)
+                if isinstance(err, TikTokRateLimitError) and self.limiter.enabled:
+                    # the limiter has slowed down and paces the retry; no long backoff on top of it
+                    self.limiter.on_throttle(sent_at)
+                    delay = self._backoff(1)
+                else:
+                    delay = self._backoff(attempt)
                 self.stats.count_retry(err.reason, delay)
                 logger.warning(
                     "tiktok_ads: retrying %s (attempt %d of %d) in %.1fs: %s",
@@ -504,7 +541,7 @@ class TikTokClient:
                 f"HTTP {status}: {snippet!r}{hint}", http_status=status, reason=f"http_{status}", **where
             )
         try:
-            payload = json.loads(body)
+            payload = _loads(body)
         except ValueError:
             payload = _NOT_JSON
         if payload is _NOT_JSON:
@@ -590,21 +627,43 @@ class TikTokClient:
         base = dict(params or {})
         adv = advertiser_id or (str(base["advertiser_id"]) if base.get("advertiser_id") else None)
         path = api_path(endpoint)
-        page = 1
-        seen = 0
-        total_number: int | None = None
-        previous: list[Any] | None = None
-        empty_retries = 0
 
         def broken(message: str, request_id: str | None) -> TikTokBadResponseError:
             return TikTokBadResponseError(
                 message, code=0, request_id=request_id, path=path, advertiser_id=adv, reason="bad_page"
             )
 
-        while True:
-            data, request_id = self.get_with_request_id(
-                endpoint, {**base, "page": page, "page_size": page_size}, advertiser_id=adv
+        def fetch(number: int) -> tuple[dict[str, Any], str | None]:
+            return self.get_with_request_id(
+                endpoint, {**base, "page": number, "page_size": page_size}, advertiser_id=adv
             )
+
+        ahead: dict[int, Future[tuple[dict[str, Any], str | None]]] = {}
+        try:
+            yield from self._pages(fetch, ahead, page_size, path, adv, broken)
+        finally:
+            for pending in ahead.values():
+                pending.cancel()
+
+    def _pages(
+        self,
+        fetch: Callable[[int], tuple[dict[str, Any], str | None]],
+        ahead: dict[int, Future[tuple[dict[str, Any], str | None]]],
+        page_size: int,
+        path: str,
+        adv: str | None,
+        broken: Callable[[str, str | None], TikTokBadResponseError],
+    ) -> Iterator[list[dict[str, Any]]]:
+        """The paging loop of :meth:`paginate`; ``ahead`` holds the futures of prefetched pages."""
+        page = 1
+        seen = 0
+        total_number: int | None = None
+        previous: list[Any] | None = None
+        empty_retries = 0
+        requested = 1
+        while True:
+            future = ahead.pop(page, None)
+            data, request_id = future.result() if future is not None else fetch(page)
             rows = data.get("list")
             if rows is None:
                 rows = []
@@ -658,6 +717,12 @@ class TikTokClient:
                 )
             if not rows or not more:
                 break
+            if self.prefetch_pages and total_page is not None:
+                # the next pages are known to exist: ask for a few of them now, in parallel
+                last = min(total_page, page + 1 + self.prefetch_pages)
+                while requested < last:
+                    requested += 1
+                    ahead[requested] = self._pages_pool().submit(fetch, requested)
             previous = rows
             page += 1
             if page > MAX_PAGES:

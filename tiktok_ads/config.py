@@ -18,6 +18,7 @@ from .errors import ConfigError
 from .settings import (
     DEFAULT_ATTRIBUTION_WINDOW_DAYS,
     DEFAULT_HISTORY_DAYS,
+    DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_QPS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_PAGE_SIZE,
@@ -25,6 +26,7 @@ from .settings import (
     DEFAULT_RETRY_BACKOFF_SECONDS,
     DEFAULT_TABLES,
     EARLIEST_START_DATE,
+    MAX_CONCURRENCY,
     MAX_PAGE_SIZE,
     PRODUCTION_BASE_URL,
     SANDBOX_BASE_URL,
@@ -53,6 +55,7 @@ class SourceConfig:
         base_url: API host.
         tables: tables to load, in registry order.
         max_qps: requests per second for the app (0 = no pacing).
+        max_concurrency: requests in flight at once.
         page_size: rows per page (1..1000).
         app_id: TikTok app id (optional).
         secret: TikTok app secret (optional, secret).
@@ -77,6 +80,7 @@ class SourceConfig:
     base_url: str = PRODUCTION_BASE_URL
     tables: tuple[str, ...] = DEFAULT_TABLES
     max_qps: float = DEFAULT_MAX_QPS
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     page_size: int = DEFAULT_PAGE_SIZE
     app_id: str | None = None
     secret: str | None = dataclasses.field(default=None, repr=False)
@@ -336,6 +340,7 @@ def validate_config(
     sandbox: Any = False,
     tables: Any = None,
     max_qps: Any = DEFAULT_MAX_QPS,
+    max_concurrency: Any = DEFAULT_MAX_CONCURRENCY,
     page_size: Any = DEFAULT_PAGE_SIZE,
     app_id: Any = None,
     secret: Any = None,
@@ -360,6 +365,7 @@ def validate_config(
         sandbox: use TikTok's sandbox host.
         tables: subset of the nine tables.
         max_qps: app requests per second (0 = unlimited).
+        max_concurrency: requests in flight at once (1..256).
         page_size: rows per page (1..1000).
         app_id: TikTok app id.
         secret: TikTok app secret.
@@ -450,6 +456,7 @@ def validate_config(
         base_url=url,
         tables=parse_tables(tables),
         max_qps=_float_setting(max_qps, "max_qps", minimum=0.0),
+        max_concurrency=_int_setting(max_concurrency, "max_concurrency", minimum=1, maximum=MAX_CONCURRENCY),
         page_size=_int_setting(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE),
         app_id=app,
         secret=app_secret,

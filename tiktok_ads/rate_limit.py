@@ -51,6 +51,8 @@ class AdaptiveTokenBucket:
         self._tokens = self.capacity
         self._stamp = clock()
         self.throttled = 0
+        self.halvings = 0
+        self._last_halving: float | None = None
 
     def _refill(self, now: float) -> None:
         if now > self._stamp:
@@ -77,12 +79,30 @@ class AdaptiveTokenBucket:
             self._sleep(delay)
             waited += delay
 
-    def on_throttle(self) -> None:
-        """TikTok answered 40100/40133: halve the rate (not below ``min_qps``) and drop the burst."""
+    def now(self) -> float:
+        """The limiter's clock: pass it, taken when a request was sent, to :meth:`on_throttle`."""
+        return self._clock()
+
+    def on_throttle(self, sent_at: float | None = None) -> None:
+        """TikTok answered 40100/40133: halve the rate (not below ``min_qps``) and drop the burst.
+
+        With many requests in flight, one burst of refusals is one signal, not twenty: a refusal of a request
+        sent (``sent_at``, from :meth:`now`) before the last halving is counted but does not halve again, since
+        that request was paced at the old rate.
+
+        Args:
+            sent_at: when the refused request was sent; None halves unconditionally.
+        """
         if not self.enabled:
             return
         with self._lock:
             self.throttled += 1
+            now = self._clock()
+            if sent_at is not None and self._last_halving is not None and sent_at < self._last_halving:
+                return
+            self._last_halving = now
+            self.halvings += 1
+            self._refill(now)  # tokens accrued so far count at the old rate, then the burst is dropped
             self.rate = max(self.min_qps, self.rate / 2.0)
             self._tokens = min(self._tokens, 0.0)
 

@@ -30,11 +30,13 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
+from .arrow_pages import TableBatcher, arrow_schema, report_page_table, rows_to_table, supports_arrow
 from .client import TikTokClient
+from .concurrency import UnitStream
 from .config import SourceConfig
 from .errors import TikTokAPIError, TikTokPermissionError
 from .extract import Advertiser, AdvertiserDirectory, entity_pages, report_pages
-from .settings import TableSpec
+from .settings import ARROW_BATCH_ROWS, TableSpec
 from .transform import to_timestamp, transform_advertiser_row, transform_entity_rows, transform_report_rows
 from .windows import DateWindow, local_today, report_range, split_range
 
@@ -142,6 +144,7 @@ class SourceContext:
         directory: the run's advertisers (fetched once, lazily).
         clock: current instant (tests and the demo use the emulator's clock).
         summary: counters for the run report.
+        arrow: yield report pages as Arrow tables (False: as typed dicts, the slower row path).
     """
 
     config: SourceConfig
@@ -149,6 +152,7 @@ class SourceContext:
     directory: AdvertiserDirectory
     clock: Clock = _utc_now
     summary: RunSummary = field(default_factory=RunSummary)
+    arrow: bool = True
 
     def advertisers(self) -> list[Advertiser]:
         """The run's advertisers (looked up once), noting the ones skipped as inaccessible in the summary.
@@ -254,54 +258,142 @@ def _report_range_for(
     )
 
 
-def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, Any]]]:
-    """Pages of typed rows of one report table, advertiser by advertiser, window by window.
+@dataclass(frozen=True)
+class ReportUnit:
+    """One report request series: one advertiser's window (all its pages).
+
+    Attributes:
+        advertiser_id: the advertiser.
+        window: inclusive days, at most the API's longest span.
+    """
+
+    advertiser_id: str
+    window: DateWindow
+
+
+@dataclass(eq=False)
+class EntityUnit:
+    """One advertiser's entity list, and the newest ``modify_time`` its pages held (set by the worker).
+
+    Attributes:
+        advertiser_id: the advertiser.
+        since: keep rows with ``modify_time`` at or after this (None: keep all).
+        newest: the largest ``modify_time`` seen, ``since`` if none was larger.
+    """
+
+    advertiser_id: str
+    since: dt.datetime | None
+    newest: dt.datetime | None = None
+
+
+def _stream(
+    ctx: SourceContext, spec: TableSpec, units: list[Any], work: Callable[[Any], Iterator[Any]]
+) -> Any:
+    workers = ctx.config.max_concurrency
+    return UnitStream(
+        units,
+        work,
+        workers=workers,
+        buffer=2 * workers,
+        group=lambda unit: unit.advertiser_id,
+        name=f"tiktok_ads_{spec.name}",
+    )
+
+
+def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
+    """Pages of typed rows of one report table: all advertisers and windows at once, on worker threads.
+
+    Each (advertiser, window) is a unit of work (:class:`ReportUnit`); up to ``max_concurrency`` run at
+    the same time (the shared rate limiter decides how fast requests start). A window's pages are followed
+    by its day markers once the window was read completely, and an advertiser's state is written once all
+    of its windows were.
 
     Args:
         ctx: the source context.
         spec: the report table.
 
     Yields:
-        Lists of typed rows.
+        Pages of typed rows, then the window's day markers.
     """
     cfg = ctx.config
     states = _advertiser_states()
     backfill = ctx.backfill_range()
+    units: list[ReportUnit] = []
+    ranges: dict[str, DateWindow] = {}
     for advertiser in ctx.advertisers():
         adv_id = advertiser.advertiser_id
         days = _report_range_for(ctx, advertiser, states.get(adv_id), backfill)
         ctx.summary.note_range(spec.name, adv_id, days)
+        if days is not None:
+            ranges[adv_id] = days
+            units.extend(ReportUnit(adv_id, window) for window in split_range(days.start, days.end))
+    remaining = collections.Counter(unit.advertiser_id for unit in units)
+    # pages as Arrow tables: dlt writes them to parquet as they are, without normalizing rows one by one
+    schema = (
+        arrow_schema(spec, ((DAY_MARKER_COLUMN, "bool"),)) if ctx.arrow and supports_arrow(spec) else None
+    )
+
+    def work(unit: ReportUnit) -> Iterator[Any]:
         try:
-            for window in split_range(days.start, days.end) if days is not None else []:
-                try:
-                    for page in report_pages(
-                        ctx.client,
-                        spec,
-                        adv_id,
-                        window,
-                        include_deleted=cfg.include_deleted,
-                        page_size=cfg.page_size,
-                    ):
-                        rows = transform_report_rows(spec, adv_id, page)
-                        if rows:
-                            ctx.summary.count(spec.name, adv_id, len(rows))
-                            yield rows
-                except TikTokAPIError as err:
-                    err.add_context(table=spec.name, window=str(window))
-                    raise
-                # every day of the window was read: replace each whole, even one that came back empty
-                yield day_markers(spec, adv_id, window)
-        except TikTokPermissionError as err:
-            if ctx.skips(err, spec.name, adv_id):
-                continue
+            for page in report_pages(
+                ctx.client,
+                spec,
+                unit.advertiser_id,
+                unit.window,
+                include_deleted=cfg.include_deleted,
+                page_size=cfg.page_size,
+            ):
+                rows: Any = (
+                    report_page_table(spec, unit.advertiser_id, page, schema)
+                    if schema is not None
+                    else transform_report_rows(spec, unit.advertiser_id, page)
+                )
+                if len(rows):
+                    ctx.summary.count(spec.name, unit.advertiser_id, len(rows))
+                    yield rows
+        except TikTokAPIError as err:
+            err.add_context(table=spec.name, window=str(unit.window))
             raise
-        if backfill is None and days is not None:
-            # only now that every window of this advertiser was yielded
-            states[adv_id] = {
-                "last_day": days.end.isoformat(),
-                "start_date": cfg.start_date.isoformat(),
-                "include_deleted": cfg.include_deleted,
-            }
+
+    def markers(unit: ReportUnit) -> Any:
+        rows = day_markers(spec, unit.advertiser_id, unit.window)
+        return rows_to_table(rows, schema) if schema is not None else rows
+
+    skipped: set[str] = set()
+    batcher = TableBatcher(ARROW_BATCH_ROWS) if schema is not None else None
+
+    def out(item: Any) -> Any:
+        return batcher.add(item) if batcher is not None else item
+
+    stream = _stream(ctx, spec, units, work)
+    for kind, unit, value in stream:
+        adv_id = unit.advertiser_id
+        batch: Any = None
+        if kind == "item":
+            batch = out(value)
+        elif kind == "done":
+            # every day of the window was read: replace each whole, even one that came back empty
+            batch = out(markers(unit))
+            remaining[adv_id] -= 1
+            if remaining[adv_id] == 0 and adv_id not in skipped and backfill is None:
+                # only now that every window of this advertiser was yielded
+                states[adv_id] = {
+                    "last_day": ranges[adv_id].end.isoformat(),
+                    "start_date": cfg.start_date.isoformat(),
+                    "include_deleted": cfg.include_deleted,
+                }
+        elif kind == "error":
+            if isinstance(value, TikTokPermissionError) and (
+                adv_id in skipped or ctx.skips(value, spec.name, adv_id)
+            ):
+                skipped.add(adv_id)
+                stream.drop(adv_id)
+                continue
+            raise value
+        if batch is not None:
+            yield batch
+    if batcher is not None and (last := batcher.flush()) is not None:
+        yield last
 
 
 def entity_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, Any]]]:
@@ -309,7 +401,8 @@ def entity_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, 
 
     TikTok has no modified-since filter for campaigns and ad groups, so every run reads everything and
     keeps rows with ``modify_time >=`` the largest ``modify_time`` seen before (``>=``: a change in the same
-    second is not lost; the merge on the key makes the repeated row a no-op).
+    second is not lost; the merge on the key makes the repeated row a no-op). Advertisers are read in
+    parallel (one :class:`EntityUnit` each).
 
     Args:
         ctx: the source context.
@@ -321,39 +414,47 @@ def entity_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, 
     cfg = ctx.config
     states = _advertiser_states()
     backfill = ctx.backfill_range() is not None
+    units: list[EntityUnit] = []
     for advertiser in ctx.advertisers():
-        adv_id = advertiser.advertiser_id
-        entry = states.get(adv_id) or {}
+        entry = states.get(advertiser.advertiser_id) or {}
         since: dt.datetime | None = None
         turned_on_deleted = cfg.include_deleted and not entry.get("include_deleted", False)
         if not backfill and entry.get("max_modify_time") and not turned_on_deleted:
             since = to_timestamp(entry["max_modify_time"], "max_modify_time")
-        newest = since
+        units.append(EntityUnit(advertiser.advertiser_id, since, since))
+
+    def work(unit: EntityUnit) -> Iterator[list[dict[str, Any]]]:
+        adv_id = unit.advertiser_id
         try:
             for page in entity_pages(
                 ctx.client, spec, adv_id, include_deleted=cfg.include_deleted, page_size=cfg.page_size
             ):
                 rows = transform_entity_rows(spec, adv_id, page)
                 for row in rows:
-                    if newest is None or row["modify_time"] > newest:
-                        newest = row["modify_time"]
+                    if unit.newest is None or row["modify_time"] > unit.newest:
+                        unit.newest = row["modify_time"]
+                since = unit.since
                 kept = rows if since is None else [r for r in rows if r["modify_time"] >= since]
                 if kept:
                     ctx.summary.count(spec.name, adv_id, len(kept))
                     yield kept
-        except TikTokPermissionError as err:
-            err.add_context(table=spec.name)
-            if ctx.skips(err, spec.name, adv_id):
-                continue
-            raise
         except TikTokAPIError as err:
             err.add_context(table=spec.name)
             raise
-        if not backfill:
-            states[adv_id] = {
-                "max_modify_time": newest.isoformat() if newest else None,
-                "include_deleted": cfg.include_deleted,
-            }
+
+    for kind, unit, value in _stream(ctx, spec, units, work):
+        if kind == "item":
+            yield value
+        elif kind == "done":
+            if not backfill:
+                states[unit.advertiser_id] = {
+                    "max_modify_time": unit.newest.isoformat() if unit.newest else None,
+                    "include_deleted": cfg.include_deleted,
+                }
+        elif kind == "error":
+            if isinstance(value, TikTokPermissionError) and ctx.skips(value, spec.name, unit.advertiser_id):
+                continue
+            raise value
 
 
 def advertiser_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, Any]]]:
@@ -388,9 +489,10 @@ _GENERATORS: dict[str, Callable[[SourceContext, TableSpec], Iterator[list[dict[s
 def make_resource(spec: TableSpec, ctx: SourceContext) -> DltResource:
     """Turn a table spec into a ``dlt.resource`` (merge on the spec's key, pinned columns).
 
-    Report tables additionally freeze column *types* (``schema_contract={"data_type": "freeze"}``): every
-    report column is pinned, so a value of another type would be a bug, and failing beats a silent
-    ``spend__v_text`` variant column. Entity tables evolve freely (TikTok adds fields over time).
+    Report pages are Arrow tables whose schema is the pinned one (``arrow_pages.py``), so their types
+    cannot drift; on the row path (``SourceContext.arrow = False``) report tables freeze column *types*
+    instead (``schema_contract={"data_type": "freeze"}``): failing beats a silent ``spend__v_text`` variant
+    column. Entity tables evolve freely (TikTok adds fields over time).
 
     Report tables also have ``merge_key = (advertiser_id, stat_time_day)``: dlt's delete-insert then deletes
     *every* stored row of each (advertiser, day) the run read before inserting the new rows, so a re-read
@@ -414,7 +516,10 @@ def make_resource(spec: TableSpec, ctx: SourceContext) -> DltResource:
 
     rows.__name__ = spec.name
     rows.__doc__ = spec.description
-    contract: Any = {"data_type": "freeze"} if spec.kind == "report" else None
+    arrow = spec.kind == "report" and ctx.arrow and supports_arrow(spec)
+    # Arrow pages carry the pinned types in their schema, so they cannot drift (and dlt's freeze check
+    # would take the Arrow schema's explicit nullable/precision for a type change)
+    contract: Any = {"data_type": "freeze"} if spec.kind == "report" and not arrow else None
     merge_key: Any = list(REPORT_MERGE_KEY) if spec.kind == "report" else None
     columns = spec.column_hints()
     if spec.kind == "report":

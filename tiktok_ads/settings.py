@@ -56,6 +56,21 @@ MAX_IDS_PER_REQUEST = 100
 DEFAULT_MAX_QPS = 10.0
 """TikTok's basic-tier app limit (requests per second, shared by everything using the app)."""
 
+DEFAULT_MAX_CONCURRENCY = 16
+"""Requests in flight at once (all tables and advertisers together). The rate limiter decides how many
+start per second; this only has to cover TikTok's latency: at 10 QPS and ~1 s per report page, ~10 requests
+are open at any moment, so 16 keeps the limiter the only brake. Raise it with ``max_qps`` on higher tiers."""
+
+MAX_CONCURRENCY = 256
+"""Upper bound of ``max_concurrency``."""
+
+PREFETCH_PAGES = 3
+"""Pages of one report window or entity list requested ahead of the one being read (after page 1 told
+how many there are), so one big advertiser's pages are fetched in parallel, not one after another."""
+
+ARROW_BATCH_ROWS = 50_000
+"""Report rows collected into one Arrow table before it is handed to dlt (see ``arrow_pages.TableBatcher``)."""
+
 DEFAULT_ATTRIBUTION_WINDOW_DAYS = 7
 """Days re-read on every run so late conversions and TikTok's restatements are picked up."""
 

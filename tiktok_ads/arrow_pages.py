@@ -1,0 +1,266 @@
+"""Report pages as Arrow tables: columnar conversion with the pinned types, no per-row Python typing.
+
+A report page is up to 1,000 rows of ``{"dimensions": {...}, "metrics": {...}}`` whose values are strings.
+The row path (:func:`tiktok_ads.transform.transform_report_rows`) types every cell in Python and hands dlt
+dicts, which dlt then normalizes one by one. This module instead pulls each column out of the page in one
+list comprehension and lets Arrow parse and cast it in C (``"12.34"`` -> ``decimal128(38, 9)``,
+``"2024-05-01 00:00:00"`` -> ``date32``). dlt writes an Arrow table straight to parquet and skips its
+JSON normalizer, so a report row costs a few microseconds end to end.
+
+The schema is exactly the table's pinned one (``spec.columns`` plus ``_day_marker``), so the destination
+schema is the same as with the row path. Anything unusual in a column (an int where a string was
+expected, a ``" 5 "`` with spaces, a ratio with more than 9 decimals, a missing key value) sends the whole
+page through the row path's converters, which either type it the same way or raise the same precise
+:class:`~tiktok_ads.errors.TikTokBadResponseError` (naming table, advertiser, column and value).
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+import operator
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .settings import NULL_METRIC_VALUES, TableSpec
+from .transform import transform_report_rows
+
+DECIMAL_TYPE = pa.decimal128(38, 9)
+"""dlt's default ``decimal`` precision and scale (DECIMAL(38,9) in duckdb, postgres and Snowflake)."""
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "text": pa.string(),
+    "bigint": pa.int64(),
+    "decimal": DECIMAL_TYPE,
+    "double": pa.float64(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+    "bool": pa.bool_(),
+}
+_NULLS = pa.array(sorted(NULL_METRIC_VALUES), pa.string())
+_SCALE = decimal.Decimal(1).scaleb(-9)
+_DAY_SUFFIXES = pa.array(["", " 00:00:00", "T00:00:00", "T00:00:00Z"], pa.string())
+
+
+class _Irregular(Exception):
+    """A column the fast path cannot convert exactly; the page takes the row path."""
+
+
+def supports_arrow(spec: TableSpec) -> bool:
+    """Whether every column of ``spec`` has an Arrow type (report tables: yes; ``json`` columns: no).
+
+    Args:
+        spec: the table.
+
+    Returns:
+        True if pages of the table can be yielded as Arrow tables.
+    """
+    return all(str(hint.get("data_type")) in _ARROW_TYPES for hint in spec.columns.values())
+
+
+@functools.lru_cache(maxsize=256)
+def arrow_schema(spec: TableSpec, extra: tuple[tuple[str, str], ...] = ()) -> pa.Schema:
+    """The Arrow schema of a table: its pinned columns in order, then ``extra`` ``(name, dlt type)`` columns.
+
+    Args:
+        spec: the table.
+        extra: columns added by the source (e.g. ``("_day_marker", "bool")``).
+
+    Returns:
+        The schema.
+    """
+    keys = set(spec.primary_key)  # dlt makes key columns NOT NULL; say so, or dlt warns on every page
+    fields = [
+        pa.field(name, _arrow_type(hint), nullable=name not in keys) for name, hint in spec.columns.items()
+    ]
+    fields += [pa.field(name, _ARROW_TYPES[kind]) for name, kind in extra]
+    return pa.schema(fields)
+
+
+def _arrow_type(hint: Mapping[str, Any]) -> pa.DataType:
+    """The Arrow type of a pinned column (a ``timestamp`` with ``timezone: false`` is a local time)."""
+    kind = str(hint["data_type"])
+    if kind == "timestamp" and hint.get("timezone") is False:
+        return pa.timestamp("us")
+    return _ARROW_TYPES[kind]
+
+
+def _strings(values: Sequence[Any], trim: bool) -> pa.Array:
+    try:
+        arr = pa.array(values, pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        raise _Irregular from None
+    if arr.null_count == len(arr):
+        return arr
+    # placeholders ("-", "N/A", ...) are NULL; in text columns also with spaces around them, as in the row
+    # path (in numeric columns a " - " fails the cast below and the row path decides)
+    placeholder = pc.is_in(pc.utf8_trim_whitespace(arr) if trim else arr, value_set=_NULLS)
+    if pc.any(placeholder).as_py():
+        arr = pc.if_else(placeholder, pa.scalar(None, pa.string()), arr)
+    return arr
+
+
+def _column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    """One column, typed in C; raises :class:`_Irregular` when the row path must decide."""
+    if kind == pa.bool_():
+        raise _Irregular  # rare in reports; the row path knows TikTok's spellings of booleans
+    arr = _strings(values, trim=kind == pa.string())
+    if kind == pa.string():
+        return arr
+    try:
+        if kind == pa.date32():
+            if not pc.all(pc.is_in(pc.utf8_slice_codeunits(arr, 10, 64), value_set=_DAY_SUFFIXES)).as_py():
+                raise _Irregular  # a time other than midnight: the row path names the value
+            return pc.cast(pc.utf8_slice_codeunits(arr, 0, 10), pa.date32())
+        if pa.types.is_timestamp(kind):
+            parsed = pc.strptime(arr, format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=False)
+            return pc.cast(parsed, kind)
+        return pc.cast(arr, kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        raise _Irregular from None
+
+
+def _scaled(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal) and value.as_tuple().exponent < -9:  # type: ignore[operator]
+        return value.quantize(_SCALE, rounding=decimal.ROUND_HALF_EVEN)
+    return value
+
+
+def rows_to_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """Already typed rows (dicts) as an Arrow table of ``schema`` (missing keys are NULL).
+
+    Args:
+        rows: typed rows, e.g. from the row path or :func:`tiktok_ads.resources.day_markers`.
+        schema: the table's schema.
+
+    Returns:
+        The table.
+    """
+    columns = []
+    for fld in schema:
+        values = [row.get(fld.name) for row in rows]
+        if fld.type == DECIMAL_TYPE:
+            values = [_scaled(v) for v in values]
+        columns.append(pa.array(values, fld.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def report_page_table(
+    spec: TableSpec, advertiser_id: str, page: Sequence[dict[str, Any]], schema: pa.Schema
+) -> pa.Table:
+    """One page of raw report rows as an Arrow table with the table's pinned types.
+
+    Args:
+        spec: the report table.
+        advertiser_id: added to every row.
+        page: raw rows from ``data.list``.
+        schema: from :func:`arrow_schema` (columns of ``schema`` not in ``spec.columns`` are NULL).
+
+    Returns:
+        The typed table (same values as the row path would give).
+
+    Raises:
+        TikTokBadResponseError: a value cannot be converted or a key column is missing (from the row path).
+    """
+    try:
+        return _fast_table(spec, advertiser_id, page, schema)
+    except _Irregular:
+        rows = transform_report_rows(spec, advertiser_id, page)
+        # a metric TikTok sent without being asked (a new one) is kept, as text, like on the row path
+        extra = sorted({name for row in rows for name in row} - set(schema.names))
+        for name in extra:
+            schema = schema.append(pa.field(name, pa.string()))
+        return rows_to_table(rows, schema)
+
+
+def _fast_table(
+    spec: TableSpec, advertiser_id: str, page: Sequence[dict[str, Any]], schema: pa.Schema
+) -> pa.Table:
+    try:
+        dims = [row["dimensions"] for row in page]
+        mets = [row["metrics"] or {} for row in page]
+    except (TypeError, KeyError):
+        raise _Irregular from None
+    if not all(type(d) is dict for d in dims) or not all(type(m) is dict for m in mets):
+        raise _Irregular
+    count = len(page)
+    # transpose in C: one itemgetter call per row, then zip; a row without one of the keys -> row path
+    dim_names, met_names = _layout(spec, schema)
+    try:
+        columns = dict(zip(dim_names, _transpose(dims, dim_names, count), strict=True))
+        columns.update(zip(met_names, _transpose(mets, met_names, count), strict=True))
+    except KeyError:
+        raise _Irregular from None  # a requested metric is missing in a row: NULL, as the row path says
+    if count and max(map(len, mets)) > len(met_names):
+        raise _Irregular  # TikTok sent a metric that was not asked for: the row path keeps it
+    keys = set(spec.primary_key)
+    arrays: list[pa.Array] = []
+    for fld in schema:
+        name = fld.name
+        if name == "advertiser_id":
+            arr = pa.array([advertiser_id] * count, pa.string())
+        elif name not in columns:
+            arr = pa.nulls(count, fld.type)
+        else:
+            arr = _column(columns[name], fld.type)
+            if name in keys and arr.null_count:
+                raise _Irregular  # the row path names the row without its key
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+@functools.lru_cache(maxsize=256)
+def _layout(spec: TableSpec, schema: pa.Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The schema's columns that come from ``dimensions`` and from ``metrics`` (dimensions win)."""
+    dims = tuple(n for n in schema.names if n in spec.dimensions and n != "advertiser_id")
+    mets = tuple(
+        n for n in schema.names if n in spec.columns and n not in spec.dimensions and n != "advertiser_id"
+    )
+    return dims, mets
+
+
+def _transpose(objects: list[dict[str, Any]], names: tuple[str, ...], count: int) -> list[tuple[Any, ...]]:
+    if not names:
+        return []
+    if len(names) == 1:
+        return [tuple(map(operator.itemgetter(names[0]), objects))]
+    return (
+        list(zip(*map(operator.itemgetter(*names), objects), strict=True)) if count else [() for _ in names]
+    )
+
+
+class TableBatcher:
+    """Collects Arrow pages into few large tables before they are yielded to dlt.
+
+    dlt re-computes and validates a resource's table schema for *every* Arrow item it receives (its schema
+    cache does not apply to Arrow), which costs a fraction of a second for a 50-column report table. Pages of
+    1,000 rows would spend more time there than in everything else together; tables of
+    :data:`~tiktok_ads.settings.ARROW_BATCH_ROWS` rows make it negligible while memory stays bounded.
+
+    Args:
+        max_rows: rows at which :meth:`add` hands back a batch.
+    """
+
+    def __init__(self, max_rows: int) -> None:
+        self.max_rows = max_rows
+        self._tables: list[pa.Table] = []
+        self._rows = 0
+
+    def add(self, table: pa.Table) -> pa.Table | None:
+        """Add a page; returns a batch to yield once ``max_rows`` rows were collected, else None."""
+        self._tables.append(table)
+        self._rows += table.num_rows
+        return self.flush() if self._rows >= self.max_rows else None
+
+    def flush(self) -> pa.Table | None:
+        """Everything collected so far as one table (None if nothing was)."""
+        if not self._tables:
+            return None
+        tables = self._tables
+        # promote: a page with a metric TikTok sent unasked has one more column than the others
+        batch = tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="default")
+        self._tables, self._rows = [], 0
+        return batch
