@@ -297,6 +297,8 @@ class TikTokClient:
         self.max_concurrency = max(1, int(max_concurrency))
         self.prefetch_pages = max(0, int(prefetch_pages))
         self._in_flight = threading.BoundedSemaphore(self.max_concurrency)
+        # pages fetched ahead wait, parsed, until their list reaches them: cap them for all lists together
+        self._ahead_slots = threading.BoundedSemaphore(max(1, self.max_concurrency // 2))
         self._page_pool: ThreadPoolExecutor | None = None
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
@@ -644,6 +646,7 @@ class TikTokClient:
         finally:
             for pending in ahead.values():
                 pending.cancel()
+                self._ahead_slots.release()
 
     def _pages(
         self,
@@ -663,7 +666,13 @@ class TikTokClient:
         requested = 1
         while True:
             future = ahead.pop(page, None)
-            data, request_id = future.result() if future is not None else fetch(page)
+            if future is None:
+                data, request_id = fetch(page)
+            else:
+                try:
+                    data, request_id = future.result()
+                finally:
+                    self._ahead_slots.release()
             rows = data.get("list")
             if rows is None:
                 rows = []
@@ -720,7 +729,7 @@ class TikTokClient:
             if self.prefetch_pages and total_page is not None:
                 # the next pages are known to exist: ask for a few of them now, in parallel
                 last = min(total_page, page + 1 + self.prefetch_pages)
-                while requested < last:
+                while requested < last and self._ahead_slots.acquire(blocking=False):
                     requested += 1
                     ahead[requested] = self._pages_pool().submit(fetch, requested)
             previous = rows

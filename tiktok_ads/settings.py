@@ -68,7 +68,7 @@ PREFETCH_PAGES = 3
 """Pages of one report window or entity list requested ahead of the one being read (after page 1 told
 how many there are), so one big advertiser's pages are fetched in parallel, not one after another."""
 
-ARROW_BATCH_ROWS = 50_000
+ARROW_BATCH_ROWS = 20_000
 """Report rows collected into one Arrow table before it is handed to dlt (see ``arrow_pages.TableBatcher``)."""
 
 DEFAULT_ATTRIBUTION_WINDOW_DAYS = 7
