@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -254,3 +255,16 @@ def test_the_source_loads_custom_reports_with_the_defaults_and_grid_tables_on_re
 def test_custom_reports_has_a_json_command_line_option() -> None:
     (option,) = [o for o in source_setting_options() if o.name == "custom_reports"]
     assert option.kind == "json" and option.flag == "--custom-reports" and "report_type" in option.help
+
+
+def test_the_readme_lists_every_table_with_its_key_and_cursor() -> None:
+    text = (Path(__file__).parent.parent / "README.md").read_text()
+    tables = text[text.index("## Tables") : text.index("## How incremental loading works")]
+    for name, spec in ALL_TABLES.items():
+        line = next((row for row in tables.splitlines() if row.startswith(f"| `{name}` |")), None)
+        assert line is not None, f"README's Tables section does not list {name}"
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if name in GRID_TABLES:  # (the seed rows abbreviate shared key columns as "+ age, gender")
+            assert cells[2] == ", ".join(spec.primary_key), name
+        assert cells[3].startswith(spec.cursor or "—"), name
+    assert "_day_marker" in tables
