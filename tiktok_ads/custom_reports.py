@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
-from .metric_catalogue import DATA_LEVELS, LEVEL_ID_DIMENSION, RULES, report_problems
+from .metric_catalogue import DATA_LEVELS, RULES, report_problems
 from .report_grid import ALL_TABLES, LEVELS
 from .settings import STATUS_FIELD_BY_DATA_LEVEL, TableSpec, report_spec
 
@@ -41,7 +41,7 @@ SETTING = "sources.tiktok_ads.custom_reports"
 FIELDS = ("report_type", "data_level", "dimensions", "metrics", "filters", "lifetime")
 """What a definition holds (``type`` and ``filtering`` are accepted for ``report_type`` and ``filters``)."""
 
-_ALIASES = {"type": "report_type", "filtering": "filters", "query_lifetime": "lifetime", "name": "name"}
+_ALIASES = {"type": "report_type", "filtering": "filters", "query_lifetime": "lifetime"}
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 FILTER_TYPES = frozenset(
     {
@@ -59,7 +59,12 @@ FILTER_TYPES = frozenset(
 """TikTok's ``filter_type`` values."""
 
 _LIST_FILTER_TYPES = frozenset({"IN", "NOT_IN", "CONTAIN_ANY_OF", "BETWEEN"})
-_ID_FILTER_LEVEL = {"campaign_ids": "campaign_id", "adgroup_ids": "adgroup_id", "ad_ids": "ad_id"}
+_ID_FILTER_LEVELS = {
+    "campaign_ids": frozenset({"AUCTION_CAMPAIGN", "AUCTION_ADGROUP", "AUCTION_AD"}),
+    "adgroup_ids": frozenset({"AUCTION_ADGROUP", "AUCTION_AD"}),
+    "ad_ids": frozenset({"AUCTION_AD"}),
+}
+"""An id filter works at its own level and below."""
 
 
 def _names(value: Any, setting: str, what: str) -> tuple[str, ...]:
@@ -125,10 +130,7 @@ def parse_filters(value: Any, data_level: str, setting: str) -> tuple[Mapping[st
             raise ConfigError(
                 setting, f"filters: {field} is set by include_deleted (the level's status filter); remove it"
             )
-        id_dim = _ID_FILTER_LEVEL.get(field)
-        if id_dim is not None and list(LEVEL_ID_DIMENSION).index(data_level) < list(
-            LEVEL_ID_DIMENSION.values()
-        ).index(id_dim):
+        if field in _ID_FILTER_LEVELS and data_level not in _ID_FILTER_LEVELS[field]:
             raise ConfigError(setting, f"filters: TikTok refuses {field} at data_level {data_level}")
         if isinstance(raw, (list, tuple)):
             if ftype not in _LIST_FILTER_TYPES:
