@@ -42,6 +42,7 @@ from tiktok_ads.cli_settings import add_setting_options, settings_from_args
 from tiktok_ads.client import redact
 from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_tiktok_error
 from tiktok_ads.progress import PROGRESS_CHOICES, make_collector
+from tiktok_ads.report_grid import ALL_TABLES, GRID_TABLES
 from tiktok_ads.run_report import RunReport, format_run_report
 from tiktok_ads.settings import TABLES
 
@@ -112,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
         )
         + "\n"
         + textwrap.fill("tables: " + ", ".join(TABLES), width=90, subsequent_indent="  ")
+        + "\n"
+        + textwrap.fill(
+            "report grid (opt-in with --tables): " + ", ".join(GRID_TABLES), width=90, subsequent_indent="  "
+        )
         + f"\n\nafterwards: dlt pipeline {PIPELINE_NAME} show   (browse the loaded tables)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -246,7 +251,7 @@ def _print_summary(
             if not table.startswith("_dlt") and table not in counts:
                 counts[table] = n
     in_schema: Any = pipeline.default_schema.tables if pipeline.default_schema_name else {}
-    shown = [t for t in TABLES if t in counts or t in in_schema] + sorted(set(counts) - set(TABLES))
+    shown = [t for t in ALL_TABLES if t in counts or t in in_schema] + sorted(set(counts) - set(ALL_TABLES))
     steps: dict[str, float] = {}
     for step in trace.steps if trace else []:
         if step.step in ("extract", "normalize", "load") and step.finished_at is not None:

@@ -1,4 +1,4 @@
-"""TikTok Ads (Business API v1.3) source for dlt: advertisers, campaigns, ad groups, ads and five daily reports.
+"""TikTok Ads (Business API v1.3) source for dlt: advertisers, campaigns, ad groups, ads and their reports.
 
 Usage::
 
@@ -8,7 +8,9 @@ Usage::
     pipeline = dlt.pipeline("tiktok_ads", destination="duckdb", dataset_name="tiktok_ads_data")
     pipeline.run(tiktok_ads())          # settings from .dlt/*.toml or SOURCES__TIKTOK_ADS__* env vars
 
-The tables, their keys and cursors are those of the Stitch/Qlik TikTok Ads connector (see ``settings.TABLES``).
+The default tables, their keys and cursors are those of the Stitch/Qlik TikTok Ads connector (see
+``settings.TABLES``); the report grid (every level; hourly, lifetime and audience variants) is opt-in
+(``report_grid.GRID_TABLES``), and users may declare their own reports (``custom_reports``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dlt.extract.resource import DltResource
 from .client import TikTokClient
 from .config import SourceConfig, validate_config
 from .custom_metrics import table_specs
+from .custom_reports import custom_report_specs
 from .errors import (
     ConfigError,
     TikTokAdsError,
@@ -36,6 +39,7 @@ from .errors import (
     TikTokTransientError,
 )
 from .extract import AdvertiserDirectory
+from .report_grid import ALL_TABLES, GRID_TABLES
 from .resources import RunSummary, SourceContext, make_resource
 from .settings import (
     DEFAULT_ATTRIBUTION_WINDOW_DAYS,
@@ -45,6 +49,7 @@ from .settings import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_RETRY_BACKOFF_SECONDS,
+    DEFAULT_TABLES,
     PACKAGE_VERSION,
     TABLES,
     TableSpec,
@@ -53,7 +58,9 @@ from .settings import (
 __version__ = PACKAGE_VERSION
 
 __all__ = [
+    "ALL_TABLES",
     "ConfigError",
+    "GRID_TABLES",
     "RunSummary",
     "SourceConfig",
     "TABLES",
@@ -87,7 +94,7 @@ def build_resources(
         client: the API client.
         clock: current instant (default: the real UTC clock).
         summary: filled with the run's counters.
-        specs: the table registry to use (default :data:`TABLES`; see ``custom_metrics.table_specs``).
+        specs: the table registry to use (default :data:`ALL_TABLES`; see ``custom_metrics.table_specs``).
 
     Returns:
         One resource per table in ``config.tables``, in registry order.
@@ -107,7 +114,7 @@ def build_resources(
     )
     if clock is not None:
         ctx.clock = clock
-    registry = TABLES if specs is None else specs
+    registry = ALL_TABLES if specs is None else specs
     return [make_resource(registry[name], ctx) for name in config.tables]
 
 
@@ -134,11 +141,13 @@ def tiktok_ads(
     advertiser_names: str | Sequence[str] | None = None,
     skip_inaccessible_advertisers: bool = False,
     metrics: dict[str, list[str]] | None = None,
+    custom_reports: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = None,
     client: TikTokClient | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     summary: RunSummary | None = None,
 ) -> Any:
-    """Replicate a TikTok Ads account: the nine tables of the Stitch/Qlik connector, merged on their keys.
+    """Replicate a TikTok Ads account: the nine tables of the Stitch/Qlik connector (and any grid or custom
+    report chosen), merged on their keys.
 
     Every argument is a dlt setting under ``sources.tiktok_ads`` (``.dlt/config.toml``, ``.dlt/secrets.toml``
     or env vars such as ``SOURCES__TIKTOK_ADS__START_DATE``); explicit arguments win. Settings are validated
@@ -152,7 +161,9 @@ def tiktok_ads(
         end_date: last report day of a backfill (inclusive); a backfill leaves incremental state untouched.
         include_deleted: also load deleted campaigns, ad groups and ads, and their spend in the reports.
         attribution_window_days: days before the last loaded day that every run re-reads (late conversions).
-        tables: subset of the table names (list or comma-separated); default all nine.
+        tables: the tables to load (list or comma-separated): any of the nine seed tables, the report grid
+            (``campaign_insights_hourly``, ``adgroup_insights_by_language`` ...) and custom reports; default the
+            nine seed tables and every custom report.
         app_id: TikTok app id (for advertiser discovery).
         secret: TikTok app secret (secret; for advertiser discovery).
         base_url: API host; default production (``https://business-api.tiktok.com``).
@@ -170,6 +181,9 @@ def tiktok_ads(
             instead of failing the run.
         metrics: metrics per report table, replacing its default list, e.g. ``{"ad_insights": ["spend",
             "impressions"]}``; any metric of ``settings.METRIC_TYPES`` (see ``tiktok_ads.custom_metrics``).
+        custom_reports: reports of your own, ``{name: {"report_type", "data_level", "dimensions", "metrics",
+            "filters", "lifetime"}}`` (see ``tiktok_ads.custom_reports``); each becomes a merged, incremental
+            table keyed by advertiser_id and its dimensions, checked against TikTok's rules before any request.
         client: a ready :class:`TikTokClient` to use instead of building one (not a setting).
         clock: returns the current instant; default the real clock (not a setting; tests use the emulator's).
         summary: a :class:`RunSummary` to fill with row and request counters (not a setting).
@@ -180,6 +194,8 @@ def tiktok_ads(
     Raises:
         ConfigError: a setting is missing or malformed (the message names it).
     """
+    custom = custom_report_specs(custom_reports)
+    registry = {**ALL_TABLES, **custom}
     config = validate_config(
         access_token=access_token,
         advertiser_ids=advertiser_ids,
@@ -202,8 +218,10 @@ def tiktok_ads(
         advertiser_names=advertiser_names,
         skip_inaccessible_advertisers=skip_inaccessible_advertisers,
         now=clock() if clock is not None else None,
+        known_tables=list(registry),
+        default_tables=[*DEFAULT_TABLES, *custom],
     )
-    specs = table_specs(metrics)
+    specs = table_specs(metrics, registry)
     if client is None:
         client = TikTokClient(
             config.access_token,

@@ -12,9 +12,11 @@ import dataclasses
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from .errors import ConfigError
+from .report_grid import ALL_TABLES
 from .settings import (
     DEFAULT_ATTRIBUTION_WINDOW_DAYS,
     DEFAULT_HISTORY_DAYS,
@@ -30,7 +32,6 @@ from .settings import (
     MAX_PAGE_SIZE,
     PRODUCTION_BASE_URL,
     SANDBOX_BASE_URL,
-    TABLES,
 )
 from .windows import latest_today
 
@@ -226,11 +227,16 @@ def parse_advertiser_names(value: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-def parse_tables(value: Any) -> tuple[str, ...]:
-    """Parse ``tables``: a list or comma-separated string of table names; None means all nine.
+def parse_tables(
+    value: Any, known: Sequence[str] | None = None, default: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """Parse ``tables``: a list or comma-separated string of table names; None means the default tables.
 
     Args:
         value: the setting.
+        known: every table that may be named, in registry order (default: the built-in tables, seed tables
+            and report grid; the source adds its custom reports).
+        default: the tables loaded when the setting is unset (default: the nine seed tables).
 
     Returns:
         Table names in registry order.
@@ -238,17 +244,20 @@ def parse_tables(value: Any) -> tuple[str, ...]:
     Raises:
         ConfigError: unknown table or empty list.
     """
+    tables = list(ALL_TABLES if known is None else known)
     if value is None:
-        return DEFAULT_TABLES
+        return tuple(DEFAULT_TABLES if default is None else default)
     names = [str(v).strip() for v in _as_list(value, "tables")]
     if not names:
-        raise ConfigError("tables", f"is empty; leave it unset to load all tables ({', '.join(TABLES)})")
-    unknown = [n for n in names if n not in TABLES]
+        raise ConfigError(
+            "tables", f"is empty; leave it unset to load the default tables ({', '.join(DEFAULT_TABLES)})"
+        )
+    unknown = [n for n in names if n not in tables]
     if unknown:
         raise ConfigError(
-            "tables", f"unknown table(s) {', '.join(unknown)}; known tables: {', '.join(TABLES)}"
+            "tables", f"unknown table(s) {', '.join(unknown)}; known tables: {', '.join(tables)}"
         )
-    return tuple(n for n in TABLES if n in names)
+    return tuple(n for n in tables if n in names)
 
 
 def parse_base_url(base_url: Any, sandbox: Any = False) -> str:
@@ -351,6 +360,8 @@ def validate_config(
     advertiser_names: Any = None,
     skip_inaccessible_advertisers: Any = False,
     now: dt.datetime | None = None,
+    known_tables: Sequence[str] | None = None,
+    default_tables: Sequence[str] | None = None,
 ) -> SourceConfig:
     """Check every setting and build a :class:`SourceConfig`. Makes no request.
 
@@ -363,7 +374,7 @@ def validate_config(
         attribution_window_days: days re-read on every run (0..365).
         base_url: API host; default production (or sandbox when ``sandbox``).
         sandbox: use TikTok's sandbox host.
-        tables: subset of the nine tables.
+        tables: the tables to load (default: the nine seed tables).
         max_qps: app requests per second (0 = unlimited).
         max_concurrency: requests in flight at once (1..256).
         page_size: rows per page (1..1000).
@@ -376,6 +387,8 @@ def validate_config(
         advertiser_names: advertiser names to load too (resolved with the app credentials).
         skip_inaccessible_advertisers: skip advertisers the token may not read instead of failing.
         now: the current instant (tests).
+        known_tables: every table ``tables`` may name (default: the built-in tables).
+        default_tables: the tables loaded when ``tables`` is unset (default: the nine seed tables).
 
     Returns:
         The validated settings.
@@ -454,7 +467,7 @@ def validate_config(
         include_deleted=_bool_setting(include_deleted, "include_deleted"),
         attribution_window_days=window,
         base_url=url,
-        tables=parse_tables(tables),
+        tables=parse_tables(tables, known_tables, default_tables),
         max_qps=_float_setting(max_qps, "max_qps", minimum=0.0),
         max_concurrency=_int_setting(max_concurrency, "max_concurrency", minimum=1, maximum=MAX_CONCURRENCY),
         page_size=_int_setting(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE),

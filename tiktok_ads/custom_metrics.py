@@ -12,8 +12,9 @@ which also gives each column its type)::
 
 To add or remove a few, start from the default list: ``[*TABLES["ad_insights"].metrics, "engaged_view"]``.
 Metrics that are part of a table's primary key (``campaign_id`` and ``adgroup_id`` are metrics of ad-level
-reports) are always requested. Unknown metrics, metrics TikTok refuses in AUDIENCE reports and tables that
-are not reports stop the run before any request, naming the setting.
+reports) are always requested. Unknown metrics, metrics TikTok refuses in AUDIENCE reports or at the table's
+data level (the catalogue, ``tiktok_ads.metric_catalogue``) and tables that are not reports stop the run
+before any request, naming the setting. Every report table takes it, the grid's and custom reports too.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
-from .settings import AUDIENCE_FORBIDDEN_METRICS, METRIC_TYPES, TABLES, TableSpec, _report_columns
+from .metric_catalogue import metric_problems
+from .report_grid import ALL_TABLES
+from .settings import TableSpec, _report_columns
 
 SETTING = "sources.tiktok_ads.metrics"
 
@@ -49,23 +52,16 @@ def with_metrics(spec: TableSpec, metrics: Sequence[str]) -> TableSpec:
         A new :class:`TableSpec`.
 
     Raises:
-        ConfigError: not a report table, an unknown metric, or one TikTok refuses in AUDIENCE reports.
+        ConfigError: not a report table, an unknown metric, or one TikTok refuses in this report.
     """
     if spec.kind != "report":
         raise ConfigError(SETTING, f"{spec.name} is not a report table (metrics apply to report tables)")
     wanted = list(dict.fromkeys([*(m for m in spec.metrics if m in spec.primary_key), *metrics]))
-    unknown = [m for m in wanted if m not in METRIC_TYPES]
-    if unknown:
-        raise ConfigError(
-            f"{SETTING}.{spec.name}",
-            f"unknown metric(s) {', '.join(unknown)}; known: {', '.join(sorted(METRIC_TYPES))}",
-        )
-    if spec.report_type == "AUDIENCE":
-        refused = [m for m in wanted if m in AUDIENCE_FORBIDDEN_METRICS]
-        if refused:
-            raise ConfigError(
-                f"{SETTING}.{spec.name}", f"TikTok refuses {', '.join(refused)} in AUDIENCE reports"
-            )
+    problems = metric_problems(
+        str(spec.report_type), str(spec.data_level), wanted, dimensions=spec.dimensions
+    )
+    if problems:
+        raise ConfigError(f"{SETTING}.{spec.name}", "; ".join(problems))
     metrics_tuple = tuple(wanted)
     return dataclasses.replace(
         spec,
@@ -74,20 +70,25 @@ def with_metrics(spec: TableSpec, metrics: Sequence[str]) -> TableSpec:
     )
 
 
-def table_specs(metrics: Mapping[str, Any] | str | None) -> Mapping[str, TableSpec]:
+def table_specs(
+    metrics: Mapping[str, Any] | str | None, registry: Mapping[str, TableSpec] | None = None
+) -> Mapping[str, TableSpec]:
     """The table registry with the ``metrics`` setting applied.
 
     Args:
         metrics: ``{table: [metric, ...]}`` (or its JSON text, as an environment variable holds it), or None.
+        registry: the tables (default :data:`~tiktok_ads.report_grid.ALL_TABLES`; the source adds its custom
+            reports).
 
     Returns:
-        :data:`~tiktok_ads.settings.TABLES` with the chosen tables' specs replaced.
+        The registry with the chosen tables' specs replaced.
 
     Raises:
         ConfigError: a malformed setting, an unknown table or metric.
     """
+    tables = ALL_TABLES if registry is None else registry
     if not metrics:
-        return TABLES
+        return tables
     if isinstance(metrics, str):
         try:
             metrics = json.loads(metrics)
@@ -97,10 +98,10 @@ def table_specs(metrics: Mapping[str, Any] | str | None) -> Mapping[str, TableSp
         raise ConfigError(
             SETTING, f"expected a mapping of table -> metric list, got {type(metrics).__name__}"
         )
-    specs = dict(TABLES)
+    specs = dict(tables)
     for table, value in metrics.items():
-        if table not in TABLES:
-            reports = ", ".join(n for n, s in TABLES.items() if s.kind == "report")
+        if table not in tables:
+            reports = ", ".join(n for n, s in tables.items() if s.kind == "report")
             raise ConfigError(SETTING, f"unknown table {table!r}; report tables: {reports}")
-        specs[table] = with_metrics(TABLES[table], _metric_list(table, value))
+        specs[table] = with_metrics(tables[table], _metric_list(table, value))
     return MappingProxyType(specs)

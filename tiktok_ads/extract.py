@@ -321,10 +321,13 @@ def report_params(
 ) -> dict[str, Any]:
     """Query parameters of a synchronous report request (without paging).
 
+    A lifetime report sends ``query_lifetime`` instead of dates (TikTok ignores dates then); a custom report's
+    ``filters`` are sent with the status filter.
+
     Args:
         spec: the report table.
         advertiser_id: the advertiser.
-        window: inclusive days, in the advertiser's time zone.
+        window: inclusive days, in the advertiser's time zone (unused by lifetime reports).
         include_deleted: add the level's ``*_status IN ["STATUS_ALL"]`` filter.
 
     Returns:
@@ -337,15 +340,19 @@ def report_params(
         "data_level": spec.data_level,
         "dimensions": list(spec.dimensions),
         "metrics": list(spec.metrics),
-        "start_date": window.start.isoformat(),
-        "end_date": window.end.isoformat(),
     }
+    if spec.lifetime:
+        params["query_lifetime"] = True
+    else:
+        params["start_date"] = window.start.isoformat()
+        params["end_date"] = window.end.isoformat()
+    filtering: list[dict[str, Any]] = [dict(f) for f in spec.filters]
     status_field = spec.status_filter_field
     if include_deleted and status_field:
         # filter_value is itself a JSON array *string* for IN filters
-        params["filtering"] = [
-            {"field_name": status_field, "filter_type": "IN", "filter_value": '["STATUS_ALL"]'}
-        ]
+        filtering.append({"field_name": status_field, "filter_type": "IN", "filter_value": '["STATUS_ALL"]'})
+    if filtering:
+        params["filtering"] = filtering
     return params
 
 
@@ -381,7 +388,7 @@ def report_pages(
     try:
         yield from client.paginate(spec.endpoint, params, page_size=page_size, advertiser_id=advertiser_id)
     except TikTokQueryTooLargeError as err:
-        if window.days < 2:
+        if window.days < 2 or spec.lifetime:  # a lifetime query has no dates to split
             raise err.add_context(table=spec.name, window=str(window)) from None
         first, second = window.halves()
         logger.info(

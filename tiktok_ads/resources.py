@@ -45,7 +45,7 @@ logger = logging.getLogger("tiktok_ads")
 Clock = Callable[[], dt.datetime]
 
 REPORT_MERGE_KEY = ("advertiser_id", "stat_time_day")
-"""Report rows are replaced per advertiser and day: every stored row of a day the run re-read is deleted."""
+"""The merge key of daily and hourly report tables (``TableSpec.merge_key``; lifetime tables: advertiser_id)."""
 
 DAY_MARKER_COLUMN = "_day_marker"
 """dlt ``hard_delete`` column of the report tables: true only in the marker rows of :func:`day_markers`,
@@ -57,6 +57,19 @@ DAY_MARKER_HINT: Any = {
     "description": "internal: true only in never-stored rows that mark an (advertiser, day) as re-read",
 }
 
+_SENTINEL_TIME = dt.time(23, 59, 59)
+"""The time of a marker's key timestamps (``stat_time_hour``): TikTok's hours all start on the hour."""
+
+
+def _sentinel(spec: TableSpec, column: str, advertiser_id: str, day: dt.date) -> Any:
+    """A value of ``column``'s pinned type that no real row of the advertiser holds in a key column."""
+    kind = spec.columns.get(column, {}).get("data_type")
+    if kind == "timestamp":
+        return dt.datetime.combine(day, _SENTINEL_TIME)
+    if kind == "date":
+        return day
+    return f"~{advertiser_id}"
+
 
 def day_markers(spec: TableSpec, advertiser_id: str, window: DateWindow) -> list[dict[str, Any]]:
     """One marker row per day of ``window``: it makes dlt replace the advertiser's day whole, even if empty.
@@ -65,8 +78,14 @@ def day_markers(spec: TableSpec, advertiser_id: str, window: DateWindow) -> list
     (advertiser, day) present in the load; a day on which TikTok returned *no* row (every ad that delivered on
     it was deleted since the last run) would not be present, and its old rows would stay. The marker makes it
     present: it carries the day, the advertiser and ``_day_marker = true`` (dlt's ``hard_delete``), so it
-    deletes the day's stored rows and is not inserted itself. Its other key columns hold ``~<advertiser_id>``,
-    which no real row has, so markers never collide with real rows or with each other.
+    deletes the day's stored rows and is not inserted itself. Its other key columns hold ``~<advertiser_id>``
+    (text) or a time no TikTok hour has (``stat_time_hour`` 23:59:59), which no real row has, so markers never
+    collide with real rows or with each other.
+
+    Lifetime tables (no day column) get one marker per advertiser: the run replaces all its rows. A table whose
+    key has no column besides its merge key (advertiser-level daily and lifetime reports: one row per
+    advertiser and day, or per advertiser) gets none: a marker would share a real row's key, and its one row
+    per advertiser-day is always returned (the advertiser level has no status filter), so it replaces itself.
 
     Args:
         spec: the report table.
@@ -76,15 +95,22 @@ def day_markers(spec: TableSpec, advertiser_id: str, window: DateWindow) -> list
     Returns:
         The marker rows.
     """
-    sentinel = f"~{advertiser_id}"
-    markers: list[dict[str, Any]] = []
+    merge_key = spec.merge_key
+    if not [k for k in spec.primary_key if k not in merge_key]:
+        return []
+    days: list[dt.date] = []
     day = window.start
-    while day <= window.end:
-        row: dict[str, Any] = {key: sentinel for key in spec.primary_key}
-        row.update(advertiser_id=advertiser_id, stat_time_day=day)
+    while day <= window.end and (spec.day_column or not days):
+        days.append(day)
+        day += dt.timedelta(days=1)
+    markers: list[dict[str, Any]] = []
+    for day in days:
+        row: dict[str, Any] = {key: _sentinel(spec, key, advertiser_id, day) for key in spec.primary_key}
+        row["advertiser_id"] = advertiser_id
+        if spec.day_column:
+            row[spec.day_column] = day
         row[DAY_MARKER_COLUMN] = True
         markers.append(row)
-        day += dt.timedelta(days=1)
     return markers
 
 
@@ -326,7 +352,9 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
         ctx.summary.note_range(spec.name, adv_id, days)
         if days is not None:
             ranges[adv_id] = days
-            units.extend(ReportUnit(adv_id, window) for window in split_range(days.start, days.end))
+            units.extend(
+                ReportUnit(adv_id, window) for window in split_range(days.start, days.end, spec.window_days)
+            )
     remaining = collections.Counter(unit.advertiser_id for unit in units)
     # pages as Arrow tables: dlt writes them to parquet as they are, without normalizing rows one by one
     schema = (
@@ -494,9 +522,10 @@ def make_resource(spec: TableSpec, ctx: SourceContext) -> DltResource:
     instead (``schema_contract={"data_type": "freeze"}``): failing beats a silent ``spend__v_text`` variant
     column. Entity tables evolve freely (TikTok adds fields over time).
 
-    Report tables also have ``merge_key = (advertiser_id, stat_time_day)``: dlt's delete-insert then deletes
-    *every* stored row of each (advertiser, day) the run read before inserting the new rows, so a re-read
-    day is replaced whole (:func:`day_markers` covers days that come back empty). Without it, a row that
+    Report tables also have ``merge_key = (advertiser_id, stat_time_day)`` (``spec.merge_key``; lifetime tables
+    ``advertiser_id`` alone): dlt's delete-insert then deletes *every* stored row of each (advertiser, day) the
+    run read before inserting the new rows, so a re-read day is replaced whole (:func:`day_markers` covers days
+    that come back empty); a lifetime run replaces each advertiser's rows. Without it, a row that
     TikTok no longer returns for a re-read day (an ad deleted since the last run, with
     ``include_deleted = false``) would stay in the table and the day's totals would not match TikTok's.
 
@@ -520,7 +549,7 @@ def make_resource(spec: TableSpec, ctx: SourceContext) -> DltResource:
     # Arrow pages carry the pinned types in their schema, so they cannot drift (and dlt's freeze check
     # would take the Arrow schema's explicit nullable/precision for a type change)
     contract: Any = {"data_type": "freeze"} if spec.kind == "report" and not arrow else None
-    merge_key: Any = list(REPORT_MERGE_KEY) if spec.kind == "report" else None
+    merge_key: Any = list(spec.merge_key) if spec.kind == "report" else None
     columns = spec.column_hints()
     if spec.kind == "report":
         columns = {**columns, DAY_MARKER_COLUMN: {"name": DAY_MARKER_COLUMN, **DAY_MARKER_HINT}}

@@ -5,8 +5,10 @@ One :class:`TableSpec` per destination table, collected in :data:`TABLES`. The r
 here (and, for a new kind of endpoint, a fetch function in ``tiktok_ads.extract``).
 
 Column types are pinned here, not inferred from the first page, so a table has the same schema whether
-or not data arrived. The source keeps its *own* metric catalogue (:data:`METRIC_TYPES`): TikTok's wire
-format sends every metric as a string, so the type has to come from somewhere other than the data.
+or not data arrived. The source keeps its *own* metric catalogue (``tiktok_ads.metric_catalogue``, summed up
+in :data:`METRIC_TYPES`): TikTok's wire format sends every metric as a string, so the type has to come from
+somewhere other than the data. The report grid (hourly, lifetime, every level and audience breakdown) is
+generated from the same factory, :func:`report_spec`, in ``tiktok_ads.report_grid``.
 
 Money and ratios are ``decimal``, not ``double``: TikTok sends decimal strings (``"20.000"``,
 ``"0.2899"``) and users sum them (spend per campaign per month must equal TikTok's UI to the cent).
@@ -24,6 +26,13 @@ from types import MappingProxyType
 from typing import Literal
 
 from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
+
+# the catalogue's lists, re-exported: settings is where the rest of the package (and users) look for them
+from .metric_catalogue import ATTRIBUTE_METRICS as ATTRIBUTE_METRICS
+from .metric_catalogue import COUNT_METRICS as COUNT_METRICS
+from .metric_catalogue import DIMENSIONS, METRICS, NOT_IN_AUDIENCE, ColumnKind
+from .metric_catalogue import MONEY_METRICS as MONEY_METRICS
+from .metric_catalogue import RATIO_METRICS as RATIO_METRICS
 
 PACKAGE_VERSION = "0.1.0"
 """Version of this package (sent in the User-Agent header)."""
@@ -49,6 +58,9 @@ DEFAULT_PAGE_SIZE = 1000
 
 MAX_REPORT_WINDOW_DAYS = 30
 """Largest inclusive ``start_date..end_date`` span of a ``stat_time_day`` report request."""
+
+MAX_HOURLY_WINDOW_DAYS = 1
+"""Largest span of a ``stat_time_hour`` report request: one day (``start_date = end_date``)."""
 
 MAX_IDS_PER_REQUEST = 100
 """Largest number of ids in one ``advertiser/info/`` call."""
@@ -107,8 +119,6 @@ TRANSIENT_CODES = frozenset({20001, 40200, 40201, 40700, 60001})
 # Column types
 # --------------------------------------------------------------------------------------------------
 
-ColumnKind = Literal["bigint", "decimal", "text", "date", "timestamp", "bool", "json"]
-
 
 def _col(kind: ColumnKind, description: str | None = None) -> TColumnSchema:
     """Build a dlt column hint.
@@ -129,136 +139,16 @@ def _col(kind: ColumnKind, description: str | None = None) -> TColumnSchema:
     return hint
 
 
-# Attribute "metrics": returned inside ``metrics`` but descriptive, never numeric.
-ATTRIBUTE_METRICS: tuple[str, ...] = (
-    "campaign_name",
-    "campaign_id",
-    "adgroup_name",
-    "adgroup_id",
-    "ad_name",
-    "ad_text",
-    "placement_type",
-    "promotion_type",
-    "objective_type",
-    "tt_app_id",
-    "tt_app_name",
-    "mobile_app_id",
-    "dpa_target_audience_type",
-)
-
-COUNT_METRICS: tuple[str, ...] = (
-    "impressions",
-    "clicks",
-    "reach",
-    "conversion",
-    "real_time_conversion",
-    "result",
-    "real_time_result",
-    "secondary_goal_result",
-    "video_play_actions",
-    "video_watched_2s",
-    "video_watched_6s",
-    "video_views_p25",
-    "video_views_p50",
-    "video_views_p75",
-    "video_views_p100",
-    "likes",
-    "comments",
-    "shares",
-    "follows",
-    "profile_visits",
-    "clicks_on_music_disc",
-    "app_install",
-    "real_time_app_install",
-    "complete_payment",
-    "purchase",
-    "registration",
-    "sales_lead",
-    "engaged_view",
-    "engaged_view_15s",
-)
-
-MONEY_METRICS: tuple[str, ...] = (
-    "spend",
-    "cpc",
-    "cpm",
-    "cost_per_1000_reached",
-    "cost_per_conversion",
-    "real_time_cost_per_conversion",
-    "cost_per_result",
-    "real_time_cost_per_result",
-    "cost_per_secondary_goal_result",
-    "cost_per_app_install",
-    "real_time_app_install_cost",
-    "cost_per_complete_payment",
-    "cost_per_purchase",
-    "total_purchase_value",
-    "cost_per_registration",
-    "cost_per_sales_lead",
-    "cash_spend",
-    "voucher_spend",
-)
-
-RATIO_METRICS: tuple[str, ...] = (
-    "ctr",
-    "frequency",
-    "conversion_rate",
-    "conversion_rate_v2",
-    "real_time_conversion_rate",
-    "result_rate",
-    "real_time_result_rate",
-    "secondary_goal_result_rate",
-    "average_video_play",
-    "average_video_play_per_user",
-    "profile_visits_rate",
-    "complete_payment_roas",
-)
-
-METRIC_TYPES: Mapping[str, ColumnKind] = MappingProxyType(
-    {
-        **{m: "text" for m in ATTRIBUTE_METRICS},
-        **{m: "bigint" for m in COUNT_METRICS},
-        **{m: "decimal" for m in MONEY_METRICS},
-        **{m: "decimal" for m in RATIO_METRICS},
-    }
-)
-"""The source's metric catalogue: metric name -> column type."""
+METRIC_TYPES: Mapping[str, ColumnKind] = MappingProxyType({m.name: m.column_type for m in METRICS.values()})
+"""The source's metric catalogue (``tiktok_ads.metric_catalogue``): metric name -> column type."""
 
 DIMENSION_TYPES: Mapping[str, ColumnKind] = MappingProxyType(
-    {
-        "advertiser_id": "text",
-        "campaign_id": "text",
-        "adgroup_id": "text",
-        "ad_id": "text",
-        "stat_time_day": "date",
-        "age": "text",
-        "gender": "text",
-        "country_code": "text",
-        "platform": "text",
-        "province_id": "text",
-    }
+    {d.name: d.column_type for d in DIMENSIONS.values()}
 )
 """Report dimensions -> column type (ids are text: TikTok's ids exceed 2**53 and v1.3 sends strings)."""
 
-# Metrics TikTok refuses (or that make no sense) in AUDIENCE reports: UV metrics, secondary goals,
-# cash/voucher spend and app-install metrics.
-AUDIENCE_FORBIDDEN_METRICS = frozenset(
-    {
-        "reach",
-        "frequency",
-        "cost_per_1000_reached",
-        "average_video_play_per_user",
-        "secondary_goal_result",
-        "cost_per_secondary_goal_result",
-        "secondary_goal_result_rate",
-        "cash_spend",
-        "voucher_spend",
-        "app_install",
-        "cost_per_app_install",
-        "real_time_app_install",
-        "real_time_app_install_cost",
-    }
-)
+AUDIENCE_FORBIDDEN_METRICS = NOT_IN_AUDIENCE
+"""Metrics TikTok refuses in AUDIENCE reports: UV metrics, secondary goals, cash/voucher spend, app installs."""
 
 # What the ad-level BASIC report requests: everything the seed connector requests, plus app-install
 # and purchase metrics. ``campaign_id``/``adgroup_id`` must be requested as *metrics* at AUCTION_AD
@@ -490,6 +380,12 @@ STATUS_FIELD_BY_DATA_LEVEL: Mapping[str, str] = MappingProxyType(
 """The report filter field that selects deleted objects at each data level (``IN ["STATUS_ALL"]``)."""
 
 
+Granularity = Literal["daily", "hourly", "lifetime"]
+
+DAY_COLUMN = "stat_time_day"
+"""The day column of daily and hourly report tables (hourly rows get it from ``stat_time_hour``)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class TableSpec:
     """Everything the source needs to know about one destination table.
@@ -500,7 +396,7 @@ class TableSpec:
             ``"report"`` (report/integrated/get/).
         endpoint: API path below ``/open_api/v1.3/``, with the trailing slash.
         primary_key: merge key columns, exactly as the seed connector's.
-        cursor: the replication key column.
+        cursor: the replication key column (None: the table is re-read whole every run).
         columns: dlt column hints (pinned types).
         description: table description stored in the dlt schema.
         report_type: ``BASIC`` or ``AUDIENCE`` (reports only).
@@ -508,13 +404,20 @@ class TableSpec:
         dimensions: report dimensions, in request order (reports only).
         metrics: report metrics, in request order (reports only).
         id_field: the entity's own id column (entities only), e.g. ``campaign_id``.
+        granularity: ``daily`` (``stat_time_day``), ``hourly`` (``stat_time_hour``) or ``lifetime``
+            (``query_lifetime``, no time dimension) (reports only).
+        window_days: most days one request may span (30 daily, 1 hourly); None: the whole range is one
+            request (lifetime reports ignore dates).
+        day_column: the column whose (advertiser, day) pairs a run replaces whole (the merge key with
+            ``advertiser_id``); None: a run replaces all of an advertiser's rows (lifetime).
+        filters: extra ``filtering`` entries sent with every request (custom reports), as TikTok takes them.
     """
 
     name: str
     kind: TableKind
     endpoint: str
     primary_key: tuple[str, ...]
-    cursor: str
+    cursor: str | None
     columns: Mapping[str, TColumnSchema] = dataclasses.field(compare=False, repr=False)
     description: str = ""
     report_type: str | None = None
@@ -522,6 +425,10 @@ class TableSpec:
     dimensions: tuple[str, ...] = ()
     metrics: tuple[str, ...] = ()
     id_field: str | None = None
+    granularity: Granularity = "daily"
+    window_days: int | None = MAX_REPORT_WINDOW_DAYS
+    day_column: str | None = DAY_COLUMN
+    filters: tuple[Mapping[str, str], ...] = dataclasses.field(default=(), compare=False)
 
     @property
     def status_filter_field(self) -> str | None:
@@ -535,13 +442,38 @@ class TableSpec:
         """Report metrics that are numeric (not attributes), for sums and checks."""
         return tuple(m for m in self.metrics if METRIC_TYPES.get(m) in ("bigint", "decimal"))
 
+    @property
+    def lifetime(self) -> bool:
+        """Whether this is a lifetime report (``query_lifetime``: one row per object, no time dimension)."""
+        return self.granularity == "lifetime"
+
+    @property
+    def merge_key(self) -> tuple[str, ...]:
+        """What a run replaces whole: ``(advertiser_id, day)`` pairs, or (lifetime) whole advertisers."""
+        return ("advertiser_id", self.day_column) if self.day_column else ("advertiser_id",)
+
+    @property
+    def hour_column(self) -> str | None:
+        """``stat_time_hour`` in hourly reports (the day column is derived from it), else None."""
+        return "stat_time_hour" if "stat_time_hour" in self.dimensions else None
+
     def column_hints(self) -> TTableSchemaColumns:
         """A fresh, mutable copy of the column hints (dlt mutates what it is given)."""
         return {name: dict(hint) for name, hint in self.columns.items()}  # type: ignore[misc]
 
 
+def _dimension_hint(name: str) -> TColumnSchema:
+    info = DIMENSIONS[name]
+    hint = _col(info.column_type, info.description or None)
+    if info.wall_clock:
+        hint["timezone"] = False
+    return hint
+
+
 def _report_columns(dimensions: tuple[str, ...], metrics: tuple[str, ...]) -> TTableSchemaColumns:
     """Column hints of a flattened report table: advertiser_id, dimensions, then metrics.
+
+    An hourly report (``stat_time_hour``) also gets ``stat_time_day``, the hour's day, which it is replaced by.
 
     Args:
         dimensions: the report's dimensions.
@@ -552,11 +484,79 @@ def _report_columns(dimensions: tuple[str, ...], metrics: tuple[str, ...]) -> TT
     """
     cols: TTableSchemaColumns = {"advertiser_id": _col("text", "Added by the source to every row")}
     for dim in dimensions:
-        desc = "Day in the advertiser's time zone" if dim == "stat_time_day" else None
-        cols[dim] = _col(DIMENSION_TYPES[dim], desc)
+        if dim != "advertiser_id":
+            cols[dim] = _dimension_hint(dim)
+    if "stat_time_hour" in dimensions:
+        cols[DAY_COLUMN] = _col("date", "The hour's day in the advertiser's time zone (added by the source)")
     for metric in metrics:
         cols.setdefault(metric, _col(METRIC_TYPES[metric]))
     return cols
+
+
+def report_spec(
+    name: str,
+    report_type: str,
+    data_level: str,
+    dimensions: tuple[str, ...],
+    metrics: tuple[str, ...],
+    *,
+    primary_key: tuple[str, ...] | None = None,
+    lifetime: bool = False,
+    filters: tuple[Mapping[str, str], ...] = (),
+    description: str = "",
+) -> TableSpec:
+    """The spec of a report table; its granularity, windows, merge key and cursor follow from its dimensions.
+
+    - ``stat_time_day``: daily, 30-day requests, replaced per (advertiser, day), cursor ``stat_time_day``.
+    - ``stat_time_hour``: hourly, one-day requests, rows carry ``stat_time_day`` too and are replaced per
+      (advertiser, day); cursor ``stat_time_hour``.
+    - ``lifetime``: one request per advertiser (``query_lifetime``), every run replaces all of the advertiser's
+      rows; no cursor.
+
+    Args:
+        name: table name.
+        report_type: ``BASIC`` or ``AUDIENCE``.
+        data_level: ``AUCTION_ADVERTISER`` ... ``AUCTION_AD``.
+        dimensions: the requested dimensions, in request order.
+        metrics: the requested metrics, in request order.
+        primary_key: the key; default ``advertiser_id`` and every dimension.
+        lifetime: a ``query_lifetime`` report (``dimensions`` then has no time dimension).
+        filters: extra ``filtering`` entries.
+        description: table description.
+
+    Returns:
+        The spec.
+    """
+    key = primary_key or tuple(dict.fromkeys(("advertiser_id", *dimensions)))
+    granularity: Granularity
+    if lifetime:
+        granularity, window, day_column, cursor = "lifetime", None, None, None
+    elif "stat_time_hour" in dimensions:
+        granularity, window, day_column, cursor = (
+            "hourly",
+            MAX_HOURLY_WINDOW_DAYS,
+            DAY_COLUMN,
+            "stat_time_hour",
+        )
+    else:
+        granularity, window, day_column, cursor = "daily", MAX_REPORT_WINDOW_DAYS, DAY_COLUMN, DAY_COLUMN
+    return TableSpec(
+        name=name,
+        kind="report",
+        endpoint="report/integrated/get/",
+        primary_key=key,
+        cursor=cursor,
+        columns=MappingProxyType(_report_columns(dimensions, metrics)),
+        description=description,
+        report_type=report_type,
+        data_level=data_level,
+        dimensions=dimensions,
+        metrics=metrics,
+        granularity=granularity,
+        window_days=window,
+        day_column=day_column,
+        filters=filters,
+    )
 
 
 def _report(
@@ -568,18 +568,8 @@ def _report(
     primary_key: tuple[str, ...],
     description: str,
 ) -> TableSpec:
-    return TableSpec(
-        name=name,
-        kind="report",
-        endpoint="report/integrated/get/",
-        primary_key=primary_key,
-        cursor="stat_time_day",
-        columns=MappingProxyType(_report_columns(dimensions, metrics)),
-        description=description,
-        report_type=report_type,
-        data_level=data_level,
-        dimensions=dimensions,
-        metrics=metrics,
+    return report_spec(
+        name, report_type, data_level, dimensions, metrics, primary_key=primary_key, description=description
     )
 
 
@@ -681,4 +671,5 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
 """All tables, by name, in load order (advertisers first)."""
 
 DEFAULT_TABLES: tuple[str, ...] = tuple(TABLES)
-"""Tables loaded when ``sources.tiktok_ads.tables`` is not set: all nine."""
+"""Tables loaded when ``sources.tiktok_ads.tables`` is not set: the nine seed tables (the report grid of
+``tiktok_ads.report_grid`` is opt-in)."""

@@ -253,6 +253,34 @@ def to_timestamp(value: Any, column: str) -> dt.datetime | None:
     return parsed.astimezone(_UTC) if parsed.tzinfo else parsed.replace(tzinfo=_UTC)
 
 
+def to_wall_clock(value: Any, column: str) -> dt.datetime | None:
+    """A report hour as TikTok sends it: ``"YYYY-MM-DD HH:00:00"`` in the advertiser's zone, kept without zone.
+
+    The hour is the advertiser's local wall clock (like ``stat_time_day`` is its local day); converting it to
+    UTC would need the zone's offset at that hour, which TikTok does not send.
+
+    Args:
+        value: raw value.
+        column: column name for the error message.
+
+    Returns:
+        A naive datetime, or None.
+
+    Raises:
+        TikTokBadResponseError: not a time.
+    """
+    if is_null(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if not isinstance(value, str):
+        raise _bad(column, value, "an hour (YYYY-MM-DD HH:00:00)")
+    try:
+        return dt.datetime.fromisoformat(value.strip()).replace(tzinfo=None)
+    except ValueError:
+        raise _bad(column, value, "an hour (YYYY-MM-DD HH:00:00)") from None
+
+
 def _identity(value: Any, column: str) -> Any:
     return value
 
@@ -279,7 +307,15 @@ def converters(spec: TableSpec) -> dict[str, Converter]:
     Returns:
         ``{column: converter}``.
     """
-    return {name: _BY_TYPE.get(str(hint.get("data_type")), _identity) for name, hint in spec.columns.items()}
+    out: dict[str, Converter] = {}
+    for name, hint in spec.columns.items():
+        kind = str(hint.get("data_type"))
+        out[name] = (
+            to_wall_clock
+            if kind == "timestamp" and hint.get("timezone") is False
+            else _BY_TYPE.get(kind, _identity)
+        )
+    return out
 
 
 def _check_keys(spec: TableSpec, row: dict[str, Any]) -> None:
@@ -325,6 +361,9 @@ def transform_report_rows(
 ) -> list[dict[str, Any]]:
     """Flatten and type one page of report rows.
 
+    Hourly rows also get the day column (``stat_time_day``): the day of their ``stat_time_hour``, by which a
+    run replaces them.
+
     Args:
         spec: the report table.
         advertiser_id: added to every row.
@@ -337,6 +376,7 @@ def transform_report_rows(
         TikTokBadResponseError: unconvertible value or missing key column.
     """
     convert = converters(spec)
+    hour_column, day_column = spec.hour_column, spec.day_column
     out: list[dict[str, Any]] = []
     try:
         for raw in rows:
@@ -346,6 +386,9 @@ def transform_report_rows(
                 conv = convert.get(key)
                 row[key] = conv(value, key) if conv is not None else _unpinned(value, key)
             row["advertiser_id"] = advertiser_id
+            if hour_column is not None and day_column is not None:
+                hour = row.get(hour_column)
+                row[day_column] = hour.date() if hour is not None else None
             _check_keys(spec, row)
             out.append(row)
     except TikTokBadResponseError as err:

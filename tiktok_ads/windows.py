@@ -59,7 +59,9 @@ class DateWindow:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
 
-def split_range(start: dt.date, end: dt.date, max_days: int = MAX_REPORT_WINDOW_DAYS) -> list[DateWindow]:
+def split_range(
+    start: dt.date, end: dt.date, max_days: int | None = MAX_REPORT_WINDOW_DAYS
+) -> list[DateWindow]:
     """Cut ``start..end`` (inclusive) into consecutive windows of at most ``max_days`` days.
 
     Windows cover the range exactly, never overlap, are in order, and all but the last have exactly
@@ -68,11 +70,14 @@ def split_range(start: dt.date, end: dt.date, max_days: int = MAX_REPORT_WINDOW_
     Args:
         start: first day.
         end: last day (inclusive); an empty list if before ``start``.
-        max_days: longest window (TikTok: 30 with ``stat_time_day``).
+        max_days: longest window (TikTok: 30 with ``stat_time_day``, 1 with ``stat_time_hour``); None: the
+            whole range is one window (lifetime reports, whose requests carry no dates).
 
     Returns:
         The windows, oldest first.
     """
+    if max_days is None:
+        return [DateWindow(start, end)] if start <= end else []
     if max_days < 1:
         raise ValueError(f"max_days must be at least 1, got {max_days}")
     windows: list[DateWindow] = []
