@@ -150,7 +150,8 @@ def tiktok_ads(
         end_date: last report day of a backfill (inclusive); a backfill leaves incremental state untouched.
         include_deleted: also load deleted campaigns, ad groups and ads, and their spend in the reports.
         attribution_window_days: days before the last loaded day that every run re-reads (late conversions).
-        tables: subset of the table names (list or comma-separated); default all nine.
+        tables: table names to load (list or comma-separated); default the nine of the seed connector. The
+            opt-in ``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels`` load only when named.
         app_id: TikTok app id (for advertiser discovery).
         secret: TikTok app secret (secret; for advertiser discovery).
         base_url: API host; default production (``https://business-api.tiktok.com``).
