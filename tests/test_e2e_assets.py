@@ -111,11 +111,17 @@ def test_asset_tables_are_opt_in_with_keys_and_cursors() -> None:
 def test_asset_tables_load_and_equal_the_truth(tmp_path: Path, server: EmulatorServer) -> None:
     pipeline = make_pipeline(tmp_path, "assets_full")
     # page_size 1: every endpoint pages (pixel/list/ through its own data.pixels loop)
-    summary = run(pipeline, server, start_date=START, tables=NAMES, page_size=1)
+    summary = run(pipeline, server, start_date=START, tables=["ads", *NAMES], page_size=1)
     for name in NAMES:
         assert differences(pipeline, server, name) == [], name
         assert rows(pipeline, name), f"{name}: the world should hold some"
-    assert summary.rows_by_table() == {n: len(rows(pipeline, n)) for n in NAMES}
+    assert {n: summary.rows_by_table()[n] for n in NAMES} == {n: len(rows(pipeline, n)) for n in NAMES}
+    # the creative tables join to the ads (and so to spend): every ad's video and image is in the library
+    videos = {(r["advertiser_id"], r["video_id"]) for r in rows(pipeline, "ad_videos")}
+    images = {(r["advertiser_id"], r["image_id"]) for r in rows(pipeline, "ad_images")}
+    ads = rows(pipeline, "ads")
+    assert ads and all((a["advertiser_id"], a["video_id"]) in videos for a in ads)
+    assert all((a["advertiser_id"], i) in images for a in ads for i in json.loads(a["image_ids"]))
     # lists stay json columns, no child tables
     assert not [t for t in pipeline.default_schema.tables if "__" in t and t.split("__")[0] in NAMES]
 
