@@ -24,8 +24,8 @@ import pytest
 import yaml
 
 import tiktok_ads_pipeline as script
-from tiktok_ads import TABLES
 from tiktok_ads.cli_settings import source_setting_options
+from tiktok_ads.settings import DEFAULT_TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / "deploy" / "github-actions" / "tiktok_ads.yml"
@@ -162,7 +162,7 @@ def test_airflow_dag_imports_and_builds_parallel_table_group_tasks(tmp_path: Pat
     assert result["errors"] == {}, result["errors"]
     groups = result["groups"]
     # the table groups cover the nine tables, each once
-    assert sorted(t for tables in groups.values() for t in tables) == sorted(TABLES)
+    assert sorted(t for tables in groups.values() for t in tables) == sorted(DEFAULT_TABLES)
     tasks = result["tasks"]
     assert sorted(tasks) == sorted(f"tiktok_ads.tiktok_ads_{group}" for group in groups), tasks
     for task in tasks.values():  # side by side: no task waits for another

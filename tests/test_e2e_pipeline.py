@@ -17,8 +17,13 @@ from typing import Any
 import dlt
 import pytest
 
-from tiktok_ads import TABLES, RunSummary, tiktok_ads
+from tiktok_ads import TABLES as ALL_TABLES
+from tiktok_ads import RunSummary, tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
+from tiktok_ads.settings import DEFAULT_TABLES
+
+#: the tables a run without the ``tables`` setting loads (not the opt-in ones such as ad_images)
+TABLES = {name: ALL_TABLES[name] for name in DEFAULT_TABLES}
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2024, 6, 15)

@@ -104,3 +104,13 @@ def test_pixels_carry_their_events(tiktok: Any, emulator: EmulatorServer) -> Non
     code = pixels[0]["pixel_code"]
     only = tiktok.data("pixel/list/", advertiser_id=emulator.advertiser_ids[0], code=code)["pixels"]
     assert [p["pixel_code"] for p in only] == [code]
+
+
+def test_ads_show_files_of_their_advertisers_library(tiktok: Any, emulator: EmulatorServer) -> None:
+    for adv in emulator.advertiser_ids:
+        videos = {r["video_id"] for r in _all_pages(tiktok, "file/video/ad/search/", "list", adv, 100)}
+        images = {r["image_id"] for r in _all_pages(tiktok, "file/image/ad/search/", "list", adv, 100)}
+        ads = tiktok.data("ad/get/", advertiser_id=adv, page_size=1000)["list"]
+        assert ads
+        for ad in ads:
+            assert ad["video_id"] in videos and set(ad["image_ids"]) <= images, ad["ad_id"]

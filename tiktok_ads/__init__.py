@@ -161,7 +161,8 @@ def tiktok_ads(
         end_date: last report day of a backfill (inclusive); a backfill leaves incremental state untouched.
         include_deleted: also load deleted campaigns, ad groups and ads, and their spend in the reports.
         attribution_window_days: days before the last loaded day that every run re-reads (late conversions).
-        tables: the tables to load (list or comma-separated): any of the nine seed tables, the report grid
+        tables: the tables to load (list or comma-separated): any of the nine seed tables, the opt-in
+            ``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels``, the report grid
             (``campaign_insights_hourly``, ``adgroup_insights_by_language`` ...) and custom reports; default the
             nine seed tables and every custom report.
         app_id: TikTok app id (for advertiser discovery).

@@ -21,6 +21,7 @@ from .errors import (
     TikTokPermissionError,
     TikTokQueryTooLargeError,
 )
+from .extract_assets import keyed_pages
 from .settings import MAX_IDS_PER_REQUEST, TableSpec
 from .windows import DateWindow
 
@@ -284,15 +285,16 @@ def entity_params(spec: TableSpec, advertiser_id: str, *, include_deleted: bool)
     """Query parameters of an entity list request (without paging).
 
     Args:
-        spec: campaigns, adgroups or ads.
+        spec: campaigns, adgroups, ads, or an opt-in list table (ad_images ...).
         advertiser_id: the advertiser.
-        include_deleted: ask for every status, deleted included (``primary_status: STATUS_ALL``).
+        include_deleted: ask for every status, deleted included (``primary_status: STATUS_ALL``), where
+            the endpoint has that filter (``spec.status_filtering``).
 
     Returns:
         The parameters.
     """
     params: dict[str, Any] = {"advertiser_id": advertiser_id}
-    if include_deleted:
+    if include_deleted and spec.status_filtering:
         params["filtering"] = {"primary_status": "STATUS_ALL"}
     return params
 
@@ -300,7 +302,10 @@ def entity_params(spec: TableSpec, advertiser_id: str, *, include_deleted: bool)
 def entity_pages(
     client: TikTokClient, spec: TableSpec, advertiser_id: str, *, include_deleted: bool, page_size: int
 ) -> Iterator[RawPage]:
-    """All pages of one advertiser's campaigns, ad groups or ads (TikTok has no modified-since filter).
+    """All pages of one advertiser's campaigns, ad groups, ads or other listed objects (no modified-since filter).
+
+    ``page_size`` is capped to the endpoint's largest page (``spec.max_page_size``); endpoints answering
+    under another key than ``data.list`` (``spec.list_key``) are paged by :func:`.extract_assets.keyed_pages`.
 
     Args:
         client: the API client.
@@ -313,7 +318,13 @@ def entity_pages(
         Raw pages.
     """
     params = entity_params(spec, advertiser_id, include_deleted=include_deleted)
-    yield from client.paginate(spec.endpoint, params, page_size=page_size, advertiser_id=advertiser_id)
+    size = min(page_size, spec.max_page_size)
+    if spec.list_key != "list":
+        yield from keyed_pages(
+            client, spec.endpoint, params, list_key=spec.list_key, page_size=size, advertiser_id=advertiser_id
+        )
+        return
+    yield from client.paginate(spec.endpoint, params, page_size=size, advertiser_id=advertiser_id)
 
 
 def report_params(

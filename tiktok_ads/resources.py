@@ -6,6 +6,7 @@ Incremental state is kept **per advertiser** in ``dlt.current.resource_state()``
                                              "include_deleted": false}}}            # report tables
     {"advertisers": {"7002238017842757633": {"max_modify_time": "2024-05-10T08:04:04+00:00",
                                              "include_deleted": false}}}            # entity tables
+    # (``max_<cursor>``: ``max_update_time`` for custom_audiences; none for pixels, which have no cursor)
 
 Why not ``dlt.sources.incremental``: it keeps one cursor per resource and filters every row below that
 cursor (minus ``lag``). An advertiser added to the settings later would have its whole history below the
@@ -425,12 +426,14 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
 
 
 def entity_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, Any]]]:
-    """Pages of typed campaigns / ad groups / ads whose ``modify_time`` is at or after the advertiser's cursor.
+    """Pages of typed campaigns / ad groups / ads (or other listed objects) whose cursor is at or after the
+    advertiser's stored cursor.
 
     TikTok has no modified-since filter for campaigns and ad groups, so every run reads everything and
-    keeps rows with ``modify_time >=`` the largest ``modify_time`` seen before (``>=``: a change in the same
-    second is not lost; the merge on the key makes the repeated row a no-op). Advertisers are read in
-    parallel (one :class:`EntityUnit` each).
+    keeps rows with ``spec.cursor`` (``modify_time``; ``update_time`` for custom audiences) ``>=`` the largest
+    value seen before (``>=``: a change in the same second is not lost; the merge on the key makes the
+    repeated row a no-op). A table without cursor (``pixels``) keeps every row and stores no state.
+    Advertisers are read in parallel (one :class:`EntityUnit` each).
 
     Args:
         ctx: the source context.
@@ -442,13 +445,15 @@ def entity_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, 
     cfg = ctx.config
     states = _advertiser_states()
     backfill = ctx.backfill_range() is not None
+    cursor = spec.cursor
+    state_key = f"max_{cursor}"  # "max_modify_time" for campaigns, ad groups and ads
     units: list[EntityUnit] = []
     for advertiser in ctx.advertisers():
         entry = states.get(advertiser.advertiser_id) or {}
         since: dt.datetime | None = None
         turned_on_deleted = cfg.include_deleted and not entry.get("include_deleted", False)
-        if not backfill and entry.get("max_modify_time") and not turned_on_deleted:
-            since = to_timestamp(entry["max_modify_time"], "max_modify_time")
+        if not backfill and entry.get(state_key) and not turned_on_deleted:
+            since = to_timestamp(entry[state_key], state_key)
         units.append(EntityUnit(advertiser.advertiser_id, since, since))
 
     def work(unit: EntityUnit) -> Iterator[list[dict[str, Any]]]:
@@ -458,11 +463,12 @@ def entity_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, 
                 ctx.client, spec, adv_id, include_deleted=cfg.include_deleted, page_size=cfg.page_size
             ):
                 rows = transform_entity_rows(spec, adv_id, page)
-                for row in rows:
-                    if unit.newest is None or row["modify_time"] > unit.newest:
-                        unit.newest = row["modify_time"]
+                if cursor is not None:
+                    for row in rows:
+                        if unit.newest is None or row[cursor] > unit.newest:
+                            unit.newest = row[cursor]
                 since = unit.since
-                kept = rows if since is None else [r for r in rows if r["modify_time"] >= since]
+                kept = rows if since is None or cursor is None else [r for r in rows if r[cursor] >= since]
                 if kept:
                     ctx.summary.count(spec.name, adv_id, len(kept))
                     yield kept
@@ -474,9 +480,9 @@ def entity_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, 
         if kind == "item":
             yield value
         elif kind == "done":
-            if not backfill:
+            if not backfill and cursor is not None:
                 states[unit.advertiser_id] = {
-                    "max_modify_time": unit.newest.isoformat() if unit.newest else None,
+                    state_key: unit.newest.isoformat() if unit.newest else None,
                     "include_deleted": cfg.include_deleted,
                 }
         elif kind == "error":

@@ -364,6 +364,76 @@ AD_COLUMNS: TTableSchemaColumns = {
     "is_new_structure": _col("bool"),
 }
 
+# Creative and account-side tables (opt-in): what a marketer joins to spend. Ids are text (image ids are
+# paths like ``ad-site-i18n-sg/<hash>``, the others exceed 2^53); every time is a UTC timestamp (the file
+# endpoints send ISO 8601 with ``Z``, audiences and pixels ``YYYY-MM-DD HH:MM:SS`` in UTC).
+
+AD_IMAGE_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Added by the source (the advertiser whose library holds the image)"),
+    "image_id": _col("text", "Image id; ads.image_ids holds these"),
+    "material_id": _col("text", "Creative material id"),
+    "file_name": _col("text"),
+    "format": _col("text"),
+    "width": _col("bigint", "Pixels"),
+    "height": _col("bigint", "Pixels"),
+    "size": _col("bigint", "Bytes"),
+    "signature": _col("text", "MD5 of the file"),
+    "image_url": _col("text", "Preview URL (expires)"),
+    "displayable": _col("bool"),
+    "is_carousel_usable": _col("bool"),
+    "create_time": _col("timestamp", "Upload time (UTC)"),
+    "modify_time": _col("timestamp", "Last modification time (UTC); the incremental cursor"),
+}
+
+AD_VIDEO_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Added by the source (the advertiser whose library holds the video)"),
+    "video_id": _col("text", "Video id; ads.video_id holds these"),
+    "material_id": _col("text", "Creative material id"),
+    "file_name": _col("text"),
+    "format": _col("text"),
+    "width": _col("bigint", "Pixels"),
+    "height": _col("bigint", "Pixels"),
+    "duration": _col("decimal", "Seconds"),
+    "bit_rate": _col("bigint", "Bits per second"),
+    "size": _col("bigint", "Bytes"),
+    "signature": _col("text", "MD5 of the file"),
+    "video_cover_url": _col("text", "Cover image URL (expires)"),
+    "preview_url": _col("text", "Preview URL (expires)"),
+    "displayable": _col("bool"),
+    "allow_download": _col("bool"),
+    "allowed_placements": _col("json", "Placements the video may run in"),
+    "create_time": _col("timestamp", "Upload time (UTC)"),
+    "modify_time": _col("timestamp", "Last modification time (UTC); the incremental cursor"),
+}
+
+CUSTOM_AUDIENCE_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Added by the source (the advertiser the audience list was read for)"),
+    "custom_audience_id": _col("text", "Audience id; ad groups target these in audience_ids"),
+    "audience_id": _col("text", "Same id under TikTok's older field name"),
+    "name": _col("text"),
+    "audience_type": _col("text", "CUSTOMER_FILE, ENGAGEMENT, APP, WEBSITE, LOOKALIKE ..."),
+    "cover_num": _col("bigint", "Estimated size (people covered)"),
+    "is_valid": _col("bool"),
+    "is_expiring": _col("bool"),
+    "expired_time": _col("timestamp", "Expiry time (UTC)"),
+    "create_time": _col("timestamp", "Creation time (UTC)"),
+    "update_time": _col("timestamp", "Last update time (UTC); the incremental cursor"),
+    "shared": _col("bool"),
+    "is_creator": _col("bool"),
+}
+
+PIXEL_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Added by the source (the advertiser the pixel list was read for)"),
+    "pixel_id": _col("text", "Pixel id; adgroups.pixel_id holds these"),
+    "pixel_code": _col("text", "The code in the website's pixel snippet"),
+    "pixel_name": _col("text"),
+    "pixel_category": _col("text"),
+    "pixel_setup_mode": _col("text"),
+    "activity_status": _col("text"),
+    "create_time": _col("timestamp", "Creation time (UTC)"),
+    "events": _col("json", "The pixel's events: event_id, name, event_type, statistic_type, currency"),
+}
+
 # --------------------------------------------------------------------------------------------------
 # The registry
 # --------------------------------------------------------------------------------------------------
@@ -396,7 +466,8 @@ class TableSpec:
             ``"report"`` (report/integrated/get/).
         endpoint: API path below ``/open_api/v1.3/``, with the trailing slash.
         primary_key: merge key columns, exactly as the seed connector's.
-        cursor: the replication key column (None: the table is re-read whole every run).
+        cursor: the replication key column; None when the endpoint gives none (every row is read and
+            merged on the key every run).
         columns: dlt column hints (pinned types).
         description: table description stored in the dlt schema.
         report_type: ``BASIC`` or ``AUDIENCE`` (reports only).
@@ -411,6 +482,11 @@ class TableSpec:
         day_column: the column whose (advertiser, day) pairs a run replaces whole (the merge key with
             ``advertiser_id``); None: a run replaces all of an advertiser's rows (lifetime).
         filters: extra ``filtering`` entries sent with every request (custom reports), as TikTok takes them.
+        list_key: where ``data`` holds the rows (``list``; ``pixels`` for ``pixel/list/``).
+        max_page_size: the endpoint's largest ``page_size`` (the ``page_size`` setting is capped to it).
+        status_filtering: entities only: ``include_deleted`` sends ``filtering.primary_status =
+            STATUS_ALL`` (campaigns, ad groups, ads); False for endpoints without that filter.
+        opt_in: not loaded unless named in the ``tables`` setting (not in :data:`DEFAULT_TABLES`).
     """
 
     name: str
@@ -429,6 +505,10 @@ class TableSpec:
     window_days: int | None = MAX_REPORT_WINDOW_DAYS
     day_column: str | None = DAY_COLUMN
     filters: tuple[Mapping[str, str], ...] = dataclasses.field(default=(), compare=False)
+    list_key: str = "list"
+    max_page_size: int = MAX_PAGE_SIZE
+    status_filtering: bool = True
+    opt_in: bool = False
 
     @property
     def status_filter_field(self) -> str | None:
@@ -573,6 +653,48 @@ def _report(
     )
 
 
+def _asset(
+    name: str,
+    endpoint: str,
+    id_field: str,
+    cursor: str | None,
+    columns: TTableSchemaColumns,
+    description: str,
+    *,
+    max_page_size: int,
+    list_key: str = "list",
+) -> TableSpec:
+    """An opt-in creative or account-side table read with the entity loop, keyed by advertiser and id.
+
+    Args:
+        name: table name.
+        endpoint: the list endpoint.
+        id_field: the object's id column.
+        cursor: the modification-time column, or None if the endpoint has none.
+        columns: the pinned columns.
+        description: table description.
+        max_page_size: the endpoint's largest page.
+        list_key: where ``data`` holds the rows.
+
+    Returns:
+        The table spec.
+    """
+    return TableSpec(
+        name=name,
+        kind="entity",
+        endpoint=endpoint,
+        primary_key=("advertiser_id", id_field),
+        cursor=cursor,
+        columns=MappingProxyType(columns),
+        description=description,
+        id_field=id_field,
+        list_key=list_key,
+        max_page_size=max_page_size,
+        status_filtering=False,
+        opt_in=True,
+    )
+
+
 _AD_KEY = ("ad_id", "adgroup_id", "advertiser_id", "campaign_id", "stat_time_day")
 
 TABLES: Mapping[str, TableSpec] = MappingProxyType(
@@ -665,11 +787,50 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 ("advertiser_id", "campaign_id", "province_id", "stat_time_day"),
                 "Daily campaign-level audience report by province",
             ),
+            # opt-in creative and account-side tables: one row per object (its latest state), merged on
+            # (advertiser_id, id); read with the entity loop (cursor filtered client-side per advertiser)
+            _asset(
+                "ad_images",
+                "file/image/ad/search/",
+                "image_id",
+                "modify_time",
+                AD_IMAGE_COLUMNS,
+                "Ad images of each advertiser's creative library, latest state (modify_time)",
+                max_page_size=100,
+            ),
+            _asset(
+                "ad_videos",
+                "file/video/ad/search/",
+                "video_id",
+                "modify_time",
+                AD_VIDEO_COLUMNS,
+                "Ad videos of each advertiser's creative library, latest state (modify_time)",
+                max_page_size=100,
+            ),
+            _asset(
+                "custom_audiences",
+                "dmp/custom_audience/list/",
+                "custom_audience_id",
+                "update_time",
+                CUSTOM_AUDIENCE_COLUMNS,
+                "Custom audiences of each advertiser, latest state (update_time)",
+                max_page_size=100,
+            ),
+            _asset(
+                "pixels",
+                "pixel/list/",
+                "pixel_id",
+                None,
+                PIXEL_COLUMNS,
+                "Pixels of each advertiser with their events, read whole every run (no time to filter on)",
+                max_page_size=20,
+                list_key="pixels",
+            ),
         )
     }
 )
 """All tables, by name, in load order (advertisers first)."""
 
-DEFAULT_TABLES: tuple[str, ...] = tuple(TABLES)
-"""Tables loaded when ``sources.tiktok_ads.tables`` is not set: the nine seed tables (the report grid of
-``tiktok_ads.report_grid`` is opt-in)."""
+DEFAULT_TABLES: tuple[str, ...] = tuple(name for name, spec in TABLES.items() if not spec.opt_in)
+"""Tables loaded when ``sources.tiktok_ads.tables`` is not set: the nine seed tables (the opt-in tables such
+as ``ad_images`` and the report grid of ``tiktok_ads.report_grid`` load only when named)."""

@@ -423,10 +423,11 @@ def _located(
 def transform_entity_rows(
     spec: TableSpec, advertiser_id: str, rows: Iterable[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Type one page of campaigns, ad groups or ads.
+    """Type one page of campaigns, ad groups, ads or other listed objects (ad_images ...).
 
-    ``modify_time`` falls back to ``create_time`` when TikTok leaves it out (Smart+ ads do), because it
-    is part of the primary key; other unpinned ``*_id`` fields are made text.
+    The cursor (``modify_time``, ``update_time``) falls back to ``create_time`` when TikTok leaves it out
+    (Smart+ ads do; for campaigns, ad groups and ads it is part of the primary key); other unpinned
+    ``*_id`` fields are made text.
 
     Args:
         spec: the entity table.
@@ -456,9 +457,16 @@ def transform_entity_rows(
                     row[key] = value
             if row.get("advertiser_id") is None:
                 row["advertiser_id"] = advertiser_id
-            if row.get("modify_time") is None:
-                row["modify_time"] = row.get("create_time")
+            cursor = spec.cursor
+            if cursor is not None and row.get(cursor) is None:
+                row[cursor] = row.get("create_time")
             _check_keys(spec, row)
+            if cursor is not None and row[cursor] is None:
+                raise TikTokBadResponseError(
+                    f"row has neither {cursor} (the cursor of {spec.name}) nor create_time: {_short(row)}",
+                    code=0,
+                    reason="bad_row",
+                )
             out.append(row)
     except TikTokBadResponseError as err:
         raise _located(err, spec, advertiser_id) from None

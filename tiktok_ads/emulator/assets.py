@@ -31,13 +31,56 @@ def _h(*parts: object) -> int:
     return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "big")
 
 
-def _times(world: World, adv: Advertiser, kind: str, i: int) -> tuple[dt.datetime, dt.datetime]:
-    """(create_time, modify_time as seen now) of an object: created over history + future, modified once."""
+def _created(world: World, adv: Advertiser, kind: str, i: int) -> dt.datetime:
+    """When an object was created: over history + future; the first image and video the day before the
+    history starts, so every ad (created within the history) has a file in its library to show."""
     start = dt.datetime.combine(world.history_start, dt.time(0), UTC)
     span = (world.config.days + world.config.future_days) * 86400
-    create = start + dt.timedelta(seconds=_h(world.config.seed, adv.index, kind, i, "c") % span)
+    offset = _h(world.config.seed, adv.index, kind, i, "c") % span
+    if i == 0 and kind in ("image", "video"):
+        return start - dt.timedelta(seconds=86400 - offset % 86400)
+    return start + dt.timedelta(seconds=offset)
+
+
+def _times(world: World, adv: Advertiser, kind: str, i: int) -> tuple[dt.datetime, dt.datetime]:
+    """(create_time, modify_time as seen now) of an object: created over history + future, modified once."""
+    create = _created(world, adv, kind, i)
     modified = create + dt.timedelta(seconds=_h(world.config.seed, adv.index, kind, i, "m") % (20 * 86400))
     return create, modified if modified <= world.now else create
+
+
+def _image_id(adv: Advertiser, i: int) -> str:
+    return f"ad-site-i18n-sg/{_h(adv.index, 'img', i):016x}"
+
+
+def _video_id(adv: Advertiser, i: int) -> str:
+    return f"v10033g50000{_h(adv.index, 'vid', i):016x}"
+
+
+def creative_of_ad(
+    world: World, adv: Advertiser, key: tuple[int, ...], created: dt.datetime
+) -> tuple[str, str]:
+    """``(video_id, image_id)`` an ad shows: files of its advertiser's library created before the ad.
+
+    The ad's ``video_id`` and ``image_ids`` (model.World.entity_dict) come from here, so ``ads`` joins to
+    ``ad_videos`` and ``ad_images`` as at TikTok, where an ad can only use an uploaded file.
+    """
+    picked: list[str] = []
+    for kind, make_id in (("video", _video_id), ("image", _image_id)):
+        times = _library_times(world, adv, kind)
+        older = [i for i, when in enumerate(times) if when <= created] or [0]
+        picked.append(make_id(adv, older[_h(world.config.seed, *key, kind) % len(older)]))
+    return picked[0], picked[1]
+
+
+def _library_times(world: World, adv: Advertiser, kind: str) -> tuple[dt.datetime, ...]:
+    """Creation times of an advertiser's files of one kind (clock-independent), cached per world."""
+    cache: dict[tuple[int, str], tuple[dt.datetime, ...]] = world.__dict__.setdefault("_asset_times", {})
+    times = cache.get((adv.index, kind))
+    if times is None:
+        times = tuple(_created(world, adv, kind, i) for i in range(PER_ADVERTISER[kind]))
+        cache[(adv.index, kind)] = times
+    return times
 
 
 def images(world: World, adv: Advertiser) -> list[dict[str, Any]]:
@@ -51,7 +94,7 @@ def images(world: World, adv: Advertiser) -> list[dict[str, Any]]:
         digest = f"{_h(adv.index, 'img', i):016x}"
         out.append(
             {
-                "image_id": f"ad-site-i18n-sg/{digest}",
+                "image_id": _image_id(adv, i),
                 "material_id": str(7_400_000_000_000_000_000 + adv.index * 10_000 + i),
                 "file_name": f"image_{i + 1}.jpg",
                 "format": "jpeg",
@@ -80,7 +123,7 @@ def videos(world: World, adv: Advertiser) -> list[dict[str, Any]]:
         duration = 5 + _h(adv.index, "dur", i) % 55
         out.append(
             {
-                "video_id": f"v10033g50000{digest}",
+                "video_id": _video_id(adv, i),
                 "material_id": str(7_500_000_000_000_000_000 + adv.index * 10_000 + i),
                 "file_name": f"video_{i + 1}.mp4",
                 "format": "mp4",

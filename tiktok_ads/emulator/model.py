@@ -807,6 +807,9 @@ class World:
             }
         group = e.parent
         assert group is not None
+        from .assets import creative_of_ad  # here: assets imports this module
+
+        video_id, image_id = creative_of_ad(self, adv, e.key, e.create_time)
         return {
             "campaign_id": camp.entity_id,
             "campaign_name": self._names(camp, when),
@@ -821,8 +824,8 @@ class World:
             "display_name": adv.company.split()[0],
             "identity_type": "CUSTOMIZED_USER",
             "identity_id": str(7_080_000_000_000_000_000 + adv.index),
-            "video_id": f"v10033g50000{_mix(*e.key) % 16**20:020x}",
-            "image_ids": [f"ad-image/{_mix(*e.key, 'img') % 16**16:016x}"],
+            "video_id": video_id,
+            "image_ids": [image_id],
             "is_aco": False,
             "creative_authorized": True,
             **common,

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from . import assets
 from . import metrics as m
 from .model import World
 
@@ -119,6 +120,32 @@ def entity_rows(
 def advertiser_rows(world: World, advertiser_ids: Sequence[str]) -> list[dict[str, Any]]:
     """The ``advertiser/info/`` objects of the advertisers."""
     return [world.advertiser_info(a) for a in advertiser_ids]
+
+
+#: asset kind -> lister in :mod:`.assets`
+ASSET_LISTERS = {
+    "image": assets.images,
+    "video": assets.videos,
+    "audience": assets.audiences,
+    "pixel": assets.pixels,
+}
+
+
+def asset_rows(world: World, kind: str, advertiser_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The ad images / videos / custom audiences / pixels a loader keeping one row per object holds now.
+
+    ``kind`` is ``image``, ``video``, ``audience`` or ``pixel``. Each object is its latest API dict (untyped,
+    as :mod:`.assets` lists it) with ``advertiser_id`` added. Assets are never deleted in the model, so
+    the current lists are the whole truth whenever the loader ran.
+    """
+    lister = ASSET_LISTERS[kind]
+    out: list[dict[str, Any]] = []
+    for adv_id in advertiser_ids:
+        adv = world.advertiser(adv_id)
+        if adv is None:
+            raise KeyError(adv_id)
+        out.extend({**row, "advertiser_id": adv_id} for row in lister(world, adv))
+    return out
 
 
 def additive_totals(rows: Iterable[dict[str, Any]], names: Sequence[str] | None = None) -> dict[str, Any]:
