@@ -298,7 +298,7 @@ class TikTokClient:
         self.prefetch_pages = max(0, int(prefetch_pages))
         self._in_flight = threading.BoundedSemaphore(self.max_concurrency)
         # pages fetched ahead wait, parsed, until their list reaches them: cap them for all lists together
-        self._ahead_slots = threading.BoundedSemaphore(max(1, self.max_concurrency // 2))
+        self._ahead_slots = threading.BoundedSemaphore(max(1, self.max_concurrency // 4))
         self._page_pool: ThreadPoolExecutor | None = None
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
@@ -661,7 +661,7 @@ class TikTokClient:
         page = 1
         seen = 0
         total_number: int | None = None
-        previous: list[Any] | None = None
+        previous: tuple[Any, ...] | None = None  # the last page's fingerprint, not the page (memory)
         empty_retries = 0
         requested = 1
         while True:
@@ -707,7 +707,7 @@ class TikTokClient:
                     "refusing to load an incomplete result",
                     request_id,
                 )
-            if page > 1 and rows and rows == previous:
+            if page > 1 and rows and _fingerprint(rows) == previous:
                 raise broken(
                     f"page {page} repeats page {page - 1}: the server ignores paging; "
                     "refusing to load a result whose end cannot be known",
@@ -732,10 +732,19 @@ class TikTokClient:
                 while requested < last and self._ahead_slots.acquire(blocking=False):
                     requested += 1
                     ahead[requested] = self._pages_pool().submit(fetch, requested)
-            previous = rows
+            previous = _fingerprint(rows)
             page += 1
             if page > MAX_PAGES:
                 raise broken(f"more than {MAX_PAGES} pages; page_info looks broken ({raw_info})", request_id)
+
+
+def _fingerprint(rows: list[Any]) -> tuple[Any, ...]:
+    """What identifies a page for the repeated-page check: its length and its first and last rows.
+
+    Two different pages of one result never share both (rows are distinct), and keeping three values
+    instead of the whole page keeps a paging loop's memory at one page.
+    """
+    return (len(rows), rows[0], rows[-1]) if rows else (0,)
 
 
 def _as_int(value: Any) -> int | None:
