@@ -47,6 +47,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -471,6 +472,12 @@ def rows_of_last_load(db_path: Path, tables: Sequence[str]) -> dict[str, int]:
         return counts
 
 
+def step_times(log: str) -> str:
+    """dlt's time per step from the pipeline's summary line ``Time: ... (extract ..., normalize ..., load ...)``."""
+    found = re.search(r"^Time: .*\((extract [^)]*)\)", log, re.MULTILINE)
+    return found.group(1) if found else ""
+
+
 # ------------------------------------------------------------------------------------------ one measured run
 
 
@@ -495,7 +502,9 @@ class RunResult:
     minimum: int
     minimum_by_table: dict[str, int]
     report_windows: int
+    model_report_rows: int
     workdir: str
+    steps: str = ""
     log_tail: str = ""
 
     @property
@@ -523,8 +532,9 @@ class RunResult:
         return (
             f"({self.scenario}) run {self.number}: {self.wall:.1f} s wall, {self.requests:,} requests (minimum "
             f"{self.minimum:,}), throttled {self.throttled_app}+{self.throttled_advertiser} ({share:.2%}){other}, "
-            f"{self.rows:,} rows, pipeline CPU {self.cpu:.1f} s ({per_m:.1f} s per M rows), peak RSS "
+            f"{self.rows:,} rows ({self.report_rows:,} report rows, model {self.model_report_rows:,}), pipeline CPU {self.cpu:.1f} s ({per_m:.1f} s per M rows), peak RSS "
             f"{self.max_rss_mb:.0f} MB; emulator CPU {self.emulator_cpu:.1f} s"
+            + (f"; steps: {self.steps}" if self.steps else "")
         )
 
 
@@ -589,10 +599,13 @@ def measured_run(
         minimum=minimum.requests,
         minimum_by_table=minimum.by_table,
         report_windows=minimum.report_windows,
+        model_report_rows=sum(n for t, n in minimum.rows.items() if TABLES[t].kind == "report"),
         workdir=str(workdir),
     )
+    log = (workdir / log_name).read_text(errors="replace")
+    result.steps = step_times(log)
     if not result.ok:
-        result.log_tail = "\n".join((workdir / log_name).read_text(errors="replace").splitlines()[-15:])
+        result.log_tail = "\n".join(log.splitlines()[-15:])
     print(result.line(), flush=True)
     return result, ranges
 
@@ -820,7 +833,14 @@ class Bench:
         self._no_failures("d", runs_small + runs_big)
 
     def _no_failures(self, scenario: str, results: Sequence[RunResult]) -> None:
+        """Targets for failed runs and for report rows that differ from the model's; a note for odd answers."""
         failed = [r for r in results if not r.ok]
+        wrong = [r for r in results if r.ok and r.report_rows != r.model_report_rows]
+        if results and not failed:
+            self.targets.append(
+                check(scenario, "runs whose report rows differ from the model's", len(wrong), str(len(wrong)),
+                      "0", not wrong)
+            )  # fmt: skip
         others = [r for r in results if r.ok and r.other_codes]
         if failed:
             self.targets.append(
