@@ -8,7 +8,7 @@ Each run starts ``python -m tiktok_ads.emulator`` as a separate process (fresh c
   the workload needs, computed here from the emulator's deterministic model without HTTP (see
   :func:`minimum_requests`);
 - **40100/40133** answers (app and advertiser-per-path rate limits) counted by the emulator;
-- **rows** loaded by the run (rows of its load id in duckdb);
+- **rows** loaded by the run (rows of its load id in duckdb), the report rows checked against the model's;
 - **pipeline CPU** seconds (user + sys of the child, from ``os.wait4``) per million rows, and its **peak RSS**
   (``ru_maxrss`` of the child); the emulator's CPU seconds as well (to see which side is the bottleneck).
 
@@ -31,6 +31,7 @@ Run from the repository root::
     /work/venv/bin/python bench/bench_pipeline.py --scenario all --runs 3
     /work/venv/bin/python bench/bench_pipeline.py --scenario a --runs 1 --pipeline-arg=--max-concurrency=16
     /work/venv/bin/python bench/bench_pipeline.py --scenario b,d --json /tmp/bench.json --keep
+    /work/venv/bin/python bench/bench_pipeline.py --smoke --runs 1     # tiny worlds: checks the bench itself
 
 Dates: scenarios a and c use a world whose today is two days before the real UTC date (the pipeline reads up
 to each advertiser's real today, so it is never behind the emulator; it also reads those last days, which the
