@@ -3,6 +3,11 @@
 At start it prints exactly one JSON line on stdout (``base_url``, ``access_token``, ``app_id``, ``secret``,
 ``auth_code``, ``advertiser_ids``), then serves until SIGINT or SIGTERM and exits 0. The same arguments give
 the same data (and the same credentials); ``--port 0`` picks a free port.
+
+While it runs, ``GET <base_url>/_emulator/stats`` answers its counters as JSON (requests per route, API codes
+answered, 40100/40133 refusals, rows served) and ``POST <base_url>/_emulator/clock`` with
+``{"today": "YYYY-MM-DD"}``, ``{"now": "<ISO datetime>"}`` or ``{"advance_days": 1}`` moves its clock (see
+:mod:`tiktok_ads.emulator.server`); ``bench/bench_pipeline.py`` uses both.
 """
 
 from __future__ import annotations

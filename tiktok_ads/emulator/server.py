@@ -9,11 +9,27 @@ TikTok does not document the order).
 
 ``base_url`` is ``http://127.0.0.1:<port>`` (no path); clients append ``/open_api/v1.3/<route>``, exactly as
 with ``https://business-api.tiktok.com``. ``api_base`` is ``base_url + "/open_api/v1.3/"``.
+
+Control routes (the emulator's own, like moto's ``/moto-api/``; outside ``/open_api/``, so no TikTok client
+ever reaches them): they answer JSON with HTTP 200 (HTTP 400 ``{"error": ...}`` for a bad body), are not
+counted in the statistics, and pass no rate limit or fault injection.
+
+- ``GET /_emulator/stats``: the counters of :class:`~.rate_limit.Stats` (``total_requests``, ``requests`` per
+  route, ``codes`` answered, ``rate_limited_app`` = 40100 answers, ``rate_limited_advertiser`` = 40133
+  answers, ``faults``, ``rows``, ``not_found``, ``connections``) plus the clock (``now``, ISO UTC).
+- ``GET /_emulator/clock``: ``{"now": "<ISO UTC>"}``.
+- ``POST /_emulator/clock`` with a JSON object holding one of ``{"today": "YYYY-MM-DD"}`` (that day 12:00
+  UTC, as ``--today``), ``{"now": "<ISO datetime>"}`` (naive = UTC) or ``{"advance_days": n}``: moves the
+  clock (:meth:`~.model.World.set_now`) and answers the new ``now``. The data is a function of the world's
+  configuration and the clock, so a moved emulator serves what one started at that clock would, except
+  that ``--today`` also places the history (``--days`` before it) and the timeline of future entities.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import socket
 import struct
 import sys
@@ -35,6 +51,7 @@ __all__ = ["EmulatorServer"]
 NOT_FOUND_BODY = b"404 page not found"
 JSON_TYPE = "application/json; charset=utf-8"
 _MAX_BODY = 10 * 1024 * 1024
+CONTROL_PREFIX = "/_emulator/"
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -174,6 +191,12 @@ class _Handler(BaseHTTPRequestHandler):
         emulator = self.server.emulator
         body = self._read_body()
         raw_path, _, query = self.path.partition("?")
+        if raw_path.startswith(CONTROL_PREFIX):
+            control = emulator.control(method, raw_path[len(CONTROL_PREFIX) :].strip("/"), body)
+            if control is not None:
+                status, data = control
+                self._send(status, json.dumps(data).encode(), JSON_TYPE)
+                return
         route = _route_of(raw_path)
         found = emulator.api.route(method, route) if route else None
         if found is None:
@@ -254,7 +277,9 @@ class EmulatorServer:
             fault_kinds: the kinds to draw from (default all, see :mod:`.faults`); slow_seconds: delay of ``slow``.
         max_report_cells: answer 40067 for report queries over ``rows x metrics`` cells (None/0 = no limit).
 
-    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    Use as a context manager, or call :meth:`start` and :meth:`stop`. Besides the API it answers the control
+    routes ``GET /_emulator/stats``, ``GET /_emulator/clock`` and ``POST /_emulator/clock`` (see the module
+    docstring and :meth:`control`).
     """
 
     def __init__(
@@ -397,8 +422,69 @@ class EmulatorServer:
         delay = self.faults.slow_seconds if slow_seconds is None else slow_seconds
         self.faults = FaultInjector(rate, seed, kinds, delay)
 
+    def control(self, method: str, name: str, body: bytes) -> tuple[int, dict[str, Any]] | None:
+        """Answer a control route ``/_emulator/<name>`` (see the module docstring).
+
+        Args:
+            method: HTTP method.
+            name: the path after ``/_emulator/`` without slashes (``stats`` or ``clock``).
+            body: the request body (JSON for ``POST clock``).
+
+        Returns:
+            ``(HTTP status, JSON object)``, or None when there is no such control route (the caller answers 404).
+        """
+        if method == "GET" and name == "stats":
+            return 200, {**self.stats.snapshot(), "now": self.world.now.isoformat()}
+        if method == "GET" and name == "clock":
+            return 200, {"now": self.world.now.isoformat()}
+        if method == "POST" and name == "clock":
+            try:
+                self.world.set_now(_clock_target(self.world.now, body))
+            except (ValueError, OverflowError) as err:
+                return 400, {"error": str(err)}
+            return 200, {"now": self.world.now.isoformat()}
+        return None
+
     def set_limits(
         self, qps: float | None = None, qpm: float | None = None, advertiser_qps: float | None = None
     ) -> None:
         """Replace the rate limits (None/0 = unlimited) with fresh, full budgets."""
         self.limiter = RateLimiter(self.api.app_id, qps=qps, qpm=qpm, advertiser_qps=advertiser_qps)
+
+
+def _clock_target(now: dt.datetime, body: bytes) -> dt.datetime:
+    """The instant a ``POST /_emulator/clock`` body asks for.
+
+    Args:
+        now: the clock now.
+        body: a JSON object with exactly one of ``today`` (``YYYY-MM-DD``, 12:00 UTC), ``now`` (ISO datetime,
+            naive = UTC) or ``advance_days`` (a number, may be negative or fractional).
+
+    Returns:
+        The new instant (aware, UTC).
+
+    Raises:
+        ValueError: the body is not such an object.
+    """
+    try:
+        request = json.loads(body or b"{}")
+    except ValueError:
+        raise ValueError("the body is not JSON") from None
+    keys = ("today", "now", "advance_days")
+    given = [k for k in keys if isinstance(request, dict) and k in request]
+    if len(given) != 1 or len(request) != 1:
+        raise ValueError(f"send a JSON object with exactly one of {', '.join(keys)}")
+    value = request[given[0]]
+    if given[0] == "advance_days":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"advance_days: not a number: {value!r}")
+        return now + dt.timedelta(days=value)
+    if not isinstance(value, str):
+        raise ValueError(f"{given[0]}: not a string: {value!r}")
+    try:
+        if given[0] == "today":
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(12), dt.timezone.utc)
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{given[0]}: not an ISO date or datetime: {value!r}") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.timezone.utc)
