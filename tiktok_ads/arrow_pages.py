@@ -72,7 +72,8 @@ def arrow_schema(spec: TableSpec, extra: tuple[tuple[str, str], ...] = ()) -> pa
     Returns:
         The schema.
     """
-    keys = set(spec.primary_key)  # dlt makes key columns NOT NULL; say so, or dlt warns on every page
+    # dlt makes primary and merge key columns NOT NULL; say so, or dlt warns on every batch
+    keys = set(spec.primary_key) | (set(spec.merge_key) if spec.kind == "report" else set())
     fields = [
         pa.field(name, _arrow_type(hint), nullable=name not in keys) for name, hint in spec.columns.items()
     ]

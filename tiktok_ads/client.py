@@ -55,6 +55,7 @@ from .settings import (
     DEFAULT_RETRY_BACKOFF_SECONDS,
     MAX_PAGE_SIZE,
     MAX_RETRY_BACKOFF_SECONDS,
+    MAX_THROTTLED_RETRIES,
     PACKAGE_VERSION,
     PREFETCH_PAGES,
     PRODUCTION_BASE_URL,
@@ -437,6 +438,7 @@ class TikTokClient:
         url = self.base_url + path
         headers = {"Access-Token": self._access_token} if with_token else {}
         attempt = 0
+        throttled = 0  # rate-limit answers while pacing: they do not use up max_retries
         while True:
             attempt += 1
             try:
@@ -448,9 +450,15 @@ class TikTokClient:
                     data = self._send(method, url, path, params, json_body, headers, advertiser_id)
             except TikTokAPIError as err:
                 err.attempts = attempt
-                if not err.retryable or attempt > self.max_retries:
+                paced = isinstance(err, TikTokRateLimitError) and self.limiter.enabled
+                throttled += paced
+                if (
+                    not err.retryable
+                    or attempt - throttled > self.max_retries
+                    or throttled > MAX_THROTTLED_RETRIES
+                ):
                     raise
-                if isinstance(err, TikTokRateLimitError) and self.limiter.enabled:
+                if paced:
                     # the limiter has slowed down and paces the retry; no long backoff on top of it
                     self.limiter.on_throttle(sent_at)
                     delay = self._backoff(1)

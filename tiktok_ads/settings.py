@@ -98,6 +98,11 @@ DEFAULT_REQUEST_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 8
 """Retries of one request (same page, same window) before the run fails."""
 
+MAX_THROTTLED_RETRIES = 30
+"""Rate-limit answers (40100/40133) one request may get before the run fails. They do not use up
+``max_retries``: with pacing on, a refusal means "later", the limiter slows down and paces the retry; only
+another job taking the app's whole budget for minutes makes a request fail this way."""
+
 DEFAULT_RETRY_BACKOFF_SECONDS = 1.0
 """Base of the exponential backoff; the n-th retry waits ``uniform(0, min(cap, base * 2**n))``."""
 
