@@ -250,6 +250,14 @@ def _runtime_allows_external_schedulers() -> bool:
     return bool(ctx is not None and ctx.allow_external_schedulers)
 
 
+def _load_id() -> str | None:
+    """The id of the load package being extracted (None outside a pipeline run)."""
+    try:
+        return str(dlt.current.load_package_state()["load_id"])
+    except Exception:  # CurrentLoadPackageStateNotAvailable: iterated outside dlt's extract
+        return None
+
+
 def _advertiser_states() -> dict[str, dict[str, Any]]:
     state = dlt.current.resource_state()
     advertisers: dict[str, dict[str, Any]] = state.setdefault("advertisers", {})
@@ -389,7 +397,7 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
         return rows_to_table(rows, schema) if schema is not None else rows
 
     skipped: set[str] = set()
-    batcher = TableBatcher(ARROW_BATCH_ROWS) if schema is not None else None
+    batcher = TableBatcher(ARROW_BATCH_ROWS, _load_id()) if schema is not None else None
 
     def out(item: Any) -> Any:
         return batcher.add(item) if batcher is not None else item

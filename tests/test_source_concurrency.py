@@ -1,0 +1,235 @@
+"""Concurrency (UnitStream, pages fetched ahead, the in-flight cap) and the Arrow path of report pages.
+
+The Arrow path must give exactly the row path's values (it falls back to the row path for anything odd), and
+the concurrent paths must give exactly the sequential result, with no wasted request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from tiktok_ads.arrow_pages import LOAD_ID_COLUMN, TableBatcher, arrow_schema, report_page_table
+from tiktok_ads.client import TikTokClient
+from tiktok_ads.concurrency import UnitStream
+from tiktok_ads.emulator import EmulatorServer, WorldConfig
+from tiktok_ads.errors import TikTokBadResponseError
+from tiktok_ads.extract import report_pages
+from tiktok_ads.report_grid import ALL_TABLES
+from tiktok_ads.resources import DAY_MARKER_COLUMN
+from tiktok_ads.transform import transform_report_rows
+from tiktok_ads.windows import DateWindow
+
+Factory = Callable[..., EmulatorServer]
+ADV = "7000000000000000001"
+
+# ------------------------------------------------------------------------------------------ UnitStream
+
+
+def test_unit_stream_delivers_every_item_before_its_done_and_each_unit_once() -> None:
+    def work(unit: int) -> Iterator[tuple[int, int]]:
+        for i in range(unit % 4):
+            time.sleep(0.001 * (unit % 3))
+            yield unit, i
+
+    events = list(UnitStream(list(range(20)), work, workers=5, buffer=3))
+    done = [u for kind, u, _ in events if kind == "done"]
+    assert sorted(done) == list(range(20))
+    for unit in range(20):
+        items = [v for kind, u, v in events if kind == "item" and u == unit]
+        assert items == [(unit, i) for i in range(unit % 4)]  # in order, complete
+        last_item = max(
+            (n for n, (kind, u, _) in enumerate(events) if kind == "item" and u == unit), default=-1
+        )
+        assert last_item < [n for n, (kind, u, _) in enumerate(events) if kind == "done" and u == unit][0]
+
+
+def test_unit_stream_hands_errors_to_the_consumer_and_drops_a_group() -> None:
+    def work(unit: tuple[str, int]) -> Iterator[int]:
+        group, n = unit
+        if group == "bad" and n == 0:
+            raise ValueError("no access")
+        time.sleep(0.01)
+        yield n
+
+    units = [("bad", 0)] + [("bad", n) for n in range(1, 6)] + [("good", n) for n in range(6)]
+    stream = UnitStream(units, work, workers=2, buffer=2, group=lambda u: u[0])
+    seen: list[tuple[str, Any]] = []
+    for kind, unit, value in stream:
+        if kind == "error":
+            assert isinstance(value, ValueError)
+            stream.drop("bad")
+        seen.append((kind, unit))
+    assert {u for kind, u in seen if kind == "done" and u[0] == "good"} == {("good", n) for n in range(6)}
+    assert ("error", ("bad", 0)) in seen
+    assert len(seen) - sum(kind == "item" for kind, _ in seen) == len(units)  # one end event per unit
+
+
+def test_unit_stream_memory_is_bounded_by_workers_and_buffer() -> None:
+    produced = 0
+    lock = threading.Lock()
+
+    def work(unit: int) -> Iterator[int]:
+        nonlocal produced
+        for i in range(100):
+            with lock:
+                produced += 1
+            yield i
+
+    stream = iter(UnitStream(list(range(4)), work, workers=2, buffer=3))
+    next(stream)
+    time.sleep(0.3)  # the consumer stalls: workers must block on the full queue
+    with lock:
+        assert produced <= 1 + 3 + 2  # consumed + queued + one in each worker's hand
+    stream.close()  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- paging ahead, in-flight cap
+
+
+def test_pages_fetched_ahead_equal_the_sequential_pages_with_no_extra_request(
+    emulator: EmulatorServer,
+) -> None:
+    adv = emulator.advertiser_ids[0]
+    spec = ALL_TABLES["ad_insights_by_age_and_gender"]
+    window = DateWindow(emulator.world.history_start, emulator.world.history_start + dt.timedelta(days=9))
+    results = {}
+    for ahead in (0, 3):
+        client = TikTokClient(
+            emulator.access_token, base_url=emulator.base_url, max_qps=0, prefetch_pages=ahead
+        )
+        with client:
+            pages = list(report_pages(client, spec, adv, window, include_deleted=True, page_size=7))
+        results[ahead] = (pages, client.stats.requests)
+    (sequential, seq_requests), (ahead_pages, ahead_requests) = results[0], results[3]
+    assert len(sequential) > 5 and ahead_pages == sequential
+    assert ahead_requests == seq_requests == len(sequential)
+
+
+def test_requests_run_in_parallel_up_to_the_in_flight_cap(emulator_factory: Factory) -> None:
+    server = emulator_factory(
+        WorldConfig(seed=4, advertisers=1, days=5), fault_rate=1.0, fault_kinds=["slow"], slow_seconds=0.25
+    )
+    adv = server.advertiser_ids[0]
+    client = TikTokClient(server.access_token, base_url=server.base_url, max_qps=0, max_concurrency=4)
+    started = time.monotonic()
+    with client:
+        threads = [
+            threading.Thread(target=client.get, args=("advertiser/info/", {"advertiser_ids": [adv]}))
+            for _ in range(8)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    elapsed = time.monotonic() - started
+    # 8 slow answers, 4 at a time: two rounds (sequential would be eight)
+    assert 0.45 <= elapsed < 8 * 0.25 * 0.75, elapsed
+
+
+# ------------------------------------------------------------------------------------------ Arrow pages
+
+
+def _pages(server: EmulatorServer, table: str, days: int = 4) -> list[list[dict[str, Any]]]:
+    spec = ALL_TABLES[table]
+    start = server.world.history_start + dt.timedelta(days=3)
+    window = DateWindow(start, start + dt.timedelta(days=days - 1 if spec.window_days != 1 else 0))
+    client = TikTokClient(server.access_token, base_url=server.base_url, max_qps=0)
+    with client:
+        return list(
+            report_pages(client, spec, server.advertiser_ids[0], window, include_deleted=True, page_size=50)
+        )
+
+
+def _same(arrow_rows: list[dict[str, Any]], typed: list[dict[str, Any]]) -> None:
+    assert len(arrow_rows) == len(typed)
+    for got, want in zip(arrow_rows, typed, strict=True):
+        for column, value in want.items():
+            assert got[column] == value, (
+                column,
+                got[column],
+                value,
+            )  # Decimal("1.5") == Decimal("1.500000000")
+
+
+@pytest.mark.parametrize(
+    "table",
+    ["ad_insights", "ad_insights_by_age_and_gender", "campaign_insights_by_province", "adgroup_insights_hourly",
+     "campaign_insights_lifetime", "advertiser_insights_by_language"],
+)  # fmt: skip
+def test_arrow_pages_hold_exactly_the_row_path_values(emulator: EmulatorServer, table: str) -> None:
+    spec = ALL_TABLES[table]
+    schema = arrow_schema(spec, ((DAY_MARKER_COLUMN, "bool"),))
+    pages = _pages(emulator, table)
+    assert sum(map(len, pages)) > 0
+    for page in pages:
+        got = report_page_table(spec, ADV, page, schema)
+        assert got.schema.names[: len(spec.columns)] == list(spec.columns)
+        _same(got.to_pylist(), transform_report_rows(spec, ADV, page))
+
+
+def _raw(i: int, **metrics: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {"campaign_id": "1714", "adgroup_id": "1715", "spend": "1.25", "impressions": "10"}
+    base.update(metrics)
+    return {"dimensions": {"ad_id": str(100 + i), "stat_time_day": "2024-05-01 00:00:00"}, "metrics": base}
+
+
+def _narrow() -> Any:
+    from tiktok_ads.custom_metrics import with_metrics
+
+    return with_metrics(ALL_TABLES["ad_insights"], ["spend", "impressions", "ctr", "ad_name"])
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"impressions": 12},  # a JSON number where a string was expected
+        {"impressions": " 7 "},  # spaces
+        {"spend": "0.1234567891234"},  # more decimals than DECIMAL(38,9) keeps
+        {"spend": "-"},  # placeholder
+        {"ad_name": " N/A "},  # placeholder with spaces in a text column
+        {"new_metric": "3"},  # a metric TikTok sent unasked: kept as text
+    ],
+)
+def test_odd_values_give_the_row_path_values(odd: dict[str, Any]) -> None:
+    spec = _narrow()
+    page = [_raw(0, ctr="1.5", ad_name="a"), _raw(1, **{"ctr": "2", "ad_name": "b", **odd})]
+    got = report_page_table(spec, ADV, page, arrow_schema(spec)).to_pylist()
+    want = transform_report_rows(spec, ADV, page)
+    if "spend" in odd and odd["spend"].startswith("0.12"):
+        want[1]["spend"] = decimal.Decimal("0.123456789")  # rounded to dlt's scale of 9
+    _same(got, want)
+
+
+def test_a_value_that_is_no_number_fails_naming_table_column_and_value() -> None:
+    spec = _narrow()
+    page = [_raw(0, ctr="1.5", ad_name="a"), _raw(1, ctr="lots", ad_name="b")]
+    with pytest.raises(TikTokBadResponseError, match=r"ctr.*'lots'"):
+        report_page_table(spec, ADV, page, arrow_schema(spec))
+
+
+def test_a_row_without_its_key_fails_like_the_row_path() -> None:
+    spec = _narrow()
+    page = [
+        _raw(0, ctr="1.5", ad_name="a"),
+        {"dimensions": {"stat_time_day": "2024-05-01 00:00:00"}, "metrics": {}},
+    ]
+    with pytest.raises(TikTokBadResponseError, match="ad_id"):
+        report_page_table(spec, ADV, page, arrow_schema(spec))
+
+
+def test_batches_collect_pages_and_carry_the_load_id() -> None:
+    schema = pa.schema([pa.field("a", pa.int64())])
+    batcher = TableBatcher(5, load_id="1795600000.1")
+    assert batcher.add(pa.table({"a": [1, 2]}, schema=schema)) is None
+    batch = batcher.add(pa.table({"a": [3, 4, 5]}, schema=schema))
+    assert batch is not None and batch.column("a").to_pylist() == [1, 2, 3, 4, 5]
+    assert batch.column(LOAD_ID_COLUMN).to_pylist() == ["1795600000.1"] * 5
+    assert batcher.flush() is None
