@@ -225,3 +225,27 @@ def test_column_types_are_pinned_even_without_data(
         assert cols["impressions"]["data_type"] == "bigint"
         assert cols["advertiser_id"]["data_type"] == "text"
         assert not [t for t in schema.tables if t.startswith(spec.name + "__")], "no nested child tables"
+
+
+def test_tables_created_by_a_run_without_advertisers_take_later_rows(
+    tmp_path: Path, emulator_factory: Callable[..., EmulatorServer]
+) -> None:
+    """A first run that reads no advertiser (all inaccessible) still creates every table; the next run's
+    Arrow rows fit it (no NOT NULL ``_dlt_id`` column, which only dlt's JSON normalizer fills)."""
+    server = emulator_factory(WORLD)
+    pipe = dlt.pipeline(
+        pipeline_name="tiktok_ads_empty_first",
+        pipelines_dir=str(tmp_path / "p"),
+        destination=dlt.destinations.duckdb(str(tmp_path / "t.duckdb")),
+        dataset_name="tiktok",
+    )
+    common: dict[str, Any] = dict(
+        access_token=server.access_token, base_url=server.base_url, max_qps=0, clock=lambda: server.world.now
+    )
+    nobody = tiktok_ads(advertiser_ids=["7000000000000000999"], skip_inaccessible_advertisers=True, **common)
+    assert not pipe.run(nobody, loader_file_format="parquet").has_failed_jobs
+    assert all("_dlt_id" not in pipe.default_schema.get_table_columns(spec.name) for spec in REPORTS)
+    later = tiktok_ads(advertiser_ids=server.advertiser_ids, start_date=START.isoformat(), **common)
+    assert not pipe.run(later, loader_file_format="parquet").has_failed_jobs
+    for spec in REPORTS:
+        assert_report_equals_truth(pipe, spec, report_truth(server, spec, include_deleted=False))

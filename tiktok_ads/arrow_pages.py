@@ -258,6 +258,18 @@ class TableBatcher:
         self._tables: list[pa.Table] = []
         self._rows = 0
 
+    def empty(self, schema: pa.Schema) -> pa.Table:
+        """A table of no rows with ``schema`` (and ``_dlt_load_id``): yielded first, it creates the table.
+
+        ``dlt.mark.materialize_table_schema()`` would create it through dlt's JSON normalizer, which adds a
+        NOT NULL ``_dlt_id`` column that Arrow rows do not fill; an empty Arrow table creates exactly the
+        columns the Arrow pages will have, whether or not any row ever arrives.
+        """
+        self._tables.append(schema.empty_table())
+        batch = self.flush()
+        assert batch is not None
+        return batch
+
     def add(self, table: pa.Table) -> pa.Table | None:
         """Add a page; returns a batch to yield once ``max_rows`` rows were collected, else None."""
         self._tables.append(table)

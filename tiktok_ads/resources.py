@@ -398,6 +398,8 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
 
     skipped: set[str] = set()
     batcher = TableBatcher(ARROW_BATCH_ROWS, _load_id()) if schema is not None else None
+    if batcher is not None and schema is not None:
+        yield batcher.empty(schema)  # the table, with its pinned columns, even if no row ever arrives
 
     def out(item: Any) -> Any:
         return batcher.add(item) if batcher is not None else item
@@ -552,14 +554,16 @@ def make_resource(spec: TableSpec, ctx: SourceContext) -> DltResource:
     """
     generate = _GENERATORS[spec.kind]
 
+    arrow = spec.kind == "report" and ctx.arrow and supports_arrow(spec)
+
     def rows() -> Iterator[Any]:
-        # create the table with its pinned schema even when no row arrives
-        yield dlt.mark.materialize_table_schema()
+        if not arrow:  # (Arrow report tables yield an empty Arrow table instead, see report_rows)
+            # create the table with its pinned schema even when no row arrives
+            yield dlt.mark.materialize_table_schema()
         yield from generate(ctx, spec)
 
     rows.__name__ = spec.name
     rows.__doc__ = spec.description
-    arrow = spec.kind == "report" and ctx.arrow and supports_arrow(spec)
     # Arrow pages carry the pinned types in their schema, so they cannot drift (and dlt's freeze check
     # would take the Arrow schema's explicit nullable/precision for a type change)
     contract: Any = {"data_type": "freeze"} if spec.kind == "report" and not arrow else None
