@@ -98,23 +98,11 @@ class WorldSpec:
 
     def config(self) -> WorldConfig:
         """The model's configuration."""
-        return WorldConfig(
-            seed=self.seed,
-            advertisers=self.advertisers,
-            campaigns=self.campaigns,
-            adgroups=self.adgroups,
-            ads=self.ads,
-            days=self.days,
-            today=self.today,
-        )
+        return WorldConfig(**dataclasses.asdict(self))
 
     def cli_args(self) -> list[str]:
         """The same world as ``python -m tiktok_ads.emulator`` arguments."""
-        return [
-            *("--seed", str(self.seed), "--advertisers", str(self.advertisers)),
-            *("--campaigns", str(self.campaigns), "--adgroups", str(self.adgroups), "--ads", str(self.ads)),
-            *("--days", str(self.days), "--today", self.today.isoformat()),
-        ]
+        return self.config().cli_args()
 
     def describe(self) -> str:
         """One line: sizes and dates."""

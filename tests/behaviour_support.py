@@ -94,6 +94,7 @@ def report_truth(
         start_date=start_date,
         end_date=end_date,
         include_deleted=include_deleted,
+        lifetime=spec.lifetime,
     )
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import dlt
 import pytest
+from behaviour_support import report_truth
 from test_e2e_truth import assert_report_equals_truth
 
 from tiktok_ads import TABLES
 from tiktok_ads.custom_metrics import table_specs, with_metrics
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import truth as T
 from tiktok_ads.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,15 +96,7 @@ def test_readme_library_and_inspection_snippets_run_against_the_emulator(
         spec = with_metrics(TABLES["ad_insights_by_country"], COUNTRY_METRICS)
         assert {c for c in country_columns if not c.startswith("_")} == set(spec.columns)
         # the chosen metrics, value for value
-        want = T.report_rows(
-            server.world,
-            advertiser_ids=server.advertiser_ids,
-            report_type=str(spec.report_type),
-            data_level=str(spec.data_level),
-            dimensions=spec.dimensions,
-            metrics=spec.metrics,
-            start_date=server.world.history_start,
-        )
+        want = report_truth(server, spec, start_date=server.world.history_start, include_deleted=False)
         assert want
         assert_report_equals_truth(pipeline, spec, want)
 

@@ -15,12 +15,11 @@ from typing import Any
 import dlt
 import duckdb
 import pytest
-from behaviour_support import _norm, make_pipeline, report_differences, rows, run
+from behaviour_support import _norm, make_pipeline, report_differences, report_truth, rows, run
 
 from tiktok_ads import ALL_TABLES, TableSpec
 from tiktok_ads.custom_reports import custom_report_specs
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import truth as T
 from tiktok_ads.emulator.metrics import ADDITIVE_METRICS
 from tiktok_ads.report_grid import GRID_CELLS
 
@@ -74,18 +73,7 @@ def truth(
     out: list[dict[str, Any]] = []
     for first, end in ranges:
         out.extend(
-            T.report_rows(
-                server.world,
-                advertiser_ids=server.advertiser_ids,
-                report_type=str(spec.report_type),
-                data_level=str(spec.data_level),
-                dimensions=spec.dimensions,
-                metrics=spec.metrics,
-                start_date=first,
-                end_date=end,
-                include_deleted=include_deleted,
-                lifetime=spec.lifetime,
-            )
+            report_truth(server, spec, start_date=first, end_date=end, include_deleted=include_deleted)
         )
     return out
 

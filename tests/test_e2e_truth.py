@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import behaviour_support as support
 import dlt
 import pytest
 from behaviour_support import _norm
@@ -77,16 +78,7 @@ def table(pipeline: dlt.Pipeline, name: str) -> list[dict[str, Any]]:
 def report_truth(
     server: EmulatorServer, spec: TableSpec, include_deleted: bool, start: dt.date = START
 ) -> list[dict[str, Any]]:
-    return T.report_rows(
-        server.world,
-        advertiser_ids=server.advertiser_ids,
-        report_type=str(spec.report_type),
-        data_level=str(spec.data_level),
-        dimensions=spec.dimensions,
-        metrics=spec.metrics,
-        start_date=start,
-        include_deleted=include_deleted,
-    )
+    return support.report_truth(server, spec, start_date=start, include_deleted=include_deleted)
 
 
 def assert_report_equals_truth(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -15,6 +16,8 @@ from typing import Any
 
 import pytest
 import requests
+
+from tiktok_ads.emulator.model import WorldConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLD = ["--port", "0", "--advertisers", "2", "--campaigns", "2", "--adgroups", "2", "--ads", "2",
@@ -152,3 +155,17 @@ def test_bad_arguments_fail_fast(capsys: pytest.CaptureFixture[str]) -> None:
         assert exited.value.code == 2
         captured = capsys.readouterr()
         assert captured.out == "" and bad[0] in captured.err
+
+
+def test_world_config_cli_args_rebuild_the_same_world() -> None:
+    from tiktok_ads.emulator.__main__ import build_parser
+
+    config = WorldConfig(
+        seed=3, advertisers=4, campaigns=5, adgroups=6, ads=7, days=8, today=dt.date(2024, 1, 2)
+    )
+    args = build_parser().parse_args(config.cli_args())
+    rebuilt = WorldConfig(
+        seed=args.seed, advertisers=args.advertisers, campaigns=args.campaigns, adgroups=args.adgroups,
+        ads=args.ads, days=args.days, today=args.today,
+    )  # fmt: skip
+    assert rebuilt == config

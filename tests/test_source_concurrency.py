@@ -233,3 +233,27 @@ def test_batches_collect_pages_and_carry_the_load_id() -> None:
     assert batch is not None and batch.column("a").to_pylist() == [1, 2, 3, 4, 5]
     assert batch.column(LOAD_ID_COLUMN).to_pylist() == ["1795600000.1"] * 5
     assert batcher.flush() is None
+
+
+def test_lists_sharing_the_pages_ahead_budget_never_ask_for_a_page_twice(emulator_factory: Factory) -> None:
+    # slow answers keep pages ahead in flight; max_concurrency 4 leaves one page-ahead slot for three lists,
+    # so each list often reads its next page itself and must not ask for it again later
+    server = emulator_factory(
+        WorldConfig(seed=4, days=12), fault_rate=1.0, fault_kinds=["slow"], slow_seconds=0.01
+    )
+    spec = ALL_TABLES["ad_insights_by_age_and_gender"]
+    window = DateWindow(server.world.history_start, server.world.history_start + dt.timedelta(days=9))
+    client = TikTokClient(server.access_token, base_url=server.base_url, max_qps=0, max_concurrency=4)
+    got: dict[str, list[Any]] = {}
+
+    def read(adv: str) -> None:
+        got[adv] = list(report_pages(client, spec, adv, window, include_deleted=True, page_size=2))
+
+    with client:
+        threads = [threading.Thread(target=read, args=(adv,)) for adv in server.advertiser_ids]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    pages = sum(len(g) for g in got.values())
+    assert len(got) == 3 and pages > 20 and client.stats.requests == pages

@@ -675,6 +675,7 @@ class TikTokClient:
         while True:
             future = ahead.pop(page, None)
             if future is None:
+                requested = max(requested, page)  # asked for here, not ahead: never ask for it again
                 data, request_id = fetch(page)
             else:
                 try:

@@ -203,6 +203,18 @@ class WorldConfig:
     #: Entities keep being created this many days after ``today`` (they appear as the clock moves).
     future_days: int = 15
 
+    def cli_args(self) -> list[str]:
+        """The ``python -m tiktok_ads.emulator`` arguments that build this world (sizes, seed, today).
+
+        Returns:
+            The arguments (``--today`` only when set); ``delete_rate`` and ``future_days`` have no option.
+        """
+        args = [
+            f"--{name}={getattr(self, name)}"
+            for name in ("seed", "advertisers", "campaigns", "adgroups", "ads", "days")
+        ]
+        return args + ([f"--today={self.today.isoformat()}"] if self.today is not None else [])
+
 
 @dataclass(frozen=True)
 class Credentials:
