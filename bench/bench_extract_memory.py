@@ -1,0 +1,127 @@
+"""Peak memory of the source's extract step alone, in-process, at ~250k and ~1.13M ``ad_insights`` rows.
+
+``bench_pipeline.py`` (d) measures the whole pipeline process, whose peak is duckdb's buffer pool during the
+load. This bench separates the source's own share: it starts the emulator as a separate process (the worlds of
+(d) and (b)), then runs ``pipeline.extract(tiktok_ads(...))`` in this process while a thread samples the
+resident set size every 0.1 s, and prints the peak before and during extraction and the CPU seconds it took.
+Like ``tiktok_ads_pipeline.py``, it caps glibc's malloc arenas first.
+Each size runs in a fresh interpreter (a child process), so one run's memory does not carry into the next.
+
+Run from the repository root::
+
+    /work/venv/bin/python bench/bench_extract_memory.py                  # both sizes, max_concurrency 16
+    /work/venv/bin/python bench/bench_extract_memory.py --max-concurrency 4 --sizes 250k
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = {  # the worlds of bench_pipeline.py (d) and (b): a backfill of a world fixed at 2024-06-15
+    "250k": {"advertisers": 2, "days": 300, "start_date": "2023-08-20"},
+    "1m": {"advertisers": 8, "days": 365, "start_date": "2023-06-16"},
+}
+
+
+def rss_mb() -> float:
+    """This process's resident set size in MB (Linux)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(size: str, max_concurrency: int) -> dict[str, float]:
+    """Extract one world's ``ad_insights`` in this process; returns rows, CPU seconds and RSS figures."""
+    sys.path.insert(0, str(ROOT))
+    import dlt
+
+    from tiktok_ads import tiktok_ads
+    from tiktok_ads_pipeline import _limit_malloc_arenas
+
+    _limit_malloc_arenas()  # as the pipeline script does before any thread starts
+
+    world = SIZES[size]
+    cmd = [sys.executable, "-m", "tiktok_ads.emulator", "--port", "0", "--qps", "0", "--qpm", "0"]
+    cmd += ["--advertiser-qps", "0", "--seed", "11", "--campaigns", "10", "--adgroups", "10", "--ads", "10"]
+    cmd += ["--advertisers", str(world["advertisers"]), "--days", str(world["days"]), "--today", "2024-06-15"]
+    emulator = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    try:
+        assert emulator.stdout is not None
+        info = json.loads(emulator.stdout.readline())
+        peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.1):
+                peak[0] = max(peak[0], rss_mb())
+
+        workdir = tempfile.mkdtemp(prefix="bench_extract_memory_")
+        source = tiktok_ads(
+            access_token=info["access_token"],
+            base_url=info["base_url"],
+            advertiser_ids=info["advertiser_ids"],
+            tables="ad_insights",
+            max_qps=0,
+            max_concurrency=max_concurrency,
+            start_date=str(world["start_date"]),
+            end_date="2024-06-15",
+        )
+        pipeline = dlt.pipeline("bench_extract_memory", destination="duckdb", pipelines_dir=workdir)
+        before = rss_mb()
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        cpu = time.process_time()
+        extracted = pipeline.extract(source)
+        cpu = time.process_time() - cpu
+        done.set()
+        sampler.join()
+        rows = sum(
+            m.items_count for m in extracted.metrics[extracted.loads_ids[0]][0]["table_metrics"].values()
+        )
+        return {"rows": rows, "cpu_s": cpu, "rss_before_mb": before, "peak_rss_mb": max(peak[0], rss_mb())}
+    finally:
+        emulator.terminate()
+        emulator.wait(timeout=30)
+
+
+def main() -> int:
+    """Run each size in a child interpreter and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="250k,1m", help="comma list of 250k, 1m (default both)")
+    parser.add_argument("--max-concurrency", type=int, default=16, help="the source's max_concurrency (16)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.max_concurrency)))
+        return 0
+    results = {}
+    for size in args.sizes.split(","):
+        cmd = [sys.executable, __file__, "--child", size, "--max-concurrency", str(args.max_concurrency)]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+        results[size] = json.loads(out.strip().splitlines()[-1])
+        r = results[size]
+        print(
+            f"{size}: {r['rows']:,.0f} rows extracted in {r['cpu_s']:.1f} CPU s; RSS {r['rss_before_mb']:.0f} MB "
+            f"before, peak {r['peak_rss_mb']:.0f} MB (max_concurrency {args.max_concurrency})",
+            flush=True,
+        )
+    if len(results) == 2:
+        ratio = results["1m"]["peak_rss_mb"] / results["250k"]["peak_rss_mb"]
+        print(f"peak RSS 1M / 250k: {ratio:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
