@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from .arrow_pages import TableBatcher, arrow_schema, report_page_table, rows_to_table, supports_arrow
@@ -335,6 +336,14 @@ def _stream(
     )
 
 
+def report_arrow_schema(ctx: SourceContext, spec: TableSpec) -> pa.Schema | None:
+    """The Arrow schema a report table's pages travel in (its pinned columns and ``_day_marker``), or None
+    when they travel as typed dicts (``ctx.arrow`` off, or a column type Arrow pages do not carry)."""
+    if not (ctx.arrow and supports_arrow(spec)):
+        return None
+    return arrow_schema(spec, ((DAY_MARKER_COLUMN, "bool"),))
+
+
 def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
     """Pages of typed rows of one report table: all advertisers and windows at once, on worker threads.
 
@@ -366,9 +375,7 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
             )
     remaining = collections.Counter(unit.advertiser_id for unit in units)
     # pages as Arrow tables: dlt writes them to parquet as they are, without normalizing rows one by one
-    schema = (
-        arrow_schema(spec, ((DAY_MARKER_COLUMN, "bool"),)) if ctx.arrow and supports_arrow(spec) else None
-    )
+    schema = report_arrow_schema(ctx, spec)
 
     def work(unit: ReportUnit) -> Iterator[Any]:
         try:
@@ -554,7 +561,7 @@ def make_resource(spec: TableSpec, ctx: SourceContext) -> DltResource:
     """
     generate = _GENERATORS[spec.kind]
 
-    arrow = spec.kind == "report" and ctx.arrow and supports_arrow(spec)
+    arrow = spec.kind == "report" and report_arrow_schema(ctx, spec) is not None
 
     def rows() -> Iterator[Any]:
         if not arrow:  # (Arrow report tables yield an empty Arrow table instead, see report_rows)
