@@ -13,7 +13,7 @@ import decimal
 import json
 import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -23,6 +23,7 @@ import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from loopback import LoopbackServer
 
 from tiktok_ads import tiktok_ads
 from tiktok_ads.client import TikTokClient
@@ -41,7 +42,7 @@ INFO_PATH = "/open_api/v1.3/advertiser/info/"
 Plan = Callable[[int, int], Any]
 
 
-class FakeTikTok:
+class FakeTikTok(LoopbackServer):
     """A loopback server speaking TikTok's wire format: ``advertiser/info/`` for one advertiser (UTC) and
     report pages from a plan; it records the page of every report request."""
 
@@ -79,21 +80,13 @@ class FakeTikTok:
                 self.end_headers()
                 self.wfile.write(raw)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        super().__init__(Handler)
 
     def serve(self, plan: Plan) -> None:
         """Answer report requests from ``plan`` from now on (and forget the recorded pages)."""
         with self._lock:
             self.plan = plan
             self.pages = []
-
-    def close(self) -> None:
-        """Stop serving."""
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture(scope="module")

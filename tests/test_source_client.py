@@ -11,13 +11,13 @@ import json
 import logging
 import pickle
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
+from loopback import LoopbackServer
 
 from tiktok_ads.client import TikTokClient, api_path, encode_params, redact, register_secret
 from tiktok_ads.emulator import EmulatorServer
@@ -303,7 +303,7 @@ def test_empty_result(emulator: EmulatorServer) -> None:
     assert pages == [[]] and client.stats.requests == 1
 
 
-class Scripted:
+class Scripted(LoopbackServer):
     """A loopback HTTP server answering each request with the next scripted (status, body)."""
 
     def __init__(self, answers: list[tuple[Any, ...]]) -> None:
@@ -330,14 +330,7 @@ class Scripted:
                 self.end_headers()
                 self.wfile.write(raw)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 @pytest.fixture
