@@ -16,6 +16,7 @@ from typing import Any
 
 import dlt
 import pytest
+from test_dlt_destinations import WAREHOUSE_TYPES
 
 from tiktok_ads import TABLES as ALL_TABLES
 from tiktok_ads import RunSummary, tiktok_ads
@@ -31,15 +32,7 @@ WORLD = WorldConfig(seed=5, advertisers=2, campaigns=2, adgroups=1, ads=2, days=
 START = TODAY - dt.timedelta(days=35)
 
 #: What each pinned dlt type becomes in duckdb.
-DUCKDB_TYPES = {
-    "text": "VARCHAR",
-    "bigint": "BIGINT",
-    "decimal": "DECIMAL(38,9)",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP WITH TIME ZONE",
-    "bool": "BOOLEAN",
-    "json": "JSON",
-}
+DUCKDB_TYPES = WAREHOUSE_TYPES["duckdb"]
 
 Factory = Callable[..., EmulatorServer]
 
