@@ -36,13 +36,14 @@ from dlt.common.configuration.exceptions import (
     ConfigValueCannotBeCoercedException,
 )
 from dlt.common.destination import Destination
+from dlt.common.runtime.collector import NULL_COLLECTOR
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from tiktok_ads import RunSummary, tiktok_ads
-from tiktok_ads.cli_settings import add_setting_options, settings_from_args
+from tiktok_ads.cli_settings import add_setting_options, json_problem, settings_from_args
 from tiktok_ads.client import redact
 from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_tiktok_error
-from tiktok_ads.progress import PROGRESS_CHOICES, make_collector
+from tiktok_ads.progress import PROGRESS_CHOICES, DataRowsCollector, make_collector
 from tiktok_ads.report_grid import ALL_TABLES, GRID_TABLES
 from tiktok_ads.run_report import RunReport, format_run_report
 from tiktok_ads.settings import TABLES
@@ -66,9 +67,18 @@ Set the token (and the advertiser ids) in one of these ways:
 With app_id and secret set as well, advertiser_ids may be left empty to load every advertiser
 the token can read.
 
+Or let the script get the token: authorize your app for the advertiser account, then run
+  python tiktok_ads_pipeline.py auth --app-id <APP_ID>
+which exchanges the auth code for the token and stores it in .dlt/secrets.toml (see README.md).
+
 To try the pipeline without a TikTok account, run the demo against a local TikTok emulator:
   python tiktok_ads_pipeline.py --demo
 """
+
+USAGE = """\
+%(prog)s [--demo] [options]
+       %(prog)s auth [--app-id ID] [--auth-code CODE] [--base-url URL | --sandbox]
+       (store the access token first: %(prog)s auth --help)"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     """
     parser = argparse.ArgumentParser(
         prog="tiktok_ads_pipeline.py",
+        usage=USAGE,
+        allow_abbrev=False,  # `--start` must not silently mean `--start-date`
         description=textwrap.fill(
             "Replicate a TikTok Ads account (Business API v1.3) into a warehouse with dlt: advertisers, "
             "campaigns, adgroups, ads and five daily reports, merged on their keys. Settings not given on "
@@ -165,7 +177,8 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--pipelines-dir",
         default=None,
-        help="dlt's working folder for the pipeline's state and load packages (default: ~/.dlt/pipelines)",
+        help="dlt's working folder for the pipeline's state and load packages (default: "
+        f"{_default_pipelines_dir()})",
     )
     group.add_argument(
         "--loader-file-format",
@@ -202,6 +215,55 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _default_pipelines_dir() -> str:
+    """dlt's own default for ``pipelines_dir`` (``~/.dlt/pipelines``, ``/var/dlt/pipelines`` as root ...)."""
+    from dlt.common.pipeline import get_dlt_pipelines_dir
+
+    try:
+        return get_dlt_pipelines_dir()
+    except Exception:  # an unreadable .dlt/ is reported by check_config_files, not by --help
+        return "dlt's pipelines folder (~/.dlt/pipelines; /var/dlt/pipelines as root)"
+
+
+def check_config_files() -> str | None:
+    """A message naming the file and the TOML error if dlt cannot read ``.dlt/config.toml`` or ``secrets.toml``.
+
+    dlt reads both lazily, at the first setting it looks up, and every later lookup fails the same way; the
+    script looks up settings in several places that must not each guess at the cause.
+
+    Returns:
+        The message, or None when dlt's config files (if any) are readable.
+    """
+    from dlt.common.configuration.providers.toml import TomlProviderReadException
+
+    try:
+        dlt.config.get("runtime.log_level")
+    except TomlProviderReadException as err:
+        problems = [f"{path}: {problem}" for path, problem in _toml_problems(err.full_paths)]
+        if not problems:  # the file changed since dlt read it: dlt's own words
+            problems = [str(err).split("\n", 1)[-1].strip()]
+        return (
+            f"Configuration error: not valid TOML: {'; '.join(problems)}. Fix the file (a TOML string needs "
+            'both quotes: key = "value"), or move it away.'
+        )
+    return None
+
+
+def _toml_problems(paths: Sequence[str]) -> list[tuple[str, str]]:
+    """``(path, TOML error)`` of each existing file among ``paths`` that does not parse."""
+    import tomlkit
+
+    problems = []
+    for path in paths:
+        if os.path.isfile(path):
+            try:
+                with open(path, encoding="utf-8") as f:
+                    tomlkit.parse(f.read())
+            except Exception as exc:  # tomlkit's ParseError, or a file that is not UTF-8
+                problems.append((os.path.abspath(path), str(exc)))
+    return problems
+
+
 def _pipeline_setting(key: str) -> Any:
     """dlt's setting ``pipelines.tiktok_ads.<key>``, else ``<key>``, from .dlt/config.toml or the environment."""
     for name in (f"pipelines.{PIPELINE_NAME}.{key}", key):
@@ -232,6 +294,21 @@ def _check_destination(name: str) -> str | None:
     return None
 
 
+def _normalized_dataset(name: str) -> str:
+    """The dataset name as dlt will create it (snake_case), saying so once when it differs from ``name``.
+
+    dlt would otherwise log its own multi-line warning for the name and again for its staging dataset.
+    """
+    from dlt.common.normalizers.naming.snake_case import NamingConvention
+
+    normalized = NamingConvention().normalize_identifier(name)
+    if normalized != name:
+        print(
+            f"Note: the dataset {name!r} is created as {normalized!r} (dlt's naming rules).", file=sys.stderr
+        )
+    return normalized
+
+
 def _loader_file_format(destination: str) -> Any:
     """Parquet for duckdb (an order of magnitude faster than its default INSERT files), csv for postgres
     (COPY: about 3x faster to load than INSERT statements), else dlt's default."""
@@ -250,7 +327,7 @@ def _print_summary(
     if normalize_info is not None:
         for table, n in normalize_info.row_counts.items():
             if not table.startswith("_dlt") and table not in counts:
-                counts[table] = n
+                counts[table] = max(0, n - summary.marker_rows.get(table, 0))
     in_schema: Any = pipeline.default_schema.tables if pipeline.default_schema_name else {}
     shown = [t for t in ALL_TABLES if t in counts or t in in_schema] + sorted(set(counts) - set(ALL_TABLES))
     steps: dict[str, float] = {}
@@ -306,6 +383,14 @@ def explain_failure(exc: BaseException) -> tuple[str, int]:
         )
     coerce = _find(exc, ConfigValueCannotBeCoercedException)
     if coerce is not None:
+        if coerce.hint is not None and _expects_mapping(coerce.hint):
+            value = coerce.field_value
+            problem = json_problem(value) if isinstance(value, str) else f"a {type(value).__name__}"
+            return (
+                f"Configuration error: sources.tiktok_ads.{coerce.field_name}: expected a JSON object, e.g. "
+                f'{{"ad_insights": ["spend", "clicks"]}}; {value!r} is {problem or "not one"}.',
+                EXIT_USAGE,
+            )
         return (
             f"Configuration error: sources.tiktok_ads.{coerce.field_name}: {coerce.field_value!r} cannot be "
             f"read as {getattr(coerce.hint, '__name__', coerce.hint)}.",
@@ -324,6 +409,17 @@ def explain_failure(exc: BaseException) -> tuple[str, int]:
             )
         return f"The run failed during {exc.step}: {detail}. {unchanged}", EXIT_FAILED
     return f"The run failed: {type(exc).__name__}: {exc}", EXIT_FAILED
+
+
+def _expects_mapping(hint: Any) -> bool:
+    """Whether a setting's type hint is a mapping (dlt's coercion of a str to it means JSON)."""
+    import typing
+
+    from dlt.common.typing import extract_inner_type
+
+    inner = extract_inner_type(hint)
+    origin = typing.get_origin(inner) or inner
+    return isinstance(origin, type) and issubclass(origin, (dict, typing.Mapping))
 
 
 def _find(exc: BaseException | None, cls: type[Any]) -> Any:
@@ -396,6 +492,7 @@ def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: s
     """
     out = sys.stdout if out is None else out
     started = time.monotonic()
+    summary = RunSummary()
     try:
         progress = make_collector(
             args.progress or _pipeline_setting("progress"),
@@ -406,7 +503,8 @@ def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: s
     except ValueError as err:
         print(f"Configuration error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    summary = RunSummary()
+    if progress is not NULL_COLLECTOR:
+        progress = DataRowsCollector(progress, lambda: summary.marker_rows)
     try:
         source = tiktok_ads(summary=summary, **source_kwargs)
         pipeline = dlt.pipeline(
@@ -470,7 +568,7 @@ def run_demo(args: argparse.Namespace, out: Any = None) -> int:
             start_date=kwargs.get("start_date") or emulated.history_start.isoformat(),
             clock=lambda: emulated.now,
         )
-        return run(args, kwargs, args.dataset_name or DEMO_DATASET, out)
+        return run(args, kwargs, _normalized_dataset(args.dataset_name or DEMO_DATASET), out)
 
 
 def _auth_setting(name: str) -> str | None:
@@ -506,6 +604,7 @@ def run_auth(argv: Sequence[str], out: Any = sys.stdout) -> int:
 
     from tiktok_ads.auth import DEFAULT_SECRETS_PATH, exchange_auth_code, list_advertisers, mask, store_token
     from tiktok_ads.config import parse_base_url
+    from tiktok_ads.settings import PRODUCTION_BASE_URL
 
     parser = argparse.ArgumentParser(
         prog="tiktok_ads_pipeline.py auth",
@@ -561,14 +660,23 @@ def run_auth(argv: Sequence[str], out: Any = sys.stdout) -> int:
         print(redact(f"The token exchange failed: {err}.{advice}"), file=sys.stderr)
         return EXIT_FAILED
     try:
-        path = store_token(args.secrets_path, access_token=grant.access_token, app_id=app_id, secret=secret)
+        path = store_token(
+            args.secrets_path,
+            access_token=grant.access_token,
+            app_id=app_id,
+            secret=secret,
+            base_url=None if base_url == PRODUCTION_BASE_URL else base_url,
+        )
     except (OSError, ValueError) as err:
         print(redact(f"Could not store the access token: {err}"), file=sys.stderr)
         return EXIT_FAILED
     masked = mask(grant.access_token)
     print(f"Access token {masked} (long-lived; it stops working when the advertiser", file=out)
     print("revokes the authorization).", file=out)
-    print(f"Stored in {path} under [sources.tiktok_ads] access_token, with app_id and secret.", file=out)
+    stored = (
+        "app_id and secret" if base_url == PRODUCTION_BASE_URL else f"app_id, secret and base_url {base_url}"
+    )
+    print(f"Stored in {path} under [sources.tiktok_ads] access_token, with {stored}.", file=out)
     if os.environ.get("SOURCES__TIKTOK_ADS__ACCESS_TOKEN"):
         print("Note: SOURCES__TIKTOK_ADS__ACCESS_TOKEN is set and wins over that file; unset it.", file=out)
     try:
@@ -621,6 +729,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     _limit_malloc_arenas()
+    problem = check_config_files()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
     if argv[:1] == ["auth"]:
         return run_auth(argv[1:])
     args = build_parser().parse_args(argv)
@@ -639,7 +751,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
-    dataset_name = args.dataset_name or _pipeline_setting("dataset_name") or DEFAULT_DATASET
+    dataset_name = _normalized_dataset(
+        args.dataset_name or _pipeline_setting("dataset_name") or DEFAULT_DATASET
+    )
     return run(args, _source_kwargs(args), dataset_name)
 
 

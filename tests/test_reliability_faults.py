@@ -64,7 +64,7 @@ def run_script(workdir: Path, capsys: pytest.CaptureFixture[str], *args: str) ->
 
 def retried(stdout: str) -> tuple[int, dict[str, int]]:
     """Requests and retries by reason from the script's ``Requests: ...`` line."""
-    match = re.search(r"Requests: (\d+) requests, (\d+) retried(?: \(([^)]*)\))?", stdout)
+    match = re.search(r"Requests: (\d+) requests?, (\d+) retried(?: \(([^)]*)\))?", stdout)
     assert match, stdout
     reasons = {}
     for part in (match.group(3) or "").split(", "):

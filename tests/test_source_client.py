@@ -25,6 +25,7 @@ from tiktok_ads.errors import (
     TikTokAPIError,
     TikTokAuthError,
     TikTokBadResponseError,
+    TikTokConnectionError,
     TikTokPermissionError,
     TikTokQueryTooLargeError,
     TikTokRateLimitError,
@@ -196,7 +197,7 @@ def test_slow_answer_times_out_and_is_retried(emulator_factory: Factory) -> None
     assert data["list"] and client.stats.retries == {"timeout": 1}
 
 
-def test_connection_refused_is_transient_and_redacted() -> None:
+def test_connection_refused_by_a_host_that_never_answered_fails_at_once_and_redacted() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -208,11 +209,14 @@ def test_connection_refused_is_transient_and_redacted() -> None:
         secret=secret,
         max_retries=1,
     )
-    with pytest.raises(TikTokTransientError) as info:
+    with pytest.raises(TikTokConnectionError) as info:
         client.get("oauth2/advertiser/get/", client.app_params())  # the secret is in this URL's query
     text = str(info.value) + repr(info.value) + repr(info.value.__cause__) + repr(info.value.__context__)
     assert secret not in text and "tok-Lp02Zx88" not in text
     assert info.value.__cause__ is None and info.value.reason == "connection"
+    # not retried: a host that refuses the first connection is a wrong base_url or down (issue 12)
+    assert info.value.attempts == 1 and client.stats.requests == 1
+    assert "Connection refused" in text and "sources.tiktok_ads.base_url" in text
 
 
 def test_rate_limits_are_retried_and_slow_the_limiter(emulator_factory: Factory) -> None:

@@ -181,6 +181,7 @@ def store_token(
     access_token: str,
     app_id: str | None = None,
     secret: str | None = None,
+    base_url: str | None = None,
 ) -> Path:
     """Write the token (and the app credentials) to a dlt secrets file, keeping the rest of the file.
 
@@ -192,6 +193,8 @@ def store_token(
         access_token: the long-lived token.
         app_id: the app id (stored too, so advertiser names and discovery work), if given.
         secret: the app secret, if given.
+        base_url: the API host the token was exchanged at, if not production (stored so that the runs
+            that follow go to the same host).
 
     Returns:
         The path written.
@@ -214,6 +217,8 @@ def store_token(
         section["app_id"] = app_id
     if secret:
         section["secret"] = secret
+    if base_url:
+        section["base_url"] = base_url
     target.parent.mkdir(parents=True, exist_ok=True)
     if not existed:
         # create it private before any secret is written into it

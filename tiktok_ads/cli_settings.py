@@ -119,6 +119,32 @@ def _help(option: SettingOption) -> str:
     return text
 
 
+def json_problem(text: str) -> str | None:
+    """Why ``text`` is not a JSON object, in words that point at the spot, or None if it is one.
+
+    Args:
+        text: the value of a JSON setting (``metrics``, ``custom_reports``).
+
+    Returns:
+        e.g. ``"not valid JSON: Expecting value at line 1 column 17 (char 16)"``, or None.
+    """
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        return f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno} (char {err.pos})"
+    if not isinstance(value, dict):
+        return f"a JSON object ({{...}}) was expected, not a JSON {type(value).__name__}"
+    return None
+
+
+def parse_json_option(text: str) -> Any:
+    """argparse ``type`` of the JSON options: the parsed object, or an error saying where the JSON broke."""
+    problem = json_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{text!r} is {problem}")
+    return json.loads(text)
+
+
 def add_setting_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> list[SettingOption]:
     """Add one option per source setting to ``parser`` (defaults ``None``: unset options are dlt's to resolve).
 
@@ -137,7 +163,7 @@ def add_setting_options(parser: argparse.ArgumentParser | argparse._ArgumentGrou
             kwargs["metavar"] = {"int": "N", "float": "X", "json": "JSON"}.get(
                 option.kind, option.name.upper()
             )
-            kwargs["type"] = {"int": int, "float": float, "json": json.loads}.get(option.kind, str)
+            kwargs["type"] = {"int": int, "float": float, "json": parse_json_option}.get(option.kind, str)
         parser.add_argument(option.flag, **kwargs)
     return options
 
@@ -154,6 +180,6 @@ def settings_from_args(args: argparse.Namespace) -> dict[str, Any]:
     given: dict[str, Any] = {}
     for option in source_setting_options():
         value = getattr(args, option.name, None)
-        if value is not None and value != "":
+        if value is not None:  # "" too: an empty value given on purpose is checked, not ignored
             given[option.name] = value
     return given

@@ -40,6 +40,7 @@ except ImportError:  # pragma: no cover - PyPy
 from .errors import (
     TikTokAPIError,
     TikTokBadResponseError,
+    TikTokConnectionError,
     TikTokRateLimitError,
     TikTokTransientError,
     error_for_code,
@@ -60,6 +61,7 @@ from .settings import (
     PREFETCH_PAGES,
     PRODUCTION_BASE_URL,
 )
+from .transport_errors import describe_transport_error
 
 logger = logging.getLogger("tiktok_ads")
 
@@ -192,7 +194,7 @@ class ClientStats:
         """One line for the run summary, e.g. ``"152 requests, 3 retried (40100: 2, http_502: 1)"``."""
         with self._lock:
             retried = sum(self.retries.values())
-            text = f"{self.requests} requests, {retried} retried"
+            text = f"{self.requests} request{'' if self.requests == 1 else 's'}, {retried} retried"
             if retried:
                 text += " (" + ", ".join(f"{k}: {v}" for k, v in sorted(self.retries.items())) + ")"
             if self.warnings:
@@ -312,6 +314,8 @@ class TikTokClient:
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
         self.stats = ClientStats()
+        # any HTTP answer this run: from then on a refused connection is transient
+        self._host_answered = False
 
     def __repr__(self) -> str:
         return f"TikTokClient(base_url={self.base_url!r}, app_id={self.app_id!r}, access_token='{REDACTED}')"
@@ -471,7 +475,7 @@ class TikTokClient:
                     attempt + 1,
                     self.max_retries + 1,
                     delay,
-                    redact(err.message)[:300],
+                    redact(err.message),
                 )
                 self._sleep(delay)
                 continue
@@ -503,6 +507,7 @@ class TikTokClient:
             response = self._session().request(
                 method, url, params=params, json=json_body, headers=headers, timeout=(10.0, self.timeout)
             )
+            self._host_answered = True
             status = response.status_code
             body = response.content
             throttle = response.headers.get("X-Tt-Ads-Throttle")
@@ -522,15 +527,19 @@ class TikTokClient:
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError,
         ) as exc:
-            failure = TikTokTransientError(
-                f"connection problem: {type(exc).__name__}: {redact(str(exc))[:300]}",
-                reason="connection",
-                **where,
-            )
+            problem = describe_transport_error(exc, url)
+            if problem.unreachable and not self._host_answered:
+                failure = TikTokConnectionError(
+                    f"{redact(problem.text)}; {self.base_url} has not answered any request of this run",
+                    reason="connection",
+                    **where,
+                )
+            else:
+                failure = TikTokTransientError(redact(problem.text), reason="connection", **where)
         except requests.RequestException as exc:
+            problem = describe_transport_error(exc, url)
             failure = TikTokAPIError(
-                f"request could not be sent: {type(exc).__name__}: {redact(str(exc))[:300]} "
-                "(check sources.tiktok_ads.base_url)",
+                f"request could not be sent: {redact(problem.text)} (check sources.tiktok_ads.base_url)",
                 reason="request",
                 **where,
             )

@@ -185,6 +185,18 @@ class TikTokTransientError(TikTokAPIError):
     retryable = True
 
 
+class TikTokConnectionError(TikTokAPIError):
+    """The API host cannot be reached at all (connection refused, unknown host) and never answered this run.
+
+    Not retried: a host that refuses the first connection is a wrong ``base_url`` or a service that is down,
+    and minutes of backoff would only hide that. Once the host has answered, the same problem is transient.
+    """
+
+    hint = (
+        "The API host comes from sources.tiktok_ads.base_url (or sandbox): check it, and that the host is up"
+    )
+
+
 class TikTokBadResponseError(TikTokAPIError):
     """TikTok answered code 0 but the data is unusable (e.g. fewer rows than ``page_info`` announced,
     a key column missing, a metric that is not a number). Never silently loads fewer rows."""

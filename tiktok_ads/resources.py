@@ -136,6 +136,8 @@ class RunSummary:
     rows: collections.Counter[tuple[str, str]] = field(default_factory=collections.Counter)
     ranges: dict[tuple[str, str], str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    marker_rows: collections.Counter[str] = field(default_factory=collections.Counter)
+    _warned: set[str] = field(default_factory=set, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def count(self, table: str, advertiser_id: str, n: int) -> None:
@@ -152,6 +154,19 @@ class RunSummary:
         """Record that ``advertiser_id`` was left out of this run, and why."""
         with self._lock:
             self.skipped.setdefault(advertiser_id, reason)
+
+    def count_markers(self, table: str, n: int) -> None:
+        """Add ``n`` day-marker rows yielded to ``table`` (not data: progress counts leave them out)."""
+        with self._lock:
+            self.marker_rows[table] += n
+
+    def warn_once(self, message: str) -> None:
+        """Log ``message`` as a warning the first time this run says it (many tables share one cause)."""
+        with self._lock:
+            if message in self._warned:
+                return
+            self._warned.add(message)
+        logger.warning("tiktok_ads: %s", message)
 
     def rows_by_table(self) -> dict[str, int]:
         """Rows per table, all advertisers together."""
@@ -274,6 +289,11 @@ def _report_range_for(
     cfg = ctx.config
     today = local_today(advertiser.timezone, ctx.clock())
     if backfill is not None:
+        if backfill[1] > today:
+            ctx.summary.warn_once(
+                f"end_date {backfill[1]} is after today ({today}) in the time zone of advertiser "
+                f"{advertiser.advertiser_id} ({advertiser.timezone}): reading up to {today}"
+            )
         return report_range(start_date=backfill[0], end_date=backfill[1], today=today)
     last_day: dt.date | None = None
     if entry and entry.get("last_day"):
@@ -401,6 +421,7 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
 
     def markers(unit: ReportUnit) -> Any:
         rows = day_markers(spec, unit.advertiser_id, unit.window)
+        ctx.summary.count_markers(spec.name, len(rows))
         return rows_to_table(rows, schema) if schema is not None else rows
 
     skipped: set[str] = set()
