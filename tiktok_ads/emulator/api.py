@@ -194,6 +194,10 @@ class Api:
     def __init__(self, world: World, *, max_report_cells: int | None = None) -> None:
         self.world = world
         self.max_report_cells = max_report_cells or None
+        #: Quirk: route -> rows ``page_info.total_number`` announces beyond those any page holds, so the last
+        #: page is short. Real answers do this (a last page with fewer rows than announced, on every retry);
+        #: UNSURE why (rows filtered after counting is the likely cause), so it is off unless a test sets it.
+        self.phantom_rows: dict[str, int] = {}
         creds = world.credentials
         self.app_id: str = creds.app_id
         self.secret: str = creds.secret
@@ -421,7 +425,8 @@ class Api:
         chunk = rows[(page - 1) * page_size : page * page_size]
         if fields is not None:
             chunk = [{k: e[k] for k in fields if k in e} for e in chunk]
-        data = {"list": chunk, "page_info": page_info(page, page_size, total)}
+        announced = total + self.phantom_rows.get(f"{kind}/get/", 0)
+        data = {"list": chunk, "page_info": page_info(page, page_size, announced)}
         return Answer.ok(data, len(chunk))
 
     # ------------------------------------------------------------------ creatives, audiences, pixels
@@ -481,8 +486,9 @@ class Api:
             )
         offset = (query.page - 1) * query.page_size
         rows, count = result.rows_json(offset, query.page_size) if offset < total else (b"[]", 0)
+        announced = total + self.phantom_rows.get("report/integrated/get/", 0)
         return Answer.ok(
-            {"list": _raw_json(rows), "page_info": page_info(query.page, query.page_size, total)}, count
+            {"list": _raw_json(rows), "page_info": page_info(query.page, query.page_size, announced)}, count
         )
 
 
