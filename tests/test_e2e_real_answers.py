@@ -11,13 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from behaviour_support import make_pipeline, rows, run
+from behaviour_support import make_pipeline, report_differences, report_truth, rows, run, scalar
 
+from tiktok_ads import ALL_TABLES
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 
 Factory = Callable[..., EmulatorServer]
 TODAY = dt.date(2024, 6, 15)
-WORLD = WorldConfig(seed=5, advertisers=1, campaigns=3, adgroups=1, ads=2, days=20, today=TODAY)
+WORLD = WorldConfig(seed=5, advertisers=2, campaigns=3, adgroups=1, ads=2, days=20, today=TODAY)
 START = TODAY - dt.timedelta(days=5)
 
 
@@ -29,9 +30,28 @@ def test_a_short_last_page_loads_every_sent_row_with_a_warning(
     pipeline = make_pipeline(tmp_path)
     with caplog.at_level("WARNING", logger="tiktok_ads"):
         summary = run(pipeline, server, start_date=START, tables=["campaigns"], include_deleted=True)
-    adv = server.advertiser_ids[0]
-    expected = {e["campaign_id"] for e in server.world.entities("campaign", adv)}
+    advs = server.advertiser_ids
+    expected = {e["campaign_id"] for adv in advs for e in server.world.entities("campaign", adv)}
     assert {r["campaign_id"] for r in rows(pipeline, "campaigns")} == expected
-    assert summary.client is not None and summary.client.stats.warnings["short_result"] == 1
-    assert "short_result: 1" in summary.client.stats.summary()
+    assert summary.client is not None and summary.client.stats.warnings["short_result"] == len(advs) == 2
+    assert "short_result: 2" in summary.client.stats.summary()
     assert "campaign/get/ for advertiser" in caplog.text
+
+
+def test_placeholder_buckets_load_as_tiktoks_values_and_keys_stay_whole(
+    tmp_path: Path, emulator_factory: Factory
+) -> None:
+    """Spend TikTok cannot attribute to a country comes as ``country_code`` ``"None"``, Namibia as ``"NA"``,
+    unknown age and gender as ``"NONE"``: every table loads them as sent and equals the truth."""
+    server = emulator_factory(WORLD)
+    pipeline = make_pipeline(tmp_path)
+    tables = ["ad_insights_by_country", "ad_insights_by_age_and_gender", "advertiser_insights_by_country"]
+    run(pipeline, server, start_date=START, tables=tables)
+    for name in tables:
+        spec = ALL_TABLES[name]
+        want = report_truth(server, spec, start_date=START, include_deleted=False)
+        assert report_differences(rows(pipeline, name), want, spec) == []
+    countries = {r["country_code"] for r in rows(pipeline, "ad_insights_by_country")}
+    assert {"None", "NA"} <= countries and None not in countries
+    assert scalar(pipeline, "SELECT sum(spend) FROM ad_insights_by_country WHERE country_code = 'None'") > 0
+    assert scalar(pipeline, "SELECT count(*) FROM ad_insights_by_age_and_gender WHERE age = 'NONE'") > 0

@@ -459,3 +459,39 @@ def test_advertiser_row() -> None:
     )
     assert row["create_time"] == dt.datetime(2021, 8, 30, 14, 59, 51, tzinfo=UTC)
     assert row["balance"] == decimal.Decimal("1250.37") and row["industry"] == "291905"
+
+
+def test_breakdown_placeholders_are_tiktoks_buckets_on_both_paths() -> None:
+    """``country_code`` ``"None"`` (unattributed spend), ``"NA"`` (Namibia) and age/gender ``"NONE"`` are
+    values of TikTok's, part of the key: kept as sent by the row path and the Arrow path alike."""
+    from tiktok_ads.arrow_pages import arrow_schema, report_page_table
+
+    def audience(dims: dict[str, str]) -> dict[str, Any]:
+        return {
+            "dimensions": {"ad_id": "1714125051115569", "stat_time_day": "2024-01-01 00:00:00", **dims},
+            "metrics": {"spend": "0.50", "impressions": "10", "campaign_id": "1", "adgroup_id": "2"},
+        }
+
+    for table, dims in (
+        ("ad_insights_by_country", [{"country_code": c} for c in ("None", "NA", "US")]),
+        (
+            "ad_insights_by_age_and_gender",
+            [{"age": "NONE", "gender": "NONE"}, {"age": "AGE_18_24", "gender": "MALE"}],
+        ),
+    ):
+        spec = TABLES[table]
+        raw = [audience(d) for d in dims]
+        by_rows = transform_report_rows(spec, ADV, raw)
+        by_arrow = report_page_table(spec, ADV, raw, arrow_schema(spec)).to_pylist()
+        for got in (by_rows, by_arrow):
+            assert [{k: r[k] for k in d} for r, d in zip(got, dims, strict=True)] == dims
+    # the id and time dimensions still refuse a placeholder (a row without its object is broken)
+    with pytest.raises(TikTokBadResponseError, match="ad_id"):
+        transform_report_rows(
+            TABLES["ad_insights_by_country"],
+            ADV,
+            [
+                audience({"country_code": "US"})
+                | {"dimensions": {"ad_id": "-", "stat_time_day": "2024-01-01 00:00:00", "country_code": "US"}}
+            ],
+        )

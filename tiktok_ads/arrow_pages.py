@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .settings import NULL_METRIC_VALUES, TableSpec
-from .transform import transform_report_rows
+from .transform import bucket_columns, transform_report_rows
 
 DECIMAL_TYPE = pa.decimal128(38, 9)
 """dlt's default ``decimal`` precision and scale (DECIMAL(38,9) in duckdb, postgres and Snowflake)."""
@@ -104,10 +104,19 @@ def _strings(values: Sequence[Any], trim: bool) -> pa.Array:
     return arr
 
 
-def _column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
-    """One column, typed in C; raises :class:`_Irregular` when the row path must decide."""
+def _column(values: Sequence[Any], kind: pa.DataType, *, as_sent: bool = False) -> pa.Array:
+    """One column, typed in C; raises :class:`_Irregular` when the row path must decide.
+
+    ``as_sent``: a breakdown dimension, whose placeholder-looking values (``"None"``, ``"NA"``) are TikTok's
+    buckets and stay as they are (see :func:`tiktok_ads.transform.to_bucket`).
+    """
     if kind == pa.bool_():
         raise _Irregular  # rare in reports; the row path knows TikTok's spellings of booleans
+    if as_sent and kind == pa.string():
+        try:
+            return pa.array(values, pa.string())
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            raise _Irregular from None  # a number: the row path makes it text
     arr = _strings(values, trim=kind == pa.string())
     if kind == pa.string():
         return arr
@@ -198,6 +207,7 @@ def _fast_table(
     if count and max(map(len, mets)) > len(met_names):
         raise _Irregular  # TikTok sent a metric that was not asked for: the row path keeps it
     keys = set(spec.primary_key)
+    buckets = bucket_columns(spec)
     arrays: list[pa.Array] = []
     for fld in schema:
         name = fld.name
@@ -206,7 +216,7 @@ def _fast_table(
         elif name not in columns:
             arr = pa.nulls(count, fld.type)
         else:
-            arr = _column(columns[name], fld.type)
+            arr = _column(columns[name], fld.type, as_sent=name in buckets)
             if name in keys and arr.null_count:
                 raise _Irregular  # the row path names the row without its key
         arrays.append(arr)

@@ -135,6 +135,18 @@ _HOUR_WEIGHTS: tuple[int, ...] = (  # fmt: skip
 
 KINDS = ("campaign", "adgroup", "ad")
 
+#: Buckets real answers carry beyond a breakdown's ordinary values (``metrics.BREAKDOWN_VALUES``).
+#: ``country_code`` ``"None"``: delivery TikTok cannot attribute to a country, a bucket of its own (a captured
+#: production answer by ``country_code``, Nov 2025, has ``"country_code": "None"`` rows next to ``"ID"``;
+#: UNSURE how large it is: we give it a small share of every advertiser's figures). ``"NA"`` is Namibia, an
+#: ISO code that looks like a placeholder; some advertisers deliver there.
+EXTRA_BUCKETS: dict[str, tuple[str, ...]] = {"country_code": ("NA", "None")}
+
+
+def bucket_values(dim: str) -> tuple[str, ...]:
+    """Every value a report breakdown ``dim`` can take, TikTok's placeholder buckets included."""
+    return m.BREAKDOWN_VALUES[dim] + EXTRA_BUCKETS.get(dim, ())
+
 
 def _mix(*parts: int | str) -> int:
     """A stable 64-bit hash of the parts (Python's ``hash`` is salted per process)."""
@@ -523,6 +535,10 @@ class World:
                 for k in range(keep, len(values)):
                     weights[k] = 0
                 weights = [w if w else 0 for w in weights]
+            for extra in EXTRA_BUCKETS.get(dim, ()):
+                # drawn apart from the ordinary weights (which stay as they were); "None" always gets a share
+                draw = _mix(seed, "extra-bucket", i, dim, extra) % 4
+                weights.append(1 if extra == "None" else (draw if i % 2 else 0))
             adv.weights[dim] = weights
         return adv
 
@@ -1061,7 +1077,7 @@ class World:
     def _buckets(self, adv: Advertiser, dims: tuple[str, ...]) -> tuple[list[tuple[str, ...]], list[int]]:
         values: list[tuple[str, ...]] = [()]
         for dim in dims:
-            values = [v + (x,) for v in values for x in m.BREAKDOWN_VALUES[dim]]
+            values = [v + (x,) for v in values for x in bucket_values(dim)]
         weights = self._bucket_weights(adv, dims)
         return values, weights
 
