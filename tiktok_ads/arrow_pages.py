@@ -25,7 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .settings import NULL_METRIC_VALUES, TableSpec
+from .settings import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS, TableSpec
 from .transform import bucket_columns, transform_report_rows
 
 DECIMAL_TYPE = pa.decimal128(38, 9)
@@ -89,11 +89,36 @@ def _arrow_type(hint: Mapping[str, Any]) -> pa.DataType:
     return _ARROW_TYPES[kind]
 
 
+def _as_text(values: Sequence[Any], numeric: bool) -> list[Any]:
+    """A column that mixes JSON numbers into TikTok's strings, numbers as the text of their JSON digits.
+
+    Only where that is what the row path makes of them: ints anywhere, floats in numeric columns (the cast
+    below then parses them, or fails and the row path decides). Anything else (bools, objects, floats in text
+    columns) takes the row path.
+    """
+    out: list[Any] = []
+    for value in values:
+        kind = type(value)
+        if kind is str or value is None:
+            out.append(value)
+        elif kind is int:
+            out.append(str(value))
+        elif kind is float and numeric:
+            out.append(repr(value))
+        else:
+            raise _Irregular
+    return out
+
+
 def _strings(values: Sequence[Any], trim: bool) -> pa.Array:
     try:
         arr = pa.array(values, pa.string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        raise _Irregular from None
+        # real answers mix JSON numbers into the strings (likes 36, tt_app_id 0): type them here, in bulk
+        try:
+            arr = pa.array(_as_text(values, numeric=not trim), pa.string())
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            raise _Irregular from None
     if arr.null_count == len(arr):
         return arr
     # placeholders ("-", "N/A", ...) are NULL; in text columns also with spaces around them, as in the row
@@ -217,6 +242,8 @@ def _fast_table(
             arr = pa.nulls(count, fld.type)
         else:
             arr = _column(columns[name], fld.type, as_sent=name in buckets)
+            if name in ZERO_IS_NULL_COLUMNS and arr.type == pa.string():
+                arr = pc.if_else(pc.equal(arr, "0"), pa.scalar(None, pa.string()), arr)
             if name in keys and arr.null_count:
                 raise _Irregular  # the row path names the row without its key
         arrays.append(arr)

@@ -112,6 +112,12 @@ MAX_RETRY_BACKOFF_SECONDS = 60.0
 NULL_METRIC_VALUES = frozenset({"-", "--", "N/A", "n/a", "NA", "", "null", "None"})
 """Strings TikTok (or hand-edited fixtures) use for "no value"; loaded as NULL for every metric."""
 
+ZERO_IS_NULL_COLUMNS = frozenset({"tt_app_id", "tt_app_name", "mobile_app_id"})
+"""Report attributes TikTok answers ``0`` or ``"0"`` for an ad without an app: loaded as NULL, like ``"-"``.
+
+No app has the id 0; keeping the text ``"0"`` would make every app-less ad share a phantom app in a join or a
+``count(distinct tt_app_id)``, and the same "no app" would be ``"0"`` in one row and NULL (``"-"``) in another."""
+
 # Codes in the response body (HTTP status is 200 for all of them). See errors.py for the mapping.
 AUTH_ERROR_CODES = frozenset({40101, 40102, 40104, 40105, 40106, 40110, 40113})
 PERMISSION_ERROR_CODES = frozenset({40001})

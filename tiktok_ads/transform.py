@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import TikTokBadResponseError
 from .metric_catalogue import DIMENSIONS
-from .settings import NULL_METRIC_VALUES, TableSpec
+from .settings import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS, TableSpec
 
 Converter = Callable[[Any, str], Any]
 
@@ -184,6 +184,20 @@ def to_bucket(value: Any, column: str) -> str | None:
     return to_text(value, column)
 
 
+def to_app_text(value: Any, column: str) -> str | None:
+    """An app attribute (``tt_app_id`` ...): text, with TikTok's ``0``/``"0"`` for "no app" as None.
+
+    Args:
+        value: raw value.
+        column: column name (unused; same signature as the other converters).
+
+    Returns:
+        The string or None.
+    """
+    text = to_text(value, column)
+    return None if text == "0" else text
+
+
 def to_bool(value: Any, column: str) -> bool | None:
     """A boolean from a JSON bool, 0/1 or ``"true"``/``"false"``.
 
@@ -335,6 +349,9 @@ def converters(spec: TableSpec) -> dict[str, Converter]:
         kind = str(hint.get("data_type"))
         if name in buckets and kind == "text":
             out[name] = to_bucket
+            continue
+        if name in ZERO_IS_NULL_COLUMNS and kind == "text":
+            out[name] = to_app_text
             continue
         out[name] = (
             to_wall_clock
