@@ -118,6 +118,17 @@ ZERO_IS_NULL_COLUMNS = frozenset({"tt_app_id", "tt_app_name", "mobile_app_id"})
 No app has the id 0; keeping the text ``"0"`` would make every app-less ad share a phantom app in a join or a
 ``count(distinct tt_app_id)``, and the same "no app" would be ``"0"`` in one row and NULL (``"-"``) in another."""
 
+BUYING_TYPE_GROUPS: tuple[tuple[str, ...], ...] = (("AUCTION", "RESERVATION_RF"), ("RESERVATION_TOP_VIEW",))
+"""One entity list request per group: campaign/get, adgroup/get and ad/get leave reservation (TopView, Reach &
+Frequency) objects out unless ``filtering.buying_types`` asks for them (Airbyte asks for every buying type since
+5.0.8), and TikTok refuses ``RESERVATION_TOP_VIEW`` together with any other value."""
+
+BUYING_TYPE_ENDPOINTS = frozenset({"campaign/get/", "adgroup/get/", "ad/get/"})
+"""The list endpoints that take ``filtering.buying_types`` (TikTok's docs; the official SDK's Filtering*Get)."""
+
+TOP_VIEW_MAX_PAGE_SIZE: Mapping[str, int] = MappingProxyType({"adgroup/get/": 100})
+"""Largest page of an endpoint when asking for ``RESERVATION_TOP_VIEW`` (adgroup/get: at most 100)."""
+
 # Codes in the response body (HTTP status is 200 for all of them). See errors.py for the mapping.
 AUTH_ERROR_CODES = frozenset({40101, 40102, 40104, 40105, 40106, 40110, 40113})
 PERMISSION_ERROR_CODES = frozenset({40001})

@@ -304,6 +304,9 @@ class Entity:
     deleted_at: dt.datetime | None
     objective: str
     has_secondary_goal: bool = False
+    #: ``AUCTION``, ``RESERVATION_RF`` (Reach & Frequency) or ``RESERVATION_TOP_VIEW``: set on the campaign,
+    #: inherited by its ad groups and ads (a reservation campaign holds reservation ad groups)
+    buying_type: str = "AUCTION"
     children: list[Entity] = field(default_factory=list)
     #: first and last day of delivery as proleptic ordinals, last ignoring the clock
     first_day: int = 0
@@ -336,6 +339,23 @@ class Entity:
         """Whether the visible version is paused (``operation_status`` DISABLE)."""
         v = self.version(now)
         return v > 0 and _mix(*self.key, "op", v) % 5 == 0
+
+
+BUYING_TYPES: tuple[str, ...] = ("AUCTION", "RESERVATION_RF", "RESERVATION_TOP_VIEW")
+"""Buying types of campaigns (``filtering.buying_types`` of campaign/get, adgroup/get, ad/get)."""
+
+
+def _buying_type(advertiser_index: int, campaign_index: int) -> str:
+    """Which campaigns are reservations: a few, at fixed places, so small test worlds have each kind.
+
+    Campaign 0 of every advertiser stays an auction (it carries the data every test relies on); then TopView
+    and Reach & Frequency campaigns come in turn.
+    """
+    if campaign_index == 0:
+        return "AUCTION"
+    return {1: "RESERVATION_TOP_VIEW", 2: "RESERVATION_RF"}.get(
+        (advertiser_index + campaign_index) % 4, "AUCTION"
+    )
 
 
 def is_deleted(entity: dict[str, object]) -> bool:
@@ -680,6 +700,7 @@ class World:
                 own_del = deleted = None
             objective = _OBJECTIVES[_mix(seed, *key, "obj") % len(_OBJECTIVES)]
             camp = Entity(
+                buying_type=_buying_type(adv.index, c),
                 kind="campaign",
                 key=key,
                 entity_id=f"171{adv.index:03d}{c:04d}",
@@ -737,6 +758,7 @@ class World:
             own_deleted_at=own_deleted,
             deleted_at=deleted,
             objective=parent.objective,
+            buying_type=parent.buying_type,
             has_secondary_goal=parent.has_secondary_goal
             if has_secondary_goal is None
             else has_secondary_goal,
@@ -833,6 +855,8 @@ class World:
                 "is_search_campaign": False,
                 "campaign_automation_type": "MANUAL",
                 "special_industries": [],
+                # UNSURE: the value; [TTD-camp] documents rf_campaign_type for Reach & Frequency campaigns only
+                **({"rf_campaign_type": "STANDARD"} if e.buying_type == "RESERVATION_RF" else {}),
                 **common,
             }
         camp = e if e.parent is None else (e.parent if e.parent.parent is None else e.parent.parent)
