@@ -80,3 +80,17 @@ def test_topview_and_reach_and_frequency_objects_land(tmp_path: Path, emulator_f
         }
         assert {r[key] for r in rows(pipeline, table)} == set(want)
         assert {"AUCTION", "RESERVATION_RF", "RESERVATION_TOP_VIEW"} <= set(want.values())
+
+
+def test_lifetime_audience_tables_load_with_their_none_buckets(
+    tmp_path: Path, emulator_factory: Factory
+) -> None:
+    server = emulator_factory(WORLD)
+    pipeline = make_pipeline(tmp_path)
+    tables = ["advertiser_insights_lifetime_by_age_and_gender", "ad_insights_lifetime_by_age_and_gender"]
+    run(pipeline, server, start_date=START, tables=tables)
+    for name in tables:
+        spec = ALL_TABLES[name]
+        want = report_truth(server, spec, start_date=START, include_deleted=False)
+        assert want and report_differences(rows(pipeline, name), want, spec) == []
+    assert scalar(pipeline, f"SELECT count(*) FROM {tables[0]} WHERE age = 'NONE' AND gender = 'NONE'") == 2
