@@ -94,3 +94,37 @@ def test_lifetime_audience_tables_load_with_their_none_buckets(
         want = report_truth(server, spec, start_date=START, include_deleted=False)
         assert want and report_differences(rows(pipeline, name), want, spec) == []
     assert scalar(pipeline, f"SELECT count(*) FROM {tables[0]} WHERE age = 'NONE' AND gender = 'NONE'") == 2
+
+
+def test_every_documented_entity_field_is_sent_pinned_and_typed(
+    tmp_path: Path, emulator_factory: Factory
+) -> None:
+    """campaign/get, adgroup/get, ad/get and advertiser/info answer many fields beyond the core ones, some as
+    JSON numbers in one object and decimals in the next (``scheduled_budget`` ``0`` / ``12.5``); every one is
+    pinned, so no column's type follows the first value and no ``__v_double`` variant column appears."""
+    server = emulator_factory(WORLD)
+    world = server.world
+    adv = server.advertiser_ids[0]
+    sent = {
+        "campaigns": world.entities("campaign", adv)[0],
+        "adgroups": world.entities("adgroup", adv)[0],
+        "ads": world.entities("ad", adv)[0],
+        "advertisers": world.advertiser_info(adv),
+    }
+    for table, obj in sent.items():
+        pinned = ALL_TABLES[table].columns
+        assert set(obj) - set(pinned) == set(), table  # every field the emulator sends is pinned ...
+        # ... and it sends every pinned field (campaign_system_origin: Promote campaigns only, none here)
+        assert set(pinned) - set(obj) <= {"modify_time", "campaign_system_origin"}, table
+    pipeline = make_pipeline(tmp_path)
+    tables = ["campaigns", "adgroups", "ads", "advertisers"]
+    run(pipeline, server, start_date=START, tables=tables, include_deleted=True)
+    schema = pipeline.default_schema
+    for table in tables:
+        columns = schema.get_table_columns(table)
+        assert not [c for c in columns if "__v_" in c], table
+        for name, hint in ALL_TABLES[table].columns.items():
+            assert columns[name]["data_type"] == hint["data_type"], (table, name)
+    budgets = {r["scheduled_budget"] for r in rows(pipeline, "adgroups")}
+    assert 0 in budgets and any(b % 1 for b in budgets), budgets  # 0 and e.g. 12.5 in one decimal column
+    assert scalar(pipeline, "SELECT count(*) FROM adgroups WHERE rf_purchased_type IS NOT NULL") > 0

@@ -27,6 +27,8 @@ from typing import Literal
 
 from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
 
+from .entity_fields import AD_FIELDS, ADGROUP_FIELDS, ADVERTISER_FIELDS, CAMPAIGN_FIELDS
+
 # the catalogue's lists, re-exported: settings is where the rest of the package (and users) look for them
 from .metric_catalogue import ATTRIBUTE_METRICS as ATTRIBUTE_METRICS
 from .metric_catalogue import COUNT_METRICS as COUNT_METRICS
@@ -385,6 +387,18 @@ AD_COLUMNS: TTableSchemaColumns = {
     "creative_authorized": _col("bool"),
     "is_new_structure": _col("bool"),
 }
+
+
+def _with_documented(columns: TTableSchemaColumns, fields: Mapping[str, ColumnKind]) -> TTableSchemaColumns:
+    """``columns`` plus every other field TikTok documents for the endpoint (``tiktok_ads.entity_fields``)."""
+    return {**columns, **{name: _col(kind) for name, kind in fields.items() if name not in columns}}
+
+
+# every documented field pinned: an unpinned one's type would follow the first value dlt saw
+ADVERTISER_COLUMNS = _with_documented(ADVERTISER_COLUMNS, ADVERTISER_FIELDS)
+CAMPAIGN_COLUMNS = _with_documented(CAMPAIGN_COLUMNS, CAMPAIGN_FIELDS)
+ADGROUP_COLUMNS = _with_documented(ADGROUP_COLUMNS, ADGROUP_FIELDS)
+AD_COLUMNS = _with_documented(AD_COLUMNS, AD_FIELDS)
 
 # Creative and account-side tables (opt-in): what a marketer joins to spend. Ids are text (image ids are
 # paths like ``ad-site-i18n-sg/<hash>``, the others exceed 2^53); every time is a UTC timestamp (the file

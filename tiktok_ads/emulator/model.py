@@ -38,6 +38,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import metrics as m
+from .entity_extras import ad_extras, adgroup_extras, campaign_extras
 
 UTC = dt.timezone.utc
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -634,6 +635,7 @@ class World:
             "promotion_center_province": None,
             "brand": None,
             "owner_bc_id": str(7_200_000_000_000_000_000 + self.config.seed),
+            "company_name_editable": False,
         }
 
     # --------------------------------------------------------------- entities
@@ -855,8 +857,7 @@ class World:
                 "is_search_campaign": False,
                 "campaign_automation_type": "MANUAL",
                 "special_industries": [],
-                # UNSURE: the value; [TTD-camp] documents rf_campaign_type for Reach & Frequency campaigns only
-                **({"rf_campaign_type": "STANDARD"} if e.buying_type == "RESERVATION_RF" else {}),
+                **campaign_extras(e.objective, e.buying_type, False),
                 **common,
             }
         camp = e if e.parent is None else (e.parent if e.parent.parent is None else e.parent.parent)
@@ -888,6 +889,10 @@ class World:
                 "comment_disabled": False,
                 "click_attribution_window": "SEVEN_DAYS",
                 "view_attribution_window": "ONE_DAY",
+                # the first of the advertiser's pixels (assets.pixels)
+                **adgroup_extras(
+                    rng, e.objective, e.buying_type, str(7_600_000_000_000_000_000 + adv.index * 100)
+                ),
                 **common,
             }
         group = e.parent
@@ -913,6 +918,12 @@ class World:
             "image_ids": [image_id],
             "is_aco": False,
             "creative_authorized": True,
+            **ad_extras(
+                rng,
+                e.objective,
+                7_400_000_000_000_000 + adv.index,
+                7_600_000_000_000_000_000 + adv.index * 100,
+            ),
             **common,
         }
 
