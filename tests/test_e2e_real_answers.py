@@ -128,3 +128,21 @@ def test_every_documented_entity_field_is_sent_pinned_and_typed(
     budgets = {r["scheduled_budget"] for r in rows(pipeline, "adgroups")}
     assert 0 in budgets and any(b % 1 for b in budgets), budgets  # 0 and e.g. 12.5 in one decimal column
     assert scalar(pipeline, "SELECT count(*) FROM adgroups WHERE rf_purchased_type IS NOT NULL") > 0
+
+
+def test_idr_amounts_without_decimals_load_exactly(tmp_path: Path, emulator_factory: Factory) -> None:
+    """An Indonesian advertiser's money comes without decimals (``"spend": "5582123"``); it loads exactly."""
+    server = emulator_factory(
+        WorldConfig(seed=5, advertisers=11, campaigns=2, adgroups=1, ads=2, days=20, today=TODAY)
+    )
+    idr = server.advertiser_ids[10]
+    assert server.world.advertiser_info(idr)["currency"] == "IDR"
+    pipeline = make_pipeline(tmp_path)
+    tables = ["ad_insights", "advertiser_insights"]
+    run(pipeline, server, start_date=START, tables=tables, advertiser_ids=[idr])
+    for name in tables:
+        spec = ALL_TABLES[name]
+        want = report_truth(server, spec, start_date=START, include_deleted=False, advertiser_ids=[idr])
+        assert want and report_differences(rows(pipeline, name), want, spec) == []
+    spends = [r["spend"] for r in rows(pipeline, "advertiser_insights")]
+    assert spends and all(s == s.to_integral_value() for s in spends) and max(spends) > 10_000
