@@ -539,7 +539,7 @@ def _time_bound(name: str, bound: str) -> Predicate:
 
 
 #: What campaign/get, adgroup/get and ad/get return without ``filtering.buying_types``. TikTok documents
-#: ``["AUCTION", "RESERVATION_RF"]`` (bububa/TikTokBusinessApi model/campaign/get.go and model/adgroup/get.go,
+#: ``["AUCTION", "RESERVATION_RF"]`` (bububa/tiktok-business model/campaign/get.go and model/adgroup/get.go,
 #: from TikTok's docs), but Airbyte found Reach & Frequency and TopView campaigns missing from the default answer
 #: and since 5.0.8 asks for every buying type (its campaigns stream, test_campaigns.py: one call each for
 #: AUCTION, RESERVATION_RF, RESERVATION_TOP_VIEW). We follow what was seen: auction only. UNSURE; ad/get takes
