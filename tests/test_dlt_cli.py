@@ -168,10 +168,21 @@ def test_settings_come_from_toml_and_env_vars_options_win_and_the_run_ends_with_
     )
     assert code == 0, out + err
 
-    # page_size = 1 from .dlt/config.toml: one campaign/get/ request per campaign (and per advertiser)
+    # page_size = 1 from .dlt/config.toml: one campaign/get/ request per campaign (and per advertiser and
+    # group of buying types: auction and Reach & Frequency, then TopView)
     live = T.entity_rows(server.world, "campaign", advertiser_ids=server.advertiser_ids)
     per_adv = [sum(1 for r in live if r["advertiser_id"] == adv) for adv in server.advertiser_ids]
-    assert server.stats.requests["campaign/get/"] == sum(max(1, math.ceil(n / 1)) for n in per_adv)
+    top_view = {
+        r["campaign_id"]
+        for r in live
+        if server.world.entity(r["advertiser_id"], r["campaign_id"]).buying_type == "RESERVATION_TOP_VIEW"  # type: ignore[union-attr]
+    }
+    per_list = [
+        sum(1 for r in live if r["advertiser_id"] == adv and (r["campaign_id"] in top_view) == group)
+        for adv in server.advertiser_ids
+        for group in (False, True)
+    ]
+    assert server.stats.requests["campaign/get/"] == sum(max(1, math.ceil(n / 1)) for n in per_list)
     # --tables won over SOURCES__TIKTOK_ADS__TABLES: no ad group was asked for
     assert server.stats.requests["adgroup/get/"] == 0
     # the dataset from PIPELINES__TIKTOK_ADS__DATASET_NAME

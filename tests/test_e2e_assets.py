@@ -18,6 +18,7 @@ import pytest
 from behaviour_support import make_pipeline, rows, run
 
 from tiktok_ads import TABLES, RunSummary, TikTokBadResponseError
+from tiktok_ads.client import ClientStats
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import truth as T
 from tiktok_ads.extract import entity_params
@@ -214,6 +215,7 @@ class _Pages:
     def __init__(self, *answers: dict[str, Any]) -> None:
         self.answers = list(answers)
         self.asked: list[int] = []
+        self.stats = ClientStats()
 
     def get(
         self, endpoint: str, params: dict[str, Any], *, advertiser_id: str | None = None
@@ -239,6 +241,11 @@ def test_keyed_pages_follow_page_info_and_never_return_short() -> None:
     assert _pages(_Pages({"pixels": [], "page_info": {"total_number": 0, "total_page": 0}})) == [[]]
     with pytest.raises(TikTokBadResponseError, match="empty after 2 of 3"):
         _pages(_Pages({"pixels": [a, b], "page_info": info}, {"pixels": [], "page_info": info}))
+    # TikTok's own shortfall: the last page short of total_number, on every retry -> its rows, counted
+    four = {"total_number": 4, "total_page": 2}
+    short = _Pages({"pixels": [a, b], "page_info": four}, *[{"pixels": [c], "page_info": four}] * 3)
+    assert _pages(short) == [[a, b], [c]] and short.asked == [1, 2, 2, 2]
+    assert short.stats.warnings == {"short_result": 1}
     with pytest.raises(TikTokBadResponseError, match="data.pixels is a dict"):
         _pages(_Pages({"pixels": {}}))
     with pytest.raises(TikTokBadResponseError, match="repeats"):

@@ -177,13 +177,13 @@ def test_audience_buckets_add_up_to_the_basic_report(loaded: Loaded) -> None:
         if spec.report_type != "AUDIENCE":
             continue
         level = name.split("_insights")[0]
-        basic = f"{level}_insights"
+        basic = f"{level}_insights" + ("_lifetime" if spec.lifetime else "")
         id_dim = spec.dimensions[0]
-        keys = tuple(dict.fromkeys(("advertiser_id", id_dim, "stat_time_day")))
+        keys = tuple(dict.fromkeys(("advertiser_id", id_dim) + (() if spec.lifetime else ("stat_time_day",))))
         metrics = _additive(name, basic)
         assert _sums(loaded, name, keys, metrics) == _sums(loaded, basic, keys, metrics), name
         checked += 1
-    assert checked == 22
+    assert checked == 22 + 4  # daily, and lifetime by age and gender at every level
 
 
 def test_hours_add_up_to_days_and_days_to_lifetime(loaded: Loaded) -> None:

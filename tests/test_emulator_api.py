@@ -14,10 +14,18 @@ ID_KEY = {"campaign": "campaign_id", "adgroup": "adgroup_id", "ad": "ad_id"}
 
 
 def entities(tiktok: Any, kind: str, advertiser_id: str, **params: Any) -> list[dict[str, Any]]:
-    """Every entity of a list endpoint, read page by page (page_size 1000)."""
-    data = tiktok.data(f"{kind}/get/", advertiser_id=advertiser_id, page_size=1000, **params)
-    assert data["page_info"]["total_page"] <= 1
-    return list(data["list"])
+    """Every entity of a list endpoint matching ``filtering``, of every buying type (one page of each group:
+    auction and Reach & Frequency, then TopView, which TikTok lists only when asked for alone), id descending."""
+    rows: list[dict[str, Any]] = []
+    filtering = params.pop("filtering", {})
+    for group, size in ((["AUCTION", "RESERVATION_RF"], 1000), (["RESERVATION_TOP_VIEW"], 100)):
+        asked = {**filtering, "buying_types": group}
+        data = tiktok.data(
+            f"{kind}/get/", advertiser_id=advertiser_id, page_size=size, filtering=asked, **params
+        )
+        assert data["page_info"]["total_page"] <= 1
+        rows += data["list"]
+    return sorted(rows, key=lambda r: int(r[ID_KEY[kind]]), reverse=True)
 
 
 def busiest_advertiser(emulator: EmulatorServer) -> str:
@@ -343,7 +351,8 @@ def test_fields_restrict_keys(tiktok: Any, emulator: EmulatorServer) -> None:
 
 def test_paging_concatenates_to_the_full_list(tiktok: Any, emulator: EmulatorServer) -> None:
     advertiser_id = busiest_advertiser(emulator)
-    full = entities(tiktok, "ad", advertiser_id, filtering=ALL_STATUS)
+    # the list without buying_types (auction objects only)
+    full = tiktok.data("ad/get/", advertiser_id=advertiser_id, filtering=ALL_STATUS, page_size=1000)["list"]
     page_size = 5
     assert len(full) % page_size, "the test wants a partial last page"
     pages, page = [], 1
@@ -430,3 +439,56 @@ def test_json_params_tolerate_spaces_and_unknown_params(tiktok: Any, emulator: E
         some_future_param="x",
     )
     assert spaced == compact
+
+
+# ---------------------------------------------------------------------------------------------- buying types
+
+
+@pytest.mark.parametrize("kind", ["campaign", "adgroup", "ad"])
+def test_reservation_objects_are_listed_only_when_asked_for(
+    tiktok: Any, emulator: EmulatorServer, kind: str
+) -> None:
+    world = emulator.world
+    kinds_seen: set[str] = set()
+    for advertiser_id in emulator.advertiser_ids:
+        every = world.entities(kind, advertiser_id)
+        types = {r[ID_KEY[kind]]: world.entity(advertiser_id, r[ID_KEY[kind]]).buying_type for r in every}  # type: ignore[union-attr]
+        kinds_seen |= set(types.values())
+
+        def listed(advertiser_id: str = advertiser_id, **filtering: Any) -> list[str]:
+            size = 100 if filtering.get("buying_types") == ["RESERVATION_TOP_VIEW"] else 1000
+            data = tiktok.data(
+                f"{kind}/get/",
+                advertiser_id=advertiser_id,
+                page_size=size,
+                filtering={**ALL_STATUS, **filtering},
+            )
+            return [r[ID_KEY[kind]] for r in data["list"]]
+
+        assert listed() == [i for i, t in types.items() if t == "AUCTION"]  # the default: auction only
+        for wanted in (["AUCTION", "RESERVATION_RF"], ["RESERVATION_RF"], ["RESERVATION_TOP_VIEW"]):
+            assert listed(buying_types=wanted) == [i for i, t in types.items() if t in wanted]
+    assert kinds_seen == {"AUCTION", "RESERVATION_RF", "RESERVATION_TOP_VIEW"}, (
+        "the world must hold each kind"
+    )
+
+
+def test_buying_types_rules(tiktok: Any, emulator: EmulatorServer) -> None:
+    advertiser_id = emulator.advertiser_ids[0]
+    mixed = {"buying_types": ["AUCTION", "RESERVATION_TOP_VIEW"]}
+    for kind in ("campaign", "adgroup", "ad"):
+        body = tiktok.get(f"{kind}/get/", advertiser_id=advertiser_id, filtering=mixed).json()
+        assert body["code"] == 40002 and "RESERVATION_TOP_VIEW" in body["message"]
+        body = tiktok.get(
+            f"{kind}/get/", advertiser_id=advertiser_id, filtering={"buying_types": ["BID"]}
+        ).json()
+        assert body["code"] == 40002 and "buying_types" in body["message"]
+    top_view = {"buying_types": ["RESERVATION_TOP_VIEW"]}
+    body = tiktok.get("adgroup/get/", advertiser_id=advertiser_id, page_size=101, filtering=top_view).json()
+    assert body["code"] == 40002 and "page_size" in body["message"]
+    assert (
+        tiktok.get("campaign/get/", advertiser_id=advertiser_id, page_size=1000, filtering=top_view).json()[
+            "code"
+        ]
+        == 0
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -146,6 +147,30 @@ def test_lifetime_report_without_dates(tiktok: Any, emulator: EmulatorServer) ->
     assert tiktok.data(REPORT, **{**params, "query_lifetime": "True"}) == data
 
 
+def test_lifetime_audience_report_splits_the_lifetime_figures(tiktok: Any, emulator: EmulatorServer) -> None:
+    """A lifetime AUDIENCE report (Airbyte's advertisers_audience_reports_lifetime): rows by age and gender,
+    "NONE" among them, no day, whose spend adds up to the lifetime BASIC report's."""
+    advertiser_id = emulator.advertiser_ids[0]
+    life = {"start_date": None, "end_date": None, "query_lifetime": True, "metrics": ["spend", "impressions"]}
+    for level, id_dim in (("AUCTION_ADVERTISER", "advertiser_id"), ("AUCTION_AD", "ad_id")):
+        split = rows(
+            tiktok,
+            **base(
+                advertiser_id,
+                report_type="AUDIENCE",
+                data_level=level,
+                dimensions=[id_dim, "age", "gender"],
+                **life,
+            ),
+        )
+        whole = rows(tiktok, **base(advertiser_id, data_level=level, dimensions=[id_dim], **life))
+        assert split and all(set(r["dimensions"]) == {id_dim, "age", "gender"} for r in split)
+        assert "NONE" in {r["dimensions"]["age"] for r in split}
+        for key in ("spend", "impressions"):
+            total = sum(Decimal(str(r["metrics"][key])) for r in split)
+            assert total == sum(Decimal(str(r["metrics"][key])) for r in whole), (level, key)
+
+
 # ---------------------------------------------------------------------------------------------- 40002 rules
 
 
@@ -236,10 +261,10 @@ def test_audience_combination_refused(tiktok: Any, emulator: EmulatorServer, aud
         ("BASIC", ["ad_id", "stat_time_day"]),
         ("BASIC", ["ad_id", "stat_time_hour"]),
         ("BASIC", ["ad_id", "country_code"]),
-        ("AUDIENCE", ["ad_id", "gender"]),
+        ("AUDIENCE", ["ad_id", "stat_time_day", "gender"]),
     ],
 )
-def test_lifetime_refused_with_time_or_breakdown_or_audience(
+def test_lifetime_refused_with_time_or_basic_breakdown(
     tiktok: Any, emulator: EmulatorServer, report_type: str, dims: list[str]
 ) -> None:
     params = base(emulator.advertiser_ids[0], report_type=report_type, dimensions=dims, query_lifetime=True)

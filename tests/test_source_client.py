@@ -526,3 +526,27 @@ def test_rate_limit_error_classes() -> None:
     for code in (40102, 40104, 40105, 40106):
         assert error_for_code(code) is TikTokAuthError
     assert error_for_code(40002) is TikTokAPIError
+
+
+def test_short_last_page_is_asked_again_then_loaded_with_a_warning(
+    scripted: Callable[..., Scripted], caplog: pytest.LogCaptureFixture
+) -> None:
+    # TikTok announces 4 rows but its last page holds 1, however often it is asked: a real answer
+    short = page([3], 2, 4, 2)
+    server = scripted([page([1, 2], 1, 4, 2), short, short, short])
+    client = make_client(server.base_url)
+    with caplog.at_level(logging.WARNING, logger="tiktok_ads"):
+        assert ids(client, server) == [1, 2, 3]
+    assert len(server.requests) == 4  # page 2 asked three times, never a page 3
+    assert client.stats.retries == {"short_page": 2}
+    assert client.stats.warnings == {"short_result": 1} and "short_result: 1" in client.stats.summary()
+    assert "after 3 of the 4 rows" in caplog.text and "campaign/get" in caplog.text
+
+
+def test_short_last_page_that_fills_up_when_asked_again_loses_nothing(
+    scripted: Callable[..., Scripted],
+) -> None:
+    server = scripted([page([1, 2], 1, 4, 2), page([3], 2, 4, 2), page([3, 4], 2, 4, 2)])
+    client = make_client(server.base_url)
+    assert ids(client, server) == [1, 2, 3, 4]
+    assert client.stats.retries == {"short_page": 1} and not client.stats.warnings

@@ -54,14 +54,18 @@ def test_the_catalogue_agrees_with_the_emulators() -> None:
 def test_the_grid_is_every_level_times_every_variant_tiktok_allows() -> None:
     assert len(DEFAULT_TABLES) == 9 and all(not TABLES[name].opt_in for name in DEFAULT_TABLES)
     assert set(ALL_TABLES) == set(TABLES) | set(GRID_TABLES) and not set(TABLES) & set(GRID_TABLES)
-    assert len(GRID_CELLS) == 4 * 3 + 4 * 5 + 2 == 34
+    assert len(GRID_CELLS) == 4 * 3 + 4 * 5 + 2 + 4 == 38
     assert {
         "campaign_insights_hourly",
         "adgroup_insights_by_language",
         "advertiser_insights_lifetime",
     } <= set(GRID_TABLES)
-    # no audience hourly or lifetime, province only at campaign and ad level
-    assert not [n for n in ALL_TABLES if "_by_" in n and ("hourly" in n or "lifetime" in n)]
+    # no audience hourly, lifetime audience by age and gender only, province only at campaign and ad level
+    assert not [n for n in ALL_TABLES if "_by_" in n and "hourly" in n]
+    assert {n for n in ALL_TABLES if "_by_" in n and "lifetime" in n} == {
+        f"{level}_insights_lifetime_by_age_and_gender"
+        for level in ("advertiser", "campaign", "adgroup", "ad")
+    }
     assert {n for n in GRID_CELLS if n.endswith("_by_province")} == {
         "campaign_insights_by_province",
         "ad_insights_by_province",
@@ -204,7 +208,11 @@ def test_a_custom_report_becomes_a_keyed_incremental_spec() -> None:
     ("change", "says"),
     [
         ({"dimensions": ["campaign_id", "stat_time_hour", "ac"]}, "no hourly breakdown"),
-        ({"dimensions": ["campaign_id", "ac"], "lifetime": True}, "no lifetime"),
+        ({"dimensions": ["campaign_id", "stat_time_day", "ac"], "lifetime": True}, "no time dimension"),
+        (
+            {"report_type": "BASIC", "dimensions": ["campaign_id", "country_code"], "lifetime": True},
+            "no breakdown",
+        ),
         (
             {"dimensions": ["campaign_id", "stat_time_day", "age", "country_code"]},
             "not a supported combination",

@@ -459,3 +459,87 @@ def test_advertiser_row() -> None:
     )
     assert row["create_time"] == dt.datetime(2021, 8, 30, 14, 59, 51, tzinfo=UTC)
     assert row["balance"] == decimal.Decimal("1250.37") and row["industry"] == "291905"
+
+
+def test_breakdown_placeholders_are_tiktoks_buckets_on_both_paths() -> None:
+    """``country_code`` ``"None"`` (unattributed spend), ``"NA"`` (Namibia) and age/gender ``"NONE"`` are
+    values of TikTok's, part of the key: kept as sent by the row path and the Arrow path alike."""
+    from tiktok_ads.arrow_pages import arrow_schema, report_page_table
+
+    def audience(dims: dict[str, str]) -> dict[str, Any]:
+        return {
+            "dimensions": {"ad_id": "1714125051115569", "stat_time_day": "2024-01-01 00:00:00", **dims},
+            "metrics": {"spend": "0.50", "impressions": "10", "campaign_id": "1", "adgroup_id": "2"},
+        }
+
+    for table, dims in (
+        ("ad_insights_by_country", [{"country_code": c} for c in ("None", "NA", "US")]),
+        (
+            "ad_insights_by_age_and_gender",
+            [{"age": "NONE", "gender": "NONE"}, {"age": "AGE_18_24", "gender": "MALE"}],
+        ),
+    ):
+        spec = TABLES[table]
+        raw = [audience(d) for d in dims]
+        by_rows = transform_report_rows(spec, ADV, raw)
+        by_arrow = report_page_table(spec, ADV, raw, arrow_schema(spec)).to_pylist()
+        for got in (by_rows, by_arrow):
+            assert [{k: r[k] for k in d} for r, d in zip(got, dims, strict=True)] == dims
+    # the id and time dimensions still refuse a placeholder (a row without its object is broken)
+    with pytest.raises(TikTokBadResponseError, match="ad_id"):
+        transform_report_rows(
+            TABLES["ad_insights_by_country"],
+            ADV,
+            [
+                audience({"country_code": "US"})
+                | {"dimensions": {"ad_id": "-", "stat_time_day": "2024-01-01 00:00:00", "country_code": "US"}}
+            ],
+        )
+
+
+def test_json_numbers_and_strings_are_typed_alike_on_both_paths() -> None:
+    """Real answers mix JSON numbers and nulls into the strings (Airbyte's captured ``ads_reports_hourly.json``:
+    ``"likes": 36``, ``"tt_app_id": 0``, ``"secondary_goal_result": null``, ``"cost_per_result": "0.290"``); IDR
+    money has no decimals. Both paths type either spelling to the same values."""
+    from tiktok_ads.arrow_pages import arrow_schema, report_page_table
+
+    spec = TABLES["ad_insights"]
+    as_numbers = {
+        "likes": 36, "video_views_p25": 513, "average_video_play": 1.52, "real_time_app_install_cost": 0,
+        "tt_app_id": 0, "mobile_app_id": "0", "tt_app_name": "0", "secondary_goal_result": None,
+        "cost_per_secondary_goal_result": None, "cost_per_result": "0.290", "spend": "5582123",
+        "campaign_id": 1714125042508817, "adgroup_id": 1714125049901106, "impressions": "5830",
+    }  # fmt: skip
+    as_strings = {k: "-" if v is None else str(v) for k, v in as_numbers.items()}
+    want = {
+        "likes": 36, "video_views_p25": 513, "average_video_play": decimal.Decimal("1.52"),
+        "real_time_app_install_cost": decimal.Decimal(0), "tt_app_id": None, "mobile_app_id": None,
+        "tt_app_name": None, "secondary_goal_result": None, "cost_per_secondary_goal_result": None,
+        "cost_per_result": decimal.Decimal("0.290"), "spend": decimal.Decimal(5582123),
+        "campaign_id": "1714125042508817", "adgroup_id": "1714125049901106", "impressions": 5830,
+    }  # fmt: skip
+    for metrics in (as_numbers, as_strings):
+        page = [report_row(**metrics)]
+        by_rows = transform_report_rows(spec, ADV, page)
+        by_arrow = report_page_table(spec, ADV, page, arrow_schema(spec)).to_pylist()
+        for got in (by_rows, by_arrow):
+            assert {k: got[0][k] for k in want} == want, metrics
+    # an app id that is one stays text
+    [row] = transform_report_rows(spec, ADV, [report_row(tt_app_id=7300000000000000001)])
+    assert row["tt_app_id"] == "7300000000000000001"
+
+
+def test_json_numbers_keep_report_pages_on_the_arrow_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tiktok_ads.arrow_pages as ap
+
+    def no_row_path(*args: Any) -> Any:
+        raise AssertionError("the page took the row path")
+
+    monkeypatch.setattr(ap, "transform_report_rows", no_row_path)
+    spec = TABLES["ad_insights"]
+    every = dict.fromkeys(spec.metrics, "1")  # a page missing a requested metric would take the row path
+    numbers = {"likes": 36, "average_video_play": 1.52, "tt_app_id": 0, "secondary_goal_result": None}
+    page = [report_row(**(every | numbers | {"campaign_id": 17}))]
+    [row] = ap.report_page_table(spec, ADV, page, ap.arrow_schema(spec)).to_pylist()
+    assert row["likes"] == 36 and row["tt_app_id"] is None and row["campaign_id"] == "17"
+    assert row["average_video_play"] == decimal.Decimal("1.52")

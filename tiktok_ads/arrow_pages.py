@@ -25,8 +25,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .settings import NULL_METRIC_VALUES, TableSpec
-from .transform import transform_report_rows
+from .settings import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS, TableSpec
+from .transform import bucket_columns, transform_report_rows
 
 DECIMAL_TYPE = pa.decimal128(38, 9)
 """dlt's default ``decimal`` precision and scale (DECIMAL(38,9) in duckdb, postgres and Snowflake)."""
@@ -89,11 +89,36 @@ def _arrow_type(hint: Mapping[str, Any]) -> pa.DataType:
     return _ARROW_TYPES[kind]
 
 
+def _as_text(values: Sequence[Any], numeric: bool) -> list[Any]:
+    """A column that mixes JSON numbers into TikTok's strings, numbers as the text of their JSON digits.
+
+    Only where that is what the row path makes of them: ints anywhere, floats in numeric columns (the cast
+    below then parses them, or fails and the row path decides). Anything else (bools, objects, floats in text
+    columns) takes the row path.
+    """
+    out: list[Any] = []
+    for value in values:
+        kind = type(value)
+        if kind is str or value is None:
+            out.append(value)
+        elif kind is int:
+            out.append(str(value))
+        elif kind is float and numeric:
+            out.append(repr(value))
+        else:
+            raise _Irregular
+    return out
+
+
 def _strings(values: Sequence[Any], trim: bool) -> pa.Array:
     try:
         arr = pa.array(values, pa.string())
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        raise _Irregular from None
+        # real answers mix JSON numbers into the strings (likes 36, tt_app_id 0): type them here, in bulk
+        try:
+            arr = pa.array(_as_text(values, numeric=not trim), pa.string())
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            raise _Irregular from None
     if arr.null_count == len(arr):
         return arr
     # placeholders ("-", "N/A", ...) are NULL; in text columns also with spaces around them, as in the row
@@ -104,10 +129,19 @@ def _strings(values: Sequence[Any], trim: bool) -> pa.Array:
     return arr
 
 
-def _column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
-    """One column, typed in C; raises :class:`_Irregular` when the row path must decide."""
+def _column(values: Sequence[Any], kind: pa.DataType, *, as_sent: bool = False) -> pa.Array:
+    """One column, typed in C; raises :class:`_Irregular` when the row path must decide.
+
+    ``as_sent``: a breakdown dimension, whose placeholder-looking values (``"None"``, ``"NA"``) are TikTok's
+    buckets and stay as they are (see :func:`tiktok_ads.transform.to_bucket`).
+    """
     if kind == pa.bool_():
         raise _Irregular  # rare in reports; the row path knows TikTok's spellings of booleans
+    if as_sent and kind == pa.string():
+        try:
+            return pa.array(values, pa.string())
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            raise _Irregular from None  # a number: the row path makes it text
     arr = _strings(values, trim=kind == pa.string())
     if kind == pa.string():
         return arr
@@ -198,6 +232,7 @@ def _fast_table(
     if count and max(map(len, mets)) > len(met_names):
         raise _Irregular  # TikTok sent a metric that was not asked for: the row path keeps it
     keys = set(spec.primary_key)
+    buckets = bucket_columns(spec)
     arrays: list[pa.Array] = []
     for fld in schema:
         name = fld.name
@@ -206,7 +241,9 @@ def _fast_table(
         elif name not in columns:
             arr = pa.nulls(count, fld.type)
         else:
-            arr = _column(columns[name], fld.type)
+            arr = _column(columns[name], fld.type, as_sent=name in buckets)
+            if name in ZERO_IS_NULL_COLUMNS and arr.type == pa.string():
+                arr = pc.if_else(pc.equal(arr, "0"), pa.scalar(None, pa.string()), arr)
             if name in keys and arr.null_count:
                 raise _Irregular  # the row path names the row without its key
         arrays.append(arr)

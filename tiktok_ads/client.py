@@ -71,6 +71,10 @@ MAX_PAGES = 100_000
 """Safety stop for a paging loop whose ``page_info`` never ends."""
 EMPTY_PAGE_RETRIES = 2
 """Times an empty page is asked for again when ``page_info`` announced more rows (then the run fails)."""
+SHORT_PAGE_RETRIES = 2
+"""Times a short last page is asked for again when ``page_info`` announced more rows (then a warning)."""
+SHORT_RESULT_WARNING = "short_result"
+"""The ``ClientStats.warnings`` kind of a list whose last page ended before ``total_number`` rows."""
 
 # --------------------------------------------------------------------------------------------------
 # Secret redaction
@@ -623,6 +627,12 @@ class TikTokClient:
         - an empty page while fewer rows than ``total_number`` arrived is asked for again
           (:data:`EMPTY_PAGE_RETRIES` times, counted as ``empty_page`` retries); if it stays empty, raise
           :class:`TikTokBadResponseError` - never silently fewer rows;
+        - the last page (page ``total_page``, holding fewer rows than a page) with fewer rows in all than
+          ``total_number`` is asked for again (:data:`SHORT_PAGE_RETRIES` times, ``short_page`` retries); if
+          TikTok keeps answering it short, the list ends there, loudly: a warning naming path, advertiser and
+          the counts, and a ``short_result`` warning in :attr:`stats` (the run summary). TikTok does answer
+          such lists (its count includes rows no page holds); refusing them would make the table unloadable
+          on every run;
         - without a usable ``page_info`` (missing, or neither ``total_page`` nor ``total_number`` is a
           number) a short page is the last one, and a full page is followed by the next page until a short
           or empty one arrives;
@@ -681,6 +691,7 @@ class TikTokClient:
         previous: tuple[Any, ...] | None = None  # the last page's fingerprint, not the page (memory)
         empty_retries = 0
         requested = 1
+        short_end = False  # the last page came short of total_number, and stayed so when asked again
         while True:
             future = ahead.pop(page, None)
             if future is None:
@@ -725,6 +736,13 @@ class TikTokClient:
                     "refusing to load an incomplete result",
                     request_id,
                 )
+            if rows and total_number is not None and seen + len(rows) < total_number:
+                size = min(page_size, _as_int(info.get("page_size")) or page_size)
+                if len(rows) < size and (total_page is None or page >= total_page):
+                    rows, request_id = self._short_last_page(
+                        fetch, page, rows, request_id, seen, total_number, path, adv
+                    )
+                    short_end = seen + len(rows) < total_number
             if page > 1 and rows and _fingerprint(rows) == previous:
                 raise broken(
                     f"page {page} repeats page {page - 1}: the server ignores paging; "
@@ -742,7 +760,7 @@ class TikTokClient:
                 more = (total_page is not None and page < total_page) or (
                     total_number is not None and seen < total_number
                 )
-            if not rows or not more:
+            if not rows or not more or short_end:
                 break
             if self.prefetch_pages and total_page is not None:
                 # the next pages are known to exist: ask for a few of them now, in parallel
@@ -754,6 +772,47 @@ class TikTokClient:
             page += 1
             if page > MAX_PAGES:
                 raise broken(f"more than {MAX_PAGES} pages; page_info looks broken ({raw_info})", request_id)
+
+    def _short_last_page(
+        self,
+        fetch: Callable[[int], tuple[dict[str, Any], str | None]],
+        page: int,
+        rows: list[Any],
+        request_id: str | None,
+        seen: int,
+        total_number: int,
+        path: str,
+        adv: str | None,
+    ) -> tuple[list[Any], str | None]:
+        """Ask a short last page again; if it stays short, warn and count it (the list ends with it).
+
+        Returns:
+            The fullest answer of the page (rows and request id).
+        """
+        for attempt in range(1, SHORT_PAGE_RETRIES + 1):
+            delay = self._backoff(attempt)
+            self.stats.count_retry("short_page", delay)
+            self._sleep(delay)
+            data, again_id = fetch(page)
+            again = data.get("list")
+            if isinstance(again, list) and len(again) > len(rows):
+                rows, request_id = again, again_id
+            if seen + len(rows) >= total_number:
+                return rows, request_id
+        self.stats.count_warning(SHORT_RESULT_WARNING)
+        logger.warning(
+            "tiktok_ads: %s for advertiser %s ended after %d of the %d rows page_info announced (last page %d "
+            "asked %d times, request_id %s); loading the %d rows TikTok sent",
+            path,
+            adv,
+            seen + len(rows),
+            total_number,
+            page,
+            SHORT_PAGE_RETRIES + 1,
+            request_id,
+            seen + len(rows),
+        )
+        return rows, request_id
 
 
 def _fingerprint(rows: list[Any]) -> tuple[Any, ...]:

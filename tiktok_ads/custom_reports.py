@@ -17,7 +17,7 @@ dimensions::
                "dimensions": ["ad_id", "stat_time_hour"], "metrics": ["spend", "impressions"]}})
 
 ``dimensions`` need a time dimension (``stat_time_day``: daily, ``stat_time_hour``: hourly), unless
-``lifetime = true`` (BASIC only). Every definition is checked against TikTok's rules
+``lifetime = true`` (BASIC without breakdown, or AUDIENCE with its breakdown). Every definition is checked against TikTok's rules
 (:func:`~tiktok_ads.metric_catalogue.report_problems`) when the source is created; a refused one raises
 :class:`~tiktok_ads.errors.ConfigError` naming ``sources.tiktok_ads.custom_reports.<name>`` and the rules.
 Declared custom reports are loaded with the default tables; when ``tables`` is set, only those it names.

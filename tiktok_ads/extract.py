@@ -22,7 +22,13 @@ from .errors import (
     TikTokQueryTooLargeError,
 )
 from .extract_assets import keyed_pages
-from .settings import MAX_IDS_PER_REQUEST, TableSpec
+from .settings import (
+    BUYING_TYPE_ENDPOINTS,
+    BUYING_TYPE_GROUPS,
+    MAX_IDS_PER_REQUEST,
+    TOP_VIEW_MAX_PAGE_SIZE,
+    TableSpec,
+)
 from .windows import DateWindow
 
 logger = logging.getLogger("tiktok_ads")
@@ -306,6 +312,8 @@ def entity_pages(
 
     ``page_size`` is capped to the endpoint's largest page (``spec.max_page_size``); endpoints answering
     under another key than ``data.list`` (``spec.list_key``) are paged by :func:`.extract_assets.keyed_pages`.
+    Campaigns, ad groups and ads are listed once per group of :data:`~tiktok_ads.settings.BUYING_TYPE_GROUPS`
+    (auction and Reach & Frequency, then TopView), so reservation objects land too.
 
     Args:
         client: the API client.
@@ -324,7 +332,21 @@ def entity_pages(
             client, spec.endpoint, params, list_key=spec.list_key, page_size=size, advertiser_id=advertiser_id
         )
         return
-    yield from client.paginate(spec.endpoint, params, page_size=size, advertiser_id=advertiser_id)
+    if spec.endpoint not in BUYING_TYPE_ENDPOINTS:
+        yield from client.paginate(spec.endpoint, params, page_size=size, advertiser_id=advertiser_id)
+        return
+    # campaigns, ad groups and ads: one list per group of buying types, or reservation objects are missing
+    for group in BUYING_TYPE_GROUPS:
+        filtering = {**params.get("filtering", {}), "buying_types": list(group)}
+        group_size = size
+        if "RESERVATION_TOP_VIEW" in group:
+            group_size = min(size, TOP_VIEW_MAX_PAGE_SIZE.get(spec.endpoint, size))
+        yield from client.paginate(
+            spec.endpoint,
+            {**params, "filtering": filtering},
+            page_size=group_size,
+            advertiser_id=advertiser_id,
+        )
 
 
 def report_params(

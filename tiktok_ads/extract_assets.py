@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .client import TikTokClient, api_path
+from .client import SHORT_PAGE_RETRIES, SHORT_RESULT_WARNING, TikTokClient, api_path, logger
 from .errors import TikTokBadResponseError
 
 RawPage = list[dict[str, Any]]
@@ -40,7 +40,9 @@ def keyed_pages(
     """Every page of a list endpoint whose rows are under ``data[list_key]``.
 
     Pages 1, 2, ... are requested until ``page_info.total_number`` rows arrived (or, without it, until page
-    ``total_page``, or a short page when ``page_info`` is unusable).
+    ``total_page``, or a short page when ``page_info`` is unusable). A short last page (page ``total_page``)
+    that leaves the rows short of ``total_number`` is asked for again; if it stays short the list ends there
+    with a warning and a ``short_result`` count in the client's stats, as in :meth:`TikTokClient.paginate`.
 
     Args:
         client: the API client.
@@ -81,6 +83,28 @@ def keyed_pages(
         total_page = _as_int(info.get("total_page"))
         if rows and rows == previous:
             raise broken(f"page {page} repeats page {page - 1}: the server ignores 'page'")
+        short = (
+            bool(rows)
+            and total_number is not None
+            and seen + len(rows) < total_number
+            and len(rows) < min(page_size, _as_int(info.get("page_size")) or page_size)
+            and (total_page is None or page >= total_page)
+        )
+        if short:
+            assert total_number is not None
+            rows = _ask_again(client, endpoint, params, page, page_size, list_key, advertiser_id, rows)
+            if seen + len(rows) < total_number:
+                client.stats.count_warning(SHORT_RESULT_WARNING)
+                logger.warning(
+                    "tiktok_ads: %s for advertiser %s ended after %d of the %d rows page_info announced; "
+                    "loading the rows TikTok sent",
+                    api_path(endpoint),
+                    advertiser_id,
+                    seen + len(rows),
+                    total_number,
+                )
+                yield rows
+                return
         seen += len(rows)
         if rows or page == 1:
             yield rows
@@ -96,3 +120,25 @@ def keyed_pages(
             return
         previous = rows
         page += 1
+
+
+def _ask_again(
+    client: TikTokClient,
+    endpoint: str,
+    params: Mapping[str, Any],
+    page: int,
+    page_size: int,
+    list_key: str,
+    advertiser_id: str,
+    rows: RawPage,
+) -> RawPage:
+    """Ask a short last page again (:data:`~tiktok_ads.client.SHORT_PAGE_RETRIES` times); the fullest answer."""
+    for _ in range(SHORT_PAGE_RETRIES):
+        client.stats.count_retry("short_page", 0.0)
+        data = client.get(
+            endpoint, {**params, "page": page, "page_size": page_size}, advertiser_id=advertiser_id
+        )
+        again = data.get(list_key)
+        if isinstance(again, list) and len(again) > len(rows):
+            rows = again
+    return rows

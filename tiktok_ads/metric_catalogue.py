@@ -313,7 +313,7 @@ RULES = (
     "TikTok's rules: report_type BASIC or AUDIENCE; data_level AUCTION_ADVERTISER, AUCTION_CAMPAIGN, "
     "AUCTION_ADGROUP or AUCTION_AD, with exactly that level's id among the dimensions (advertiser_id, "
     "campaign_id, adgroup_id, ad_id); one time dimension, stat_time_day or stat_time_hour (hourly: BASIC "
-    "only), or none with lifetime = true (BASIC only, no breakdown); BASIC breaks down by country_code at "
+    "only), or none with lifetime = true (BASIC with no breakdown, or AUDIENCE); BASIC breaks down by country_code at "
     "most; AUDIENCE by age and gender, or one of age, gender, country_code, platform, province_id, "
     "language, placement, ac; AUDIENCE refuses reach, frequency and other unique-visitor, secondary-goal, "
     "cash/voucher and app-install metrics; attributes exist only at their own level and below"
@@ -360,10 +360,10 @@ def report_problems(
     breakdowns = frozenset(d for d in dims if d in DIMENSIONS and DIMENSIONS[d].role == "breakdown")
     if len(times) > 1:
         problems.append(f"at most one time dimension; got {times}")
-    if lifetime and (times or breakdowns):
-        problems.append(
-            f"a lifetime report has no time or breakdown dimension; got {times + sorted(breakdowns)}"
-        )
+    if lifetime and times:
+        problems.append(f"a lifetime report has no time dimension; got {times}")
+    if lifetime and report_type != "AUDIENCE" and breakdowns:
+        problems.append(f"a BASIC lifetime report has no breakdown dimension; got {sorted(breakdowns)}")
     if not lifetime and not times:
         problems.append("needs stat_time_day or stat_time_hour among its dimensions (or lifetime = true)")
     if report_type == "AUDIENCE":
@@ -371,8 +371,6 @@ def report_problems(
             problems.append(
                 "AUDIENCE reports have no hourly breakdown (stat_time_hour): TikTok answers 40002"
             )
-        if lifetime:
-            problems.append("AUDIENCE reports have no lifetime (query_lifetime) in v1.3")
         if breakdowns not in AUDIENCE_BREAKDOWNS:
             problems.append(
                 f"AUDIENCE breakdown {sorted(breakdowns)} is not a supported combination "

@@ -6,13 +6,17 @@ Names follow one scheme, ``<level>_insights<variant>``:
 - BASIC variants: ``""`` (daily), ``_hourly`` (``stat_time_hour``, one-day requests), ``_lifetime``
   (``query_lifetime``);
 - AUDIENCE variants (daily): ``_by_age_and_gender``, ``_by_country``, ``_by_platform``, ``_by_language``,
-  ``_by_placement``, and ``_by_province`` at campaign and ad level.
+  ``_by_placement``, and ``_by_province`` at campaign and ad level;
+- lifetime AUDIENCE variant: ``_lifetime_by_age_and_gender`` (``query_lifetime``, no time dimension).
 
 The seed tables (``ad_insights``, ``ad_insights_by_age_and_gender``, ``ad_insights_by_country``,
 ``ad_insights_by_platform``, ``campaign_insights_by_province``) are cells of this grid too: they keep their
 entries (and keys) in :data:`~tiktok_ads.settings.TABLES`. Every other cell is generated here, opt-in via the
-``tables`` setting. Cells TikTok refuses are absent: AUDIENCE reports have no hourly (40002) and no lifetime
-variant in v1.3. Each generated spec passes :func:`~tiktok_ads.metric_catalogue.report_problems`.
+``tables`` setting. Cells TikTok refuses are absent: AUDIENCE reports have no hourly variant (40002). Lifetime
+AUDIENCE reports exist (Airbyte's ``advertisers_audience_reports_lifetime`` reads them: rows of age and gender,
+``"NONE"`` included, with no day); the grid offers them by age and gender, the breakdown they are known to
+work with, at every level (UNSURE below the advertiser level, where no peer reads them). Each generated spec
+passes :func:`~tiktok_ads.metric_catalogue.report_problems`.
 """
 
 from __future__ import annotations
@@ -62,6 +66,11 @@ AUDIENCE_VARIANT_LEVELS: Mapping[str, frozenset[str]] = MappingProxyType(
 )
 """Variants offered at some levels only (default: every level)."""
 
+LIFETIME_AUDIENCE_VARIANTS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"_lifetime_by_age_and_gender": ("age", "gender")}
+)
+"""Lifetime AUDIENCE variant suffix -> breakdown dimensions (``query_lifetime``, no time dimension)."""
+
 EXTRA_BASIC_METRICS: tuple[str, ...] = ("cash_spend", "voucher_spend")
 """Metrics only some levels have (the advertiser's cash/voucher split), added to the BASIC lists there."""
 
@@ -107,6 +116,18 @@ def _audience(prefix: str, level: str, suffix: str, breakdown: tuple[str, ...]) 
     )
 
 
+def _lifetime_audience(prefix: str, level: str, suffix: str, breakdown: tuple[str, ...]) -> TableSpec:
+    return report_spec(
+        f"{prefix}_insights{suffix}",
+        "AUDIENCE",
+        level,
+        (LEVEL_ID_DIMENSION[level], *breakdown),
+        grid_metrics("AUDIENCE", level),
+        lifetime=True,
+        description=f"Lifetime {prefix}-level audience report by {suffix[13:].replace('_', ' ')}",
+    )
+
+
 def _generate() -> dict[str, TableSpec]:
     specs: list[TableSpec] = []
     for prefix, level in LEVELS.items():
@@ -115,6 +136,8 @@ def _generate() -> dict[str, TableSpec]:
         for suffix, breakdown in AUDIENCE_VARIANTS.items():
             if prefix in AUDIENCE_VARIANT_LEVELS.get(suffix, LEVELS.keys()):
                 specs.append(_audience(prefix, level, suffix, breakdown))
+        for suffix, breakdown in LIFETIME_AUDIENCE_VARIANTS.items():
+            specs.append(_lifetime_audience(prefix, level, suffix, breakdown))
     # the seed tables are cells of the grid with their own entries (and keys)
     return {spec.name: spec for spec in specs if spec.name not in TABLES}
 
@@ -128,7 +151,7 @@ ALL_TABLES: Mapping[str, TableSpec] = MappingProxyType({**TABLES, **GRID_TABLES}
 GRID_CELLS: tuple[str, ...] = tuple(
     f"{prefix}_insights{suffix}"
     for prefix in LEVELS
-    for suffix in (*BASIC_VARIANTS, *AUDIENCE_VARIANTS)
+    for suffix in (*BASIC_VARIANTS, *AUDIENCE_VARIANTS, *LIFETIME_AUDIENCE_VARIANTS)
     if f"{prefix}_insights{suffix}" in ALL_TABLES
 )
 """Every table of the grid, seed tables included, level by level."""

@@ -27,6 +27,8 @@ from typing import Literal
 
 from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
 
+from .entity_fields import AD_FIELDS, ADGROUP_FIELDS, ADVERTISER_FIELDS, CAMPAIGN_FIELDS
+
 # the catalogue's lists, re-exported: settings is where the rest of the package (and users) look for them
 from .metric_catalogue import ATTRIBUTE_METRICS as ATTRIBUTE_METRICS
 from .metric_catalogue import COUNT_METRICS as COUNT_METRICS
@@ -111,6 +113,23 @@ MAX_RETRY_BACKOFF_SECONDS = 60.0
 
 NULL_METRIC_VALUES = frozenset({"-", "--", "N/A", "n/a", "NA", "", "null", "None"})
 """Strings TikTok (or hand-edited fixtures) use for "no value"; loaded as NULL for every metric."""
+
+ZERO_IS_NULL_COLUMNS = frozenset({"tt_app_id", "tt_app_name", "mobile_app_id"})
+"""Report attributes TikTok answers ``0`` or ``"0"`` for an ad without an app: loaded as NULL, like ``"-"``.
+
+No app has the id 0; keeping the text ``"0"`` would make every app-less ad share a phantom app in a join or a
+``count(distinct tt_app_id)``, and the same "no app" would be ``"0"`` in one row and NULL (``"-"``) in another."""
+
+BUYING_TYPE_GROUPS: tuple[tuple[str, ...], ...] = (("AUCTION", "RESERVATION_RF"), ("RESERVATION_TOP_VIEW",))
+"""One entity list request per group: campaign/get, adgroup/get and ad/get leave reservation (TopView, Reach &
+Frequency) objects out unless ``filtering.buying_types`` asks for them (Airbyte asks for every buying type since
+5.0.8), and TikTok refuses ``RESERVATION_TOP_VIEW`` together with any other value."""
+
+BUYING_TYPE_ENDPOINTS = frozenset({"campaign/get/", "adgroup/get/", "ad/get/"})
+"""The list endpoints that take ``filtering.buying_types`` (TikTok's docs; the official SDK's Filtering*Get)."""
+
+TOP_VIEW_MAX_PAGE_SIZE: Mapping[str, int] = MappingProxyType({"adgroup/get/": 100})
+"""Largest page of an endpoint when asking for ``RESERVATION_TOP_VIEW`` (adgroup/get: at most 100)."""
 
 # Codes in the response body (HTTP status is 200 for all of them). See errors.py for the mapping.
 AUTH_ERROR_CODES = frozenset({40101, 40102, 40104, 40105, 40106, 40110, 40113})
@@ -368,6 +387,18 @@ AD_COLUMNS: TTableSchemaColumns = {
     "creative_authorized": _col("bool"),
     "is_new_structure": _col("bool"),
 }
+
+
+def _with_documented(columns: TTableSchemaColumns, fields: Mapping[str, ColumnKind]) -> TTableSchemaColumns:
+    """``columns`` plus every other field TikTok documents for the endpoint (``tiktok_ads.entity_fields``)."""
+    return {**columns, **{name: _col(kind) for name, kind in fields.items() if name not in columns}}
+
+
+# every documented field pinned: an unpinned one's type would follow the first value dlt saw
+ADVERTISER_COLUMNS = _with_documented(ADVERTISER_COLUMNS, ADVERTISER_FIELDS)
+CAMPAIGN_COLUMNS = _with_documented(CAMPAIGN_COLUMNS, CAMPAIGN_FIELDS)
+ADGROUP_COLUMNS = _with_documented(ADGROUP_COLUMNS, ADGROUP_FIELDS)
+AD_COLUMNS = _with_documented(AD_COLUMNS, AD_FIELDS)
 
 # Creative and account-side tables (opt-in): what a marketer joins to spend. Ids are text (image ids are
 # paths like ``ad-site-i18n-sg/<hash>``, the others exceed 2^53); every time is a UTC timestamp (the file

@@ -3,7 +3,9 @@
 Reports: ``{"dimensions": {...}, "metrics": {...}}`` becomes one flat row (dimensions win on a name
 clash), ``advertiser_id`` is added, every metric placeholder (``"-"``, ``"N/A"``, ``""`` ...) becomes
 NULL, numbers are accepted as JSON numbers or strings, ``stat_time_day`` ``"YYYY-MM-DD 00:00:00"``
-becomes a ``date``. Entities: ids become text, ``create_time``/``modify_time`` become UTC datetimes.
+becomes a ``date``. Breakdown dimensions (``country_code``, ``age``, ``gender`` ...) keep TikTok's values
+as sent: ``"None"`` is TikTok's bucket of unattributed delivery and ``"NA"`` is Namibia, not NULLs, so a
+key built from them stays whole (:func:`to_bucket`). Entities: ids become text, ``create_time``/``modify_time`` become UTC datetimes.
 Advertisers: unix ``create_time`` becomes a UTC datetime.
 
 A value that cannot be converted, or a missing key column, raises
@@ -20,7 +22,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .errors import TikTokBadResponseError
-from .settings import NULL_METRIC_VALUES, TableSpec
+from .metric_catalogue import DIMENSIONS
+from .settings import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS, TableSpec
 
 Converter = Callable[[Any, str], Any]
 
@@ -160,6 +163,39 @@ def to_text(value: Any, column: str) -> str | None:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
+
+
+def to_bucket(value: Any, column: str) -> str | None:
+    """A breakdown dimension's value (``country_code``, ``age`` ...) exactly as TikTok sends it.
+
+    TikTok's own placeholders here are buckets, not missing values: ``"None"`` (spend it cannot attribute to a
+    country), ``"NONE"`` (unknown age or gender), and ``"NA"`` is Namibia. Turning them into NULL would put a
+    NULL into a key column (and mix Namibia with nothing). Only JSON ``null`` is NULL; numbers become text.
+
+    Args:
+        value: raw value.
+        column: column name (unused; same signature as the other converters).
+
+    Returns:
+        The string, or None for JSON null.
+    """
+    if type(value) is str or value is None:
+        return value
+    return to_text(value, column)
+
+
+def to_app_text(value: Any, column: str) -> str | None:
+    """An app attribute (``tt_app_id`` ...): text, with TikTok's ``0``/``"0"`` for "no app" as None.
+
+    Args:
+        value: raw value.
+        column: column name (unused; same signature as the other converters).
+
+    Returns:
+        The string or None.
+    """
+    text = to_text(value, column)
+    return None if text == "0" else text
 
 
 def to_bool(value: Any, column: str) -> bool | None:
@@ -308,14 +344,34 @@ def converters(spec: TableSpec) -> dict[str, Converter]:
         ``{column: converter}``.
     """
     out: dict[str, Converter] = {}
+    buckets = bucket_columns(spec)
     for name, hint in spec.columns.items():
         kind = str(hint.get("data_type"))
+        if name in buckets and kind == "text":
+            out[name] = to_bucket
+            continue
+        if name in ZERO_IS_NULL_COLUMNS and kind == "text":
+            out[name] = to_app_text
+            continue
         out[name] = (
             to_wall_clock
             if kind == "timestamp" and hint.get("timezone") is False
             else _BY_TYPE.get(kind, _identity)
         )
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def bucket_columns(spec: TableSpec) -> frozenset[str]:
+    """The report's breakdown dimensions (not its id or time dimension): kept as TikTok sends them.
+
+    Args:
+        spec: the table (entity tables have none).
+
+    Returns:
+        The column names.
+    """
+    return frozenset(d for d in spec.dimensions if d in DIMENSIONS and DIMENSIONS[d].role == "breakdown")
 
 
 def _check_keys(spec: TableSpec, row: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .api_assets import ASSET_ROUTES
-from .model import World, is_deleted, primary_status
+from .model import BUYING_TYPES, World, is_deleted, primary_status
 from .params import (
     MAX_IDS,
     ApiError,
@@ -194,6 +194,10 @@ class Api:
     def __init__(self, world: World, *, max_report_cells: int | None = None) -> None:
         self.world = world
         self.max_report_cells = max_report_cells or None
+        #: Quirk: route -> rows ``page_info.total_number`` announces beyond those any page holds, so the last
+        #: page is short (lists with rows only). Real answers do this (a last page with fewer rows than announced, on every retry);
+        #: UNSURE why (rows filtered after counting is the likely cause), so it is off unless a test sets it.
+        self.phantom_rows: dict[str, int] = {}
         creds = world.credentials
         self.app_id: str = creds.app_id
         self.secret: str = creds.secret
@@ -415,13 +419,21 @@ class Api:
         fields = get_str_list(params, "fields")
         page = get_int(params, "page", 1, 1)
         page_size = get_int(params, "page_size", 10, 1, 1000)
-        keep = _entity_filter(kind, get_json(params, "filtering"))
-        rows = [e for e in self.world.entities(kind, advertiser_id) if keep(e)]
+        filtering = get_json(params, "filtering")
+        keep = _entity_filter(kind, filtering)
+        buying = _buying_types(kind, filtering, page_size)
+        world = self.world
+        rows = [
+            e
+            for e in world.entities(kind, advertiser_id)
+            if keep(e) and _entity_buying_type(world, advertiser_id, kind, e) in buying
+        ]
         total = len(rows)
         chunk = rows[(page - 1) * page_size : page * page_size]
         if fields is not None:
             chunk = [{k: e[k] for k in fields if k in e} for e in chunk]
-        data = {"list": chunk, "page_info": page_info(page, page_size, total)}
+        announced = total + self.phantom_rows.get(f"{kind}/get/", 0) if total else 0
+        data = {"list": chunk, "page_info": page_info(page, page_size, announced)}
         return Answer.ok(data, len(chunk))
 
     # ------------------------------------------------------------------ creatives, audiences, pixels
@@ -481,8 +493,9 @@ class Api:
             )
         offset = (query.page - 1) * query.page_size
         rows, count = result.rows_json(offset, query.page_size) if offset < total else (b"[]", 0)
+        announced = total + self.phantom_rows.get("report/integrated/get/", 0) if total else 0
         return Answer.ok(
-            {"list": _raw_json(rows), "page_info": page_info(query.page, query.page_size, total)}, count
+            {"list": _raw_json(rows), "page_info": page_info(query.page, query.page_size, announced)}, count
         )
 
 
@@ -523,6 +536,48 @@ def _time_bound(name: str, bound: str) -> Predicate:
     if name == "creation_filter_end_time":
         return lambda e: str(e["create_time"]) <= bound
     return lambda e: str(e.get("modify_time") or e["create_time"]) >= bound
+
+
+#: What campaign/get, adgroup/get and ad/get return without ``filtering.buying_types``. TikTok documents
+#: ``["AUCTION", "RESERVATION_RF"]`` (bububa/tiktok-business model/campaign/get.go and model/adgroup/get.go,
+#: from TikTok's docs), but Airbyte found Reach & Frequency and TopView campaigns missing from the default answer
+#: and since 5.0.8 asks for every buying type (its campaigns stream, test_campaigns.py: one call each for
+#: AUCTION, RESERVATION_RF, RESERVATION_TOP_VIEW). We follow what was seen: auction only. UNSURE; ad/get takes
+#: the same filter (the official SDK's FilteringAdGet) with an undocumented default, taken to be the same.
+DEFAULT_BUYING_TYPES = frozenset({"AUCTION"})
+#: adgroup/get answers at most 100 per page for TopView ad groups ([TTD-adg]: page_size 1-1000, or <= 100 when
+#: buying_types is ["RESERVATION_TOP_VIEW"]).
+TOP_VIEW_MAX_PAGE_SIZE = {"adgroup": 100}
+
+
+def _buying_types(kind: str, filtering: Any, page_size: int) -> frozenset[str]:
+    """The buying types an entity request asks for (``filtering.buying_types``), checked as TikTok does."""
+    raw = filtering.get("buying_types") if isinstance(filtering, dict) else None
+    if raw is None:
+        return DEFAULT_BUYING_TYPES
+    if not isinstance(raw, list) or not raw or not all(isinstance(v, str) for v in raw):
+        raise param_error("filtering.buying_types: Not a valid list.")
+    unknown = sorted(set(raw) - set(BUYING_TYPES))
+    if unknown:
+        raise param_error(
+            f"filtering.buying_types: Must be one of: {', '.join(BUYING_TYPES)}; got {unknown}."
+        )
+    wanted = frozenset(raw)
+    if "RESERVATION_TOP_VIEW" in wanted:
+        # TikTok: RESERVATION_TOP_VIEW cannot be used together with other values (model/campaign/get.go)
+        if len(wanted) > 1:
+            raise param_error(
+                "filtering.buying_types: RESERVATION_TOP_VIEW cannot be combined with other values."
+            )
+        limit = TOP_VIEW_MAX_PAGE_SIZE.get(kind)
+        if limit is not None and page_size > limit:
+            raise param_error(f"page_size: Must be between 1 and {limit} for RESERVATION_TOP_VIEW.")
+    return wanted
+
+
+def _entity_buying_type(world: World, advertiser_id: str, kind: str, entity: dict[str, Any]) -> str:
+    found = world.entity(advertiser_id, str(entity[f"{kind}_id"]))
+    return found.buying_type if found is not None else "AUCTION"
 
 
 def _entity_filter(kind: str, filtering: Any) -> Predicate:

@@ -114,8 +114,14 @@ def _validate_dimensions(report_type: str, data_level: str, dimensions: list[str
     if report_type == "AUDIENCE":
         if "stat_time_hour" in times:
             raise param_error(CONFLICT_MESSAGE)
-        if lifetime:
-            raise param_error("query_lifetime: Lifetime metrics are not supported in AUDIENCE reports.")
+        # Lifetime audience reports exist: Airbyte's advertisers_audience_reports_lifetime stream reads them in
+        # production (its unit-test answer advertisers_audience_reports_lifetime.json: rows of advertiser_id,
+        # age, gender, no time dimension). UNSURE at the other levels and breakdowns: we accept the same
+        # breakdowns as per day; a time dimension cannot be combined with query_lifetime, as in BASIC.
+        if lifetime and times:
+            raise param_error(
+                f"query_lifetime: Lifetime reports cannot be combined with time dimensions; got {times}."
+            )
         if extras not in AUDIENCE_DIMENSION_SETS:
             raise param_error(
                 f"{CONFLICT_MESSAGE} Audience dimensions {sorted(extras)} are not a supported combination."

@@ -14,20 +14,24 @@ from typing import Any
 
 from . import assets
 from . import metrics as m
-from .model import World
+from .model import NO_APP, World
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
-def parse_metric(name: str, value: str) -> Any:
-    """Type one metric's wire string by the catalogue (``"-"`` becomes ``None``)."""
-    if value == "-":
+def parse_metric(name: str, value: str | int | float | None) -> Any:
+    """Type one metric's wire value by the catalogue, whether a string or a JSON number (``"-"`` and JSON
+    null become ``None``, and so does an app attribute's ``0``/``"0"``: "no app", which a correct loader
+    loads as NULL)."""
+    if value is None or value == "-":
+        return None
+    if name in NO_APP and str(value) == "0":
         return None
     kind = m.METRICS[name].kind
     if kind == "count":
         return int(value)
     if kind in ("money", "ratio"):
-        return Decimal(value)
+        return Decimal(str(value))
     return value
 
 
