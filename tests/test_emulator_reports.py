@@ -274,15 +274,17 @@ def test_parameter_errors(tiktok: Any, emulator: EmulatorServer, over: dict[str,
 
 
 @pytest.mark.parametrize(
-    ("dims", "ok_days", "limit"),
+    ("dims", "ok_days", "message"),
     [
-        (["ad_id", "stat_time_day"], 30, "30"),
-        (["ad_id", "stat_time_hour"], 1, "1"),
-        (["ad_id"], 365, "365"),
+        (["ad_id", "stat_time_day"], 30, "max time span is 30 days when use stat_time_day"),
+        # TikTok's own answer to 2024-01-01..2024-01-02 hourly (airbyte source-tiktok-marketing,
+        # components/hourly_datetime_based_cursor.py): the span counts dates, not end - start
+        (["ad_id", "stat_time_hour"], 1, "max time span is 1 day when use stat_time_hour"),
+        (["ad_id"], 365, "max time span is 365 days"),
     ],
 )
 def test_date_span_limits(
-    tiktok: Any, emulator: EmulatorServer, dims: list[str], ok_days: int, limit: str
+    tiktok: Any, emulator: EmulatorServer, dims: list[str], ok_days: int, message: str
 ) -> None:
     end = dt.date(2024, 6, 14)
     start_ok = end - dt.timedelta(days=ok_days - 1)
@@ -290,9 +292,9 @@ def test_date_span_limits(
         emulator.advertiser_ids[0], dimensions=dims, start_date=start_ok.isoformat(), end_date=end.isoformat()
     )
     assert tiktok.get(REPORT, **ok).json()["code"] == 0
+    # one date more: for daily reports the 31-date window of start + 30 days (ingestr's find_intervals)
     too_long = {**ok, "start_date": (start_ok - dt.timedelta(days=1)).isoformat()}
-    message = error(tiktok, **too_long)
-    assert limit in message and "start_date" in message
+    assert error(tiktok, **too_long) == message
 
 
 def test_service_type_accepted(tiktok: Any, emulator: EmulatorServer) -> None:

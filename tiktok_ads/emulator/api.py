@@ -12,6 +12,7 @@ Check order for a request: route -> token (40104/40105/40102) -> parameters and 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import json
@@ -91,10 +92,19 @@ _request_counter = itertools.count(1)
 _PROCESS_TAG = os.getpid() & 0xFFFF
 
 
-def new_request_id() -> str:
-    """A unique request id shaped like TikTok's: UTC ``YYYYMMDDHHMMSS`` followed by 16 upper-case hex digits."""
+def new_request_id(when: dt.datetime | None = None) -> str:
+    """A unique request id shaped like TikTok's: UTC ``YYYYMMDDHHMMSS`` followed by 16 upper-case hex digits.
+
+    Args:
+        when: the instant it was issued (the emulator's clock); default: the machine's clock.
+    """
     n = next(_request_counter)
-    return time.strftime("%Y%m%d%H%M%S", time.gmtime()) + f"{_PROCESS_TAG:04X}{n & 0xFFFFFFFFFFFF:012X}"
+    stamp = (
+        when.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
+        if when
+        else time.strftime("%Y%m%d%H%M%S", time.gmtime())
+    )
+    return stamp + f"{_PROCESS_TAG:04X}{n & 0xFFFFFFFFFFFF:012X}"
 
 
 def _dumps_stdlib(obj: Any) -> bytes:

@@ -36,6 +36,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -167,7 +168,9 @@ class _Handler(BaseHTTPRequestHandler):
         reason = self.responses.get(status, ("",))[0]
         lines = [
             f"HTTP/1.1 {status} {reason}",
-            f"Date: {self.date_time_string()}",
+            # TikTok's clock, not the machine's: a client taking "today" from the Date header (RFC 9110
+            # section 6.6.1, which every TikTok answer carries) sees the emulated day
+            f"Date: {formatdate(self.server.emulator.world.now.timestamp(), usegmt=True)}",
             f"Content-Type: {content_type}",
             f"Content-Length: {len(body)}",
         ]
@@ -204,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, NOT_FOUND_BODY, "text/plain; charset=utf-8")
             return
         emulator.stats.count_request(route)
-        request_id = new_request_id()
+        request_id = new_request_id(emulator.world.now)
         fault = emulator.faults.choose(route)
         truncate = False
         if fault is not None:
