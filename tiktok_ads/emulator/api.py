@@ -300,11 +300,10 @@ class Api:
     def _authorize(self, grant: Grant, advertiser_id: str) -> None:
         # unknown advertisers are "not granted" as well: TikTok cannot tell the two apart for a token
         if self.world.advertiser(advertiser_id) is None or not grant.allows(advertiser_id):
-            raise ApiError(
-                40001,
-                f"No permission to operate advertiser {advertiser_id}. "
-                "Please check that the advertiser has authorized your app.",
-            )
+            # "No permission to operate advertiser" is TikTok's phrase for 40001 (quoted by users who met it,
+            # e.g. a GMV Max tool's notes "实测 ... No permission to operate advertiser: <id>"). UNSURE: the
+            # exact tail; ": <id>" is the only form seen with the id.
+            raise ApiError(40001, f"No permission to operate advertiser: {advertiser_id}")
 
     def _granted_advertisers(self, grant: Grant) -> list[Any]:
         return [a for a in self.world.advertisers if grant.allows(a.advertiser_id)]

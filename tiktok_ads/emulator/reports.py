@@ -34,7 +34,14 @@ from .params import (
     parse_json_list,
 )
 
-__all__ = ["CONFLICT_MESSAGE", "DEFAULT_METRICS", "ReportQuery", "parse_report_query"]
+__all__ = [
+    "CONFLICT_MESSAGE",
+    "DEFAULT_METRICS",
+    "ReportQuery",
+    "invalid_metrics_message",
+    "parse_report_query",
+    "span_message",
+]
 
 REPORT_TYPES = ("BASIC", "AUDIENCE")
 # Real report types the emulator does not serve (answered 40002 with an explicit "not emulated" message).
@@ -81,18 +88,31 @@ class ReportQuery:
     empty: bool = False
 
 
+def invalid_metrics_message(names: list[str]) -> str:
+    """TikTok's 40002 message for metrics it refuses, unknown ones or ones not available where they are asked.
+
+    Seen verbatim, trailing space included, for metrics valid elsewhere (airbytehq/airbyte#11375:
+    ``['voucher_spend', 'cash_spend']``) and for an unknown one (PostHog/posthog#42830:
+    ``['total_complete_payment_value']``); singer-io/tap-tiktok-ads#14 quotes its tail for ``['placement']``.
+    """
+    return (
+        "Please correct the information in invalid metric fields and try again. "
+        f"Invalid metric fields: {names!r}. "
+    )
+
+
 def _validate_metrics(report_type: str, data_level: str, metrics: list[str]) -> None:
+    # one wording for every refused metric (see invalid_metrics_message): TikTok does not say why
     unknown = [m for m in metrics if m not in METRICS]
     if unknown:
-        # the wording TikTok uses (seen in singer-io/tap-tiktok-ads#14)
-        raise param_error(f"Invalid metric fields: {unknown}")
+        raise param_error(invalid_metrics_message(unknown))
     wrong_level = [m for m in metrics if data_level not in METRICS[m].levels]
     if wrong_level:
-        raise param_error(f"Invalid metric fields: {wrong_level}. Not supported at data_level {data_level}.")
+        raise param_error(invalid_metrics_message(wrong_level))
     if report_type == "AUDIENCE":
         not_audience = [m for m in metrics if not METRICS[m].audience]
         if not_audience:
-            raise param_error(f"Invalid metric fields: {not_audience}. Not supported in AUDIENCE reports.")
+            raise param_error(invalid_metrics_message(not_audience))
 
 
 def _validate_dimensions(report_type: str, data_level: str, dimensions: list[str], lifetime: bool) -> None:
