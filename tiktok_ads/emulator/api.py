@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .api_account import ADVERTISER_ROUTES, BC_ROUTES, check_bc
 from .api_assets import ASSET_ROUTES
 from .model import World, is_deleted, primary_status
 from .multi_reports import parse_multi_report, run_multi_report
@@ -224,8 +225,11 @@ class Api:
             "ad/get/": Route("GET", self._entity_handler("ad")),
             "report/integrated/get/": Route("GET", self._report),
         }
-        for path, lister in ASSET_ROUTES.items():
+        for path, lister in {**ASSET_ROUTES, **ADVERTISER_ROUTES}.items():
             self._routes[path] = Route("GET", self._asset_handler(lister))
+        for path, bc_lister in BC_ROUTES.items():
+            # Business Center endpoints name no advertiser: only the app-level rate limit applies
+            self._routes[path] = Route("GET", self._bc_handler(bc_lister), advertiser_param=None)
 
     # ------------------------------------------------------------------ tokens and auth codes (test helpers)
 
@@ -446,6 +450,17 @@ class Api:
             self._authorize(grant, advertiser_id)
             adv = self.world.advertiser(advertiser_id)
             data, rows = lister(self.world, adv, params)
+            return Answer.ok(data, rows)
+
+        return handler
+
+    def _bc_handler(
+        self, lister: Callable[[World, list[Any], Mapping[str, str]], tuple[dict[str, Any], int]]
+    ) -> Handler:
+        def handler(params: Mapping[str, str], token: str | None, body: bytes) -> Answer:
+            grant = self._authenticate(token)
+            check_bc(self.world, params)
+            data, rows = lister(self.world, self._granted_advertisers(grant), params)
             return Answer.ok(data, rows)
 
         return handler
