@@ -47,6 +47,9 @@ __all__ = ["Answer", "Api", "ApiError", "Grant", "ROUTE_PREFIX", "Route", "encod
 
 ROUTE_PREFIX = "/open_api/v1.3/"
 
+# TikTok's wording: 40104 as quoted in the api-evangelist summary of the Return Codes page ([AE-err]); 40105 in
+# Airbyte's source-tiktok-marketing unit tests and users' notes of a real answer from advertiser/info/.
+# UNSURE: the 40102, 40101 and 40110 wordings (no real answer in our sources).
 MSG_TOKEN_MISSING = "Access token is null, you should set it in http header with key Access-Token."
 MSG_TOKEN_INVALID = "Access token is incorrect or has been revoked."
 MSG_TOKEN_EXPIRED = "Access token has expired."
