@@ -172,3 +172,22 @@ def test_at_most_max_ids_newest_created_first(
         for r in rows(tiktok, advertiser_ids=ids, dimensions=["campaign_id"], start_date="2024-04-20")
     }
     assert got <= {str(c["campaign_id"]) for c in newest} and got
+
+
+def test_advertiser_id_without_the_level_id_sums_each_advertisers_ids(
+    tiktok: Any, emulator: EmulatorServer
+) -> None:
+    from decimal import Decimal
+
+    ids = emulator.advertiser_ids[:2]
+    got = rows(tiktok, advertiser_ids=ids, dimensions=["advertiser_id", "stat_time_day"])
+    want: dict[tuple[str, str], Decimal] = {}
+    for adv in ids:
+        for r in rows(tiktok, advertiser_id=adv):  # campaign level, the default "not deleted" filter
+            key = (adv, r["dimensions"]["stat_time_day"])
+            want[key] = want.get(key, Decimal(0)) + Decimal(r["metrics"]["spend"])
+    assert {
+        (r["dimensions"]["advertiser_id"], r["dimensions"]["stat_time_day"]): Decimal(r["metrics"]["spend"])
+        for r in got
+    } == want
+    assert all(r["metrics"]["currency"] != "0" for r in got)  # one currency per row: costs stay

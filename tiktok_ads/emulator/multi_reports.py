@@ -11,9 +11,10 @@ model/report/integrated_get.go, HEAD 051f6c0, from [TTD-sync] "Run a synchronous
   ``advertiser_id`` beside the data level's id dimension ([TTD-async]: up to two id dimensions with
   ``advertiser_ids``).
 - Without any id dimension, ``advertiser_id``, ``currency`` and ``timezone`` are ``0`` and cost metrics are
-  ``"-"`` (rows of several currencies cannot be summed). UNSURE: which other metrics survive; counts are summed
-  across the advertisers, ratios whose numerator is money are ``"-"`` and the other ratios are recomputed
-  from the summed figures, attribute metrics are ``"-"``.
+  ``"-"`` (rows of several currencies cannot be summed). UNSURE: which other metrics survive; here counts and
+  the ratios of counts (``ctr`` ...) are those of all ids of all advertisers together, money and ratios of
+  money (``cpc``, ``cost_per_*``) and attribute metrics are ``"-"``. With ``advertiser_id`` but not the level's
+  id dimension, each advertiser's ids are summed (one currency: costs stay).
 - At most 20,000 ids come back: the ids (campaigns, ad groups or ads of the data level) are cut by creation
   time, newest first, with no promise of an even share per advertiser.
 - Each advertiser's rows are in its own time zone unless ``multi_adv_report_in_utc_time=true``, which puts every
@@ -58,7 +59,10 @@ class MultiReportQuery:
     metrics: list[str]
     #: with multi_adv_report_in_utc_time and dates: the UTC range asked (the queries run on local hours)
     utc_range: tuple[dt.date, dt.date] | None
+    #: no id dimension at all: rows summed over every id of every advertiser, costs "-"
     no_id: bool
+    #: the level's id dimension not asked: rows summed over its ids (per advertiser unless ``no_id``)
+    summed: bool
     page: int
     page_size: int
 
@@ -103,8 +107,9 @@ def parse_multi_report(
     inner = list(requested)
     if level_dim is not None and level_dim != _ADV_DIM and _ADV_DIM in inner:
         inner.remove(_ADV_DIM)  # advertiser_id beside the level's own id dimension
-    no_id = bool(requested) and level_dim is not None and not any(d in m.ID_DIMENSIONS for d in inner)
-    if no_id and level_dim is not None:
+    summed = bool(requested) and level_dim is not None and level_dim not in requested
+    no_id = bool(requested) and not any(d in m.ID_DIMENSIONS for d in requested)
+    if summed and level_dim is not None and level_dim not in inner:
         inner = [level_dim, *inner]  # computed per id, then summed over the ids
     single = {k: v for k, v in params.items() if k not in ("advertiser_ids", "advertiser_id")}
     if requested:
@@ -127,6 +132,7 @@ def parse_multi_report(
         metrics=list(first.metrics),
         utc_range=utc_range,
         no_id=no_id,
+        summed=summed,
         page=first.page,
         page_size=first.page_size,
     )
@@ -179,12 +185,35 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
         ``(data, rows on this page)``.
     """
     rows: list[dict[str, dict[str, str]]] = []
+    pooled: dict[tuple[tuple[str, str], ...], _Group] = {}
     for sub in query.queries:
         adv = world.advertiser(sub.advertiser_id)
         assert adv is not None
-        rows.extend(_advertiser_rows(world, adv, sub, query))
+        if sub.empty:
+            continue
+        result = _result(world, sub)
+        if query.utc_range is None and not query.summed:
+            extra = _extras(adv)
+            for row in result.rows(0, len(result)):
+                rows.append(_shape(row["dimensions"], row["metrics"], extra, query))
+            continue
+        groups = _groups(result, adv, sub, query)
+        if query.no_id:  # one pool for every advertiser: the sums cross advertisers
+            for key, group in groups.items():
+                if key in pooled:
+                    pooled[key].add(group.total)
+                else:
+                    pooled[key] = group
+            continue
+        for group in groups.values():
+            rows.append(_shape(group.dims, group.metrics(result, query), _extras(adv), query))
     if query.no_id:
-        rows = _summed_without_ids(rows, query)
+        rows = [
+            {"dimensions": g.dims, "metrics": _dashed(g.metrics(g.result, query))}
+            for _, g in sorted(pooled.items())
+        ]
+    elif query.utc_range is not None or query.summed:
+        rows.sort(key=lambda r: tuple(r["dimensions"].get(d, "") for d in query.dimensions))
     total = len(rows)
     start = (query.page - 1) * query.page_size
     chunk = rows[start : start + query.page_size]
@@ -212,114 +241,96 @@ def _result(world: World, sub: ReportQuery) -> Any:
     )
 
 
-def _advertiser_rows(
-    world: World, adv: Advertiser, sub: ReportQuery, query: MultiReportQuery
-) -> list[dict[str, dict[str, str]]]:
-    if sub.empty:
-        return []
-    result = _result(world, sub)
-    extra = {"advertiser_id": adv.advertiser_id, "currency": adv.currency, "timezone": adv.timezone}
-    wants_adv_dim = _ADV_DIM in query.dimensions
-    out: list[dict[str, dict[str, str]]] = []
-    if query.utc_range is None or "stat_time_hour" not in sub.dimensions:
-        for row in result.rows(0, len(result)):
-            out.append(_shape(row["dimensions"], row["metrics"], extra, query, wants_adv_dim))
-        return out
-    # UTC mode: every hour moved to UTC; daily rows re-summed from their UTC hours, per id and bucket.
-    # ReportResult._cells gives the base figures of a row, which the result's own formatter turns into wire
-    # strings, so a UTC day is exactly the sum of its 24 hours.
+def _extras(adv: Advertiser) -> dict[str, str]:
+    return {"advertiser_id": adv.advertiser_id, "currency": adv.currency, "timezone": adv.timezone}
+
+
+class _Group:
+    """Rows summed into one output row: an entity (for the formatter), the summed base figures, the dims.
+
+    The base figures come from ``ReportResult._cells`` and go through the result's own formatter, so a summed
+    row (a UTC day of 24 hours, all ids of a level) is exactly what the model would answer for it.
+    """
+
+    def __init__(
+        self, result: Any, ent: Any, total: Sequence[int], dims: dict[str, str], summed: bool
+    ) -> None:
+        self.result = result
+        self.ent = ent
+        self.total = list(total)
+        self.dims = dims
+        self.summed = summed
+
+    def add(self, vec: Sequence[int]) -> None:
+        """Add one row's base figures."""
+        for k, value in enumerate(vec):
+            self.total[k] += value
+
+    def metrics(self, result: Any, query: MultiReportQuery) -> dict[str, str]:
+        """The wire metrics of the group (attributes ``"-"`` when several ids were summed: UNSURE)."""
+        mets: dict[str, str] = dict(result._format(self.ent, self.total))  # noqa: SLF001 - same package
+        if self.summed:
+            for name in mets:
+                if m.METRICS[name].kind == "attribute":
+                    mets[name] = "-"
+        return mets
+
+
+def _groups(result: Any, adv: Advertiser, sub: ReportQuery, query: MultiReportQuery) -> dict[Any, _Group]:
+    """An advertiser's rows, moved to UTC hours/days and/or summed over the level's ids, keyed by output dims."""
+    level_dim = m.ID_DIMENSION[sub.data_level]
     zone = ZoneInfo(adv.timezone)
+    hourly = query.utc_range is not None and "stat_time_hour" in sub.dimensions
     daily = "stat_time_day" in query.dimensions
-    first = dt.datetime.combine(query.utc_range[0], dt.time(0), UTC)
-    last = dt.datetime.combine(query.utc_range[1], dt.time(23), UTC)
-    groups: dict[tuple[str, ...], tuple[Any, list[int], dict[str, str]]] = {}
+    groups: dict[Any, _Group] = {}
     for i in range(len(result)):
-        e = _entity_index(result, i)
+        e = bisect.bisect_right(result._offsets, i) - 1  # noqa: SLF001 - same package
         ent, vec, dims = result._cells(e, i - result._offsets[e])  # noqa: SLF001 - same package
-        local = dt.datetime.strptime(dims["stat_time_hour"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone)
-        at = local.astimezone(UTC)
-        if not first <= at <= last:
-            continue
-        moved = dict(dims)
-        if daily:
-            moved.pop("stat_time_hour")
-            moved["stat_time_day"] = at.strftime("%Y-%m-%d 00:00:00")
-        else:
-            moved["stat_time_hour"] = at.strftime("%Y-%m-%d %H:00:00")
-        key = tuple(moved.get(d, "") for d in sorted(moved))
+        out = dict(dims)
+        if hourly:
+            assert query.utc_range is not None
+            local = dt.datetime.strptime(dims["stat_time_hour"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=zone)
+            at = local.astimezone(UTC)
+            if not query.utc_range[0] <= at.date() <= query.utc_range[1]:
+                continue
+            if daily:
+                del out["stat_time_hour"]
+                out["stat_time_day"] = at.strftime("%Y-%m-%d 00:00:00")
+            else:
+                out["stat_time_hour"] = at.strftime("%Y-%m-%d %H:00:00")
+        if query.summed:
+            out.pop(level_dim, None)
+            if _ADV_DIM in query.dimensions:
+                out[_ADV_DIM] = adv.advertiser_id
+        out = {d: out[d] for d in query.dimensions if d in out} if query.summed or hourly else out
+        key = tuple(sorted(out.items()))
         if key in groups:
-            _, total, _ = groups[key]
-            for k, value in enumerate(vec):
-                total[k] += value
+            groups[key].add(vec)
         else:
-            groups[key] = (ent, list(vec), moved)
-    for ent, total, moved in groups.values():
-        out.append(_shape(moved, result._format(ent, total), extra, query, wants_adv_dim))  # noqa: SLF001
-    out.sort(key=lambda r: tuple(r["dimensions"].get(d, "") for d in query.dimensions))
-    return out
-
-
-def _entity_index(result: Any, i: int) -> int:
-    return bisect.bisect_right(result._offsets, i) - 1  # noqa: SLF001 - same package
+            groups[key] = _Group(result, ent, vec, out, query.summed)
+    return groups
 
 
 def _shape(
-    dims: Mapping[str, str],
-    mets: Mapping[str, str],
-    extra: Mapping[str, str],
-    query: MultiReportQuery,
-    wants_adv_dim: bool,
+    dims: Mapping[str, str], mets: Mapping[str, str], extra: Mapping[str, str], query: MultiReportQuery
 ) -> dict[str, dict[str, str]]:
     """A row in the requested dimension order, with advertiser_id/currency/timezone added to its metrics."""
     out_dims: dict[str, str] = {}
     for name in query.dimensions or list(dims):
-        if name == _ADV_DIM and wants_adv_dim and name not in dims:
+        if name == _ADV_DIM and name not in dims:
             out_dims[name] = extra["advertiser_id"]
         elif name in dims:
             out_dims[name] = dims[name]
     return {"dimensions": out_dims, "metrics": {**dict(mets), **dict(extra)}}
 
 
-def _summed_without_ids(
-    rows: Sequence[dict[str, dict[str, str]]], query: MultiReportQuery
-) -> list[dict[str, dict[str, str]]]:
-    """Rows summed over ids and advertisers per requested dimension values (see the module docstring)."""
+def _dashed(mets: Mapping[str, str]) -> dict[str, str]:
+    """Metrics of a row summed over advertisers: costs ``"-"`` (several currencies), the extras ``0``."""
     money_bases = {md.base for md in m.METRICS.values() if md.kind == "money"}
-    groups: dict[tuple[str, ...], dict[str, Any]] = {}
-    order: list[tuple[str, ...]] = []
-    for row in rows:
-        dims = row["dimensions"]
-        key = tuple(dims.get(d, "") for d in query.dimensions)
-        if key not in groups:
-            groups[key] = {"dimensions": dims, "sums": {}}
-            order.append(key)
-        sums = groups[key]["sums"]
-        for name, value in row["metrics"].items():
-            md = m.METRICS.get(name)
-            if md is not None and md.kind == "count" and value not in ("-", ""):
-                sums[name] = sums.get(name, 0) + int(value)
-    out: list[dict[str, dict[str, str]]] = []
-    for key in sorted(order):
-        group = groups[key]
-        sums = group["sums"]
-        metrics: dict[str, str] = {}
-        for name in query.metrics:
-            md = m.METRICS[name]
-            if md.kind == "count":
-                metrics[name] = str(sums.get(name, 0))
-            elif md.kind == "ratio" and md.numerator not in money_bases:
-                metrics[name] = _ratio(md, sums)
-            else:
-                metrics[name] = "-"
-        metrics.update({name: "0" for name in _EXTRA})
-        out.append({"dimensions": group["dimensions"], "metrics": metrics})
+    out: dict[str, str] = {}
+    for name, value in mets.items():
+        md = m.METRICS[name]
+        cost = md.kind == "money" or (md.kind == "ratio" and md.numerator in money_bases)
+        out[name] = "-" if cost or md.kind == "attribute" else value
+    out.update(dict.fromkeys(_EXTRA, "0"))
     return out
-
-
-def _ratio(md: m.MetricDef, sums: Mapping[str, int]) -> str:
-    count_of = {d.base: d.name for d in m.METRICS.values() if d.kind == "count"}
-    num = sums.get(count_of.get(md.numerator or "", ""), None)
-    den = sums.get(count_of.get(md.denominator or "", ""), None)
-    if num is None or den is None:
-        return "-"  # UNSURE: a ratio of figures not requested is not recomputed
-    return "0.00" if not den else f"{num / den * md.scale:.2f}"
