@@ -102,3 +102,28 @@ def test_a_run_without_an_injected_clock_loads_the_emulated_days(
     assert _last_days(pipeline) == want
     state = pipeline.state["sources"]["tiktok_ads"]["resources"]["ad_insights"]["advertisers"]
     assert {adv: dt.date.fromisoformat(e["last_day"]) for adv, e in state.items()} == want
+
+
+def test_the_default_start_date_is_a_year_before_tiktoks_today(
+    tmp_path: Path, emulator_factory: Callable[..., EmulatorServer]
+) -> None:
+    """No start_date and no clock: the default (365 days back) counts from TikTok's today, not the machine's
+    (which is years after this world's: from the machine's clock nothing would be read)."""
+    server = emulator_factory(WORLD)
+    pipeline = dlt.pipeline(
+        pipeline_name="default_start",
+        pipelines_dir=str(tmp_path / "pipelines"),
+        destination=dlt.destinations.duckdb(str(tmp_path / "start.duckdb")),
+        dataset_name="tiktok",
+    )
+    source = tiktok_ads(
+        access_token=server.access_token,
+        base_url=server.base_url,
+        advertiser_ids=server.advertiser_ids,
+        tables=["ad_insights"],
+        max_qps=0,
+    )
+    assert not pipeline.run(source, loader_file_format="parquet").has_failed_jobs
+    assert _last_days(pipeline) == {adv: server.world.local_today(adv) for adv in server.advertiser_ids}
+    state = pipeline.state["sources"]["tiktok_ads"]["resources"]["ad_insights"]["advertisers"]
+    assert {e["start_date"] for e in state.values()} == {(TODAY - dt.timedelta(days=365)).isoformat()}
