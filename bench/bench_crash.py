@@ -58,9 +58,9 @@ UTC = dt.timezone.utc
 class CrashWorld:
     """The emulated account: the same values build the emulator process's world and the truth here.
 
-    ``today`` defaults to yesterday (UTC): the emulator's clock stands at ``today`` 12:00 UTC while the
-    pipeline reads up to each advertiser's real today, so the pipeline is never *behind* the emulator
-    (days after the emulator's today have no rows, so reading them changes nothing).
+    ``today`` defaults to yesterday (UTC): the emulator's clock stands at ``today`` 12:00 UTC, and the
+    pipeline takes its "today" from the emulator's ``Date`` header, so it reads up to each advertiser's
+    emulated today.
     """
 
     seed: int = 11

@@ -12,7 +12,9 @@ Each run starts ``python -m tiktok_ads.emulator`` as a separate process (fresh c
 - **pipeline CPU** seconds (user + sys of the child, from ``os.wait4``) per million rows, and its **peak RSS**
   (``ru_maxrss`` of the child); the emulator's CPU seconds as well (to see which side is the bottleneck).
 
-Figures are medians over ``--runs`` runs. Scenarios (``--scenario a|b|c|d|all``):
+Figures are medians over ``--runs`` runs. The emulator answers with its latency model on (``--latency``,
+``--latency-per-row``; default :data:`tiktok_ads.emulator.latency.TYPICAL`, 0.5 s + 1 ms per row, UNSURE),
+because wall time against an instant server says nothing about a run against TikTok. Scenarios (``--scenario a|b|c|d|all``):
 
 - **a** an agency under a 10 QPS limit: 20 advertisers (3 campaigns x 3 ad groups x 3 ads each), 90 days, all
   nine tables; the emulator at ``--qps 10 --qpm 0`` (only QPS binds), the pipeline at its default ``max_qps``
@@ -33,9 +35,9 @@ Run from the repository root::
     /work/venv/bin/python bench/bench_pipeline.py --scenario b,d --json /tmp/bench.json --keep
     /work/venv/bin/python bench/bench_pipeline.py --smoke --runs 1     # tiny worlds: checks the bench itself
 
-Dates: scenarios a and c use a world whose today is two days before the real UTC date (the pipeline reads up
-to each advertiser's real today, so it is never behind the emulator; it also reads those last days, which the
-minimum counts); b and d are backfills (``start_date``..``end_date``) of a world fixed at 2024-06-15, so their
+Dates: scenarios a and c use a world whose today is two days before the real UTC date; the pipeline takes
+"today" from the emulator's ``Date`` header (its clock), so it reads up to each advertiser's emulated today,
+which the minimum counts; b and d are backfills (``start_date``..``end_date``) of a world fixed at 2024-06-15, so their
 row counts never change.
 """
 
@@ -66,6 +68,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tiktok_ads.emulator.latency import TYPICAL  # noqa: E402
 from tiktok_ads.emulator.model import World, WorldConfig, is_deleted  # noqa: E402
 from tiktok_ads.settings import DEFAULT_TABLES, TABLES  # noqa: E402
 
@@ -214,7 +217,7 @@ def windows(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
 
 
 def local_today(world: World, advertiser_id: str, now: dt.datetime) -> dt.date:
-    """The advertiser's date at the real instant ``now`` (what the pipeline, on the real clock, calls today)."""
+    """The advertiser's date at ``now``: the emulator's clock, which the pipeline reads from its ``Date`` header."""
     advertiser = world.advertiser(advertiser_id)
     assert advertiser is not None
     return now.astimezone(ZoneInfo(advertiser.timezone)).date()
@@ -226,12 +229,12 @@ def report_ranges(
     now: dt.datetime,
     previous: Mapping[str, tuple[dt.date, dt.date]] | None = None,
 ) -> dict[str, tuple[dt.date, dt.date]]:
-    """The days the pipeline reads per advertiser (the source's documented rule, with its real clock).
+    """The days the pipeline reads per advertiser (the source's documented rule, on TikTok's clock).
 
     Args:
         world: the model.
         workload: the run's settings.
-        now: the real instant of the run.
+        now: the emulator's instant during the run (its Date header).
         previous: the ranges of the run before on the same pipeline (None: a first run).
 
     Returns:
@@ -558,7 +561,7 @@ def measured_run(
     Returns:
         The result and the report ranges this run read (for the next incremental run).
     """
-    ranges = report_ranges(model, workload, dt.datetime.now(UTC), previous)
+    ranges = report_ranges(model, workload, model.now, previous)
     minimum = minimum_requests(model, workload, ranges)
     before, cpu_before = emu.stats(), emu.cpu_seconds()
     log_name = f"pipeline-{scenario}-{number}.log"
@@ -654,6 +657,8 @@ class Bench:
         self.targets: list[Target] = []
         self.notes: dict[str, str] = {}
         self.worlds = Worlds.smoke() if args.smoke else Worlds.full()
+        #: the emulator's latency model: wall time means nothing against an instant server
+        self.timing = ("--latency", str(args.latency), "--latency-per-row", str(args.latency_per_row))
 
     def workdir(self, name: str) -> Path:
         """A fresh folder for one run."""
@@ -681,21 +686,21 @@ class Bench:
             model = World(world.config())
             workdir = self.workdir(f"agency-{number}")
             if with_a:
-                with emulator(world, QPS_10) as emu:
+                with emulator(world, (*QPS_10, *self.timing)) as emu:
                     result, ranges = measured_run("a", number, emu, model, workload, workdir, self.args)
                     self.results.setdefault("a", []).append(result)
                     if with_c and result.ok:
                         self._daily(number, emu, model, world, workload, workdir, ranges)
                 continue
-            with emulator(world, NO_LIMITS) as emu:
+            with emulator(world, (*NO_LIMITS, *self.timing)) as emu:
                 setup = Workload(workload.tables, workload.start_date, max_qps=0)
-                ranges = report_ranges(model, setup, dt.datetime.now(UTC))
+                ranges = report_ranges(model, setup, model.now)
                 usage = run_pipeline(
                     workdir, pipeline_env(emu.info, setup), (), "setup.log", self.args.timeout
                 )
                 if usage.exit_code != 0:
                     raise SystemExit(f"(c) the first load failed; see {workdir / 'setup.log'}")
-            with emulator(world, QPS_10) as emu:
+            with emulator(world, (*QPS_10, *self.timing)) as emu:
                 self._daily(number, emu, model, world, workload, workdir, ranges)
         if with_a:
             self._targets_a(self.results.get("a", []))
@@ -763,7 +768,7 @@ class Bench:
         results: list[RunResult] = []
         for number in range(1, self.args.runs + 1):
             model = World(world.config())
-            with emulator(world, NO_LIMITS) as emu:
+            with emulator(world, (*NO_LIMITS, *self.timing)) as emu:
                 workdir = self.workdir(f"{scenario}-{world.advertisers}x{world.days}-{number}")
                 result, _ = measured_run(scenario, number, emu, model, workload, workdir, self.args)
                 results.append(result)
@@ -895,6 +900,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--workdir", type=Path, default=None, help="folder for the runs (default: a temp dir)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (duckdb files, pipeline logs)")
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=TYPICAL.base,
+        help=f"seconds every emulator answer takes (default {TYPICAL.base:g}, a plausible TikTok; 0 = instant)",
+    )
+    parser.add_argument(
+        "--latency-per-row",
+        type=float,
+        default=TYPICAL.per_row,
+        help=f"seconds more per list row (default {TYPICAL.per_row:g})",
+    )
     parser.add_argument(
         "--smoke",
         action="store_true",

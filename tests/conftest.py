@@ -134,3 +134,20 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
     monkeypatch.chdir(tmp_path)
     yield tmp_path
+
+
+@pytest.fixture(params=["emulator", pytest.param("real", marks=pytest.mark.real_tiktok)])
+def api_target(request: pytest.FixtureRequest, emulator: EmulatorServer) -> Iterator[Any]:
+    """The emulator, and the real TikTok API when configured (see ``tests/real_tiktok.py``; skipped with the
+    reason otherwise): a test using it states a belief about TikTok that holds for both."""
+    from tests.real_tiktok import ApiTarget, real_target_or_reason
+
+    if request.param == "emulator":
+        target = ApiTarget("emulator", emulator.base_url, emulator.advertiser_ids[0], emulator.access_token)
+    else:
+        found = real_target_or_reason()
+        if isinstance(found, str):
+            pytest.skip(found)
+        target = found
+    yield target
+    target.close()

@@ -11,8 +11,9 @@ import pytest
 from tiktok_ads.emulator import EmulatorServer
 
 ROUTES = {
-    "file/image/ad/search/": ("list", "image_id", 100),
-    "file/video/ad/search/": ("list", "video_id", 100),
+    # page-size maxima as documented (see tiktok_ads/emulator/api_assets.py for the sources)
+    "file/image/ad/search/": ("list", "image_id", 1000),
+    "file/video/ad/search/": ("list", "video_id", 1000),
     "dmp/custom_audience/list/": ("list", "custom_audience_id", 100),
     "pixel/list/": ("pixels", "pixel_id", 20),
 }
@@ -54,6 +55,7 @@ def test_page_size_limit_and_auth(tiktok: Any, emulator: EmulatorServer, route: 
     adv = emulator.advertiser_ids[0]
     body = tiktok.get(route, advertiser_id=adv, page_size=max_size + 1).json()
     assert body["code"] == 40002 and body["data"] == {} and "page_size" in body["message"]
+    assert tiktok.data(route, advertiser_id=adv, page_size=max_size)["page_info"]["page_size"] == max_size
     assert tiktok.get(route, token=None, advertiser_id=adv).json()["code"] == 40104
     assert tiktok.get(route, advertiser_id="1234567").json()["code"] == 40001
     no_slash = tiktok.session.get(
@@ -63,6 +65,16 @@ def test_page_size_limit_and_auth(tiktok: Any, emulator: EmulatorServer, route: 
         timeout=10,
     )
     assert no_slash.json()["code"] == 0
+
+
+@pytest.mark.parametrize(
+    ("route", "default"),
+    [("file/image/ad/search/", 20), ("file/video/ad/search/", 20), ("dmp/custom_audience/list/", 10),
+     ("pixel/list/", 10)],
+)  # fmt: skip
+def test_default_page_sizes(tiktok: Any, emulator: EmulatorServer, route: str, default: int) -> None:
+    info = tiktok.data(route, advertiser_id=emulator.advertiser_ids[0])["page_info"]
+    assert info["page_size"] == default
 
 
 def test_id_filters(tiktok: Any, emulator: EmulatorServer) -> None:

@@ -176,7 +176,11 @@ def test_lifetime_audience_report_splits_the_lifetime_figures(tiktok: Any, emula
 
 def test_unknown_metric_message_like_tiktok(tiktok: Any, emulator: EmulatorServer) -> None:
     message = error(tiktok, **base(emulator.advertiser_ids[0], metrics=["spend", "placement", "bogus"]))
-    assert message.startswith("Invalid metric fields: ['placement', 'bogus']")
+    # TikTok's wording, trailing space included (airbytehq/airbyte#11375, PostHog/posthog#42830)
+    assert message == (
+        "Please correct the information in invalid metric fields and try again. "
+        "Invalid metric fields: ['placement', 'bogus']. "
+    )
 
 
 @pytest.mark.parametrize(
@@ -194,7 +198,8 @@ def test_metric_not_allowed_at_level(
         tiktok,
         **base(emulator.advertiser_ids[0], data_level=level, dimensions=dims, metrics=["spend", metric]),
     )
-    assert message.startswith(f"Invalid metric fields: ['{metric}']") and level in message
+    # the same wording as for unknown metrics: TikTok names the metric, not the reason
+    assert message.endswith(f"Invalid metric fields: ['{metric}']. ")
 
 
 @pytest.mark.parametrize(
@@ -208,7 +213,7 @@ def test_non_audience_metrics_refused_in_audience(tiktok: Any, emulator: Emulato
         metrics=["spend", metric],
     )
     message = error(tiktok, **params)
-    assert f"['{metric}']" in message and "AUDIENCE" in message
+    assert message.endswith(f"Invalid metric fields: ['{metric}']. ")
     assert (
         tiktok.get(
             REPORT, **{**params, "report_type": "BASIC", "dimensions": ["ad_id", "stat_time_day"]}
@@ -299,15 +304,17 @@ def test_parameter_errors(tiktok: Any, emulator: EmulatorServer, over: dict[str,
 
 
 @pytest.mark.parametrize(
-    ("dims", "ok_days", "limit"),
+    ("dims", "ok_days", "message"),
     [
-        (["ad_id", "stat_time_day"], 30, "30"),
-        (["ad_id", "stat_time_hour"], 1, "1"),
-        (["ad_id"], 365, "365"),
+        (["ad_id", "stat_time_day"], 30, "max time span is 30 days when use stat_time_day"),
+        # TikTok's own answer to 2024-01-01..2024-01-02 hourly (airbyte source-tiktok-marketing,
+        # components/hourly_datetime_based_cursor.py): the span counts dates, not end - start
+        (["ad_id", "stat_time_hour"], 1, "max time span is 1 day when use stat_time_hour"),
+        (["ad_id"], 365, "max time span is 365 days"),
     ],
 )
 def test_date_span_limits(
-    tiktok: Any, emulator: EmulatorServer, dims: list[str], ok_days: int, limit: str
+    tiktok: Any, emulator: EmulatorServer, dims: list[str], ok_days: int, message: str
 ) -> None:
     end = dt.date(2024, 6, 14)
     start_ok = end - dt.timedelta(days=ok_days - 1)
@@ -315,9 +322,9 @@ def test_date_span_limits(
         emulator.advertiser_ids[0], dimensions=dims, start_date=start_ok.isoformat(), end_date=end.isoformat()
     )
     assert tiktok.get(REPORT, **ok).json()["code"] == 0
+    # one date more: for daily reports the 31-date window of start + 30 days (ingestr's find_intervals)
     too_long = {**ok, "start_date": (start_ok - dt.timedelta(days=1)).isoformat()}
-    message = error(tiktok, **too_long)
-    assert limit in message and "start_date" in message
+    assert error(tiktok, **too_long) == message
 
 
 def test_service_type_accepted(tiktok: Any, emulator: EmulatorServer) -> None:

@@ -107,3 +107,53 @@ def test_sdk_surfaces_emulator_errors(client: Any, emulator: EmulatorServer) -> 
             start_date="2024-06-01",
             end_date="2024-06-01",
         )
+
+
+def test_sdk_runs_multi_advertiser_reports(client: Any, emulator: EmulatorServer) -> None:
+    ids = emulator.advertiser_ids[:2]
+    answer = sdk.ReportingApi(client).report_integrated_get(
+        report_type="BASIC",
+        access_token=emulator.access_token,
+        advertiser_ids=ids,
+        data_level="AUCTION_CAMPAIGN",
+        dimensions=["campaign_id", "stat_time_day"],
+        metrics=["spend"],
+        start_date="2024-06-10",
+        end_date="2024-06-14",
+        multi_adv_report_in_utc_time=True,
+        page_size=1000,
+    )
+    rows = answer["data"]["list"]
+    assert rows and {r["metrics"]["advertiser_id"] for r in rows} == set(ids)
+
+
+def test_sdk_reads_the_account_side_endpoints(client: Any, emulator: EmulatorServer) -> None:
+    token, adv = emulator.access_token, emulator.advertiser_ids[0]
+    bc = str(emulator.world.advertiser_info(adv)["owner_bc_id"])
+    answers = {
+        "saved_audiences": sdk.AudienceApi(client).dmp_saved_audience_list(
+            advertiser_id=adv, access_token=token
+        ),
+        "portfolios": sdk.CreativeManagementApi(client).creative_portfolio_list(
+            advertiser_id=adv, access_token=token
+        ),
+        "rules": sdk.AutomatedRulesApi(client).optimizer_rule_list(advertiser_id=adv, access_token=token),
+        "results": sdk.AutomatedRulesApi(client).optimizer_rule_result_list(
+            advertiser_id=adv, access_token=token
+        ),
+        "apps": sdk.APPManagementApi(client).app_list(advertiser_id=adv, access_token=token),
+        "identities": sdk.IdentityApi(client).identity_get(advertiser_id=adv, access_token=token),
+        "balances": sdk.BCApi(client).advertiser_balance_get(bc_id=bc, access_token=token),
+        "transactions": sdk.BCApi(client).advertiser_transaction_get(bc_id=bc, access_token=token),
+    }
+    keys = {name: sorted(a["data"]) for name, a in answers.items()}
+    assert keys == {
+        "saved_audiences": ["page_info", "saved_audiences"],
+        "portfolios": ["creative_portfolios", "page_info"],
+        "rules": ["page_info", "rules"],
+        "results": ["list", "page_info"],
+        "apps": ["apps"],
+        "identities": ["identity_list", "page_info"],
+        "balances": ["advertiser_account_list", "page_info"],
+        "transactions": ["page_info", "transaction_list"],
+    }

@@ -41,6 +41,7 @@ from .errors import (
 from .extract import AdvertiserDirectory
 from .report_grid import ALL_TABLES, GRID_TABLES
 from .resources import RunSummary, SourceContext, make_resource
+from .server_clock import tiktok_now
 from .settings import (
     DEFAULT_ATTRIBUTION_WINDOW_DAYS,
     DEFAULT_MAX_CONCURRENCY,
@@ -92,7 +93,8 @@ def build_resources(
     Args:
         config: validated settings.
         client: the API client.
-        clock: current instant (default: the real UTC clock).
+        clock: current instant (default: TikTok's, from the ``Date`` header of its answers; the machine's
+            clock, with a warning, while no answer carried one).
         summary: filled with the run's counters.
         specs: the table registry to use (default :data:`ALL_TABLES`; see ``custom_metrics.table_specs``).
 
@@ -112,8 +114,8 @@ def build_resources(
         ),
         summary=summary,
     )
-    if clock is not None:
-        ctx.clock = clock
+    # "today" is TikTok's: the Date of its answers (advertiser/info/ comes before any window is planned)
+    ctx.clock = clock if clock is not None else tiktok_now(getattr(client, "server_clock", None))
     registry = ALL_TABLES if specs is None else specs
     return [make_resource(registry[name], ctx) for name in config.tables]
 
@@ -186,7 +188,8 @@ def tiktok_ads(
             "filters", "lifetime"}}`` (see ``tiktok_ads.custom_reports``); each becomes a merged, incremental
             table keyed by advertiser_id and its dimensions, checked against TikTok's rules before any request.
         client: a ready :class:`TikTokClient` to use instead of building one (not a setting).
-        clock: returns the current instant; default the real clock (not a setting; tests use the emulator's).
+        clock: returns the current instant; default TikTok's, from the Date header of its answers (not a
+            setting; tests may inject one).
         summary: a :class:`RunSummary` to fill with row and request counters (not a setting).
 
     Returns:

@@ -46,6 +46,7 @@ from .errors import (
     error_for_code,
 )
 from .rate_limit import AdaptiveTokenBucket, app_key, shared_limiter
+from .server_clock import ServerClock
 from .settings import (
     API_VERSION,
     DEFAULT_MAX_CONCURRENCY,
@@ -320,6 +321,8 @@ class TikTokClient:
         self.stats = ClientStats()
         # any HTTP answer this run: from then on a refused connection is transient
         self._host_answered = False
+        #: TikTok's clock from the Date headers of its answers (the run's "today" comes from it)
+        self.server_clock = ServerClock()
 
     def __repr__(self) -> str:
         return f"TikTokClient(base_url={self.base_url!r}, app_id={self.app_id!r}, access_token='{REDACTED}')"
@@ -514,6 +517,7 @@ class TikTokClient:
             self._host_answered = True
             status = response.status_code
             body = response.content
+            self.server_clock.observe(response.headers.get("Date"))
             throttle = response.headers.get("X-Tt-Ads-Throttle")
             if throttle:
                 # TikTok truncated a report to the 20,000 most recently created ads: say so loudly

@@ -38,7 +38,7 @@ from .concurrency import UnitStream
 from .config import SourceConfig
 from .errors import TikTokAPIError, TikTokPermissionError
 from .extract import Advertiser, AdvertiserDirectory, entity_pages, report_pages
-from .settings import ARROW_BATCH_ROWS, TableSpec
+from .settings import ARROW_BATCH_ROWS, DEFAULT_HISTORY_DAYS, EARLIEST_START_DATE, TableSpec
 from .transform import to_timestamp, transform_advertiser_row, transform_entity_rows, transform_report_rows
 from .windows import DateWindow, local_today, report_range, split_range
 
@@ -196,6 +196,26 @@ class SourceContext:
     clock: Clock = _utc_now
     summary: RunSummary = field(default_factory=RunSummary)
     arrow: bool = True
+    _default_start: dt.date | None = field(default=None, init=False, repr=False)
+
+    def start_date(self) -> dt.date:
+        """The first report day: the ``start_date`` setting, or by default 365 days before TikTok's UTC today.
+
+        The default is taken from :attr:`clock` (TikTok's ``Date`` header) on first use, after the advertiser
+        lookup, rather than from the machine's clock when the settings were read.
+
+        Returns:
+            The day.
+        """
+        cfg = self.config
+        if not cfg.start_date_is_default:
+            return cfg.start_date
+        if self._default_start is None:
+            today = self.clock().astimezone(dt.timezone.utc).date()
+            self._default_start = max(
+                today - dt.timedelta(days=DEFAULT_HISTORY_DAYS), dt.date.fromisoformat(EARLIEST_START_DATE)
+            )
+        return self._default_start
 
     def advertisers(self) -> list[Advertiser]:
         """The run's advertisers (looked up once), noting the ones skipped as inaccessible in the summary.
@@ -244,13 +264,13 @@ class SourceContext:
         """
         cfg = self.config
         if cfg.end_date is not None:
-            return cfg.start_date, cfg.end_date
+            return self.start_date(), cfg.end_date
         if cfg.allow_external_schedulers or _runtime_allows_external_schedulers():
             interval = dlt.current.interval()
             if interval is not None:
                 start, end = interval
                 last = (end - dt.timedelta(microseconds=1)).date()
-                first = max(start.date(), cfg.start_date)
+                first = max(start.date(), self.start_date())
                 if last >= first:
                     return first, last
         return None
@@ -299,7 +319,7 @@ def _report_range_for(
     if entry and entry.get("last_day"):
         stored_start = dt.date.fromisoformat(entry.get("start_date") or entry["last_day"])
         turned_on_deleted = cfg.include_deleted and not entry.get("include_deleted", False)
-        if stored_start <= cfg.start_date and not turned_on_deleted:
+        if stored_start <= ctx.start_date() and not turned_on_deleted:
             last_day = dt.date.fromisoformat(entry["last_day"])
         else:
             # start_date moved earlier, or include_deleted was switched on: reload the history
@@ -307,7 +327,7 @@ def _report_range_for(
                 "tiktok_ads: reloading history of advertiser %s (settings changed)", advertiser.advertiser_id
             )
     return report_range(
-        start_date=cfg.start_date,
+        start_date=ctx.start_date(),
         today=today,
         last_day=last_day,
         attribution_window_days=cfg.attribution_window_days,
@@ -446,7 +466,7 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
                 # only now that every window of this advertiser was yielded
                 states[adv_id] = {
                     "last_day": ranges[adv_id].end.isoformat(),
-                    "start_date": cfg.start_date.isoformat(),
+                    "start_date": ctx.start_date().isoformat(),
                     "include_deleted": cfg.include_deleted,
                 }
         elif kind == "error":

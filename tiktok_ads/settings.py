@@ -832,6 +832,7 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "modify_time",
                 AD_IMAGE_COLUMNS,
                 "Ad images of each advertiser's creative library, latest state (modify_time)",
+                # TikTok's docs say 1-1,000 in one version and 1-100 in another: 100 is valid under both
                 max_page_size=100,
             ),
             _asset(
@@ -841,7 +842,7 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "modify_time",
                 AD_VIDEO_COLUMNS,
                 "Ad videos of each advertiser's creative library, latest state (modify_time)",
-                max_page_size=100,
+                max_page_size=100,  # as ad_images
             ),
             _asset(
                 "custom_audiences",
@@ -859,7 +860,7 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 None,
                 PIXEL_COLUMNS,
                 "Pixels of each advertiser with their events, read whole every run (no time to filter on)",
-                max_page_size=20,
+                max_page_size=20,  # documented range 1-20 (bububa/tiktok-business model/pixel/list.go)
                 list_key="pixels",
             ),
         )

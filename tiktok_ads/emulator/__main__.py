@@ -33,6 +33,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0.0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds >= 0, got {text!r}")
+    return value
+
+
 def _kinds(text: str) -> list[str]:
     kinds = [k.strip() for k in text.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in FAULT_KINDS]
@@ -76,6 +86,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="answer 40067 above rows x metrics cells (default 0 = off)",
     )
+    timing = p.add_argument_group("timing (see tiktok_ads.emulator.latency; default: instant answers)")
+    timing.add_argument(
+        "--latency",
+        type=_seconds,
+        default=0.0,
+        help="seconds every API answer takes (default 0; a plausible TikTok: 0.5)",
+    )
+    timing.add_argument(
+        "--latency-per-row",
+        type=_seconds,
+        default=0.0,
+        help="seconds more per list row of an answer (default 0; a plausible TikTok: 0.001)",
+    )
     faults = p.add_argument_group("faults")
     faults.add_argument(
         "--fault-rate", type=float, default=0.0, help="fraction of requests that fail (default 0)"
@@ -114,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         fault_kinds=args.fault_kinds,
         slow_seconds=args.slow_seconds,
         max_report_cells=args.max_report_cells or None,
+        latency=args.latency,
+        latency_per_row=args.latency_per_row,
     )
     stop = threading.Event()
 

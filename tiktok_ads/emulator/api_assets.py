@@ -1,15 +1,27 @@
 """API rules of the creative and account-side list endpoints (data in :mod:`.assets`).
 
 - ``GET file/image/ad/search/`` and ``file/video/ad/search/``: ``advertiser_id``, ``filtering``
-  (``image_ids``/``video_ids``/``material_ids``, at most 100), ``page``, ``page_size`` 1..100;
+  (``image_ids``/``video_ids``/``material_ids``, at most 100), ``page``, ``page_size`` 1..1000, default 20;
   ``data.list`` + ``page_info``.
 - ``GET dmp/custom_audience/list/``: ``advertiser_id``, ``custom_audience_ids`` (JSON list, optional),
-  ``page``, ``page_size`` 1..100; ``data.list`` + ``page_info``.
-- ``GET pixel/list/``: ``advertiser_id``, ``pixel_ids``/``code`` filters, ``page``, ``page_size`` 1..20;
-  ``data.pixels`` + ``page_info``.
+  ``page``, ``page_size`` 1..100, default 10; ``data.list`` + ``page_info``.
+- ``GET pixel/list/``: ``advertiser_id``, ``pixel_ids``/``code`` filters, ``page``, ``page_size`` 1..20,
+  default 10; ``data.pixels`` + ``page_info``.
 
-UNSURE: the page-size maxima are those connectors use (100, 100, 20), taken as hard limits here; the
-``pixels`` key of ``pixel/list/`` follows connector code, not a live answer.
+Page-size bounds, per endpoint (a size outside them is answered 40002 naming ``page_size``):
+
+- image and video search: "default 20, range 1-1,000" in [BB] model/file/image/ad_search.go and
+  model/file/video/ad_search.go (HEAD 051f6c0, which tracks the docs' changelog up to the video
+  ``sort_field``); the official SDK 1.1.3 docstrings (``FileApi.ad_image_search``/``ad_video_search``) still say
+  "default 20, range 1-100". UNSURE: the newer page wins here (the emulator must not be stricter than TikTok);
+  the source keeps asking 100, valid under both.
+- custom audiences: "default 10, range 1-100" in the official SDK (``AudienceApi.dmp_custom_audience_list``)
+  and [BB] model/dmp/customaudience/list.go.
+- pixels: "default 10, range 1-20" in [BB] model/pixel/list.go (the SDK does not say). UNSURE whether TikTok
+  refuses a larger size or clamps it; like every other documented range here, it is refused.
+
+UNSURE: the ``pixels`` key of ``pixel/list/`` follows [BB] model/pixel/list.go and connector code, not a live
+answer.
 """
 
 from __future__ import annotations
@@ -25,10 +37,10 @@ Lister = Callable[[World, Advertiser], list[dict[str, Any]]]
 
 
 def _page(
-    rows: list[dict[str, Any]], params: Mapping[str, str], max_size: int, key: str
+    rows: list[dict[str, Any]], params: Mapping[str, str], max_size: int, key: str, default_size: int = 10
 ) -> tuple[dict[str, Any], int]:
     page = get_int(params, "page", 1, 1)
-    page_size = get_int(params, "page_size", 10, 1, max_size)
+    page_size = get_int(params, "page_size", default_size, 1, max_size)
     chunk = rows[(page - 1) * page_size : page * page_size]
     total = len(rows)
     info = {"page": page, "page_size": page_size, "total_number": total, "total_page": -(-total // page_size)}
@@ -54,7 +66,7 @@ def list_images(world: World, adv: Advertiser, params: Mapping[str, str]) -> tup
         get_json(params, "filtering"),
         {"image_ids": "image_id", "material_ids": "material_id"},
     )
-    return _page(rows, params, 100, "list")
+    return _page(rows, params, 1000, "list", default_size=20)
 
 
 def list_videos(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
@@ -64,7 +76,7 @@ def list_videos(world: World, adv: Advertiser, params: Mapping[str, str]) -> tup
         get_json(params, "filtering"),
         {"video_ids": "video_id", "material_ids": "material_id"},
     )
-    return _page(rows, params, 100, "list")
+    return _page(rows, params, 1000, "list", default_size=20)
 
 
 def list_audiences(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:

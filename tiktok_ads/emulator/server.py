@@ -36,6 +36,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -43,6 +44,7 @@ from urllib.parse import parse_qsl
 
 from .api import ROUTE_PREFIX, Answer, Api, encode_envelope, new_request_id
 from .faults import ENVELOPE_FAULTS, HTTP_FAULTS, FaultInjector, http_fault_body
+from .latency import NONE, Latency
 from .model import World, WorldConfig
 from .rate_limit import RateLimiter, Stats
 
@@ -167,7 +169,9 @@ class _Handler(BaseHTTPRequestHandler):
         reason = self.responses.get(status, ("",))[0]
         lines = [
             f"HTTP/1.1 {status} {reason}",
-            f"Date: {self.date_time_string()}",
+            # TikTok's clock, not the machine's: a client taking "today" from the Date header (RFC 9110
+            # section 6.6.1, which every TikTok answer carries) sees the emulated day
+            f"Date: {formatdate(self.server.emulator.world.now.timestamp(), usegmt=True)}",
             f"Content-Type: {content_type}",
             f"Content-Length: {len(body)}",
         ]
@@ -204,7 +208,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, NOT_FOUND_BODY, "text/plain; charset=utf-8")
             return
         emulator.stats.count_request(route)
-        request_id = new_request_id()
+        request_id = new_request_id(emulator.world.now)
         fault = emulator.faults.choose(route)
         truncate = False
         if fault is not None:
@@ -214,11 +218,13 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if fault in HTTP_FAULTS:
                 fault_body, content_type = http_fault_body(HTTP_FAULTS[fault])
+                emulator.wait_latency(0)
                 self._send(HTTP_FAULTS[fault], fault_body, content_type, request_id=request_id)
                 return
             if fault in ENVELOPE_FAULTS:
                 code, message = ENVELOPE_FAULTS[fault]
                 emulator.stats.count_code(code)
+                emulator.wait_latency(0)
                 self._send(
                     200, encode_envelope(code, message, request_id, {}), JSON_TYPE, request_id=request_id
                 )
@@ -238,6 +244,8 @@ class _Handler(BaseHTTPRequestHandler):
             answer = emulator.api.handle(found, params, token, body)
         emulator.stats.count_code(answer.code, answer.rows)
         payload = encode_envelope(answer.code, answer.message, request_id, answer.data)
+        # after the rate limit (checked on arrival, as TikTok's gateway does) and the work: the answer's time
+        emulator.wait_latency(answer.rows)
         if truncate:
             # a valid start of the JSON, cut; Content-Length matches what is sent, so the client reads it all
             # and fails to decode it (the connection is closed afterwards, as a broken upstream would)
@@ -276,6 +284,8 @@ class EmulatorServer:
         fault_rate: fraction of requests that get a random fault; fault_seed: its seed;
             fault_kinds: the kinds to draw from (default all, see :mod:`.faults`); slow_seconds: delay of ``slow``.
         max_report_cells: answer 40067 for report queries over ``rows x metrics`` cells (None/0 = no limit).
+        latency: seconds every API answer takes (default 0: instant, for tests); latency_per_row: seconds more
+            per list row of the answer. See :mod:`.latency` (``TYPICAL`` is what the benchmarks use).
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. Besides the API it answers the control
     routes ``GET /_emulator/stats``, ``GET /_emulator/clock`` and ``POST /_emulator/clock`` (see the module
@@ -297,7 +307,11 @@ class EmulatorServer:
         fault_kinds: Iterable[str] | None = None,
         slow_seconds: float = 1.0,
         max_report_cells: int | None = None,
+        latency: float = 0.0,
+        latency_per_row: float = 0.0,
     ) -> None:
+        #: the latency model (mutable: tests and benchmarks may switch it while serving)
+        self.latency: Latency = Latency(latency, latency_per_row) if latency or latency_per_row else NONE
         self.world: World = world if world is not None else World(world_config or WorldConfig())
         self.api = Api(self.world, max_report_cells=max_report_cells)
         self.stats = Stats()
@@ -405,6 +419,15 @@ class EmulatorServer:
         }
 
     # ------------------------------------------------------------------ runtime configuration
+
+    def wait_latency(self, rows: int) -> None:
+        """Hold the current answer for the latency model's delay (no-op when the model is off).
+
+        Args:
+            rows: list rows the answer carries.
+        """
+        if self.latency.enabled:
+            time.sleep(self.latency.delay(rows))
 
     def script_fault(self, path: str, nth: int = 1, fault: str = "50002", times: int = 1) -> None:
         """Make the ``nth`` request (counted from now) to ``path`` (e.g. ``"report/integrated/get/"``, or ``"*"``)
