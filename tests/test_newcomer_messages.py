@@ -246,6 +246,8 @@ def test_auth_with_a_base_url_stores_it_so_the_next_run_goes_to_the_same_host(
             "advertisers",
             "--progress",
             "none",
+            "--pipelines-dir",
+            str(workdir / "pipelines"),
         ],
         cwd=workdir,
         env={**os.environ, "SOURCES__TIKTOK_ADS__MAX_QPS": "0"},
