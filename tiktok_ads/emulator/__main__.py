@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="answer 40067 above rows x metrics cells (default 0 = off)",
     )
+    p.add_argument(
+        "--refreshable-tokens",
+        action="store_true",
+        help="the auth-code exchange issues access tokens that expire (24 h) with refresh tokens",
+    )
     faults = p.add_argument_group("faults")
     faults.add_argument(
         "--fault-rate", type=float, default=0.0, help="fraction of requests that fail (default 0)"
@@ -114,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         fault_kinds=args.fault_kinds,
         slow_seconds=args.slow_seconds,
         max_report_cells=args.max_report_cells or None,
+        refreshable_tokens=args.refreshable_tokens,
     )
     stop = threading.Event()
 

@@ -820,6 +820,7 @@ class World:
         group = e.parent
         assert group is not None
         from .assets import creative_of_ad  # here: assets imports this module
+        from .spark_ads import ad_identity
 
         video_id, image_id = creative_of_ad(self, adv, e.key, e.create_time)
         return {
@@ -834,8 +835,8 @@ class World:
             "call_to_action": _CTAS[rng.randrange(len(_CTAS))],
             "landing_page_url": f"https://{adv.company.split()[0].lower()}.example/p/{e.key[-1]}",
             "display_name": adv.company.split()[0],
-            "identity_type": "CUSTOMIZED_USER",
-            "identity_id": str(7_080_000_000_000_000_000 + adv.index),
+            # CUSTOMIZED_USER, or a Spark Ad's AUTH_CODE identity with its post (tiktok_item_id)
+            **ad_identity(self, adv, e.key),
             "video_id": video_id,
             "image_ids": [image_id],
             "is_aco": False,

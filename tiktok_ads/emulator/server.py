@@ -276,6 +276,8 @@ class EmulatorServer:
         fault_rate: fraction of requests that get a random fault; fault_seed: its seed;
             fault_kinds: the kinds to draw from (default all, see :mod:`.faults`); slow_seconds: delay of ``slow``.
         max_report_cells: answer 40067 for report queries over ``rows x metrics`` cells (None/0 = no limit).
+        refreshable_tokens: the auth-code exchange answers expiring tokens with refresh tokens
+            (``oauth2/refresh_token/``, see :mod:`.oauth_refresh`).
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. Besides the API it answers the control
     routes ``GET /_emulator/stats``, ``GET /_emulator/clock`` and ``POST /_emulator/clock`` (see the module
@@ -297,9 +299,10 @@ class EmulatorServer:
         fault_kinds: Iterable[str] | None = None,
         slow_seconds: float = 1.0,
         max_report_cells: int | None = None,
+        refreshable_tokens: bool = False,
     ) -> None:
         self.world: World = world if world is not None else World(world_config or WorldConfig())
-        self.api = Api(self.world, max_report_cells=max_report_cells)
+        self.api = Api(self.world, max_report_cells=max_report_cells, refreshable_tokens=refreshable_tokens)
         self.stats = Stats()
         self.limiter = RateLimiter(self.api.app_id, qps=qps, qpm=qpm, advertiser_qps=advertiser_qps)
         self.faults = FaultInjector(fault_rate, fault_seed, fault_kinds, slow_seconds)
