@@ -109,6 +109,7 @@ def build_resources(
             config.advertiser_ids,
             config.advertiser_names,
             skip_inaccessible=config.skip_inaccessible_advertisers,
+            bc_ids=config.bc_ids,
         ),
         summary=summary,
     )
@@ -142,6 +143,7 @@ def tiktok_ads(
     skip_inaccessible_advertisers: bool = False,
     metrics: dict[str, list[str]] | None = None,
     custom_reports: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = None,
+    bc_ids: str | Sequence[str] | None = None,
     client: TikTokClient | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     summary: RunSummary | None = None,
@@ -162,7 +164,10 @@ def tiktok_ads(
         include_deleted: also load deleted campaigns, ad groups and ads, and their spend in the reports.
         attribution_window_days: days before the last loaded day that every run re-reads (late conversions).
         tables: the tables to load (list or comma-separated): any of the nine seed tables, the opt-in
-            ``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels``, the report grid
+            ``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels``, the Business Center tables
+            (``business_centers``, ``bc_advertisers``, ``bc_balances``, ``advertiser_balances``,
+            ``bc_transactions``, ``advertiser_transactions``), the Spark Ads tables (``identities``,
+            ``spark_ad_posts``), the report grid
             (``campaign_insights_hourly``, ``adgroup_insights_by_language`` ...) and custom reports; default the
             nine seed tables and every custom report.
         app_id: TikTok app id (for advertiser discovery).
@@ -185,6 +190,9 @@ def tiktok_ads(
         custom_reports: reports of your own, ``{name: {"report_type", "data_level", "dimensions", "metrics",
             "filters", "lifetime"}}`` (see ``tiktok_ads.custom_reports``); each becomes a merged, incremental
             table keyed by advertiser_id and its dimensions, checked against TikTok's rules before any request.
+        bc_ids: Business Center ids (list or comma-separated): their ad accounts (``bc/asset/get/``) are loaded
+            too (only they when ``advertiser_ids`` is empty), and the Business Center tables
+            (``business_centers``, ``bc_balances`` ...) read these BCs (default: every BC of ``bc/get/``).
         client: a ready :class:`TikTokClient` to use instead of building one (not a setting).
         clock: returns the current instant; default the real clock (not a setting; tests use the emulator's).
         summary: a :class:`RunSummary` to fill with row and request counters (not a setting).
@@ -218,6 +226,7 @@ def tiktok_ads(
         allow_external_schedulers=allow_external_schedulers,
         advertiser_names=advertiser_names,
         skip_inaccessible_advertisers=skip_inaccessible_advertisers,
+        bc_ids=bc_ids,
         now=clock() if clock is not None else None,
         known_tables=list(registry),
         default_tables=[*DEFAULT_TABLES, *custom],
