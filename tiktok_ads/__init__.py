@@ -23,6 +23,7 @@ import dlt
 from dlt.common.typing import TSecretStrValue
 from dlt.extract.resource import DltResource
 
+from .auth import build_refresher
 from .client import TikTokClient
 from .config import SourceConfig, validate_config
 from .custom_metrics import table_specs
@@ -31,6 +32,7 @@ from .errors import (
     ConfigError,
     TikTokAdsError,
     TikTokAPIError,
+    TikTokAppMismatchError,
     TikTokAuthError,
     TikTokBadResponseError,
     TikTokPermissionError,
@@ -54,6 +56,7 @@ from .settings import (
     TABLES,
     TableSpec,
 )
+from .token_refresh import TokenNotPersistedError, TokenPair
 
 __version__ = PACKAGE_VERSION
 
@@ -67,6 +70,7 @@ __all__ = [
     "TableSpec",
     "TikTokAPIError",
     "TikTokAdsError",
+    "TikTokAppMismatchError",
     "TikTokAuthError",
     "TikTokBadResponseError",
     "TikTokClient",
@@ -74,6 +78,8 @@ __all__ = [
     "TikTokQueryTooLargeError",
     "TikTokRateLimitError",
     "TikTokTransientError",
+    "TokenNotPersistedError",
+    "TokenPair",
     "build_resources",
     "tiktok_ads",
 ]
@@ -144,6 +150,10 @@ def tiktok_ads(
     metrics: dict[str, list[str]] | None = None,
     custom_reports: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = None,
     bc_ids: str | Sequence[str] | None = None,
+    refresh_token: TSecretStrValue | None = None,
+    access_token_expires_at: str | None = None,
+    refresh_token_expires_at: str | None = None,
+    on_token_refresh: Callable[[TokenPair], None] | None = None,
     client: TikTokClient | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     summary: RunSummary | None = None,
@@ -193,6 +203,13 @@ def tiktok_ads(
         bc_ids: Business Center ids (list or comma-separated): their ad accounts (``bc/asset/get/``) are loaded
             too (only they when ``advertiser_ids`` is empty), and the Business Center tables
             (``business_centers``, ``bc_balances`` ...) read these BCs (default: every BC of ``bc/get/``).
+        refresh_token: the refresh token of an expiring access token (secret; the newer OAuth flow, stored by
+            the auth command): the source refreshes the access token before it expires and keeps the rotated
+            pair (see ``tiktok_ads.token_refresh``); unset for TikTok's long-lived token.
+        access_token_expires_at: when the access token expires (ISO 8601, stored by the auth command).
+        refresh_token_expires_at: when the refresh token expires (ISO 8601, stored by the auth command).
+        on_token_refresh: called with the new :class:`TokenPair` after each refresh when the refresh token did not
+            come from ``.dlt/secrets.toml`` (which is rewritten then), to store it elsewhere (not a setting).
         client: a ready :class:`TikTokClient` to use instead of building one (not a setting).
         clock: returns the current instant; default the real clock (not a setting; tests use the emulator's).
         summary: a :class:`RunSummary` to fill with row and request counters (not a setting).
@@ -233,6 +250,16 @@ def tiktok_ads(
     )
     specs = table_specs(metrics, registry)
     if client is None:
+        refresher = build_refresher(
+            refresh_token=refresh_token,
+            access_token=config.access_token,
+            access_token_expires_at=access_token_expires_at,
+            refresh_token_expires_at=refresh_token_expires_at,
+            app_id=config.app_id,
+            secret=config.secret,
+            on_token_refresh=on_token_refresh,
+            clock=clock or (lambda: dt.datetime.now(dt.timezone.utc)),
+        )
         client = TikTokClient(
             config.access_token,
             base_url=config.base_url,
@@ -243,5 +270,6 @@ def tiktok_ads(
             timeout=config.request_timeout,
             max_retries=config.max_retries,
             backoff_base=config.retry_backoff_seconds,
+            token_refresher=refresher,
         )
     return build_resources(config, client, clock=clock, summary=summary, specs=specs)
