@@ -170,3 +170,20 @@ def test_summary_counts_rows_per_bc(tmp_path: Path, server: EmulatorServer) -> N
         summary=summary,
     )
     assert summary.rows_by_table() == {"business_centers": 1}
+
+
+def test_bc_ids_settings_are_checked_and_an_unreadable_bc_is_named(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    from tiktok_ads import ConfigError
+    from tiktok_ads.config import validate_config
+
+    with pytest.raises(ConfigError) as bad:
+        validate_config(access_token="t", bc_ids="12ab")
+    assert bad.value.setting == "sources.tiktok_ads.bc_ids"
+    # a BC alone is enough to know which advertisers to load (no app credentials needed)
+    assert validate_config(access_token="t", bc_ids="123, 456").bc_ids == ("123", "456")
+    with pytest.raises(Exception) as failed:
+        run(make_pipeline(tmp_path, "bc_unreadable"), server, start_date=START, tables=["advertisers"],
+            advertiser_ids=[], bc_ids="7300000000000000999")  # fmt: skip
+    assert "sources.tiktok_ads.bc_ids" in str(failed.value) and "40001" in str(failed.value)

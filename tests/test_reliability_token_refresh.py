@@ -230,3 +230,48 @@ def test_app_id_of_another_app_has_its_own_error(emulator: EmulatorServer) -> No
         discover_advertiser_ids(client)
     assert info.value.code == 40113 and "sources.tiktok_ads.app_id" in str(info.value)
     assert emulator.secret not in str(info.value)
+
+
+def test_refresh_settings_are_checked(tmp_path: Path) -> None:
+    from tiktok_ads import ConfigError
+    from tiktok_ads.auth import build_refresher
+
+    common: dict[str, Any] = {
+        "access_token": "a",
+        "refresh_token_expires_at": None,
+        "on_token_refresh": None,
+        "clock": lambda: NOW,
+        "secrets_path": tmp_path / "none.toml",
+    }
+    assert (
+        build_refresher(refresh_token=None, access_token_expires_at=None, app_id=None, secret=None, **common)
+        is None
+    )
+    with pytest.raises(ConfigError) as no_app:
+        build_refresher(refresh_token="r", access_token_expires_at=None, app_id=None, secret=None, **common)
+    assert no_app.value.setting == "sources.tiktok_ads.refresh_token"
+    with pytest.raises(ConfigError) as bad_time:
+        build_refresher(refresh_token="r", access_token_expires_at="soon", app_id="1", secret="s", **common)
+    assert bad_time.value.setting == "sources.tiktok_ads.access_token_expires_at"
+
+
+def test_an_expired_refresh_token_says_to_authorize_again(workdir: Path, server: EmulatorServer) -> None:
+    data = _grant(server)
+    server.api.refresh_tokens.expire(data["refresh_token"])
+    with pytest.raises(Exception) as failed:
+        run(
+            make_pipeline(workdir, "refresh_expired"),
+            server,
+            start_date=NOW.date(),
+            tables=["advertisers"],
+            access_token=data["access_token"],
+            app_id=server.app_id,
+            secret=server.secret,
+            refresh_token=data["refresh_token"],
+            access_token_expires_at=NOW.isoformat(),
+            on_token_refresh=lambda pair: None,
+        )
+    found = find_tiktok_error(failed.value)
+    assert found is not None and getattr(found, "code", None) == 40103, failed.value
+    assert "auth" in str(found) and "sources.tiktok_ads.refresh_token" in str(found)
+    assert data["refresh_token"] not in str(found) and data["access_token"] not in str(found)

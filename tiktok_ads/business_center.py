@@ -29,7 +29,7 @@ from typing import Any
 
 import dlt
 
-from .errors import TikTokAPIError
+from .errors import TikTokAPIError, TikTokBadResponseError
 from .extract_assets import keyed_pages
 from .resources import SourceContext
 from .settings import TableSpec
@@ -47,10 +47,8 @@ def _type(spec: TableSpec, rows: Rows, where: str) -> Rows:
             row = {k: convert[k](raw.get(k), k) for k in spec.columns}
             _check_keys(spec, row)
             out.append(row)
-    except Exception as err:
-        if isinstance(err, TikTokAPIError):
-            raise _located(err, spec, None).add_context(bc_id=where) from None  # type: ignore[arg-type]
-        raise
+    except TikTokBadResponseError as err:
+        raise _located(err, spec, None).add_context(bc_id=where) from None
     return out
 
 
@@ -170,8 +168,7 @@ def bc_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Rows]:
             ctx.summary.count(spec.name, bc_id, len(rows))
             yield rows
         if spec.cursor is not None and backfill is None:
-            newest = max((r[spec.cursor] for r in rows), default=None)
-            if newest is not None or not entry:
-                previous = entry.get("last_date")
-                candidates = [d for d in (newest.isoformat() if newest else None, previous) if d]
-                state[bc_id] = {"last_date": max(candidates) if candidates else None}
+            # the newest day loaded so far (a run that found nothing newer keeps the stored day)
+            days = [r[spec.cursor].isoformat() for r in rows] + [d for d in [entry.get("last_date")] if d]
+            if days:
+                state[bc_id] = {"last_date": max(days)}

@@ -377,7 +377,8 @@ class Api:
         app_id = get_str(params, "app_id", required=True)
         secret = get_str(params, "secret", required=True)
         if app_id != self.app_id:
-            # the token (checked before) belongs to this world's app: another app_id is a mismatch (40113)
+            # the token (checked before) belongs to this world's app: another app_id is a mismatch, 40113 with
+            # the message users report (UNSURE: which check TikTok makes first when the secret is wrong too)
             raise ApiError(40113, MSG_APP_MISMATCH)
         if secret != self.secret:
             raise ApiError(40101, MSG_APP_INVALID)
