@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import tomlkit
 from behaviour_support import make_pipeline, rows, run
+from test_reliability_secrets import destination_texts, texts_of_file
 
 import tiktok_ads_pipeline as script
 from tiktok_ads import TikTokAppMismatchError, TokenNotPersistedError, TokenPair
@@ -135,6 +136,11 @@ def test_auth_stores_both_tokens_and_runs_refresh_and_persist_the_rotated_pair(
 
     out, err = capfd.readouterr()
     everything = out + err + printed.getvalue() + log.getvalue() + "".join(shown)
+    # nor in what dlt keeps: load packages, state and trace files, and the destination
+    files = [p for p in (workdir / "pipelines").rglob("*") if p.is_file()]
+    assert files
+    everything += "".join(t for p in files for t in texts_of_file(p))
+    everything += "".join(destination_texts(workdir / "tiktok_ads.duckdb"))
     for value in (
         old_access,
         old_refresh,
