@@ -108,7 +108,7 @@ def test_bc_tables_load_and_equal_the_truth_then_go_on_incrementally(
         assert summary.rows_by_table()[name] == len(want), name
     # the BC's ad accounts are the emulated BC's: every advertiser but the last
     assert {r["advertiser_id"] for r in rows(pipeline, "bc_advertisers")} == set(server.advertiser_ids[:-1])
-    # daily cost records reconcile with the reports' spend (the emulator's rule; here through the tables)
+    # the state keeps each BC's newest transaction day
     state = resource_state(pipeline)
     bc = emu_bc.bc_id(server.world)
     assert (
@@ -187,3 +187,26 @@ def test_bc_ids_settings_are_checked_and_an_unreadable_bc_is_named(
         run(make_pipeline(tmp_path, "bc_unreadable"), server, start_date=START, tables=["advertisers"],
             advertiser_ids=[], bc_ids="7300000000000000999")  # fmt: skip
     assert "sources.tiktok_ads.bc_ids" in str(failed.value) and "40001" in str(failed.value)
+
+
+def test_daily_cost_records_reconcile_with_the_reports_spend(tmp_path: Path, server: EmulatorServer) -> None:
+    pipeline = make_pipeline(tmp_path, "reconcile")
+    run(pipeline, server, start_date=START, tables=["advertiser_transactions", "advertiser_insights"])
+    costs = {
+        (r["advertiser_id"], r["transaction_date"]): r["amount"]
+        for r in rows(pipeline, "advertiser_transactions")
+        if r["transfer_type"] == "TRANS_TYPE_COST"
+    }
+    assert costs
+    spend = {
+        (r["advertiser_id"], r["stat_time_day"]): r["spend"] for r in rows(pipeline, "advertiser_insights")
+    }
+    # every cost record is the account's spend of that (closed) day, and every closed day with spend has one
+    assert all(spend[key] == amount for key, amount in costs.items())
+    owned = set(server.advertiser_ids[:-1])
+    closed = {
+        key
+        for key, value in spend.items()
+        if value and key[0] in owned and key[1] < server.world.local_today(key[0]) and key[1] >= START
+    }
+    assert closed <= set(costs)
