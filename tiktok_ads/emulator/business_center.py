@@ -18,8 +18,9 @@ Data (pure functions of the seed, the advertisers and the clock) and the API rul
 Sources: parameters from the official SDK (``business_api_client/api/bc_api.py``, ``bc_payment_api.py`` and
 ``models/filtering_advertiser_balance_get.py``, ``filtering_advertiser_transaction_get.py``,
 ``filtering_bc_transaction_get.py``, ``filtering_bc_asset_get.py``); response fields from a generated
-TypeScript client of TikTok's v1.3 docs (``types/bc-management.ts``, ``bc-assets.ts``, ``bc-payments.ts``,
-found with find_string ``interface BcAssetGetResponse``). The SDK has no response models.
+TypeScript client of TikTok's v1.3 docs (files headed "Auto-generated types for BC Management", "... for BC
+Assets" and "... for BC Payments" (``types/bc-payments.ts``), found with find_string ``interface
+BcAssetGetResponse`` / ``interface BcTransactionGetResponse``). The SDK has no response models.
 
 What the model says (UNSURE where TikTok does not document it):
 

@@ -7,8 +7,8 @@
 
 Sources: parameters from the official SDK (``business_api_client/api/identity_api.py``: ``identity_get``,
 ``identity_video_info``; identity types ``AUTH_CODE``, ``TT_USER``, ``BC_AUTH_TT`` for posts); response fields
-from a generated TypeScript client of TikTok's v1.3 docs (``types/identity.ts``, found with find_string
-``Auto-generated types for Identity``). ``tt_video/list/`` (posts of a TikTok Business account) is not in the
+from a generated TypeScript client of TikTok's v1.3 docs (the file headed "Auto-generated types for
+Identity", found with find_string). ``tt_video/list/`` (posts of a TikTok Business account) is not in the
 SDK and not modelled.
 
 The model: every advertiser has its ``CUSTOMIZED_USER`` identity (the one non-Spark ads show) and one
