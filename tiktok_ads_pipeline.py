@@ -666,17 +666,29 @@ def run_auth(argv: Sequence[str], out: Any = sys.stdout) -> int:
             app_id=app_id,
             secret=secret,
             base_url=None if base_url == PRODUCTION_BASE_URL else base_url,
+            pair=grant.pair,
         )
     except (OSError, ValueError) as err:
         print(redact(f"Could not store the access token: {err}"), file=sys.stderr)
         return EXIT_FAILED
     masked = mask(grant.access_token)
-    print(f"Access token {masked} (long-lived; it stops working when the advertiser", file=out)
-    print("revokes the authorization).", file=out)
+    if grant.pair is None:
+        print(f"Access token {masked} (long-lived; it stops working when the advertiser", file=out)
+        print("revokes the authorization).", file=out)
+    else:
+        expires = grant.pair.access_token_expires_at.isoformat(timespec="seconds")
+        print(
+            f"Access token {masked} (expires {expires}) and refresh token {mask(grant.pair.refresh_token)}:",
+            file=out,
+        )
+        print(
+            "runs refresh the access token before it expires and store the new pair in this file.", file=out
+        )
     stored = (
         "app_id and secret" if base_url == PRODUCTION_BASE_URL else f"app_id, secret and base_url {base_url}"
     )
-    print(f"Stored in {path} under [sources.tiktok_ads] access_token, with {stored}.", file=out)
+    keys = "access_token" if grant.pair is None else "access_token, refresh_token and their expiry times"
+    print(f"Stored in {path} under [sources.tiktok_ads] {keys}, with {stored}.", file=out)
     if os.environ.get("SOURCES__TIKTOK_ADS__ACCESS_TOKEN"):
         print("Note: SOURCES__TIKTOK_ADS__ACCESS_TOKEN is set and wins over that file; unset it.", file=out)
     try:

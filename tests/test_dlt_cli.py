@@ -64,16 +64,16 @@ def test_help_documents_every_setting_and_dlt_option_with_examples(
     settings = [
         name
         for name, param in inspect.signature(func).parameters.items()
-        if name not in ("client", "clock", "summary")
+        if name not in ("client", "clock", "summary", "on_token_refresh")
     ]
     for name in settings:
         flag = "--" + name.replace("_", "-")
-        if name in ("access_token", "secret"):
+        if name in ("access_token", "secret", "refresh_token"):
             assert f"{flag} " not in text, f"{name} is a secret: no command-line option"
             continue
         assert re.search(rf"^\s+{flag}\b", text, re.MULTILINE), f"no option for the setting {name}"
     options = {o.name: o for o in source_setting_options()}
-    assert set(options) == set(settings) - {"access_token", "secret"}
+    assert set(options) == set(settings) - {"access_token", "secret", "refresh_token"}
     for option in options.values():
         assert option.help, f"{option.name}: no help text"
         assert " ".join(option.help.replace("``", "").split())[:40] in flat, option.name

@@ -1,4 +1,6 @@
-"""The eight account-side read endpoints (tiktok_ads/emulator/api_account.py): parameters, paging, envelopes."""
+"""The five account-side read endpoints of tiktok_ads/emulator/api_account.py: parameters, paging, envelopes.
+
+(Identities, balances and transactions: tests/test_emulator_bizcenter.py.)"""
 
 from __future__ import annotations
 
@@ -17,16 +19,7 @@ ADVERTISER_ROUTES: dict[str, tuple[str, str, int | None]] = {
     "optimizer/rule/list/": ("rules", "rule_id", 100),
     "optimizer/rule/result/list/": ("list", "exec_id", 100),
     "app/list/": ("apps", "app_id", None),
-    "identity/get/": ("identity_list", "identity_id", 100),
 }
-BC_ROUTES: dict[str, tuple[str, int]] = {
-    "advertiser/balance/get/": ("advertiser_account_list", 50),
-    "advertiser/transaction/get/": ("transaction_list", 50),
-}
-
-
-def bc_of(server: EmulatorServer) -> str:
-    return str(server.world.advertiser_info(server.advertiser_ids[0])["owner_bc_id"])
 
 
 def pages(tiktok: Any, route: str, key: str, size: int, **params: Any) -> list[dict[str, Any]]:
@@ -79,11 +72,6 @@ def test_filters(tiktok: Any, emulator: EmulatorServer) -> None:
     assert cards["creative_portfolios"] and {
         r["creative_portfolio_type"] for r in cards["creative_portfolios"]
     } == {"CARD"}
-    users = tiktok.data("identity/get/", advertiser_id=adv, identity_type="TT_USER")["identity_list"]
-    assert users and {r["identity_type"] for r in users} == {"TT_USER"}
-    needs_bc = tiktok.get("identity/get/", advertiser_id=adv, identity_type="BC_AUTH_TT").json()
-    assert needs_bc["code"] == 40002 and "identity_authorized_bc_id" in needs_bc["message"]
-    assert tiktok.get("identity/get/", advertiser_id=adv, identity_type="NOPE").json()["code"] == 40002
     rules = tiktok.data("optimizer/rule/list/", advertiser_id=adv)["rules"]
     opened = [r for r in rules if r["status"] == "RULE_STATUS_OPEN"]
     results = tiktok.data("optimizer/rule/result/list/", advertiser_id=adv, page_size=100)["list"]
@@ -95,60 +83,6 @@ def test_filters(tiktok: Any, emulator: EmulatorServer) -> None:
         filtering={"rule_info": [opened[0]["rule_id"]]},
     )["list"]
     assert only and {r["rule_id"] for r in only} == {opened[0]["rule_id"]}
-
-
-@pytest.mark.parametrize("route", list(BC_ROUTES))
-def test_business_center_lists(tiktok: Any, emulator: EmulatorServer, route: str) -> None:
-    key, max_size = BC_ROUTES[route]
-    bc = bc_of(emulator)
-    data = tiktok.data(route, bc_id=bc, page_size=max_size)
-    assert data[key] and set(data) == {key, "page_info"}
-    assert {r["advertiser_id"] for r in data[key]} <= set(emulator.advertiser_ids)
-    assert pages(tiktok, route, key, 1, bc_id=bc) == data[key]
-    assert tiktok.get(route).json()["code"] == 40002  # bc_id is required
-    assert tiktok.get(route, bc_id="7200000000000000999").json()["code"] == 40001
-    assert tiktok.get(route, token=None, bc_id=bc).json()["code"] == 40104
-    assert tiktok.get(route, bc_id=bc, page_size=max_size + 1).json()["code"] == 40002
-
-
-def test_balances_match_advertiser_info_and_follow_the_grant(tiktok: Any, emulator: EmulatorServer) -> None:
-    bc = bc_of(emulator)
-    rows = tiktok.data("advertiser/balance/get/", bc_id=bc)["advertiser_account_list"]
-    info = {
-        a["advertiser_id"]: a
-        for a in tiktok.data("advertiser/info/", advertiser_ids=emulator.advertiser_ids)["list"]
-    }
-    assert {r["advertiser_id"]: r["account_balance"] for r in rows} == {
-        k: v["balance"] for k, v in info.items()
-    }
-    first = emulator.advertiser_ids[0]
-    token = emulator.api.create_token([first])
-    limited = tiktok.get("advertiser/balance/get/", token=token, bc_id=bc).json()["data"][
-        "advertiser_account_list"
-    ]
-    assert [r["advertiser_id"] for r in limited] == [first]
-    name = rows[0]["advertiser_name"]
-    found = tiktok.data("advertiser/balance/get/", bc_id=bc, filtering={"keyword": name})[
-        "advertiser_account_list"
-    ]
-    assert [r["advertiser_name"] for r in found] == [name]
-
-
-def test_transactions_filters(tiktok: Any, emulator: EmulatorServer) -> None:
-    bc = bc_of(emulator)
-    route = "advertiser/transaction/get/"
-    default = tiktok.data(route, bc_id=bc, page_size=50)["transaction_list"]
-    assert default and {r["transfer_type"] for r in default} == {"TRANS_TYPE_TRANSFER"}
-    june = tiktok.data(
-        route, bc_id=bc, page_size=50, filtering={"start_date": "2024-06-01", "end_date": "2024-06-30"}
-    )
-    assert june["transaction_list"] and all(r["date"].startswith("2024-06") for r in june["transaction_list"])
-    cost = tiktok.data(route, bc_id=bc, filtering={"transfer_type": "TRANS_TYPE_COST"})
-    assert cost["transaction_list"] == []
-    too_long = tiktok.get(
-        route, bc_id=bc, filtering={"start_date": "2022-01-01", "end_date": "2024-06-01"}
-    ).json()
-    assert too_long["code"] == 40002
 
 
 def test_objects_appear_as_the_clock_moves(

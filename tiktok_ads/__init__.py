@@ -23,6 +23,7 @@ import dlt
 from dlt.common.typing import TSecretStrValue
 from dlt.extract.resource import DltResource
 
+from .auth import build_refresher
 from .client import TikTokClient
 from .config import SourceConfig, validate_config
 from .custom_metrics import table_specs
@@ -31,6 +32,7 @@ from .errors import (
     ConfigError,
     TikTokAdsError,
     TikTokAPIError,
+    TikTokAppMismatchError,
     TikTokAuthError,
     TikTokBadResponseError,
     TikTokPermissionError,
@@ -55,6 +57,7 @@ from .settings import (
     TABLES,
     TableSpec,
 )
+from .token_refresh import TokenNotPersistedError, TokenPair
 
 __version__ = PACKAGE_VERSION
 
@@ -68,6 +71,7 @@ __all__ = [
     "TableSpec",
     "TikTokAPIError",
     "TikTokAdsError",
+    "TikTokAppMismatchError",
     "TikTokAuthError",
     "TikTokBadResponseError",
     "TikTokClient",
@@ -75,6 +79,8 @@ __all__ = [
     "TikTokQueryTooLargeError",
     "TikTokRateLimitError",
     "TikTokTransientError",
+    "TokenNotPersistedError",
+    "TokenPair",
     "build_resources",
     "tiktok_ads",
 ]
@@ -111,6 +117,7 @@ def build_resources(
             config.advertiser_ids,
             config.advertiser_names,
             skip_inaccessible=config.skip_inaccessible_advertisers,
+            bc_ids=config.bc_ids,
         ),
         summary=summary,
     )
@@ -144,6 +151,11 @@ def tiktok_ads(
     skip_inaccessible_advertisers: bool = False,
     metrics: dict[str, list[str]] | None = None,
     custom_reports: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = None,
+    bc_ids: str | Sequence[str] | None = None,
+    refresh_token: TSecretStrValue | None = None,
+    access_token_expires_at: str | None = None,
+    refresh_token_expires_at: str | None = None,
+    on_token_refresh: Callable[[TokenPair], None] | None = None,
     client: TikTokClient | None = None,
     clock: Callable[[], dt.datetime] | None = None,
     summary: RunSummary | None = None,
@@ -164,7 +176,10 @@ def tiktok_ads(
         include_deleted: also load deleted campaigns, ad groups and ads, and their spend in the reports.
         attribution_window_days: days before the last loaded day that every run re-reads (late conversions).
         tables: the tables to load (list or comma-separated): any of the nine seed tables, the opt-in
-            ``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels``, the report grid
+            ``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels``, the Business Center tables
+            (``business_centers``, ``bc_advertisers``, ``bc_balances``, ``advertiser_balances``,
+            ``bc_transactions``, ``advertiser_transactions``), the Spark Ads tables (``identities``,
+            ``spark_ad_posts``), the report grid
             (``campaign_insights_hourly``, ``adgroup_insights_by_language`` ...) and custom reports; default the
             nine seed tables and every custom report.
         app_id: TikTok app id (for advertiser discovery).
@@ -187,6 +202,16 @@ def tiktok_ads(
         custom_reports: reports of your own, ``{name: {"report_type", "data_level", "dimensions", "metrics",
             "filters", "lifetime"}}`` (see ``tiktok_ads.custom_reports``); each becomes a merged, incremental
             table keyed by advertiser_id and its dimensions, checked against TikTok's rules before any request.
+        bc_ids: Business Center ids (list or comma-separated): their ad accounts (``bc/asset/get/``) are loaded
+            too (only they when ``advertiser_ids`` is empty), and the Business Center tables
+            (``business_centers``, ``bc_balances`` ...) read these BCs (default: every BC of ``bc/get/``).
+        refresh_token: the refresh token of an expiring access token (secret; the newer OAuth flow, stored by
+            the auth command): the source refreshes the access token before it expires and keeps the rotated
+            pair (see ``tiktok_ads.token_refresh``); unset for TikTok's long-lived token.
+        access_token_expires_at: when the access token expires (ISO 8601, stored by the auth command).
+        refresh_token_expires_at: when the refresh token expires (ISO 8601, stored by the auth command).
+        on_token_refresh: called with the new :class:`TokenPair` after each refresh when the refresh token did not
+            come from ``.dlt/secrets.toml`` (which is rewritten then), to store it elsewhere (not a setting).
         client: a ready :class:`TikTokClient` to use instead of building one (not a setting).
         clock: returns the current instant; default TikTok's, from the Date header of its answers (not a
             setting; tests may inject one).
@@ -221,12 +246,23 @@ def tiktok_ads(
         allow_external_schedulers=allow_external_schedulers,
         advertiser_names=advertiser_names,
         skip_inaccessible_advertisers=skip_inaccessible_advertisers,
+        bc_ids=bc_ids,
         now=clock() if clock is not None else None,
         known_tables=list(registry),
         default_tables=[*DEFAULT_TABLES, *custom],
     )
     specs = table_specs(metrics, registry)
     if client is None:
+        refresher = build_refresher(
+            refresh_token=refresh_token,
+            access_token=config.access_token,
+            access_token_expires_at=access_token_expires_at,
+            refresh_token_expires_at=refresh_token_expires_at,
+            app_id=config.app_id,
+            secret=config.secret,
+            on_token_refresh=on_token_refresh,
+            clock=clock or (lambda: dt.datetime.now(dt.timezone.utc)),
+        )
         client = TikTokClient(
             config.access_token,
             base_url=config.base_url,
@@ -237,5 +273,6 @@ def tiktok_ads(
             timeout=config.request_timeout,
             max_retries=config.max_retries,
             backoff_base=config.retry_backoff_seconds,
+            token_refresher=refresher,
         )
     return build_resources(config, client, clock=clock, summary=summary, specs=specs)

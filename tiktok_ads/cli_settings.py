@@ -3,9 +3,9 @@
 The options are derived from the source function itself, so they cannot drift from it: the option of the
 setting ``max_qps`` is ``--max-qps``, its help is the argument's docstring, its type the annotation's
 (``bool`` settings get ``--x/--no-x``). Two kinds of arguments get no option: secrets (``access_token``,
-``secret``: a command line is visible to other users and lands in shell history; they come from
+``refresh_token``, ``secret``: a command line is visible to other users and lands in shell history; they come from
 ``.dlt/secrets.toml`` or ``SOURCES__TIKTOK_ADS__*``) and arguments documented as "not a setting"
-(``client``, ``clock``, ``summary``).
+(``client``, ``clock``, ``summary``, ``on_token_refresh``).
 
 An option that is not given is left to dlt, which resolves the setting from ``.dlt/config.toml``,
 ``.dlt/secrets.toml`` or ``SOURCES__TIKTOK_ADS__<NAME>``, else the source's default.

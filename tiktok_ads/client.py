@@ -62,6 +62,7 @@ from .settings import (
     PREFETCH_PAGES,
     PRODUCTION_BASE_URL,
 )
+from .token_refresh import TokenRefresher
 from .transport_errors import describe_transport_error
 
 logger = logging.getLogger("tiktok_ads")
@@ -70,6 +71,9 @@ API_PREFIX = f"/open_api/{API_VERSION}/"
 _NOT_JSON = object()
 MAX_PAGES = 100_000
 """Safety stop for a paging loop whose ``page_info`` never ends."""
+ACCESS_TOKEN_EXPIRED = 40102
+"""TikTok's "access token expired" (SDK tiktok_code.py ERROR_CODE_ACCESS_TOKEN_EXPIRE): with a refresher, refresh
+once and retry."""
 EMPTY_PAGE_RETRIES = 2
 """Times an empty page is asked for again when ``page_info`` announced more rows (then the run fails)."""
 SHORT_PAGE_RETRIES = 2
@@ -274,6 +278,9 @@ class TikTokClient:
         backoff_cap: longest single backoff sleep in seconds.
         sleep: sleep function (tests pass a fake one).
         rng: random source for jitter (tests pass a seeded one).
+        token_refresher: keeps an expiring access token fresh (:mod:`.token_refresh`); None for TikTok's
+            long-lived token. With it, every request sends its current token, refreshed shortly before expiry
+            through this client (``POST oauth2/refresh_token/``), and a 40102 answer refreshes once and retries.
     """
 
     def __init__(
@@ -293,8 +300,10 @@ class TikTokClient:
         backoff_cap: float = MAX_RETRY_BACKOFF_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        token_refresher: TokenRefresher | None = None,
     ) -> None:
         self._access_token = access_token
+        self._refresher = token_refresher
         self._secret = secret
         register_secret(access_token)
         register_secret(secret)
@@ -447,11 +456,13 @@ class TikTokClient:
     ) -> tuple[dict[str, Any], str | None]:
         path = api_path(endpoint)
         url = self.base_url + path
-        headers = {"Access-Token": self._access_token} if with_token else {}
         attempt = 0
         throttled = 0  # rate-limit answers while pacing: they do not use up max_retries
+        refreshed = False  # one refresh per request after TikTok said the token expired (40102)
         while True:
             attempt += 1
+            token = self._current_token() if with_token else None
+            headers = {"Access-Token": token} if token is not None else {}
             try:
                 with self._in_flight:
                     # a slot first, then a token: a token taken while waiting for a slot would be wasted
@@ -461,6 +472,16 @@ class TikTokClient:
                     data = self._send(method, url, path, params, json_body, headers, advertiser_id)
             except TikTokAPIError as err:
                 err.attempts = attempt
+                if (
+                    err.code == ACCESS_TOKEN_EXPIRED
+                    and self._refresher is not None
+                    and token
+                    and not refreshed
+                ):
+                    refreshed = True
+                    self._refresher.token(self, stale=token)
+                    attempt -= 1
+                    continue
                 paced = isinstance(err, TikTokRateLimitError) and self.limiter.enabled
                 throttled += paced
                 if (
@@ -488,6 +509,13 @@ class TikTokClient:
                 continue
             self.limiter.on_success()
             return data
+
+    def _current_token(self) -> str:
+        """The access token to send now (refreshed first when a refresher says it is due)."""
+        if self._refresher is None:
+            return self._access_token
+        self._access_token = self._refresher.token(self)
+        return self._access_token
 
     def _backoff(self, attempt: int) -> float:
         """Full-jitter exponential backoff: ``uniform(0, min(cap, base * 2**(attempt-1)))``."""
@@ -594,8 +622,8 @@ class TikTokClient:
         request_id = payload.get("request_id")
         request_id = str(request_id) if request_id is not None else None
         if code != 0:
-            cls = error_for_code(code)
             message = redact(str(payload.get("message") or "(no message)"))
+            cls = error_for_code(code, message)
             raise cls(message, code=code, request_id=request_id, http_status=status, **where)
         data = payload.get("data")
         if data is None:

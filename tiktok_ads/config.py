@@ -70,6 +70,8 @@ class SourceConfig:
             (requires ``app_id`` and ``secret``).
         skip_inaccessible_advertisers: skip (with a warning) an advertiser the token may not read (40001)
             instead of failing the run.
+        bc_ids: Business Center ids: their ad-account assets (``bc/asset/get/``) are loaded too (all of them
+            when ``advertiser_ids`` is empty), and the Business Center tables read these BCs.
     """
 
     access_token: str = dataclasses.field(repr=False)
@@ -93,6 +95,7 @@ class SourceConfig:
     start_date_is_default: bool = False
     advertiser_names: tuple[str, ...] = ()
     skip_inaccessible_advertisers: bool = False
+    bc_ids: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         fields = []
@@ -170,6 +173,31 @@ def _as_list(value: Any, setting: str) -> list[Any]:
             return parsed
         return [part for part in re.split(r"[,\s;]+", text) if part]
     raise ConfigError(setting, f"expected a list or a comma-separated string, got {type(value).__name__}")
+
+
+def parse_bc_ids(value: Any) -> tuple[str, ...]:
+    """Parse ``bc_ids``: Business Center ids, a list or a comma-separated string.
+
+    Args:
+        value: list of ids (strings or ints) or a string ``"123, 456"``.
+
+    Returns:
+        Unique ids in the given order.
+
+    Raises:
+        ConfigError: an id is not a string of digits.
+    """
+    ids: list[str] = []
+    for item in _as_list(value, "bc_ids"):
+        text = str(item).strip() if isinstance(item, (str, int)) and not isinstance(item, bool) else ""
+        if not _ID_RE.match(text):
+            raise ConfigError(
+                "bc_ids",
+                f"{item!r} is not a Business Center id (a string of digits, e.g. 7300000000000001001)",
+            )
+        if text not in ids:
+            ids.append(text)
+    return tuple(ids)
 
 
 def parse_advertiser_ids(value: Any) -> tuple[str, ...]:
@@ -359,6 +387,7 @@ def validate_config(
     allow_external_schedulers: Any = False,
     advertiser_names: Any = None,
     skip_inaccessible_advertisers: Any = False,
+    bc_ids: Any = None,
     now: dt.datetime | None = None,
     known_tables: Sequence[str] | None = None,
     default_tables: Sequence[str] | None = None,
@@ -386,6 +415,7 @@ def validate_config(
         allow_external_schedulers: take the date range from an Airflow/dlt scheduler interval.
         advertiser_names: advertiser names to load too (resolved with the app credentials).
         skip_inaccessible_advertisers: skip advertisers the token may not read instead of failing.
+        bc_ids: Business Center ids whose ad accounts are loaded too (``bc/asset/get/``).
         now: the current instant (tests).
         known_tables: every table ``tables`` may name (default: the built-in tables).
         default_tables: the tables loaded when ``tables`` is unset (default: the nine seed tables).
@@ -419,9 +449,13 @@ def validate_config(
             "needs sources.tiktok_ads.app_id and sources.tiktok_ads.secret (names are looked up with "
             "oauth2/advertiser/get/); set them, or list the ids in sources.tiktok_ads.advertiser_ids",
         )
-    if not ids and not names and not (app and app_secret):
+    bcs = parse_bc_ids(bc_ids)
+    if not ids and not names and not bcs and not (app and app_secret):
         missing = "app_id" if not app else "secret"
-        problem = 'is empty; list the advertiser ids to load (e.g. "7002238017842757633,7001035076276387841")'
+        problem = (
+            'is empty; list the advertiser ids to load (e.g. "7002238017842757633,7001035076276387841") or '
+            "set sources.tiktok_ads.bc_ids to load a Business Center's ad accounts"
+        )
         if app or app_secret:
             problem += (
                 f", or also set sources.tiktok_ads.{missing} to load every advertiser the token can read"
@@ -483,4 +517,5 @@ def validate_config(
         skip_inaccessible_advertisers=_bool_setting(
             skip_inaccessible_advertisers, "skip_inaccessible_advertisers"
         ),
+        bc_ids=bcs,
     )

@@ -158,6 +158,23 @@ class TikTokAuthError(TikTokAPIError):
     )
 
 
+class TikTokAppMismatchError(TikTokAuthError):
+    """40113 (or a 40000 saying so): "The app_id is inconsistent with the token's app information".
+
+    The access token was issued to another TikTok app than ``sources.tiktok_ads.app_id`` (SDK ``tiktok_code.py``
+    names 40113 ERROR_CODE_APP_FORBIDDEN; users report the message with 40113 and with 40000, PostHog#78577).
+    """
+
+    hint = (
+        "sources.tiktok_ads.app_id (and secret) must be those of the app the access token was issued to: "
+        "set the app's id and secret, or run `python tiktok_ads_pipeline.py auth` with this app"
+    )
+
+
+APP_MISMATCH_CODE = 40113
+_APP_MISMATCH_TEXT = "inconsistent with the token"
+
+
 class TikTokPermissionError(TikTokAPIError):
     """40001: the token may not read this advertiser (or the advertiser does not exist)."""
 
@@ -202,15 +219,18 @@ class TikTokBadResponseError(TikTokAPIError):
     a key column missing, a metric that is not a number). Never silently loads fewer rows."""
 
 
-def error_for_code(code: int) -> type[TikTokAPIError]:
+def error_for_code(code: int, message: str = "") -> type[TikTokAPIError]:
     """The exception class for a non-zero TikTok ``code``.
 
     Args:
         code: the ``code`` from the response body.
+        message: TikTok's message (an app/token mismatch is reported with 40000 too).
 
     Returns:
         The class to raise.
     """
+    if code == APP_MISMATCH_CODE or (code == 40000 and _APP_MISMATCH_TEXT in message):
+        return TikTokAppMismatchError
     if code in AUTH_ERROR_CODES:
         return TikTokAuthError
     if code in PERMISSION_ERROR_CODES:

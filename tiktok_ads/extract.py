@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .bc_discovery import bc_advertiser_ids
 from .client import TikTokClient
 from .errors import (
     ConfigError,
@@ -210,6 +211,8 @@ class AdvertiserDirectory:
         advertiser_names: configured names, resolved to ids with ``oauth2/advertiser/get/``.
         skip_inaccessible: leave out (with a warning) advertisers the token may not read (40001) instead
             of failing.
+        bc_ids: Business Centers whose ad accounts (``bc/asset/get/``) are added to the configured ids; with
+            them, no ids and no names means "the BCs' ad accounts", not "every advertiser of the token".
     """
 
     def __init__(
@@ -219,9 +222,11 @@ class AdvertiserDirectory:
         advertiser_names: Sequence[str] = (),
         *,
         skip_inaccessible: bool = False,
+        bc_ids: Sequence[str] = (),
     ) -> None:
         self._client = client
         self._configured = tuple(advertiser_ids)
+        self._bc_ids = tuple(bc_ids)
         self._names = tuple(advertiser_names)
         self._skip_inaccessible = skip_inaccessible
         self._lock = threading.Lock()
@@ -231,7 +236,9 @@ class AdvertiserDirectory:
 
     def _ids(self) -> list[str]:
         ids = list(self._configured)
-        if self._names or not ids:
+        if self._bc_ids:
+            ids.extend(bc_advertiser_ids(self._client, self._bc_ids))
+        if self._names or not (self._configured or self._bc_ids):
             readable = discover_advertisers(self._client)
             if self._names:
                 ids.extend(resolve_advertiser_names(self._names, readable))

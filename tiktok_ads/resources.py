@@ -571,10 +571,24 @@ def advertiser_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[s
         yield rows
 
 
+def _business_center_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, Any]]]:
+    from .business_center import bc_rows  # here: that module imports this one
+
+    return bc_rows(ctx, spec)
+
+
+def _spark_post_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, Any]]]:
+    from .spark_ads import spark_post_rows  # here: that module imports this one
+
+    return spark_post_rows(ctx, spec)
+
+
 _GENERATORS: dict[str, Callable[[SourceContext, TableSpec], Iterator[list[dict[str, Any]]]]] = {
     "report": report_rows,
     "entity": entity_rows,
     "advertiser": advertiser_rows,
+    "business_center": _business_center_rows,
+    "spark_posts": _spark_post_rows,
 }
 
 

@@ -474,7 +474,139 @@ PIXEL_COLUMNS: TTableSchemaColumns = {
 # The registry
 # --------------------------------------------------------------------------------------------------
 
-TableKind = Literal["advertiser", "entity", "report"]
+
+# Business Center and Spark Ads tables (opt-in; issue 17). Money is exact decimal in the account's (or BC's)
+# currency; ``balance_date`` is the UTC day of the run that read a balance; transactions carry TikTok's day
+# (``transaction_date``, TikTok's ``date``) and ``seq``, their order among records of the same day and kind
+# (TikTok gives them no id). Fields: the SDK's request models and TikTok's v1.3 docs (see
+# tiktok_ads/emulator/business_center.py and spark_ads.py for the sources).
+
+BUSINESS_CENTER_COLUMNS: TTableSchemaColumns = {
+    "bc_id": _col("text", "Business Center id"),
+    "name": _col("text"),
+    "company": _col("text"),
+    "currency": _col("text"),
+    "registered_area": _col("text"),
+    "status": _col("text"),
+    "timezone": _col("text"),
+    "type": _col("text", "NORMAL, DIRECT, AGENCY, SELF_SERVICE, SELF_SERVICE_AGENCY"),
+    "verification_status": _col("text"),
+    "user_role": _col("text", "The token's user in this BC: ADMIN or STANDARD"),
+    "finance_role": _col("text", "ext_user_role.finance_role: MANAGER or ANALYST"),
+}
+
+BC_ADVERTISER_COLUMNS: TTableSchemaColumns = {
+    "bc_id": _col("text", "Added by the source: the Business Center whose assets were listed"),
+    "advertiser_id": _col("text", "The ad account (TikTok's asset_id)"),
+    "asset_name": _col("text", "The ad account's name"),
+    "asset_type": _col("text"),
+    "advertiser_account_type": _col("text", "AUCTION or RESERVATION"),
+    "advertiser_role": _col("text", "ADMIN, OPERATOR or ANALYST"),
+    "owner_bc_name": _col("text"),
+}
+
+_BALANCE_FIELDS: TTableSchemaColumns = {
+    "currency": _col("text"),
+    "account_balance": _col("decimal", "Total balance"),
+    "valid_account_balance": _col("decimal", "Balance available to spend"),
+    "frozen_balance": _col("decimal"),
+    "tax": _col("decimal"),
+    "cash_balance": _col("decimal"),
+    "valid_cash_balance": _col("decimal"),
+    "grant_balance": _col("decimal", "Ad credit (coupons)"),
+    "valid_grant_balance": _col("decimal"),
+}
+
+BC_BALANCE_COLUMNS: TTableSchemaColumns = {
+    "bc_id": _col("text", "Business Center id"),
+    "balance_date": _col("date", "Added by the source: the UTC day of the run that read the balance"),
+    **_BALANCE_FIELDS,
+}
+
+ADVERTISER_BALANCE_COLUMNS: TTableSchemaColumns = {
+    "bc_id": _col("text", "Added by the source: the Business Center the balance was read through"),
+    "advertiser_id": _col("text"),
+    "balance_date": _col("date", "Added by the source: the UTC day of the run that read the balance"),
+    "advertiser_name": _col("text"),
+    "advertiser_status": _col("text"),
+    "advertiser_type": _col("text"),
+    "timezone": _col("text"),
+    "create_time": _col("timestamp", "Account creation time (UTC)"),
+    **_BALANCE_FIELDS,
+    "budget_mode": _col("text"),
+    "budget": _col("decimal"),
+    "budget_cost": _col("decimal"),
+    "budget_remaining": _col("decimal"),
+}
+
+BC_TRANSACTION_COLUMNS: TTableSchemaColumns = {
+    "bc_id": _col("text", "Added by the source"),
+    "transaction_date": _col("date", "TikTok's date of the record; the incremental cursor"),
+    "funds_type": _col("text", "FUNDS_TYPE_CASH or FUNDS_TYPE_GRANT"),
+    "seq": _col("bigint", "Added by the source: order among the BC's records of that day and funds type"),
+    "amount": _col("decimal"),
+    "currency": _col("text"),
+    "timezone": _col("text"),
+    "invoice_id": _col("text"),
+    "invoice_serial_number": _col("text"),
+}
+
+ADVERTISER_TRANSACTION_COLUMNS: TTableSchemaColumns = {
+    "bc_id": _col("text", "Added by the source: the Business Center the records were read through"),
+    "advertiser_id": _col("text"),
+    "transaction_date": _col(
+        "date", "TikTok's date of the record (the account's day); the incremental cursor"
+    ),
+    "transfer_type": _col("text", "TRANS_TYPE_TRANSFER, TRANS_TYPE_COST, TRANS_TYPE_TAX, TRANS_TYPE_PAYMENT"),
+    "funds_type": _col("text"),
+    "seq": _col("bigint", "Added by the source: order among the account's records of that day and kind"),
+    "advertiser_name": _col("text"),
+    "amount": _col("decimal"),
+    "currency": _col("text"),
+    "timezone": _col("text"),
+}
+
+IDENTITY_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Added by the source (the advertiser the identities were listed for)"),
+    "identity_id": _col("text", "ads.identity_id holds these"),
+    "identity_type": _col(
+        "text", "CUSTOMIZED_USER, AUTH_CODE, TT_USER or BC_AUTH_TT (the last three: Spark Ads)"
+    ),
+    "identity_authorized_bc_id": _col("text"),
+    "display_name": _col("text"),
+    "username": _col("text"),
+    "profile_image": _col("text", "Profile image URL (expires)"),
+    "available_status": _col("text"),
+    "ads_only_mode": _col("bool"),
+    "is_gpppa": _col("bool"),
+    "can_push_video": _col("bool"),
+    "can_pull_video": _col("bool"),
+    "can_use_live_ads": _col("bool"),
+    "can_manage_message": _col("bool"),
+}
+
+SPARK_AD_POST_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Added by the source (an advertiser whose ads run the post)"),
+    "identity_id": _col("text", "The identity (TikTok account) that posted it; ads.identity_id"),
+    "identity_type": _col("text"),
+    "item_id": _col("text", "TikTok post id; ads.tiktok_item_id holds these"),
+    "item_type": _col("text", "VIDEO or CAROUSEL"),
+    "status": _col("text"),
+    "text": _col("text", "The post's caption"),
+    "ad_auth_status": _col("text", "auth_info.ad_auth_status"),
+    "auth_start_time": _col("timestamp", "auth_info.auth_start_time (UTC)"),
+    "auth_end_time": _col("timestamp", "auth_info.auth_end_time (UTC)"),
+    "duration": _col("decimal", "video_info.duration, seconds"),
+    "width": _col("bigint"),
+    "height": _col("bigint"),
+    "size": _col("bigint", "Bytes"),
+    "bit_rate": _col("bigint"),
+    "poster_url": _col("text", "Cover URL (expires)"),
+    "url": _col("text", "Video URL (expires)"),
+    "signature": _col("text"),
+}
+
+TableKind = Literal["advertiser", "entity", "report", "business_center", "spark_posts"]
 
 STATUS_FIELD_BY_DATA_LEVEL: Mapping[str, str] = MappingProxyType(
     {
@@ -731,6 +863,47 @@ def _asset(
     )
 
 
+def _bc_table(
+    name: str,
+    endpoint: str,
+    primary_key: tuple[str, ...],
+    cursor: str | None,
+    columns: TTableSchemaColumns,
+    description: str,
+    *,
+    max_page_size: int,
+    list_key: str = "list",
+) -> TableSpec:
+    """An opt-in Business Center table, read per BC (not per advertiser) by :mod:`tiktok_ads.business_center`.
+
+    Args:
+        name: table name.
+        endpoint: the endpoint.
+        primary_key: the merge key.
+        cursor: the date column a run re-reads from (transactions), or None (read whole every run).
+        columns: the pinned columns.
+        description: table description.
+        max_page_size: the endpoint's largest page.
+        list_key: where ``data`` holds the rows.
+
+    Returns:
+        The table spec.
+    """
+    return TableSpec(
+        name=name,
+        kind="business_center",
+        endpoint=endpoint,
+        primary_key=primary_key,
+        cursor=cursor,
+        columns=MappingProxyType(columns),
+        description=description,
+        list_key=list_key,
+        max_page_size=max_page_size,
+        status_filtering=False,
+        opt_in=True,
+    )
+
+
 _AD_KEY = ("ad_id", "adgroup_id", "advertiser_id", "campaign_id", "stat_time_day")
 
 TABLES: Mapping[str, TableSpec] = MappingProxyType(
@@ -862,6 +1035,87 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "Pixels of each advertiser with their events, read whole every run (no time to filter on)",
                 max_page_size=20,  # documented range 1-20 (bububa/tiktok-business model/pixel/list.go)
                 list_key="pixels",
+            ),
+            # opt-in Business Center tables: read per BC (sources.tiktok_ads.bc_ids, else every BC of bc/get/),
+            # not per advertiser (tiktok_ads/business_center.py)
+            _bc_table(
+                "business_centers",
+                "bc/get/",
+                ("bc_id",),
+                None,
+                BUSINESS_CENTER_COLUMNS,
+                "Business Centers the token's user belongs to, with the user's roles",
+                max_page_size=50,
+            ),
+            _bc_table(
+                "bc_advertisers",
+                "bc/asset/get/",
+                ("bc_id", "advertiser_id"),
+                None,
+                BC_ADVERTISER_COLUMNS,
+                "Ad accounts (ADVERTISER assets) of each Business Center",
+                max_page_size=50,
+            ),
+            _bc_table(
+                "bc_balances",
+                "bc/balance/get/",
+                ("bc_id", "balance_date"),
+                None,
+                BC_BALANCE_COLUMNS,
+                "Each Business Center's balance, one row per BC and UTC day of a run",
+                max_page_size=1,
+            ),
+            _bc_table(
+                "advertiser_balances",
+                "advertiser/balance/get/",
+                ("bc_id", "advertiser_id", "balance_date"),
+                None,
+                ADVERTISER_BALANCE_COLUMNS,
+                "Balance and budget of each ad account of a Business Center, one row per account and run day",
+                max_page_size=100,
+                list_key="advertiser_account_list",
+            ),
+            _bc_table(
+                "bc_transactions",
+                "bc/transaction/get/",
+                ("bc_id", "transaction_date", "funds_type", "seq"),
+                "transaction_date",
+                BC_TRANSACTION_COLUMNS,
+                "Business Center transaction records (recharges, grants)",
+                max_page_size=100,
+            ),
+            _bc_table(
+                "advertiser_transactions",
+                "advertiser/transaction/get/",
+                ("bc_id", "advertiser_id", "transaction_date", "transfer_type", "funds_type", "seq"),
+                "transaction_date",
+                ADVERTISER_TRANSACTION_COLUMNS,
+                "Transaction records of a Business Center's ad accounts (transfers, daily cost, tax)",
+                max_page_size=100,
+                list_key="transaction_list",
+            ),
+            # opt-in Spark Ads tables
+            _asset(
+                "identities",
+                "identity/get/",
+                "identity_id",
+                None,
+                IDENTITY_COLUMNS,
+                "Identities of each advertiser (ads.identity_id), read whole every run (no time to filter on)",
+                max_page_size=100,
+                list_key="identity_list",
+            ),
+            TableSpec(
+                name="spark_ad_posts",
+                kind="spark_posts",
+                endpoint="identity/video/info/",
+                primary_key=("advertiser_id", "identity_id", "item_id"),
+                cursor=None,
+                columns=MappingProxyType(SPARK_AD_POST_COLUMNS),
+                description="TikTok posts that the advertiser's Spark Ads run (ads.tiktok_item_id), read every run",
+                id_field="item_id",
+                status_filtering=False,
+                opt_in=True,
             ),
         )
     }

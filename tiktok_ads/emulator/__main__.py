@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="seconds more per list row of an answer (default 0; a plausible TikTok: 0.001)",
     )
+    p.add_argument(
+        "--refreshable-tokens",
+        action="store_true",
+        help="the auth-code exchange issues access tokens that expire (24 h) with refresh tokens",
+    )
     faults = p.add_argument_group("faults")
     faults.add_argument(
         "--fault-rate", type=float, default=0.0, help="fraction of requests that fail (default 0)"
@@ -139,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_report_cells=args.max_report_cells or None,
         latency=args.latency,
         latency_per_row=args.latency_per_row,
+        refreshable_tokens=args.refreshable_tokens,
     )
     stop = threading.Event()
 

@@ -1,12 +1,12 @@
-"""The emulator's account-side data behind eight more read endpoints: saved audiences, creative portfolios,
-automated rules and their results, apps, identities (per advertiser), and the Business Center's ad-account
-balances and transactions.
+"""The emulator's account-side data behind five more read endpoints: saved audiences, creative portfolios,
+automated rules and their results, and apps (identities, balances and transactions: :mod:`.spark_ads`,
+:mod:`.business_center`).
 
 Like :mod:`.assets`, every object is a pure function of the seed, the advertiser and its index, and exists
 once the clock passes its creation time, so tables built on them can be checked row for row later. The API
 rules (parameters, paging, envelopes) are in :mod:`.api_account`. Field names follow [BB]
 bububa/tiktok-business (model/dmp/savedaudience/list.go, model/creative/portfolio/portfolio.go,
-model/identity/identity.go, model/bc/advertiser_balance_get.go, model/advertiser/transaction_get.go); for
+and others in model/); for
 rules, rule results and apps the official SDK gives only request parameters. UNSURE: the fields of rules,
 rule results and apps, and every value's exact format, are plausible, not seen in a live answer.
 """
@@ -20,7 +20,7 @@ from .assets import PLAIN, UTC, _h, audiences
 from .model import Advertiser, World
 
 #: Objects of each kind per advertiser (over the whole timeline; later ones appear as the clock moves).
-PER_ADVERTISER = {"saved_audience": 3, "portfolio": 4, "rule": 3, "app": 1, "identity": 2}
+PER_ADVERTISER = {"saved_audience": 3, "portfolio": 4, "rule": 3, "app": 1}
 _PORTFOLIO_TYPES = ("CARD", "DOWNLOAD_CARD", "GESTURE", "COUNTDOWN_STICKER")
 _GENDERS = ("GENDER_UNLIMITED", "GENDER_FEMALE", "GENDER_MALE")
 _AGES = ("AGE_18_24", "AGE_25_34", "AGE_35_44", "AGE_45_54", "AGE_55_100")
@@ -141,80 +141,4 @@ def apps(world: World, adv: Advertiser) -> list[dict[str, Any]]:
                 "create_time": when.strftime(PLAIN),
             }
         )
-    return rows
-
-
-def identities(world: World, adv: Advertiser) -> list[dict[str, Any]]:
-    """``identity/get/`` identities of an advertiser: a custom user and a TikTok account (newest first)."""
-    brand = adv.company.split()[0]
-    rows = []
-    for i, _ in _live(world, adv, "identity"):
-        kind = ("CUSTOMIZED_USER", "TT_USER")[i % 2]
-        row: dict[str, Any] = {
-            "identity_id": _id(adv, "identity", i, 7_130_000_000_000_000_000),
-            "identity_type": kind,
-            "display_name": f"{brand} {'Shop' if i % 2 else 'Official'}",
-            "profile_image": f"https://p16-sign-va.tiktokcdn.com/emulator/{_h(adv.index, 'id', i):016x}.jpeg",
-        }
-        if kind == "TT_USER":
-            row.update({"user_name": f"{brand.lower()}.official", "available_status": "AVAILABLE"})
-        rows.append(row)
-    return sorted(rows, key=lambda r: int(r["identity_id"]), reverse=True)
-
-
-def bc_id(world: World) -> str:
-    """The Business Center owning every advertiser of the world (``owner_bc_id`` of ``advertiser/info/``)."""
-    return str(world.advertiser_info(world.advertisers[0].advertiser_id)["owner_bc_id"])
-
-
-def balance(world: World, adv: Advertiser) -> dict[str, Any]:
-    """An ad account's row of ``advertiser/balance/get/`` (balance as ``advertiser/info/`` tells it)."""
-    info = world.advertiser_info(adv.advertiser_id)
-    amount = float(str(info["balance"]))
-    opened = dt.datetime.fromtimestamp(int(str(info["create_time"])), UTC)
-    return {
-        "advertiser_id": adv.advertiser_id,
-        "advertiser_name": adv.name,
-        "advertiser_status": "SHOW_ACCOUNT_STATUS_APPROVED",
-        "advertiser_type": "AUCTION",
-        "timezone": adv.timezone,
-        "currency": adv.currency,
-        "account_open_days": max(0, (world.now - opened).days),
-        "balance_reminder": amount < 100,
-        "company": adv.company,
-        "account_balance": round(amount, 2),
-        "valid_account_balance": round(amount, 2),
-        "frozen_balance": 0.0,
-        "tax": 0.0,
-        "cash_balance": round(amount, 2),
-        "valid_cash_balance": round(amount, 2),
-        "grant_balance": 0.0,
-        "valid_grant_balance": 0.0,
-        "transferable_amount": round(amount, 2),
-        "budget_mode": "BUDGET_MODE_INFINITE",
-        "budget": 0.0,
-    }
-
-
-def transfers(world: World, adv: Advertiser) -> list[dict[str, Any]]:
-    """TRANS_TYPE_TRANSFER records of an ad account: a top-up on the 1st of every month of its history."""
-    rows = []
-    day = world.history_start.replace(day=1)
-    while day <= world.now.date():
-        at = dt.datetime.combine(day, dt.time(9), UTC)
-        if at <= world.now:
-            amount = 500 + _h(world.config.seed, adv.index, day.toordinal()) % 4500
-            rows.append(
-                {
-                    "advertiser_id": adv.advertiser_id,
-                    "advertiser_name": adv.name,
-                    "amount": float(amount),
-                    "currency": adv.currency,
-                    "date": at.strftime(PLAIN),
-                    "funds_type": "FUNDS_TYPE_CASH",
-                    "transfer_type": "TRANS_TYPE_TRANSFER",
-                    "timezone": "UTC",
-                }
-            )
-        day = (day + dt.timedelta(days=32)).replace(day=1)
     return rows

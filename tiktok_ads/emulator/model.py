@@ -609,6 +609,16 @@ class World:
         """The advertiser with that id, or None."""
         return self._by_id.get(str(advertiser_id))
 
+    @property
+    def business_center_id(self) -> str:
+        """The id of the world's one Business Center (``bc/get/``, ``owner_bc_id``)."""
+        return str(7_300_000_000_000_000_000 + (self.config.seed % 1_000_000) * 1000 + 1)
+
+    def in_business_center(self, adv: Advertiser) -> bool:
+        """Whether the Business Center owns ``adv``: every advertiser but the last (all when there is one),
+        so a world has an account outside any BC too."""
+        return len(self.advertisers) == 1 or adv.index != self.advertisers[-1].index
+
     def advertiser_info(self, advertiser_id: str) -> dict[str, object]:
         """The full ``advertiser/info/`` object of an advertiser."""
         a = self._by_id[advertiser_id]
@@ -643,7 +653,8 @@ class World:
             "promotion_center_city": None,
             "promotion_center_province": None,
             "brand": None,
-            "owner_bc_id": str(7_200_000_000_000_000_000 + self.config.seed),
+            # the Business Center owning the account (see .business_center); none for an account outside it
+            "owner_bc_id": self.business_center_id if self.in_business_center(a) else None,
             "company_name_editable": False,
         }
 
@@ -907,6 +918,7 @@ class World:
         group = e.parent
         assert group is not None
         from .assets import creative_of_ad  # here: assets imports this module
+        from .spark_ads import ad_identity
 
         video_id, image_id = creative_of_ad(self, adv, e.key, e.create_time)
         return {
@@ -921,8 +933,6 @@ class World:
             "call_to_action": _CTAS[rng.randrange(len(_CTAS))],
             "landing_page_url": f"https://{adv.company.split()[0].lower()}.example/p/{e.key[-1]}",
             "display_name": adv.company.split()[0],
-            "identity_type": "CUSTOMIZED_USER",
-            "identity_id": str(7_080_000_000_000_000_000 + adv.index),
             "video_id": video_id,
             "image_ids": [image_id],
             "is_aco": False,
@@ -933,6 +943,9 @@ class World:
                 7_400_000_000_000_000 + adv.index,
                 7_600_000_000_000_000_000 + adv.index * 100,
             ),
+            # after the extras (which hold the identity fields' defaults): CUSTOMIZED_USER, or a Spark Ad's
+            # AUTH_CODE identity with its post (tiktok_item_id)
+            **ad_identity(self, adv, e.key),
             **common,
         }
 

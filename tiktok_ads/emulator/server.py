@@ -286,6 +286,8 @@ class EmulatorServer:
         max_report_cells: answer 40067 for report queries over ``rows x metrics`` cells (None/0 = no limit).
         latency: seconds every API answer takes (default 0: instant, for tests); latency_per_row: seconds more
             per list row of the answer. See :mod:`.latency` (``TYPICAL`` is what the benchmarks use).
+        refreshable_tokens: the auth-code exchange answers expiring tokens with refresh tokens
+            (``oauth2/refresh_token/``, see :mod:`.oauth_refresh`).
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`. Besides the API it answers the control
     routes ``GET /_emulator/stats``, ``GET /_emulator/clock`` and ``POST /_emulator/clock`` (see the module
@@ -309,11 +311,12 @@ class EmulatorServer:
         max_report_cells: int | None = None,
         latency: float = 0.0,
         latency_per_row: float = 0.0,
+        refreshable_tokens: bool = False,
     ) -> None:
         #: the latency model (mutable: tests and benchmarks may switch it while serving)
         self.latency: Latency = Latency(latency, latency_per_row) if latency or latency_per_row else NONE
         self.world: World = world if world is not None else World(world_config or WorldConfig())
-        self.api = Api(self.world, max_report_cells=max_report_cells)
+        self.api = Api(self.world, max_report_cells=max_report_cells, refreshable_tokens=refreshable_tokens)
         self.stats = Stats()
         self.limiter = RateLimiter(self.api.app_id, qps=qps, qpm=qpm, advertiser_qps=advertiser_qps)
         self.faults = FaultInjector(fault_rate, fault_seed, fault_kinds, slow_seconds)

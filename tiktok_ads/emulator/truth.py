@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from . import assets
+from . import assets, business_center, spark_ads
 from . import metrics as m
 from .model import NO_APP, World
 
@@ -150,6 +150,98 @@ def asset_rows(world: World, kind: str, advertiser_ids: Sequence[str]) -> list[d
             raise KeyError(adv_id)
         out.extend({**row, "advertiser_id": adv_id} for row in lister(world, adv))
     return out
+
+
+def bc_table_rows(world: World, table: str, balance_dates: Sequence[dt.date] = ()) -> list[dict[str, Any]]:
+    """What a Business Center table holds after runs on ``balance_dates`` (UTC days; balances only).
+
+    ``table`` is one of ``business_centers``, ``bc_advertisers``, ``bc_balances``, ``advertiser_balances``,
+    ``bc_transactions``, ``advertiser_transactions``. Rows are the API objects, flattened and keyed as the
+    source stores them (``bc_id`` added, ``transaction_date`` for ``date``, ``seq`` 0 as the model never has
+    two records of one day and kind), untyped. Balances are the model's balance now, one row per given day;
+    transactions are every record up to now (the model never changes a past record).
+    """
+    bc = business_center.bc_id(world)
+    if table == "business_centers":
+        raw = business_center.bc_object(world)
+        return [{**raw["bc_info"], "user_role": raw["user_role"], "finance_role": "MANAGER"}]
+    if table == "bc_advertisers":
+        return [
+            {**a, "bc_id": bc, "advertiser_id": a["asset_id"]}
+            for a in business_center.advertiser_assets(world)
+        ]
+    if table == "bc_balances":
+        return [{**business_center.bc_balance(world), "balance_date": d} for d in balance_dates]
+    owned = business_center.owned_advertisers(world)
+    if table == "advertiser_balances":
+        return [
+            {**business_center.advertiser_balance(world, a), "bc_id": bc, "balance_date": d}
+            for d in balance_dates
+            for a in owned
+        ]
+    if table == "bc_transactions":
+        records = business_center.bc_transactions(world)
+    elif table == "advertiser_transactions":
+        records = [r for a in owned for r in business_center.advertiser_transactions(world, a)]
+    else:
+        raise KeyError(table)
+    return [{**r, "bc_id": bc, "transaction_date": r["date"], "seq": 0} for r in records]
+
+
+def identity_rows(world: World, advertiser_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The ``identities`` table: every identity of each advertiser, with ``advertiser_id``."""
+    return [
+        {**row, "advertiser_id": adv_id}
+        for adv_id in advertiser_ids
+        for row in spark_ads.identities(world, _adv(world, adv_id))
+    ]
+
+
+def spark_post_rows(
+    world: World, advertiser_ids: Sequence[str], *, include_deleted: bool = False
+) -> list[dict[str, Any]]:
+    """The ``spark_ad_posts`` table: each post the advertiser's (listed) ads run, flattened as stored."""
+    out: list[dict[str, Any]] = []
+    for adv_id in advertiser_ids:
+        adv = _adv(world, adv_id)
+        used = {
+            str(ad["tiktok_item_id"])
+            for ad in entity_rows(world, "ad", advertiser_ids=[adv_id], include_deleted=include_deleted)
+            if ad.get("tiktok_item_id")
+        }
+        for post in spark_ads.posts(world, adv):
+            if post["item_id"] not in used:
+                continue
+            video, auth = post["video_info"], post["auth_info"]
+            flat = {k: post[k] for k in ("item_id", "item_type", "status", "text")}
+            flat.update(
+                {
+                    k: video.get(k)
+                    for k in (
+                        "duration",
+                        "width",
+                        "height",
+                        "size",
+                        "bit_rate",
+                        "poster_url",
+                        "url",
+                        "signature",
+                    )
+                }
+            )
+            flat.update({k: auth.get(k) for k in ("ad_auth_status", "auth_start_time", "auth_end_time")})
+            flat.update(
+                advertiser_id=adv_id, identity_id=spark_ads.spark_identity_id(adv), identity_type="AUTH_CODE"
+            )
+            out.append(flat)
+    return out
+
+
+def _adv(world: World, advertiser_id: str) -> Any:
+    adv = world.advertiser(advertiser_id)
+    if adv is None:
+        raise KeyError(advertiser_id)
+    return adv
 
 
 def additive_totals(rows: Iterable[dict[str, Any]], names: Sequence[str] | None = None) -> dict[str, Any]:

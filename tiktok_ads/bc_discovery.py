@@ -1,0 +1,58 @@
+"""Advertiser discovery through Business Centers: the ad accounts a BC holds (``bc/asset/get/``).
+
+With ``sources.tiktok_ads.bc_ids`` set, :class:`~tiktok_ads.extract.AdvertiserDirectory` adds every ad account
+(``asset_type = ADVERTISER``) of those BCs to the run's advertisers: an agency lists its BC once instead of
+hundreds of ids. Parameters as in the official SDK (``BcApi.bc_asset_get``: ``bc_id``, ``asset_type``,
+``page``, ``page_size``); rows under ``data.list`` with ``asset_id`` (UNSURE: largest page 50, as the docs'
+examples; a smaller page only costs requests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .client import TikTokClient
+from .errors import TikTokAPIError, TikTokBadResponseError
+from .extract_assets import keyed_pages
+
+BC_ASSET_PAGE_SIZE = 50
+
+
+def bc_advertiser_ids(client: TikTokClient, bc_ids: Sequence[str]) -> list[str]:
+    """The ad accounts of each Business Center, in BC order then TikTok's order, without duplicates.
+
+    Args:
+        client: the API client.
+        bc_ids: Business Center ids (``sources.tiktok_ads.bc_ids``).
+
+    Returns:
+        Advertiser ids.
+
+    Raises:
+        TikTokAPIError: a BC cannot be read (the message names ``sources.tiktok_ads.bc_ids`` and the BC).
+    """
+    found: dict[str, None] = {}
+    for bc_id in bc_ids:
+        params = {"bc_id": bc_id, "asset_type": "ADVERTISER"}
+        try:
+            for page in keyed_pages(
+                client,
+                "bc/asset/get/",
+                params,
+                list_key="list",
+                page_size=BC_ASSET_PAGE_SIZE,
+                advertiser_id="",
+            ):
+                for row in page:
+                    asset_id = row.get("asset_id") if isinstance(row, dict) else None
+                    if asset_id is None:
+                        raise TikTokBadResponseError(
+                            f"bc/asset/get/ returned a row without asset_id: {row!r:.200}",
+                            code=0,
+                            reason="bad_row",
+                        )
+                    found.setdefault(str(asset_id), None)
+        except TikTokAPIError as err:
+            err.add_context(setting="sources.tiktok_ads.bc_ids", bc_id=bc_id)
+            raise
+    return list(found)
