@@ -9,7 +9,9 @@ money is held in cents so that sums across ads, days and audience buckets are ex
 with the *core* fields (``BASE_FIELDS``, always generated) and continues with the *extension* fields a
 request needs (``EXT_FIELDS``: one per count or value metric beyond the core, derived from a core or
 earlier field with a fixed per-ad fraction, so they restate with their parent and stay exact sums).
-Only the fields the requested metrics need are computed (:func:`ext_fields_for`). A metric is one of:
+Only the fields the requested metrics need are computed (:func:`ext_fields_for`). Hours and audience buckets
+split each field on its own (largest remainder), so a small bucket can show a value without an event; whole
+days and their sums are consistent. A metric is one of:
 
 - ``count``: a base field, summed;
 - ``money``: a base field in cents, summed, sent with two decimals;
@@ -191,12 +193,8 @@ def _ratio(name: str, numerator: str, denominator: str, scale: float = 1.0, **kw
     )
 
 
-def _attr(name: str, levels: frozenset[str]) -> MetricDef:
-    return MetricDef(name=name, kind="attribute", levels=levels)
-
-
-_NOT_AUDIENCE = {"audience": False}
-_SECONDARY = {"audience": False, "dash_without_secondary_goal": True}
+# Where TikTok accepts each metric (levels, AUDIENCE) is the catalogue's; these are generation formulas only.
+_SECONDARY = {"dash_without_secondary_goal": True}
 
 _METRIC_LIST: list[MetricDef] = [
     # delivery
@@ -206,11 +204,11 @@ _METRIC_LIST: list[MetricDef] = [
     _ratio("ctr", "clicks", "impressions", 100),
     _ratio("cpc", "spend", "clicks", 0.01),
     _ratio("cpm", "spend", "impressions", 10),
-    MetricDef(name="reach", kind="count", base="reach", audience=False, uv=True),
-    _ratio("frequency", "impressions", "reach", audience=False, uv=True),
-    _ratio("cost_per_1000_reached", "spend", "reach", 10, audience=False, uv=True),
-    _money("cash_spend", base="spend", audience=False, levels=frozenset({AUCTION_ADVERTISER})),
-    _money("voucher_spend", audience=False, levels=frozenset({AUCTION_ADVERTISER})),
+    MetricDef(name="reach", kind="count", base="reach", uv=True),
+    _ratio("frequency", "impressions", "reach", uv=True),
+    _ratio("cost_per_1000_reached", "spend", "reach", 10, uv=True),
+    _money("cash_spend", base="spend"),
+    _money("voucher_spend"),
     # conversions and results
     _count("conversion"),
     _ratio("cost_per_conversion", "spend", "conversion", 0.01),
@@ -229,10 +227,10 @@ _METRIC_LIST: list[MetricDef] = [
     _ratio("cost_per_secondary_goal_result", "spend", "secondary_goal_result", 0.01, **_SECONDARY),
     _ratio("secondary_goal_result_rate", "secondary_goal_result", "impressions", 100, **_SECONDARY),
     # app
-    _count("app_install", **_NOT_AUDIENCE),
-    _count("real_time_app_install", **_NOT_AUDIENCE),
-    _ratio("real_time_app_install_cost", "spend", "real_time_app_install", 0.01, **_NOT_AUDIENCE),
-    _ratio("cost_per_app_install", "spend", "app_install", 0.01, **_NOT_AUDIENCE),
+    _count("app_install"),
+    _count("real_time_app_install"),
+    _ratio("real_time_app_install_cost", "spend", "real_time_app_install", 0.01),
+    _ratio("cost_per_app_install", "spend", "app_install", 0.01),
     # web / shop events
     _count("purchase"),
     _ratio("cost_per_purchase", "spend", "purchase", 0.01),
@@ -253,7 +251,7 @@ _METRIC_LIST: list[MetricDef] = [
     _count("video_views_p75"),
     _count("video_views_p100"),
     _ratio("average_video_play", "play_time_ms", "video_play_actions", 0.001),
-    _ratio("average_video_play_per_user", "play_time_ms", "reach", 0.001, audience=False, uv=True),
+    _ratio("average_video_play_per_user", "play_time_ms", "reach", 0.001, uv=True),
     _count("engaged_view"),
     _count("engaged_view_15s"),
     # engagement
@@ -264,23 +262,6 @@ _METRIC_LIST: list[MetricDef] = [
     _count("profile_visits"),
     _count("clicks_on_music_disc"),
     _ratio("profile_visits_rate", "profile_visits", "impressions", 100),
-    # attributes (returned inside ``metrics``)
-    _attr("campaign_name", BELOW_ADVERTISER),
-    _attr("objective_type", BELOW_ADVERTISER),
-    _attr("campaign_id", ADGROUP_AND_AD),
-    _attr("adgroup_name", ADGROUP_AND_AD),
-    _attr("placement_type", ADGROUP_AND_AD),
-    _attr("promotion_type", ADGROUP_AND_AD),
-    _attr("adgroup_id", frozenset({AUCTION_AD})),
-    _attr("ad_name", frozenset({AUCTION_AD})),
-    _attr("ad_text", frozenset({AUCTION_AD})),
-    _attr("currency", ALL_LEVELS),
-    # app attributes: "-" unless the campaign promotes an app
-    _attr("tt_app_id", ADGROUP_AND_AD),
-    _attr("tt_app_name", ADGROUP_AND_AD),
-    _attr("mobile_app_id", ADGROUP_AND_AD),
-    # dynamic product ads only; "-" for every emulated ad (no catalogue ads are modelled)
-    _attr("dpa_target_audience_type", ADGROUP_AND_AD),
 ]
 
 _CORE: dict[str, MetricDef] = {m.name: m for m in _METRIC_LIST}

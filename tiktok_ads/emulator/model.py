@@ -1248,9 +1248,12 @@ class World:
 
         UNSURE: TikTok's report sends some of these as display strings; the emulator sends the entity's API
         value, and ``"-"`` for settings the model does not have (no split tests, smart targeting, R&F).
+        Like names, they are the object's settings as created (stable over its versions), so a day loaded
+        once stays right: TikTok shows current settings, which a loader cannot keep up with for old days.
         """
+        del now  # settings as created, see above
         if name in ("campaign_budget", "app_promotion_type", "campaign_dedicate_type"):
-            camp = self.entity_dict(chain["campaign"], now)
+            camp = self.entity_dict(chain["campaign"], chain["campaign"].create_time)
             if name == "campaign_budget":
                 budget = float(camp["budget"])  # type: ignore[arg-type]
                 return "-" if camp["budget_mode"] == "BUDGET_MODE_INFINITE" else f"{budget:.2f}"
@@ -1258,7 +1261,7 @@ class World:
                 return "-"
             return "APP_INSTALL" if name == "app_promotion_type" else "IOS14_NOT_DEDICATED"
         if name in ("budget", "billing_event", "bid_strategy", "bid", "opt_status"):
-            group = self.entity_dict(chain["adgroup"], now)
+            group = self.entity_dict(chain["adgroup"], chain["adgroup"].create_time)
             if name == "budget":
                 return f"{float(group['budget']):.2f}"  # type: ignore[arg-type]
             if name == "bid":
@@ -1268,7 +1271,7 @@ class World:
                 return str(group["operation_status"])
             return str(group["bid_type" if name == "bid_strategy" else name])
         if name in ("call_to_action", "image_mode", "is_smart_creative"):
-            ad = self.entity_dict(ent, now)
+            ad = self.entity_dict(ent, ent.create_time)
             if name == "is_smart_creative":
                 return "true" if ad["is_aco"] else "false"
             return str(ad["ad_format" if name == "image_mode" else name])
