@@ -16,7 +16,7 @@ from typing import Any
 import dlt
 import pytest
 
-from tiktok_ads import TABLES, tiktok_ads
+from tiktok_ads import TABLES, ConfigError, tiktok_ads
 from tiktok_ads.custom_metrics import table_specs
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import metrics as E
@@ -502,3 +502,29 @@ def test_all_loads_a_typed_column_for_every_metric_equal_to_the_truth(
                 have = got_by_key[tuple(row[k] for k in key)]
                 for metric in spec.metrics:
                     assert have[metric] == row[metric], (name, metric, have[metric], row[metric])
+
+
+def test_all_from_the_environment_and_the_command_line(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+
+    from tiktok_ads.cli_settings import add_setting_options
+
+    monkeypatch.setenv("SOURCES__TIKTOK_ADS__METRICS", "all")
+    source = tiktok_ads(access_token="t", advertiser_ids=["1"], base_url="http://127.0.0.1:9")
+    spec = TABLES["ad_insights"]
+    assert set(source.resources["ad_insights"].columns) >= set(all_metrics("BASIC", "AUCTION_AD"))
+    assert len(source.resources["ad_insights"].columns) > len(spec.columns)
+    monkeypatch.setenv("SOURCES__TIKTOK_ADS__METRICS", '{"campaign_insights_by_province": "all"}')
+    source = tiktok_ads(access_token="t", advertiser_ids=["1"], base_url="http://127.0.0.1:9")
+    assert set(source.resources["campaign_insights_by_province"].columns) >= set(
+        all_metrics("AUDIENCE", "AUCTION_CAMPAIGN")
+    )
+    assert set(source.resources["ad_insights"].columns) - {"_day_marker"} == set(spec.columns)
+    parser = argparse.ArgumentParser()
+    add_setting_options(parser)
+    assert parser.parse_args(["--metrics", "all"]).metrics == "all"
+    assert parser.parse_args(["--metrics", '{"ad_insights": "all"}']).metrics == {"ad_insights": "all"}
+    with pytest.raises(ConfigError, match="sources.tiktok_ads.metrics.ad_insights"):
+        table_specs({"ad_insights": "everything"})

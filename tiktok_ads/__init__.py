@@ -140,7 +140,7 @@ def tiktok_ads(
     allow_external_schedulers: bool = False,
     advertiser_names: str | Sequence[str] | None = None,
     skip_inaccessible_advertisers: bool = False,
-    metrics: dict[str, list[str] | str] | str | None = None,
+    metrics: str | dict[str, list[str] | str] | None = None,
     custom_reports: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = None,
     client: TikTokClient | None = None,
     clock: Callable[[], dt.datetime] | None = None,

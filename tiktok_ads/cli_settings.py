@@ -119,6 +119,16 @@ def _help(option: SettingOption) -> str:
     return text
 
 
+def _json_or_word(text: str) -> Any:
+    """A JSON option's value; a bare word such as ``all`` (``--metrics all``) stays text for the source."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        if text.strip().isidentifier():
+            return text.strip()
+        raise
+
+
 def add_setting_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> list[SettingOption]:
     """Add one option per source setting to ``parser`` (defaults ``None``: unset options are dlt's to resolve).
 
@@ -137,7 +147,7 @@ def add_setting_options(parser: argparse.ArgumentParser | argparse._ArgumentGrou
             kwargs["metavar"] = {"int": "N", "float": "X", "json": "JSON"}.get(
                 option.kind, option.name.upper()
             )
-            kwargs["type"] = {"int": int, "float": float, "json": json.loads}.get(option.kind, str)
+            kwargs["type"] = {"int": int, "float": float, "json": _json_or_word}.get(option.kind, str)
         parser.add_argument(option.flag, **kwargs)
     return options
 
