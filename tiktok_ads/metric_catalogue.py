@@ -298,7 +298,8 @@ RULES = (
     "only), or none with lifetime = true (BASIC only, no breakdown); BASIC breaks down by country_code at "
     "most; AUDIENCE by age and gender, or one of age, gender, country_code, platform, province_id, "
     "language, placement, ac; AUDIENCE refuses reach, frequency and other unique-visitor, secondary-goal, "
-    "cash/voucher and app-install metrics; attributes exist only at their own level and below"
+    "cash/voucher, in-app event (app installs, purchases ...), SKAN, offline and LIVE metrics; attributes "
+    "exist only at their own level and below"
 )
 """TikTok's report rules in one sentence, for error messages."""
 

@@ -153,7 +153,8 @@ DIMENSION_TYPES: Mapping[str, ColumnKind] = MappingProxyType(
 """Report dimensions -> column type (ids are text: TikTok's ids exceed 2**53 and v1.3 sends strings)."""
 
 AUDIENCE_FORBIDDEN_METRICS = NOT_IN_AUDIENCE
-"""Metrics TikTok refuses in AUDIENCE reports: UV metrics, secondary goals, cash/voucher spend, app installs."""
+"""Metrics TikTok refuses in AUDIENCE reports: UV metrics, secondary goals, cash/voucher spend, in-app events
+(app installs, purchases ...), SKAN, offline and LIVE metrics (the catalogue, ``metrics.toml``)."""
 
 # What the ad-level BASIC report requests: everything the seed connector (Singer tap-tiktok-ads, streams.py
 # AUCTION_FIELDS) requests, plus the ad-level metrics of Airbyte's manifest (ads_reports_daily) and the
