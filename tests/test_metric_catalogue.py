@@ -278,14 +278,15 @@ def test_the_emulator_refuses_every_other_metric_naming_it(report_type: str, lev
     for name in refused:
         with pytest.raises(ApiError) as err:
             parse_report_query(_query(report_type, level, ["spend", name]), "1")
-        assert "Invalid metric fields" in err.value.message and repr(name) in err.value.message, name
+        # the name is listed (the exact quoting of the list is the wire branch's to align with TikTok)
+        assert "Invalid metric fields" in err.value.message and name in err.value.message, name
 
 
 def test_the_emulator_refuses_names_outside_the_catalogue() -> None:
     with pytest.raises(ApiError) as err:
         parse_report_query(_query("BASIC", "AUCTION_AD", ["spend", "total_purchases", "bogus"]), "1")
     assert "Invalid metric fields" in err.value.message
-    assert "'total_purchases'" in err.value.message and "'bogus'" in err.value.message
+    assert "total_purchases" in err.value.message and "bogus" in err.value.message
 
 
 def test_the_peer_lists_are_answered_over_http(emulator: EmulatorServer, tiktok: Any) -> None:
