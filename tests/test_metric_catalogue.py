@@ -529,3 +529,18 @@ def test_all_from_the_environment_and_the_command_line(
     assert parser.parse_args(["--metrics", '{"ad_insights": "all"}']).metrics == {"ad_insights": "all"}
     with pytest.raises(ConfigError, match="sources.tiktok_ads.metrics.ad_insights"):
         table_specs({"ad_insights": "everything"})
+
+
+def test_the_readme_states_the_current_metric_counts() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Metrics") : readme.index("### Entity tables keep every version")]
+    assert f"{len(METRICS)} metrics in {len(METRIC_GROUPS)} groups" in section
+    for name, spec in TABLES.items():
+        if spec.kind != "report":
+            continue
+        row = next(line for line in section.splitlines() if f"`{name}`" in line)
+        counts = [cell.strip().split()[0] for cell in row.split("|")[2:4]]
+        assert counts == [
+            str(len(spec.metrics)),
+            str(len(all_metrics(str(spec.report_type), str(spec.data_level)))),
+        ]
