@@ -226,27 +226,31 @@ def _default_pipelines_dir() -> str:
 
 
 def check_config_files() -> str | None:
-    """A message naming the file and the TOML error if dlt cannot read ``.dlt/config.toml`` or ``secrets.toml``.
+    """A message naming the file and the TOML error if ``config.toml`` or ``secrets.toml`` dlt reads is broken.
 
-    dlt reads both lazily, at the first setting it looks up, and every later lookup fails the same way; the
-    script looks up settings in several places that must not each guess at the cause.
+    dlt reads them lazily, at the first setting it looks up, and every later lookup fails the same way (or,
+    in the script, is reported as something else); so the files are checked once up front, where dlt looks
+    for them: the project's settings folder (``.dlt/``) and dlt's global folder (``~/.dlt``, as root
+    ``/var/dlt``).
 
     Returns:
-        The message, or None when dlt's config files (if any) are readable.
+        The message, or None when every such file present is valid TOML.
     """
-    from dlt.common.configuration.providers.toml import TomlProviderReadException
+    from dlt.common.runtime import run_context
 
-    try:
-        dlt.config.get("runtime.log_level")
-    except TomlProviderReadException as err:
-        problems = [f"{path}: {problem}" for path, problem in _toml_problems(err.full_paths)]
-        if not problems:  # the file changed since dlt read it: dlt's own words
-            problems = [str(err).split("\n", 1)[-1].strip()]
-        return (
-            f"Configuration error: not valid TOML: {'; '.join(problems)}. Fix the file (a TOML string needs "
-            'both quotes: key = "value"), or move it away.'
-        )
-    return None
+    context = run_context.active()
+    paths = [
+        os.path.join(folder, name)
+        for folder in dict.fromkeys((context.settings_dir, context.global_dir))
+        for name in ("config.toml", "secrets.toml")
+    ]
+    problems = [f"{path}: {problem}" for path, problem in _toml_problems(paths)]
+    if not problems:
+        return None
+    return (
+        f"Configuration error: not valid TOML: {'; '.join(problems)}. Fix the file (a TOML string needs "
+        'both quotes: key = "value"), or move it away.'
+    )
 
 
 def _toml_problems(paths: Sequence[str]) -> list[tuple[str, str]]:

@@ -149,7 +149,7 @@ def tiktok_ads(
     allow_external_schedulers: bool = False,
     advertiser_names: str | Sequence[str] | None = None,
     skip_inaccessible_advertisers: bool = False,
-    metrics: dict[str, list[str]] | None = None,
+    metrics: str | dict[str, list[str] | str] | None = None,
     custom_reports: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = None,
     bc_ids: str | Sequence[str] | None = None,
     refresh_token: TSecretStrValue | None = None,
@@ -198,7 +198,9 @@ def tiktok_ads(
         skip_inaccessible_advertisers: leave out, with a warning, an advertiser the token may not read (40001)
             instead of failing the run.
         metrics: metrics per report table, replacing its default list, e.g. ``{"ad_insights": ["spend",
-            "impressions"]}``; any metric of ``settings.METRIC_TYPES`` (see ``tiktok_ads.custom_metrics``).
+            "impressions"]}``; any metric of ``settings.METRIC_TYPES`` (see ``tiktok_ads.custom_metrics``);
+            ``"all"`` as a table's value requests every metric TikTok allows there, ``"all"`` alone does so
+            for every report table.
         custom_reports: reports of your own, ``{name: {"report_type", "data_level", "dimensions", "metrics",
             "filters", "lifetime"}}`` (see ``tiktok_ads.custom_reports``); each becomes a merged, incremental
             table keyed by advertiser_id and its dimensions, checked against TikTok's rules before any request.

@@ -138,7 +138,10 @@ def json_problem(text: str) -> str | None:
 
 
 def parse_json_option(text: str) -> Any:
-    """argparse ``type`` of the JSON options: the parsed object, or an error saying where the JSON broke."""
+    """argparse ``type`` of the JSON options: the parsed object, a bare word such as ``all``
+    (``--metrics all``) as text for the source, or an error saying where the JSON broke."""
+    if text.strip().isidentifier():
+        return text.strip()
     problem = json_problem(text)
     if problem is not None:
         raise argparse.ArgumentTypeError(f"{text!r} is {problem}")

@@ -11,6 +11,8 @@ which also gives each column its type)::
     ad_insights = ["spend", "impressions", "clicks", "conversion"]
 
 To add or remove a few, start from the default list: ``[*TABLES["ad_insights"].metrics, "engaged_view"]``.
+``"all"`` instead of a list requests every metric TikTok allows at the table's data level and report type
+(:func:`~tiktok_ads.metric_catalogue.all_metrics`); ``metrics = "all"`` does so for every report table.
 Metrics that are part of a table's primary key (``campaign_id`` and ``adgroup_id`` are metrics of ad-level
 reports) are always requested. Unknown metrics, metrics TikTok refuses in AUDIENCE reports or at the table's
 data level (the catalogue, ``tiktok_ads.metric_catalogue``) and tables that are not reports stop the run
@@ -26,14 +28,21 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
-from .metric_catalogue import metric_problems
+from .metric_catalogue import all_metrics, metric_problems
 from .report_grid import ALL_TABLES
 from .settings import TableSpec, _report_columns
 
 SETTING = "sources.tiktok_ads.metrics"
 
 
-def _metric_list(table: str, value: Any) -> list[str]:
+ALL = "all"
+"""The value that requests every metric TikTok allows in the table's report."""
+
+
+def _metric_list(spec: TableSpec, value: Any) -> list[str]:
+    table = spec.name
+    if isinstance(value, str) and value.strip().lower() == ALL:
+        return list(all_metrics(str(spec.report_type), str(spec.data_level)))
     if isinstance(value, str):
         value = [m for m in value.replace(" ", "").split(",") if m]
     if not isinstance(value, Sequence) or not all(isinstance(m, str) for m in value):
@@ -76,7 +85,8 @@ def table_specs(
     """The table registry with the ``metrics`` setting applied.
 
     Args:
-        metrics: ``{table: [metric, ...]}`` (or its JSON text, as an environment variable holds it), or None.
+        metrics: ``{table: [metric, ...] or "all"}`` (or its JSON text, as an environment variable holds it),
+            ``"all"`` for every report table, or None.
         registry: the tables (default :data:`~tiktok_ads.report_grid.ALL_TABLES`; the source adds its custom
             reports).
 
@@ -89,6 +99,8 @@ def table_specs(
     tables = ALL_TABLES if registry is None else registry
     if not metrics:
         return tables
+    if isinstance(metrics, str) and metrics.strip().lower() == ALL:
+        metrics = {name: ALL for name, spec in tables.items() if spec.kind == "report"}
     if isinstance(metrics, str):
         try:
             metrics = json.loads(metrics)
@@ -103,5 +115,8 @@ def table_specs(
         if table not in tables:
             reports = ", ".join(n for n, s in tables.items() if s.kind == "report")
             raise ConfigError(SETTING, f"unknown table {table!r}; report tables: {reports}")
-        specs[table] = with_metrics(tables[table], _metric_list(table, value))
+        spec = tables[table]
+        if spec.kind != "report":
+            raise ConfigError(SETTING, f"{table} is not a report table (metrics apply to report tables)")
+        specs[table] = with_metrics(spec, _metric_list(spec, value))
     return MappingProxyType(specs)

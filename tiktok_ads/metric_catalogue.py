@@ -6,16 +6,33 @@ time dimension, an audience breakdown). :func:`report_problems` checks a report 
 TikTok's v1.3 rules (see ``shared/reference/tiktok_business_api_v1_3.md`` §4) and says, in words, what
 TikTok would refuse; the built-in tables, the ``metrics`` setting and custom reports all go through it.
 
-This module is the source's own knowledge and never imports the emulator; a test checks that the two
-catalogues agree, so a mistake in one is caught by the other.
+The metrics themselves are data (``metrics.toml`` next to this module: name, group, kind, role, levels,
+AUDIENCE or not, and the source of each group); the emulator reads the same file, so the source and the
+emulated TikTok cannot disagree on what exists. This module never imports the emulator.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
+
+if sys.version_info >= (3, 11):
+    import tomllib
+
+    def _read_toml(path: Path) -> dict[str, Any]:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+
+else:  # Python 3.10: dlt brings tomlkit
+    import tomlkit
+
+    def _read_toml(path: Path) -> dict[str, Any]:
+        return tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
+
 
 ColumnKind = Literal["bigint", "decimal", "text", "date", "timestamp", "bool", "json"]
 """dlt data types the source pins."""
@@ -51,11 +68,117 @@ _AD = frozenset({AUCTION_AD})
 _ADVERTISER = frozenset({AUCTION_ADVERTISER})
 
 # --------------------------------------------------------------------------------------------------
-# Metrics
+# Metrics (the data file ``metrics.toml`` next to this module)
 # --------------------------------------------------------------------------------------------------
 
-# Attribute "metrics": returned inside ``metrics`` but descriptive, never numeric (in request order of the
-# seed connector's ad report).
+CATALOGUE_FILE = Path(__file__).with_name("metrics.toml")
+"""TikTok's report metrics as data, one entry per metric, grouped with the source of each group."""
+
+MetricRole = Literal[
+    "attribute", "count", "unique", "cost", "rate", "value", "value_per", "roas", "average", "money"
+]
+
+_LEVEL_SETS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "all": _ALL,
+        "campaign": _BELOW_ADVERTISER,
+        "adgroup": _ADGROUP_AND_AD,
+        "ad": _AD,
+        "advertiser": _ADVERTISER,
+    }
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class MetricInfo:
+    """One metric the source can request.
+
+    Attributes:
+        name: the metric's name on the wire.
+        kind: ``attribute`` (text), ``count`` (integer), ``money`` or ``ratio`` (exact decimals).
+        levels: the data levels at which TikTok accepts it.
+        audience: whether AUDIENCE reports accept it (BASIC reports accept every metric).
+        group: the catalogue group (``basic``, ``in_app_event``, ...).
+        role: what the figure is (``count``, ``unique``, ``cost``, ``rate``, ...; see ``metrics.toml``).
+        of: the count metric a derived figure is relative to (``cost_per_X`` -> ``X``).
+        value: for ``value_per`` and ``roas``, the value metric on top.
+        uv: a unique-visitor figure (not a sum across rows).
+        dash: when TikTok sends ``"-"`` instead of a figure (empty: never documented).
+    """
+
+    name: str
+    kind: MetricKind
+    levels: frozenset[str] = _ALL
+    audience: bool = True
+    group: str = ""
+    role: MetricRole = "count"
+    of: str | None = None
+    value: str | None = None
+    uv: bool = False
+    dash: str = ""
+
+    @property
+    def column_type(self) -> ColumnKind:
+        """The pinned column type: text, bigint or decimal."""
+        if self.kind == "attribute":
+            return "text"
+        return "bigint" if self.kind == "count" else "decimal"
+
+    def allowed_in(self, report_type: str, data_level: str) -> bool:
+        """Whether TikTok accepts this metric in a report of ``report_type`` at ``data_level``."""
+        return data_level in self.levels and (report_type != "AUDIENCE" or self.audience)
+
+
+@dataclasses.dataclass(frozen=True)
+class MetricGroup:
+    """One group of the catalogue (TikTok's documentation sections) and where its facts come from."""
+
+    name: str
+    title: str
+    source: str
+    metrics: tuple[str, ...]
+
+
+def _load(path: Path) -> tuple[dict[str, MetricInfo], dict[str, MetricGroup]]:
+    data = _read_toml(path)
+    metrics: dict[str, MetricInfo] = {}
+    groups: dict[str, MetricGroup] = {}
+    for gname, g in data["groups"].items():
+        for entry in g["metrics"]:
+            name = entry["name"]
+            if name in metrics:
+                raise ValueError(f"{path.name}: metric {name!r} listed twice")
+            metrics[name] = MetricInfo(
+                name=name,
+                kind=entry["kind"],
+                levels=_LEVEL_SETS[entry.get("levels", "all")],
+                audience=bool(entry.get("audience", g["audience"])),
+                group=gname,
+                role=entry["role"],
+                of=entry.get("of"),
+                value=entry.get("value"),
+                uv=bool(entry.get("uv", False)),
+                dash=entry.get("dash", ""),
+            )
+        groups[gname] = MetricGroup(gname, g["title"], g["source"], tuple(e["name"] for e in g["metrics"]))
+    return metrics, groups
+
+
+_METRICS, _GROUPS = _load(CATALOGUE_FILE)
+
+METRICS: Mapping[str, MetricInfo] = MappingProxyType(_METRICS)
+"""Every metric TikTok documents for ``report/integrated/get`` (that we found evidence for), by name."""
+
+METRIC_GROUPS: Mapping[str, MetricGroup] = MappingProxyType(_GROUPS)
+"""The catalogue's groups, in file order."""
+
+
+def _names(kind: str) -> tuple[str, ...]:
+    return tuple(n for n, m in METRICS.items() if m.kind == kind)
+
+
+# Attribute "metrics": returned inside ``metrics`` but descriptive, never numeric. The first thirteen are
+# what the seed connector's ad report requests first (in its order).
 ATTRIBUTE_METRICS: tuple[str, ...] = (
     "campaign_name",
     "campaign_id",
@@ -72,170 +195,29 @@ ATTRIBUTE_METRICS: tuple[str, ...] = (
     "dpa_target_audience_type",
 )
 
-EXTRA_ATTRIBUTE_METRICS: tuple[str, ...] = ("currency",)
-"""Attributes the source can request but no built-in table does."""
+EXTRA_ATTRIBUTE_METRICS: tuple[str, ...] = tuple(n for n in _names("attribute") if n not in ATTRIBUTE_METRICS)
+"""The other attributes (Singer's campaign, ad group and ad settings, ``currency``)."""
 
-COUNT_METRICS: tuple[str, ...] = (
-    "impressions",
-    "clicks",
-    "reach",
-    "conversion",
-    "real_time_conversion",
-    "result",
-    "real_time_result",
-    "secondary_goal_result",
-    "video_play_actions",
-    "video_watched_2s",
-    "video_watched_6s",
-    "video_views_p25",
-    "video_views_p50",
-    "video_views_p75",
-    "video_views_p100",
-    "likes",
-    "comments",
-    "shares",
-    "follows",
-    "profile_visits",
-    "clicks_on_music_disc",
-    "app_install",
-    "real_time_app_install",
-    "complete_payment",
-    "purchase",
-    "registration",
-    "sales_lead",
-    "engaged_view",
-    "engaged_view_15s",
-)
+COUNT_METRICS: tuple[str, ...] = _names("count")
+MONEY_METRICS: tuple[str, ...] = _names("money")
+RATIO_METRICS: tuple[str, ...] = _names("ratio")
 
-MONEY_METRICS: tuple[str, ...] = (
-    "spend",
-    "cpc",
-    "cpm",
-    "cost_per_1000_reached",
-    "cost_per_conversion",
-    "real_time_cost_per_conversion",
-    "cost_per_result",
-    "real_time_cost_per_result",
-    "cost_per_secondary_goal_result",
-    "cost_per_app_install",
-    "real_time_app_install_cost",
-    "cost_per_complete_payment",
-    "cost_per_purchase",
-    "total_purchase_value",
-    "cost_per_registration",
-    "cost_per_sales_lead",
-    "cash_spend",
-    "voucher_spend",
-)
-
-RATIO_METRICS: tuple[str, ...] = (
-    "ctr",
-    "frequency",
-    "conversion_rate",
-    "conversion_rate_v2",
-    "real_time_conversion_rate",
-    "result_rate",
-    "real_time_result_rate",
-    "secondary_goal_result_rate",
-    "average_video_play",
-    "average_video_play_per_user",
-    "profile_visits_rate",
-    "complete_payment_roas",
-)
-
-NOT_IN_AUDIENCE: frozenset[str] = frozenset(
-    {
-        # unique-visitor metrics
-        "reach",
-        "frequency",
-        "cost_per_1000_reached",
-        "average_video_play_per_user",
-        # secondary goals
-        "secondary_goal_result",
-        "cost_per_secondary_goal_result",
-        "secondary_goal_result_rate",
-        # account-level money
-        "cash_spend",
-        "voucher_spend",
-        # app installs
-        "app_install",
-        "cost_per_app_install",
-        "real_time_app_install",
-        "real_time_app_install_cost",
-    }
-)
+NOT_IN_AUDIENCE: frozenset[str] = frozenset(n for n, m in METRICS.items() if not m.audience)
 """Metrics TikTok refuses in AUDIENCE reports (40002 "Invalid metric fields")."""
 
-_LEVELS: Mapping[str, frozenset[str]] = MappingProxyType(
-    {
-        # attributes exist only where their object does (campaign_id is a *dimension* at campaign level)
-        "campaign_name": _BELOW_ADVERTISER,
-        "objective_type": _BELOW_ADVERTISER,
-        "campaign_id": _ADGROUP_AND_AD,
-        "adgroup_name": _ADGROUP_AND_AD,
-        "placement_type": _ADGROUP_AND_AD,
-        "promotion_type": _ADGROUP_AND_AD,
-        "tt_app_id": _ADGROUP_AND_AD,
-        "tt_app_name": _ADGROUP_AND_AD,
-        "mobile_app_id": _ADGROUP_AND_AD,
-        "dpa_target_audience_type": _ADGROUP_AND_AD,
-        "adgroup_id": _AD,
-        "ad_name": _AD,
-        "ad_text": _AD,
-        # the account's cash and voucher split exists only for the whole account
-        "cash_spend": _ADVERTISER,
-        "voucher_spend": _ADVERTISER,
-    }
-)
 
+def all_metrics(report_type: str, data_level: str) -> tuple[str, ...]:
+    """Every metric TikTok allows in a report of ``report_type`` at ``data_level`` (the ``"all"`` setting).
 
-@dataclasses.dataclass(frozen=True)
-class MetricInfo:
-    """One metric the source can request.
+    Args:
+        report_type: ``BASIC`` or ``AUDIENCE``.
+        data_level: one of :data:`DATA_LEVELS`.
 
-    Attributes:
-        name: the metric's name on the wire.
-        kind: ``attribute`` (text), ``count`` (integer), ``money`` or ``ratio`` (exact decimals).
-        levels: the data levels at which TikTok accepts it.
-        audience: whether AUDIENCE reports accept it (BASIC reports accept every metric).
+    Returns:
+        The metric names, in catalogue order.
     """
+    return tuple(n for n, m in METRICS.items() if m.allowed_in(report_type, data_level))
 
-    name: str
-    kind: MetricKind
-    levels: frozenset[str] = _ALL
-    audience: bool = True
-
-    @property
-    def column_type(self) -> ColumnKind:
-        """The pinned column type: text, bigint or decimal."""
-        if self.kind == "attribute":
-            return "text"
-        return "bigint" if self.kind == "count" else "decimal"
-
-    def allowed_in(self, report_type: str, data_level: str) -> bool:
-        """Whether TikTok accepts this metric in a report of ``report_type`` at ``data_level``."""
-        return data_level in self.levels and (report_type != "AUDIENCE" or self.audience)
-
-
-def _entries(kind: MetricKind, names: Sequence[str]) -> list[MetricInfo]:
-    return [
-        MetricInfo(name=n, kind=kind, levels=_LEVELS.get(n, _ALL), audience=n not in NOT_IN_AUDIENCE)
-        for n in names
-    ]
-
-
-METRICS: Mapping[str, MetricInfo] = MappingProxyType(
-    {
-        m.name: m
-        for m in (
-            *_entries("attribute", ATTRIBUTE_METRICS + EXTRA_ATTRIBUTE_METRICS),
-            *_entries("count", COUNT_METRICS),
-            *_entries("money", MONEY_METRICS),
-            *_entries("ratio", RATIO_METRICS),
-        )
-    }
-)
-"""Every metric the source can request, by name."""
 
 # --------------------------------------------------------------------------------------------------
 # Dimensions
@@ -316,7 +298,8 @@ RULES = (
     "only), or none with lifetime = true (BASIC with no breakdown, or AUDIENCE); BASIC breaks down by country_code at "
     "most; AUDIENCE by age and gender, or one of age, gender, country_code, platform, province_id, "
     "language, placement, ac; AUDIENCE refuses reach, frequency and other unique-visitor, secondary-goal, "
-    "cash/voucher and app-install metrics; attributes exist only at their own level and below"
+    "cash/voucher, in-app event (app installs, purchases ...), SKAN, offline and LIVE metrics; attributes "
+    "exist only at their own level and below"
 )
 """TikTok's report rules in one sentence, for error messages."""
 

@@ -5,8 +5,8 @@ One :class:`TableSpec` per destination table, collected in :data:`TABLES`. The r
 here (and, for a new kind of endpoint, a fetch function in ``tiktok_ads.extract``).
 
 Column types are pinned here, not inferred from the first page, so a table has the same schema whether
-or not data arrived. The source keeps its *own* metric catalogue (``tiktok_ads.metric_catalogue``, summed up
-in :data:`METRIC_TYPES`): TikTok's wire format sends every metric as a string, so the type has to come from
+or not data arrived. The types come from the metric catalogue (``tiktok_ads/metrics.toml``, read by
+``tiktok_ads.metric_catalogue`` and summed up in :data:`METRIC_TYPES`): TikTok's wire format sends every metric as a string, so the type has to come from
 somewhere other than the data. The report grid (hourly, lifetime, every level and audience breakdown) is
 generated from the same factory, :func:`report_spec`, in ``tiktok_ads.report_grid``.
 
@@ -172,16 +172,34 @@ DIMENSION_TYPES: Mapping[str, ColumnKind] = MappingProxyType(
 """Report dimensions -> column type (ids are text: TikTok's ids exceed 2**53 and v1.3 sends strings)."""
 
 AUDIENCE_FORBIDDEN_METRICS = NOT_IN_AUDIENCE
-"""Metrics TikTok refuses in AUDIENCE reports: UV metrics, secondary goals, cash/voucher spend, app installs."""
+"""Metrics TikTok refuses in AUDIENCE reports: UV metrics, secondary goals, cash/voucher spend, in-app events
+(app installs, purchases ...), SKAN, offline and LIVE metrics (the catalogue, ``metrics.toml``)."""
 
-# What the ad-level BASIC report requests: everything the seed connector requests, plus app-install
-# and purchase metrics. ``campaign_id``/``adgroup_id`` must be requested as *metrics* at AUCTION_AD
-# level (TikTok returns them inside ``metrics``; as dimensions they come back null).
+# What the ad-level BASIC report requests: everything the seed connector (Singer tap-tiktok-ads, streams.py
+# AUCTION_FIELDS) requests, plus the ad-level metrics of Airbyte's manifest (ads_reports_daily) and the
+# in-app totals airbyte#17402 asked for. ``campaign_id``/``adgroup_id`` must be requested as *metrics* at
+# AUCTION_AD level (TikTok returns them inside ``metrics``; as dimensions they come back null).
 AD_BASIC_METRICS: tuple[str, ...] = (
     *ATTRIBUTE_METRICS,
+    # the seed's campaign, ad group and ad settings (attributes returned inside ``metrics``)
+    "is_smart_creative",
+    "app_promotion_type",
+    "split_test",
+    "campaign_budget",
+    "campaign_dedicate_type",
+    "rf_campaign_type",
+    "opt_status",
+    "budget",
+    "smart_target",
+    "bid_strategy",
+    "bid",
+    "call_to_action",
+    "image_mode",
+    "billing_event",
     # core
     "spend",
     "impressions",
+    "gross_impressions",
     "clicks",
     "ctr",
     "cpc",
@@ -197,6 +215,7 @@ AD_BASIC_METRICS: tuple[str, ...] = (
     "real_time_conversion",
     "real_time_cost_per_conversion",
     "real_time_conversion_rate",
+    "real_time_conversion_rate_v2",
     "result",
     "cost_per_result",
     "result_rate",
@@ -226,37 +245,54 @@ AD_BASIC_METRICS: tuple[str, ...] = (
     "profile_visits",
     "profile_visits_rate",
     "clicks_on_music_disc",
-    # app install
+    # in-app events (app install, purchase, registration, lead, add to cart)
     "app_install",
     "cost_per_app_install",
     "real_time_app_install",
     "real_time_app_install_cost",
-    # web and shop events
-    "complete_payment",
-    "cost_per_complete_payment",
-    "complete_payment_roas",
     "purchase",
     "cost_per_purchase",
+    "purchase_rate",
     "total_purchase_value",
     "registration",
     "cost_per_registration",
+    "registration_rate",
     "sales_lead",
     "cost_per_sales_lead",
+    "sales_lead_rate",
+    "cost_per_total_sales_lead",
+    "total_app_event_add_to_cart",
+    "cost_per_total_app_event_add_to_cart",
+    # page (web) events
+    "complete_payment",
+    "cost_per_complete_payment",
+    "complete_payment_roas",
+    "value_per_complete_payment",
+    "total_complete_payment_rate",
+    "total_pageview",
+    # onsite (TikTok Shop) events
+    "onsite_shopping",
+    "total_onsite_shopping_value",
+    # attribution
+    "vta_conversion",
+    "vta_purchase",
+    "cta_conversion",
+    "cta_purchase",
 )
 
 AD_AUDIENCE_METRICS: tuple[str, ...] = tuple(
     m
     for m in AD_BASIC_METRICS
     if m not in AUDIENCE_FORBIDDEN_METRICS
-    # display-string attributes of the seed's basic stream only; keep audience rows lean
-    and m not in {"placement_type", "dpa_target_audience_type"}
+    # a display string of the seed's basic stream only; keep audience rows lean
+    and m != "placement_type"
 )
 
 CAMPAIGN_AUDIENCE_METRICS: tuple[str, ...] = tuple(
     m
     for m in AD_AUDIENCE_METRICS
     # ad and ad-group attributes do not exist at campaign level; campaign_id is a dimension there
-    if METRIC_TYPES[m] != "text" or m in {"campaign_name", "objective_type"}
+    if "AUCTION_CAMPAIGN" in METRICS[m].levels and m != "campaign_id"
 )
 
 # --------------------------------------------------------------------------------------------------

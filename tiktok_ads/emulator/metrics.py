@@ -1,11 +1,17 @@
-"""The emulator's catalogue of report dimensions and metrics.
+"""The emulator's report dimensions, and how it computes each metric of TikTok's catalogue.
 
-This is the emulated TikTok's own knowledge (what it accepts and how it computes each metric); the
-dlt source keeps a separate catalogue of column types, so a mistake in one is caught by the other.
+Which metrics exist, where TikTok accepts them and what they are come from the one catalogue,
+``tiktok_ads/metrics.toml`` (read through :mod:`tiktok_ads.metric_catalogue`); this module keeps only the
+*generation*: how each figure is made from integer base fields.
 
-Every metric is computed from a vector of integer *base fields* (see ``BASE_FIELDS``) that the model
-produces per ad and day; money is held in cents so that sums across ads, days and audience buckets
-are exact. A metric is one of:
+Every metric is computed from a vector of integer *base fields* that the model produces per ad and day;
+money is held in cents so that sums across ads, days and audience buckets are exact. The vector starts
+with the *core* fields (``BASE_FIELDS``, always generated) and continues with the *extension* fields a
+request needs (``EXT_FIELDS``: one per count or value metric beyond the core, derived from a core or
+earlier field with a fixed per-ad fraction, so they restate with their parent and stay exact sums).
+Only the fields the requested metrics need are computed (:func:`ext_fields_for`). Hours and audience buckets
+split each field on its own (largest remainder), so a small bucket can show a value without an event; whole
+days and their sums are consistent. A metric is one of:
 
 - ``count``: a base field, summed;
 - ``money``: a base field in cents, summed, sent with two decimals;
@@ -17,7 +23,11 @@ are exact. A metric is one of:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from ..metric_catalogue import METRICS as CATALOGUE
+from ..metric_catalogue import MetricInfo
 
 AUCTION_ADVERTISER = "AUCTION_ADVERTISER"
 AUCTION_CAMPAIGN = "AUCTION_CAMPAIGN"
@@ -183,12 +193,8 @@ def _ratio(name: str, numerator: str, denominator: str, scale: float = 1.0, **kw
     )
 
 
-def _attr(name: str, levels: frozenset[str]) -> MetricDef:
-    return MetricDef(name=name, kind="attribute", levels=levels)
-
-
-_NOT_AUDIENCE = {"audience": False}
-_SECONDARY = {"audience": False, "dash_without_secondary_goal": True}
+# Where TikTok accepts each metric (levels, AUDIENCE) is the catalogue's; these are generation formulas only.
+_SECONDARY = {"dash_without_secondary_goal": True}
 
 _METRIC_LIST: list[MetricDef] = [
     # delivery
@@ -198,11 +204,11 @@ _METRIC_LIST: list[MetricDef] = [
     _ratio("ctr", "clicks", "impressions", 100),
     _ratio("cpc", "spend", "clicks", 0.01),
     _ratio("cpm", "spend", "impressions", 10),
-    MetricDef(name="reach", kind="count", base="reach", audience=False, uv=True),
-    _ratio("frequency", "impressions", "reach", audience=False, uv=True),
-    _ratio("cost_per_1000_reached", "spend", "reach", 10, audience=False, uv=True),
-    _money("cash_spend", base="spend", audience=False, levels=frozenset({AUCTION_ADVERTISER})),
-    _money("voucher_spend", audience=False, levels=frozenset({AUCTION_ADVERTISER})),
+    MetricDef(name="reach", kind="count", base="reach", uv=True),
+    _ratio("frequency", "impressions", "reach", uv=True),
+    _ratio("cost_per_1000_reached", "spend", "reach", 10, uv=True),
+    _money("cash_spend", base="spend"),
+    _money("voucher_spend"),
     # conversions and results
     _count("conversion"),
     _ratio("cost_per_conversion", "spend", "conversion", 0.01),
@@ -221,10 +227,10 @@ _METRIC_LIST: list[MetricDef] = [
     _ratio("cost_per_secondary_goal_result", "spend", "secondary_goal_result", 0.01, **_SECONDARY),
     _ratio("secondary_goal_result_rate", "secondary_goal_result", "impressions", 100, **_SECONDARY),
     # app
-    _count("app_install", **_NOT_AUDIENCE),
-    _count("real_time_app_install", **_NOT_AUDIENCE),
-    _ratio("real_time_app_install_cost", "spend", "real_time_app_install", 0.01, **_NOT_AUDIENCE),
-    _ratio("cost_per_app_install", "spend", "app_install", 0.01, **_NOT_AUDIENCE),
+    _count("app_install"),
+    _count("real_time_app_install"),
+    _ratio("real_time_app_install_cost", "spend", "real_time_app_install", 0.01),
+    _ratio("cost_per_app_install", "spend", "app_install", 0.01),
     # web / shop events
     _count("purchase"),
     _ratio("cost_per_purchase", "spend", "purchase", 0.01),
@@ -245,7 +251,7 @@ _METRIC_LIST: list[MetricDef] = [
     _count("video_views_p75"),
     _count("video_views_p100"),
     _ratio("average_video_play", "play_time_ms", "video_play_actions", 0.001),
-    _ratio("average_video_play_per_user", "play_time_ms", "reach", 0.001, audience=False, uv=True),
+    _ratio("average_video_play_per_user", "play_time_ms", "reach", 0.001, uv=True),
     _count("engaged_view"),
     _count("engaged_view_15s"),
     # engagement
@@ -256,28 +262,137 @@ _METRIC_LIST: list[MetricDef] = [
     _count("profile_visits"),
     _count("clicks_on_music_disc"),
     _ratio("profile_visits_rate", "profile_visits", "impressions", 100),
-    # attributes (returned inside ``metrics``)
-    _attr("campaign_name", BELOW_ADVERTISER),
-    _attr("objective_type", BELOW_ADVERTISER),
-    _attr("campaign_id", ADGROUP_AND_AD),
-    _attr("adgroup_name", ADGROUP_AND_AD),
-    _attr("placement_type", ADGROUP_AND_AD),
-    _attr("promotion_type", ADGROUP_AND_AD),
-    _attr("adgroup_id", frozenset({AUCTION_AD})),
-    _attr("ad_name", frozenset({AUCTION_AD})),
-    _attr("ad_text", frozenset({AUCTION_AD})),
-    _attr("currency", ALL_LEVELS),
-    # app attributes: "-" unless the campaign promotes an app
-    _attr("tt_app_id", ADGROUP_AND_AD),
-    _attr("tt_app_name", ADGROUP_AND_AD),
-    _attr("mobile_app_id", ADGROUP_AND_AD),
-    # dynamic product ads only; "-" for every emulated ad (no catalogue ads are modelled)
-    _attr("dpa_target_audience_type", ADGROUP_AND_AD),
 ]
 
-METRICS: dict[str, MetricDef] = {m.name: m for m in _METRIC_LIST}
+_CORE: dict[str, MetricDef] = {m.name: m for m in _METRIC_LIST}
+"""The hand-written formulas of the core metrics (the ones the model's base fields were made for)."""
+
+
+@dataclass(frozen=True)
+class ExtField:
+    """An extension base field: derived per ad-day from ``parent`` (a core or earlier extension field).
+
+    ``scale`` mode: ``parent * f // 10000``; ``unit`` mode (money values, play time): ``parent * f``, with
+    ``f`` drawn once per ad in ``[lo, hi]``. ``app_only``: zero unless the ad promotes an app.
+    """
+
+    name: str
+    parent: str
+    lo: int
+    hi: int
+    mode: str = "scale"
+    app_only: bool = False
+
+
+# Parent field and per-10000 fraction range of new count metrics, per catalogue group. Plausible shapes,
+# not TikTok's: web events follow clicks, app/SKAN events follow conversions and installs of app campaigns,
+# LIVE figures are 0 (no LIVE ads are emulated), gross impressions are a few % above impressions.
+_GROUP_PARENT: dict[str, tuple[str, int, int, bool]] = {
+    "basic": ("impressions", 10000, 10600, False),
+    "conversion": ("conversion", 0, 8000, False),
+    "video_play": ("engaged_view", 4000, 10000, False),
+    "engagement": ("video_play_actions", 0, 300, False),
+    "interactive_add_on": ("impressions", 0, 100, False),
+    "instant_page": ("clicks", 0, 3000, False),
+    "in_app_event": ("conversion", 0, 6000, True),
+    "skan": ("app_install", 0, 8000, True),
+    "page_event": ("clicks", 0, 2000, False),
+    "onsite_event": ("conversion", 0, 4000, False),
+    "offline": ("conversion", 0, 1000, False),
+    "live": ("impressions", 0, 0, False),
+    "messaging": ("clicks", 0, 500, False),
+    "attribution": ("conversion", 0, 5000, False),
+}
+_VALUE_UNIT = (300, 9000)  # cents per event
+_AVERAGE_UNIT = (1000, 20000)  # ms per event (averages are sent in seconds)
+_RATE_PER_IMPRESSION_GROUPS = frozenset({"interactive_add_on", "engagement"})
+
+
+def _derived(info: MetricInfo, ext: dict[str, ExtField], core_unique_of: dict[str, str]) -> MetricDef:
+    """The formula of a catalogue metric beyond the core, by its role; registers the fields it needs."""
+    name, role, of = info.name, info.role, info.of
+    common = {"audience": info.audience, "levels": info.levels, "uv": info.uv}
+    if role == "attribute":
+        return MetricDef(name=name, kind="attribute", **common)  # type: ignore[arg-type]
+    if role == "count":
+        if name in core_unique_of:  # a total whose unique figure is core: at least that many events
+            ext.setdefault(name, ExtField(name, core_unique_of[name], 10000, 15000))
+        else:
+            parent, lo, hi, app_only = _GROUP_PARENT[info.group]
+            ext.setdefault(name, ExtField(name, parent, lo, hi, app_only=app_only))
+        return MetricDef(name=name, kind="count", base=name, **common)  # type: ignore[arg-type]
+    if role == "money":  # spend-like (billed_cost): UNSURE, sent as the spend
+        return MetricDef(name=name, kind="money", base="spend", **common)  # type: ignore[arg-type]
+    assert of is not None, name
+    if role == "unique":
+        ext.setdefault(name, ExtField(name, of, 5000, 10000))
+        return MetricDef(name=name, kind="count", base=name, **common)  # type: ignore[arg-type]
+    if role == "value":
+        ext.setdefault(name, ExtField(name, of, *_VALUE_UNIT, mode="unit"))
+        return MetricDef(name=name, kind="money", base=name, **common)  # type: ignore[arg-type]
+    if role == "cost":
+        return MetricDef(name=name, kind="ratio", numerator="spend", denominator=of, scale=0.01, **common)  # type: ignore[arg-type]
+    if role == "rate":
+        per = "impressions" if name.endswith("_v2") or info.group in _RATE_PER_IMPRESSION_GROUPS else "clicks"
+        return MetricDef(name=name, kind="ratio", numerator=of, denominator=per, scale=100, **common)  # type: ignore[arg-type]
+    if role in ("value_per", "roas"):
+        value = info.value
+        if value is None:  # no value metric of its own in the catalogue: a hidden value field
+            value = f"{of}__value"
+            ext.setdefault(value, ExtField(value, of, *_VALUE_UNIT, mode="unit"))
+        if role == "roas":
+            return MetricDef(name=name, kind="ratio", numerator=value, denominator="spend", **common)  # type: ignore[arg-type]
+        return MetricDef(name=name, kind="ratio", numerator=value, denominator=of, scale=0.01, **common)  # type: ignore[arg-type]
+    if role == "average":
+        total = f"{name}__total"
+        ext.setdefault(total, ExtField(total, of, *_AVERAGE_UNIT, mode="unit"))
+        return MetricDef(name=name, kind="ratio", numerator=total, denominator=of, scale=0.001, **common)  # type: ignore[arg-type]
+    raise ValueError(f"metric {name}: no formula for role {role!r}")
+
+
+def _build() -> tuple[dict[str, MetricDef], dict[str, ExtField]]:
+    ext: dict[str, ExtField] = {}
+    core_unique_of = {
+        info.of: n for n, info in CATALOGUE.items() if n in _CORE and info.role == "unique" and info.of
+    }
+    defs: dict[str, MetricDef] = {}
+    for name, info in CATALOGUE.items():
+        core = _CORE.get(name)
+        if core is not None:
+            # the catalogue decides where TikTok accepts it; the core formula how it is computed
+            defs[name] = MetricDef(**{**core.__dict__, "levels": info.levels, "audience": info.audience})
+        else:
+            defs[name] = _derived(info, ext, core_unique_of)
+    return defs, ext
+
+
+METRICS, EXT_FIELDS = _build()
+"""Every catalogue metric's formula, by name; the extension base fields they use."""
 
 #: Metrics that are plain sums of base fields (exactly additive across levels, days and buckets).
 ADDITIVE_METRICS: tuple[str, ...] = tuple(
-    m.name for m in _METRIC_LIST if m.kind in ("count", "money") and not m.uv
+    n for n, d in METRICS.items() if d.kind in ("count", "money") and not d.uv
 )
+
+
+def _fields_of(d: MetricDef) -> tuple[str, ...]:
+    if d.name == "cash_spend":
+        return ("spend", "voucher_spend")
+    return tuple(f for f in (d.base, d.numerator, d.denominator) if f)
+
+
+def ext_fields_for(metrics: Sequence[str]) -> tuple[str, ...]:
+    """The extension fields a metric list needs, parents before children (empty for core-only lists)."""
+    out: dict[str, None] = {}
+
+    def need(f: str) -> None:
+        spec = EXT_FIELDS.get(f)
+        if spec is None or f in out:
+            return
+        need(spec.parent)
+        out[f] = None
+
+    for name in metrics:
+        for f in _fields_of(METRICS[name]):
+            need(f)
+    return tuple(out)

@@ -227,12 +227,18 @@ def _add(a: Sequence[int], b: Sequence[int]) -> list[int]:
     return [x + y for x, y in zip(a, b, strict=True)]
 
 
-_ZERO: tuple[int, ...] = (0,) * len(m.BASE_FIELDS)
+_NCORE = len(m.BASE_FIELDS)
+_ZERO: tuple[int, ...] = (0,) * _NCORE
 _U16 = struct.Struct(">32H")
 _REACH = m.BASE_INDEX["reach"]
 _VALUE = m.BASE_INDEX["total_purchase_value"]
 _PAYMENT = m.BASE_INDEX["complete_payment"]
 _RESTATED_IDX: tuple[int, ...] = tuple(m.BASE_INDEX[f] for f in m.RESTATED_FIELDS)
+
+
+def _zero(ext: tuple[str, ...]) -> list[int]:
+    """A zero vector for the core fields and the extension fields ``ext``."""
+    return [0] * (_NCORE + len(ext))
 
 
 def _dedupe_reach(vec: list[int], children: int) -> list[int]:
@@ -432,6 +438,7 @@ class ReportResult:
             else:
                 total += max(last - first + 1, 0) * self._slots_per_day * nb
         self._total = total
+        self._ext = m.ext_fields_for(metrics)
         self._format = world._formatter(metrics, level, advertiser)
         self._format_json = world._formatter(metrics, level, advertiser, as_json=True)
 
@@ -482,22 +489,29 @@ class ReportResult:
         world = self._world
         dims: dict[str, str] = {}
         if self._time_dim is None:
-            vec = world._range_values(self._level, ent, first, last)
+            vec = world._range_values(self._level, ent, first, last, self._ext)
             day = None
             hour = None
         else:
             day_off, hour = divmod(slot, self._slots_per_day)
             day = first + day_off
             if self._time_dim == "stat_time_hour":
-                vec = world._hour_values(self._level, ent, day, hour)
+                vec = world._hour_values(self._level, ent, day, hour, self._ext)
             else:
                 hour = None
-                vec = world._day_values(self._level, ent, day)
+                vec = world._day_values(self._level, ent, day, self._ext)
         bucket: tuple[str, ...] = ()
         if self._buckets:
             bucket = self._buckets[b]
             vec = world._bucket_values(
-                self._level, ent, day, hour, (first, last), self._bucket_dims, self._bucket_positions[b]
+                self._level,
+                ent,
+                day,
+                hour,
+                (first, last),
+                self._bucket_dims,
+                self._bucket_positions[b],
+                self._ext,
             )
         for name in self._dimensions:
             if name in m.ID_DIMENSIONS:
@@ -546,6 +560,8 @@ class World:
         self._reports: OrderedDict[tuple[object, ...], ReportResult] = OrderedDict()
         self._attr_cache: dict[tuple[object, ...], dict[str, str]] = {}
         self._final_cache: dict[tuple[object, ...], tuple[int, ...]] = {}
+        # per (ad, extension fields): how each extension field derives from its parent (clock-independent)
+        self._plan_cache: dict[tuple[object, ...], list[tuple[int, int, bool]]] = {}
 
     # ------------------------------------------------------------------ clock
     def set_today(self, day: dt.date) -> None:
@@ -1034,19 +1050,53 @@ class World:
             self._local_cache[adv.index] = got
         return got
 
-    def _ad_day(self, ad: Entity, day: int) -> list[int]:
+    def _ext_plan(self, ad: Entity, ext: tuple[str, ...]) -> list[tuple[int, int, bool]]:
+        """Per extension field: (index of its parent in the vector, per-ad factor, unit mode) (cached)."""
+        key = (ad.key, ext)
+        got = self._plan_cache.get(key)
+        if got is None:
+            index = {**m.BASE_INDEX, **{f: _NCORE + i for i, f in enumerate(ext)}}
+            plan: list[tuple[int, int, bool]] = []
+            for f in ext:
+                spec = m.EXT_FIELDS[f]
+                if spec.app_only and ad.objective != "APP_PROMOTION":
+                    factor = 0
+                else:
+                    h = int.from_bytes(
+                        hashlib.blake2b(ad.hash_prefix + b"|" + f.encode(), digest_size=4).digest()
+                    )
+                    factor = spec.lo + h % (spec.hi - spec.lo + 1)
+                plan.append((index[spec.parent], factor, spec.mode == "unit"))
+            got = plan
+            with self._lock:
+                if len(self._plan_cache) > 4096:
+                    self._plan_cache.clear()
+                self._plan_cache[key] = got
+        return got
+
+    def _visible(self, ad: Entity, day: int, today: int, ext: tuple[str, ...]) -> list[int]:
+        """The restated figures with the extension fields ``ext`` appended (derived from their parents)."""
+        vec = self._restated(ad, day, today)
+        if not ext:
+            return vec
+        full = list(vec) + [0] * len(ext)
+        for i, (parent, factor, unit) in enumerate(self._ext_plan(ad, ext)):
+            full[_NCORE + i] = full[parent] * factor if unit else full[parent] * factor // 10000
+        return full
+
+    def _ad_day(self, ad: Entity, day: int, ext: tuple[str, ...] = ()) -> list[int]:
         """An ad's visible figures for a local day (zero outside its life or after local today)."""
         today, hour = self._local(ad.advertiser)
         if not self._alive(ad, day, today):
-            return list(_ZERO)
+            return _zero(ext)
         if day == today:  # today is partial: only the hours elapsed so far
 
             def partial() -> list[int]:
-                hours = self._ad_hours(self._restated(ad, day, today))
+                hours = self._ad_hours(self._visible(ad, day, today, ext))
                 return [sum(hs[:hour]) for hs in hours]
 
-            return self._cached(("today", ad.key, day), partial)
-        return self._restated(ad, day, today)
+            return self._cached(("today", ad.key, day, ext), partial)
+        return self._visible(ad, day, today, ext)
 
     def _alive(self, ad: Entity, day: int, today: int) -> bool:
         """Whether an ad delivers on a local day as seen now (created, not deleted, not in the future)."""
@@ -1082,39 +1132,45 @@ class World:
                     cache.popitem(last=False)
         return got
 
-    def _day_values(self, level: str, ent: Entity | Advertiser, day: int) -> list[int]:
+    def _day_values(
+        self, level: str, ent: Entity | Advertiser, day: int, ext: tuple[str, ...] = ()
+    ) -> list[int]:
         if level == m.AUCTION_AD:
             assert isinstance(ent, Entity)
-            return self._ad_day(ent, day)
+            return self._ad_day(ent, day, ext)
 
         def compute() -> list[int]:
-            total = list(_ZERO)
+            total = _zero(ext)
             n = 0
             today, _ = self._local(ent if isinstance(ent, Advertiser) else ent.advertiser)
             for ad in self._ads_of(level, ent):
                 if self._alive(ad, day, today):
-                    total = _add(total, self._ad_day(ad, day))
+                    total = _add(total, self._ad_day(ad, day, ext))
                     n += 1
             return _dedupe_reach(total, n)
 
-        return self._cached(("day", level, id(ent), day), compute)
+        return self._cached(("day", level, id(ent), day, ext), compute)
 
-    def _hour_values(self, level: str, ent: Entity | Advertiser, day: int, hour: int) -> list[int]:
-        total = list(_ZERO)
+    def _hour_values(
+        self, level: str, ent: Entity | Advertiser, day: int, hour: int, ext: tuple[str, ...] = ()
+    ) -> list[int]:
+        total = _zero(ext)
         n = 0
         today, _ = self._local(ent if isinstance(ent, Advertiser) else ent.advertiser)
         for ad in self._ads_of(level, ent):
             if self._alive(ad, day, today):
-                hours = self._ad_hours(self._restated(ad, day, today))
+                hours = self._ad_hours(self._visible(ad, day, today, ext))
                 total = _add(total, [hs[hour] for hs in hours])
                 n += 1
         return _dedupe_reach(total, n)
 
-    def _range_values(self, level: str, ent: Entity | Advertiser, first: int, last: int) -> list[int]:
-        total = list(_ZERO)
+    def _range_values(
+        self, level: str, ent: Entity | Advertiser, first: int, last: int, ext: tuple[str, ...] = ()
+    ) -> list[int]:
+        total = _zero(ext)
         n = 0
         for day in range(first, last + 1):
-            total = _add(total, self._day_values(level, ent, day))
+            total = _add(total, self._day_values(level, ent, day, ext))
             n += 1
         return _dedupe_reach(total, n)
 
@@ -1127,37 +1183,45 @@ class World:
         span: tuple[int, int],
         dims: tuple[str, ...],
         bucket: int,
+        ext: tuple[str, ...] = (),
     ) -> list[int]:
         """Figures of one audience bucket: the sum over the entity's ads and days of each ad-day's split."""
         adv = ent if isinstance(ent, Advertiser) else ent.advertiser
         weights = self._bucket_weights(adv, dims)
         days = [day] if day is not None else list(range(span[0], span[1] + 1))
-        total = list(_ZERO)
+        total = _zero(ext)
         n = 0
         today, _ = self._local(adv)
         for ad in self._ads_of(level, ent):
             for d in days:
                 if not self._alive(ad, d, today):
                     continue
-                total = _add(total, self._ad_split(ad, d, hour, today, dims, weights)[bucket])
+                total = _add(total, self._ad_split(ad, d, hour, today, dims, weights, ext)[bucket])
                 n += 1
         return _dedupe_reach(total, n)
 
     def _ad_split(
-        self, ad: Entity, day: int, hour: int | None, today: int, dims: tuple[str, ...], weights: list[int]
+        self,
+        ad: Entity,
+        day: int,
+        hour: int | None,
+        today: int,
+        dims: tuple[str, ...],
+        weights: list[int],
+        ext: tuple[str, ...] = (),
     ) -> list[list[int]]:
         """An ad-day's (or ad-hour's) figures split over every bucket of ``dims`` (cached: rows of one
         ad-day come one after another)."""
 
         def compute() -> list[list[int]]:
             if hour is not None:
-                vec = [hs[hour] for hs in self._ad_hours(self._restated(ad, day, today))]
+                vec = [hs[hour] for hs in self._ad_hours(self._visible(ad, day, today, ext))]
             else:
-                vec = self._ad_day(ad, day)
+                vec = self._ad_day(ad, day, ext)
             per_field = [split_int(v, weights) if v else [0] * len(weights) for v in vec]
             return [list(col) for col in zip(*per_field, strict=True)]
 
-        return self._cached(("split", ad.key, day, hour, dims), compute)  # type: ignore[arg-type,return-value]
+        return self._cached(("split", ad.key, day, hour, dims, ext), compute)  # type: ignore[arg-type,return-value]
 
     @staticmethod
     def _bucket_weights(adv: Advertiser, dims: tuple[str, ...]) -> list[int]:
@@ -1189,11 +1253,12 @@ class World:
         exprs: list[str] = []
         plain: list[bool] = []  # whether the value is always a string (else: a number, null or either)
         attrs = [n for n in names if m.METRICS[n].kind == "attribute"]
-        b = m.BASE_INDEX
         ad_level = level == m.AUCTION_AD
         whole = adv.currency in WHOLE_UNIT_CURRENCIES
         cents = 1 if whole else 100  # base money units per currency unit
         money_bases = {md.base or md.name for md in m.METRICS.values() if md.kind == "money"}
+        ext = m.ext_fields_for(names)
+        b = {**m.BASE_INDEX, **{f: _NCORE + i for i, f in enumerate(ext)}}
         for name in names:
             md = m.METRICS[name]
             is_plain = name not in JSON_NUMBER_METRICS
@@ -1236,7 +1301,7 @@ class World:
             exprs.append(f"{name!r}: {expr}")
             plain.append(is_plain)
         src = "def fmt(ent, v):\n"
-        src += "    " + ", ".join(f"v{i}" for i in range(len(m.BASE_FIELDS))) + " = v\n"
+        src += "    " + ", ".join(f"v{i}" for i in range(_NCORE + len(ext))) + ",  = v\n"
         src += "    nosec = not (secondary_level and getattr(ent, 'has_secondary_goal', False))\n"
         src += "    attrs = attributes(ent)\n" if attrs else ""
         if as_json:  # one %-template producing the JSON object (values are JSON-safe: attributes escaped)
@@ -1318,6 +1383,42 @@ class World:
                 "mobile_app_id": f"com.{brand.lower()}.app",
             }[name]
         if name == "dpa_target_audience_type":
+            return "-"
+        return self._setting_attribute(name, ent, chain, now)
+
+    def _setting_attribute(self, name: str, ent: Entity, chain: dict[str, Entity], now: dt.datetime) -> str:
+        """The campaign, ad group and ad settings Singer's tap requests as metrics, from the entity model.
+
+        UNSURE: TikTok's report sends some of these as display strings; the emulator sends the entity's API
+        value, and ``"-"`` for settings the model does not have (no split tests, smart targeting, R&F).
+        Like names, they are the object's settings as created (stable over its versions), so a day loaded
+        once stays right: TikTok shows current settings, which a loader cannot keep up with for old days.
+        """
+        del now  # settings as created, see above
+        if name in ("campaign_budget", "app_promotion_type", "campaign_dedicate_type"):
+            camp = self.entity_dict(chain["campaign"], chain["campaign"].create_time)
+            if name == "campaign_budget":
+                budget = float(camp["budget"])  # type: ignore[arg-type]
+                return "-" if camp["budget_mode"] == "BUDGET_MODE_INFINITE" else f"{budget:.2f}"
+            if ent.objective != "APP_PROMOTION":
+                return "-"
+            return "APP_INSTALL" if name == "app_promotion_type" else "IOS14_NOT_DEDICATED"
+        if name in ("budget", "billing_event", "bid_strategy", "bid", "opt_status"):
+            group = self.entity_dict(chain["adgroup"], chain["adgroup"].create_time)
+            if name == "budget":
+                return f"{float(group['budget']):.2f}"  # type: ignore[arg-type]
+            if name == "bid":
+                price = float(group["bid_price"])  # type: ignore[arg-type]
+                return "-" if group["bid_type"] == "BID_TYPE_NO_BID" else f"{price:.2f}"
+            if name == "opt_status":
+                return str(group["operation_status"])
+            return str(group["bid_type" if name == "bid_strategy" else name])
+        if name in ("call_to_action", "image_mode", "is_smart_creative"):
+            ad = self.entity_dict(ent, ent.create_time)
+            if name == "is_smart_creative":
+                return "true" if ad["is_aco"] else "false"
+            return str(ad["ad_format" if name == "image_mode" else name])
+        if name in ("split_test", "smart_target", "rf_campaign_type"):
             return "-"
         raise KeyError(name)
 
