@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import socket
 import threading
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import requests
+from frozen_clock import FrozenClock, freeze_emulator_limits
 
 from tiktok_ads.emulator import EmulatorServer
-from tiktok_ads.emulator import server as server_module
-from tiktok_ads.emulator.rate_limit import RateLimiter
 
 APP_LIMIT = "Due to too many requests, requests from App [{}] are temporarily restricted."
 
@@ -242,27 +239,10 @@ def test_stats_count_requests_codes_and_rows(emulator: EmulatorServer, tiktok: A
 # ---------------------------------------------------------------------------------------------- rate limits
 
 
-class FrozenClock:
-    """The rate limiters' clock in these tests: it stands still until ``advance`` moves it, so a burst is
-    "at once" however slowly the machine serves it."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Let ``seconds`` pass."""
-        self.now += seconds
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FrozenClock]:
-    """Emulators started (and limits set) from now on count their budgets on a :class:`FrozenClock`."""
-    frozen = FrozenClock()
-    monkeypatch.setattr(server_module, "RateLimiter", functools.partial(RateLimiter, clock=frozen))
-    yield frozen
+def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """Emulators started from now on count their rate budgets on a :class:`FrozenClock`."""
+    return freeze_emulator_limits(monkeypatch)
 
 
 def burst(server: EmulatorServer, n: int, route: str = "user/info/", **params: Any) -> list[dict[str, Any]]:
