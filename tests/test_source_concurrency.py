@@ -73,21 +73,24 @@ def test_unit_stream_hands_errors_to_the_consumer_and_drops_a_group() -> None:
 
 
 def test_unit_stream_memory_is_bounded_by_workers_and_buffer() -> None:
-    produced = 0
-    lock = threading.Lock()
+    produced = [0]
+    state = threading.Condition()
 
     def work(unit: int) -> Iterator[int]:
-        nonlocal produced
         for i in range(100):
-            with lock:
-                produced += 1
+            with state:
+                produced[0] += 1
+                state.notify_all()
             yield i
 
     stream = iter(UnitStream(list(range(4)), work, workers=2, buffer=3))
     next(stream)
-    time.sleep(0.3)  # the consumer stalls: workers must block on the full queue
-    with lock:
-        assert produced <= 1 + 3 + 2  # consumed + queued + one in each worker's hand
+    bound = 1 + 3 + 2  # consumed + queued + one in each worker's hand
+    with state:
+        # the consumer stalls: the workers fill the queue, then each blocks holding one item ...
+        assert state.wait_for(lambda: produced[0] >= bound, timeout=60), produced
+        # ... and stay blocked (unbounded workers would produce all 400 items within this time)
+        assert not state.wait_for(lambda: produced[0] > bound, timeout=0.3), produced
     stream.close()  # type: ignore[attr-defined]
 
 
