@@ -4,8 +4,9 @@ Starts ``python -m tiktok_ads.emulator`` as a separate process (a small world, n
 repeats on **one** pipeline and **one** duckdb file:
 
 1. start ``python tiktok_ads_pipeline.py`` (the real script, all nine tables) as a process;
-2. wait until it reaches the trial's target step (extract, normalize or load: dlt's package folders show it),
-   wait a random delay more, and kill it with SIGKILL;
+2. wait until it reaches the trial's kill point: a progress update of the target step (extract, normalize or
+   load), which the run reports itself through the test hook of ``tiktok_ads/crash_point.py``; then wait a
+   random delay more (``--max-delay 0``: none, the run waits at that point) and kill it with SIGKILL;
 3. note where the kill landed (what dlt left pending), run the script again to completion, and compare every
    table of the destination with the emulator's truth: no duplicate keys, no missing rows, no extra rows,
    every value equal.
@@ -14,6 +15,7 @@ After the last trial one more clean run must change nothing. Run from the reposi
 
     /work/venv/bin/python bench/bench_crash.py                 # 20 trials
     /work/venv/bin/python bench/bench_crash.py --trials 40 --seed 7 --keep
+    /work/venv/bin/python bench/bench_crash.py --max-update 8 --max-delay 0   # exactly at random updates
 
 The test suite runs three trials of the same code (``tests/test_reliability_crash.py``).
 """
@@ -27,6 +29,7 @@ import datetime as dt
 import json
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -147,13 +150,16 @@ def pipeline_env(info: dict[str, Any], start_date: dt.date, **settings: str) -> 
     return env
 
 
-def start_pipeline(workdir: Path, env: dict[str, str], log_name: str) -> subprocess.Popen[bytes]:
+def start_pipeline(
+    workdir: Path, env: dict[str, str], log_name: str, pass_fds: Sequence[int] = ()
+) -> subprocess.Popen[bytes]:
     """Start ``python tiktok_ads_pipeline.py`` in ``workdir`` (duckdb file and pipelines dir live there).
 
     Args:
         workdir: working directory of the run.
         env: its environment (:func:`pipeline_env`).
         log_name: file name (in ``workdir``) for its stdout and stderr.
+        pass_fds: file descriptors the run inherits (e.g. the pipe of :func:`kill_during`).
 
     Returns:
         The running process.
@@ -172,6 +178,7 @@ def start_pipeline(workdir: Path, env: dict[str, str], log_name: str) -> subproc
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            pass_fds=tuple(pass_fds),
         )
     finally:
         log.close()
@@ -252,21 +259,6 @@ def package_folders(pipelines_dir: Path) -> dict[str, set[str]]:
         "normalized": _load_ids(root / "load" / "normalized"),
         "loaded": _load_ids(root / "load" / "loaded"),
     }
-
-
-def reached(phase: str, before: dict[str, set[str]], now: dict[str, set[str]]) -> bool:
-    """Whether a run that started with packages ``before`` has reached ``phase`` (its folders say so).
-
-    Args:
-        phase: ``extract``, ``normalize`` or ``load``.
-        before: :func:`package_folders` when the run started.
-        now: :func:`package_folders` now.
-
-    Returns:
-        True once a new package is being extracted / is waiting for normalize / is waiting for load.
-    """
-    folder = {"extract": "extracting", "normalize": "extracted", "load": "normalized"}[phase]
-    return bool(now[folder] - before[folder])
 
 
 def landed(before: dict[str, set[str]], after: dict[str, set[str]]) -> str:
@@ -434,9 +426,11 @@ class Trial:
 
     number: int
     target: str
+    update: int
     delay: float
     landed: str = ""
     killed_after: float = 0.0
+    jobs_done: tuple[int, int] | None = None
     rerun_code: int = 0
     rerun_seconds: float = 0.0
     problems: list[str] = dataclasses.field(default_factory=list)
@@ -444,39 +438,82 @@ class Trial:
     def line(self) -> str:
         """One line for the report."""
         status = "ok" if not self.problems and self.rerun_code == 0 else "FAILED"
+        jobs = f" ({self.jobs_done[0]} of {self.jobs_done[1]} jobs done)" if self.jobs_done else ""
         return (
-            f"trial {self.number:>3}: target {self.target:<9} +{self.delay:5.2f}s  killed after "
-            f"{self.killed_after:5.2f}s in {self.landed:<9}  rerun exit {self.rerun_code} "
+            f"trial {self.number:>3}: target {self.target:<9} update {self.update:>2} +{self.delay:5.2f}s  "
+            f"killed after {self.killed_after:5.2f}s in {self.landed}{jobs}  rerun exit {self.rerun_code} "
             f"({self.rerun_seconds:4.1f}s)  {status}" + ("".join(f"\n      {p}" for p in self.problems))
         )
 
 
+def load_jobs(pipelines_dir: Path) -> tuple[int, int] | None:
+    """``(jobs completed, jobs in all)`` of the package waiting for or in load, if there is one."""
+    [package, *_] = sorted((pipelines_dir / PIPELINE_NAME / "load" / "normalized").glob("*")) or [None]
+    if package is None:
+        return None
+    counts = {
+        state: sum(1 for f in (package / state).glob("*") if f.is_file())
+        for state in ("new_jobs", "started_jobs", "completed_jobs", "failed_jobs")
+    }
+    return counts["completed_jobs"], sum(counts.values())
+
+
 def kill_during(
-    workdir: Path, env: dict[str, str], target: str, delay: float, log_name: str, timeout: float = 120
+    workdir: Path,
+    env: dict[str, str],
+    target: str,
+    update: int,
+    delay: float,
+    log_name: str,
+    timeout: float = 120,
 ) -> tuple[str, float]:
-    """Start a run, SIGKILL it ``delay`` seconds after it reached ``target``; say where the kill landed.
+    """Start a run and SIGKILL it at its ``update``-th progress update in step ``target`` (plus ``delay`` s).
+
+    The run reports that point itself (the test hook of :mod:`tiktok_ads.crash_point`, through a pipe): with
+    ``delay == 0`` it waits there, so the kill lands exactly at that point, inside ``target`` with part of the
+    step's work done; with ``delay > 0`` it goes on and is killed ``delay`` seconds later, wherever it is then.
 
     Returns:
-        ``(landed, seconds from start to kill)``; ``landed`` is ``"done"`` if the run finished first.
+        ``(landed, seconds from start to kill)``; ``landed`` is ``"done"`` if the run finished first
+        (``target`` had fewer than ``update`` updates, or the delay outlasted the run).
     """
+    from tiktok_ads.crash_point import CRASH_POINT_ENV, CrashPoint
+
     pipelines_dir = workdir / "pipelines"
     before = package_folders(pipelines_dir)
+    read_end, write_end = os.pipe()
+    point = CrashPoint(target, update, "continue" if delay > 0 else "pause", f"/dev/fd/{write_end}")
     started = time.monotonic()
-    proc = start_pipeline(workdir, env, log_name)
+    reached_point = False
     try:
-        while proc.poll() is None and not reached(target, before, package_folders(pipelines_dir)):
-            if time.monotonic() - started > timeout:
-                raise TimeoutError(f"the run never reached {target}")
-            time.sleep(0.002)
-        if proc.poll() is None:
-            time.sleep(delay)
-        if proc.poll() is None:
+        proc = start_pipeline(
+            workdir, {**env, CRASH_POINT_ENV: point.value()}, log_name, pass_fds=(write_end,)
+        )
+    finally:
+        os.close(write_end)  # the run holds the only write end now: EOF means it exited without the point
+    try:
+        with os.fdopen(read_end, "rb") as reports:
+            ready, _, _ = select.select([reports], [], [], timeout)
+            if not ready:
+                raise TimeoutError(f"the run reached neither update {update} of {target} nor its end")
+            reached_point = bool(reports.readline())
+        if reached_point and delay > 0:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=delay)
+        if reached_point and proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
     finally:
+        if proc.poll() is None and not reached_point:
+            proc.kill()
         proc.wait()
     killed_after = time.monotonic() - started
     if proc.returncode == 0:
         return "done", killed_after
+    if proc.returncode != -signal.SIGKILL:
+        output = (workdir / log_name).read_text(errors="replace").strip()[-500:]
+        raise RuntimeError(
+            f"the run failed by itself (exit code {proc.returncode}) before the kill: {output}"
+        )
     return landed(before, package_folders(pipelines_dir)), killed_after
 
 
@@ -486,6 +523,7 @@ def run_trials(
     workdir: Path,
     world: CrashWorld | None = None,
     seed: int = 1,
+    updates: tuple[int, int] = (1, 1),
     max_delay: float = 0.8,
     tables: Sequence[str] | None = None,
     final_run: bool = True,
@@ -494,15 +532,19 @@ def run_trials(
 ) -> list[Trial]:
     """Kill and rerun ``trials`` times on one pipeline; after each rerun compare the destination with the truth.
 
-    Target steps cycle extract, normalize, load; the delay after reaching the step is uniform in
-    ``[0, max_delay]`` seconds. A last clean run at the end must leave the destination equal to the truth.
+    Target steps cycle extract, normalize, load. Each kill comes at a progress update of the target step
+    drawn uniformly from ``updates`` (dlt reports one per batch of rows extracted or normalized, per load job
+    done), plus a delay uniform in ``[0, max_delay]`` seconds; ``max_delay=0`` kills exactly at that update
+    (the run waits there to be killed), so where each kill lands does not depend on the machine's speed.
+    A last clean run at the end must leave the destination equal to the truth.
 
     Args:
         trials: number of kills.
         workdir: empty folder for the duckdb file, the pipelines dir and the logs.
         world: the emulated account (default :class:`CrashWorld`).
-        seed: seed of the delays.
-        max_delay: longest delay after the target step was reached.
+        seed: seed of the kill points and delays.
+        updates: lowest and highest progress update (1 = the first) to kill at.
+        max_delay: longest delay after that update.
         tables: the tables to load (default all nine).
         final_run: end with one more clean run, which must change nothing.
         rerun: how to run the script after a kill (default: a new process, like the killed run).
@@ -520,10 +562,16 @@ def run_trials(
         truth = truth_tables(World(world.config()), info["advertiser_ids"], world.start_date)
         truth = {name: rows for name, rows in truth.items() if not tables or name in tables}
         for number in range(1, trials + 1):
-            trial = Trial(number, PHASES[(number - 1) % len(PHASES)], round(rng.uniform(0, max_delay), 3))
-            trial.landed, trial.killed_after = kill_during(
-                workdir, env, trial.target, trial.delay, f"killed-{number}.log"
+            target = PHASES[(number - 1) % len(PHASES)]
+            update = rng.randint(*updates)
+            trial = Trial(
+                number, target, update, round(rng.uniform(0, max_delay), 3) if max_delay > 0 else 0.0
             )
+            trial.landed, trial.killed_after = kill_during(
+                workdir, env, trial.target, trial.update, trial.delay, f"killed-{number}.log"
+            )
+            if trial.landed == "load":
+                trial.jobs_done = load_jobs(workdir / "pipelines")
             started = time.monotonic()
             trial.rerun_code, output = rerun(workdir, env, f"rerun-{number}.log")
             trial.rerun_seconds = time.monotonic() - started
@@ -536,7 +584,7 @@ def run_trials(
                 report(trial.line())
         if not final_run:
             return results
-        final = Trial(trials + 1, "final", 0.0, landed="-")
+        final = Trial(trials + 1, "final", 0, 0.0, landed="-")
         started = time.monotonic()
         final.rerun_code, output = rerun(workdir, env, "final.log")
         final.rerun_seconds = time.monotonic() - started
@@ -561,9 +609,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--trials", type=int, default=20, help="kills (default 20)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the kill delays (default 1)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the kill points (default 1)")
     parser.add_argument(
-        "--max-delay", type=float, default=0.8, help="longest delay after reaching the target step (s)"
+        "--max-update",
+        type=int,
+        default=1,
+        help="kill at a progress update of the target step drawn from 1..N (default 1: its first)",
+    )
+    parser.add_argument(
+        "--max-delay",
+        type=float,
+        default=0.8,
+        help="longest delay after that update (s, default 0.8); 0 kills exactly at the update",
     )
     parser.add_argument("--tables", default=None, help="comma-separated tables to load (default: all nine)")
     parser.add_argument(
@@ -588,6 +645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.trials,
             workdir=workdir,
             seed=args.seed,
+            updates=(1, max(1, args.max_update)),
             max_delay=args.max_delay,
             tables=tables,
             report=print,

@@ -1,5 +1,8 @@
-"""Shared fixtures: in-process TikTok Business API v1.3 emulators on loopback.
+"""Shared fixtures: in-process TikTok Business API v1.3 emulators on loopback; every test hermetic.
 
+- (autouse) every test runs without the dlt settings of the machine: no ``SOURCES__*``/``DESTINATION__*``/
+  ``RUNTIME__*`` ... variables, an empty ``HOME``, and dlt reading neither the checkout's ``.dlt/`` nor
+  ``~/.dlt`` (see ``tests/hermetic.py``); a test that wants a setting sets it itself.
 - ``emulator``: a started :class:`~tiktok_ads.emulator.EmulatorServer` over a small fixed world
   (``SMALL_WORLD``), rate limits off, no faults; a fresh one per test (no shared mutable state).
 - ``emulator_factory``: start emulators with custom settings, e.g.
@@ -20,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import hermetic  # captures the environment as the suite starts, before any test changes it
 import pytest
 import requests
 
@@ -29,6 +33,23 @@ from tiktok_ads.emulator import EmulatorServer, WorldConfig
 SMALL_WORLD = WorldConfig(
     seed=7, advertisers=3, campaigns=3, adgroups=2, ads=3, days=60, today=dt.date(2024, 6, 15)
 )
+
+
+@pytest.fixture(autouse=True)
+def isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No dlt settings from the machine: clean environment, empty ``HOME``, empty dlt settings and global dirs."""
+    root = tmp_path_factory.mktemp("hermetic")
+    home, settings = root / "home", root / "settings"
+    home.mkdir()
+    settings.mkdir()
+    clean = hermetic.hermetic_environ(os.environ, home)
+    for key in set(os.environ) - set(clean):
+        monkeypatch.delenv(key)
+    for key, value in clean.items():
+        if os.environ.get(key) != value:
+            monkeypatch.setenv(key, value)
+    with hermetic.empty_dlt_context(settings, home / ".dlt"):
+        yield
 
 
 @pytest.fixture
@@ -126,12 +147,8 @@ def tiktok_for() -> Iterator[Callable[[EmulatorServer], TikTokCall]]:
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A working directory for running the pipeline script (its duckdb file and ``.dlt/`` land here), with no
-    ``SOURCES__``/``DESTINATION__`` settings inherited from the environment and telemetry off."""
-    for key in list(os.environ):
-        if key.startswith(("SOURCES__", "DESTINATION__")):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("RUNTIME__DLTHUB_TELEMETRY", "false")
+    """A working directory for running the pipeline script (its duckdb file and ``.dlt/`` land here); like
+    every test, with no dlt settings inherited from the machine (``isolate``) and telemetry off."""
     monkeypatch.chdir(tmp_path)
     yield tmp_path
 

@@ -1,8 +1,9 @@
 """The same load on every real destination we can reach here: duckdb always, PostgreSQL when configured.
 
 PostgreSQL comes from ``DESTINATION__POSTGRES__CREDENTIALS`` (dlt's own variable; ``.ci/run`` starts a
-throwaway server with ``.ci/postgres.sh`` and exports it). Without it the PostgreSQL case is skipped with
-that reason. Each test uses a fresh dataset (schema) and drops it afterwards.
+throwaway server with ``.ci/postgres.sh`` and exports it), as the suite started: tests run without the
+machine's dlt settings (``tests/hermetic.py``), so it is passed to the destination explicitly. Without it the
+PostgreSQL case is skipped with that reason. Each test uses a fresh dataset (schema) and drops it afterwards.
 
 On each destination: all nine tables, their warehouse column types, unique non-null keys, the truth
 comparison of ``test_e2e_truth.py`` value for value (deleted objects included), a rerun that adds
@@ -13,7 +14,6 @@ SQL beyond ``information_schema``: loading, typing and merging are dlt's.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -22,6 +22,7 @@ from typing import Any
 
 import dlt
 import pytest
+from hermetic import ENV_AT_START
 from test_e2e_truth import assert_report_equals_truth, report_truth, table
 
 from tiktok_ads import TABLES as ALL_TABLES
@@ -37,6 +38,7 @@ TODAY = dt.date(2026, 3, 31)
 WORLD = WorldConfig(seed=23, advertisers=2, campaigns=2, adgroups=1, ads=2, days=20, today=TODAY)
 START = TODAY - dt.timedelta(days=20)
 POSTGRES_ENV = "DESTINATION__POSTGRES__CREDENTIALS"
+POSTGRES_CREDENTIALS = ENV_AT_START.get(POSTGRES_ENV)
 
 #: What each pinned dlt type becomes in the warehouse (information_schema.columns.data_type).
 WAREHOUSE_TYPES: dict[str, dict[str, str]] = {
@@ -66,7 +68,7 @@ DESTINATIONS = [
         "postgres",
         id="postgres",
         marks=pytest.mark.skipif(
-            not os.environ.get(POSTGRES_ENV),
+            not POSTGRES_CREDENTIALS,
             reason=f"no PostgreSQL server: set {POSTGRES_ENV} (.ci/run does, with .ci/postgres.sh)",
         ),
     ),
@@ -77,7 +79,11 @@ DESTINATIONS = [
 def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dlt.Pipeline]:
     """A pipeline into a fresh dataset of the destination; the dataset is dropped afterwards."""
     name: str = request.param
-    destination: Any = dlt.destinations.duckdb(str(tmp_path / "w.duckdb")) if name == "duckdb" else name
+    destination: Any = (
+        dlt.destinations.duckdb(str(tmp_path / "w.duckdb"))
+        if name == "duckdb"
+        else dlt.destinations.postgres(credentials=POSTGRES_CREDENTIALS)
+    )
     pipeline = dlt.pipeline(
         pipeline_name="tiktok_ads_destinations",
         pipelines_dir=str(tmp_path / "pipelines"),

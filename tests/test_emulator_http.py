@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import requests
+from frozen_clock import FrozenClock, freeze_emulator_limits
 
 from tiktok_ads.emulator import EmulatorServer
 
@@ -239,6 +239,12 @@ def test_stats_count_requests_codes_and_rows(emulator: EmulatorServer, tiktok: A
 # ---------------------------------------------------------------------------------------------- rate limits
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    """Emulators started from now on count their rate budgets on a :class:`FrozenClock`."""
+    return freeze_emulator_limits(monkeypatch)
+
+
 def burst(server: EmulatorServer, n: int, route: str = "user/info/", **params: Any) -> list[dict[str, Any]]:
     """Fire ``n`` requests back to back on one connection."""
     with requests.Session() as session:
@@ -253,27 +259,29 @@ def burst(server: EmulatorServer, n: int, route: str = "user/info/", **params: A
         ]
 
 
-def test_app_qps_limit_answers_40100_with_tiktok_message(emulator_factory: Any) -> None:
+def test_app_qps_limit_answers_40100_with_tiktok_message(emulator_factory: Any, clock: FrozenClock) -> None:
     server = emulator_factory(qps=10, qpm=600)
     answers = burst(server, 25)
     limited = [a for a in answers if a["code"] == 40100]
-    assert limited, "25 requests at once must exceed 10 QPS"
-    assert sum(a["code"] == 0 for a in answers) >= 10
+    assert len(limited) == 15, "25 requests at once: 10 within 10 QPS, 15 refused"
+    assert [a["code"] for a in answers[:10]] == [0] * 10
     assert all(a["message"] == APP_LIMIT.format(server.app_id) and a["data"] == {} for a in limited)
     assert server.stats.rate_limited_app == len(limited)
-    time.sleep(1.1)  # the bucket refills: requests pass again
-    assert burst(server, 3)[-1]["code"] == 0
+    clock.advance(1.1)  # the bucket refills: requests pass again
+    assert [a["code"] for a in burst(server, 3)] == [0, 0, 0]
 
 
-def test_within_the_app_limit_nothing_is_refused(emulator_factory: Any) -> None:
+def test_within_the_app_limit_nothing_is_refused(emulator_factory: Any, clock: FrozenClock) -> None:
     server = emulator_factory(qps=10, qpm=600)
     answers = burst(server, 8)
-    answers += [burst(server, 1)[0] for _ in range(4) if not time.sleep(0.15)]
+    for _ in range(4):  # then one request every 0.15 s: 6.7 per second
+        clock.advance(0.15)
+        answers += burst(server, 1)
     assert all(a["code"] == 0 for a in answers)
     assert server.stats.rate_limited_app == 0
 
 
-def test_app_qpm_limit(emulator_factory: Any) -> None:
+def test_app_qpm_limit(emulator_factory: Any, clock: FrozenClock) -> None:
     server = emulator_factory(qps=None, qpm=5)
     codes = [a["code"] for a in burst(server, 7)]
     assert codes == [0, 0, 0, 0, 0, 40100, 40100]
@@ -284,7 +292,7 @@ def test_limits_off_means_unlimited(emulator_factory: Any) -> None:
     assert all(a["code"] == 0 for a in burst(server, 40))
 
 
-def test_advertiser_path_limit_answers_40133(emulator_factory: Any) -> None:
+def test_advertiser_path_limit_answers_40133(emulator_factory: Any, clock: FrozenClock) -> None:
     server = emulator_factory(advertiser_qps=3)
     first, second = server.advertiser_ids[:2]
     answers = burst(server, 6, "campaign/get/", advertiser_id=first)
@@ -301,7 +309,7 @@ def test_advertiser_path_limit_answers_40133(emulator_factory: Any) -> None:
     assert burst(server, 1, "user/info/")[0]["code"] == 0
 
 
-def test_set_limits_at_runtime(emulator_factory: Any) -> None:
+def test_set_limits_at_runtime(emulator_factory: Any, clock: FrozenClock) -> None:
     server = emulator_factory()
     assert all(a["code"] == 0 for a in burst(server, 15))
     server.set_limits(qps=2)

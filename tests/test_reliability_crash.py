@@ -15,10 +15,12 @@ from pathlib import Path
 
 import dlt
 import pytest
+from dlt.common.runtime.collector import LogCollector
 
 import tiktok_ads_pipeline as script
 from bench.bench_crash import PHASES, destination_problems, run_pipeline_in_process, run_trials, truth_tables
 from tiktok_ads import tiktok_ads
+from tiktok_ads.crash_point import CRASH_POINT_ENV, CrashPoint, with_crash_point
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 
 Factory = Callable[..., EmulatorServer]
@@ -28,12 +30,15 @@ TODAY = dt.date(2026, 3, 31)
 def test_sigkill_in_extract_normalize_and_load_then_rerun_equals_the_truth(tmp_path: Path) -> None:
     lines: list[str] = []
     tables = ["advertisers", "ads", "ad_insights"]  # bench_crash.py kills loads of all nine
-    # the kills hit processes; the reruns run the script in this process (same code, no interpreter start)
+    # each killed run stops at the 3rd progress update of its target step (rows of a 2nd or 3rd table extracted
+    # or normalized, 3 load jobs done) and waits there for the kill: where it lands is not a matter of timing
+    # (tiktok_ads/crash_point.py); the reruns run the script in this process (same code, no interpreter start)
     trials = run_trials(
         3,
         workdir=tmp_path,
         seed=2,
-        max_delay=0.05,
+        updates=(3, 3),
+        max_delay=0,
         tables=tables,
         rerun=run_pipeline_in_process,
         report=lines.append,
@@ -43,6 +48,9 @@ def test_sigkill_in_extract_normalize_and_load_then_rerun_equals_the_truth(tmp_p
     assert [t.target for t in kills] == list(PHASES)
     # the kills landed where they were aimed (dlt's package folders show what each killed run left)
     assert [t.landed for t in kills] == list(PHASES), report
+    # ... inside the step, part of its work done: the load had finished some of the package's jobs, not all
+    done, total = kills[2].jobs_done or (0, 0)
+    assert 0 < done < total, report
     for trial in trials:
         assert trial.rerun_code == 0 and trial.problems == [], report
     assert final.target == "final"
@@ -106,3 +114,23 @@ def test_a_run_after_an_interrupted_load_loads_the_leftover_and_the_new_data(
     assert destination_problems(workdir / "tiktok_ads.duckdb", tables) == []
     pipeline = dlt.attach(script.PIPELINE_NAME, pipelines_dir=str(workdir / "pipelines"))
     assert not pipeline.has_pending_data and load_id in pipeline.list_completed_load_packages()
+
+
+def test_the_crash_point_hook_is_off_unless_its_variable_is_set_and_names_a_bad_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(CRASH_POINT_ENV, raising=False)
+    collector = LogCollector()
+    assert with_crash_point(collector) is collector
+    assert CrashPoint.parse("load:3:pause:/dev/fd/7:x") == CrashPoint("load", 3, "pause", "/dev/fd/7:x")
+    for value, part in [
+        ("load:3:pause", "STEP:N:ACTION:PATH"),
+        ("dump:1:pause:/x", "step 'dump'"),
+        ("load:0:pause:/x", "N '0'"),
+        ("load:1:stop:/x", "action 'stop'"),
+        ("load:1:pause:", "PATH is empty"),
+    ]:
+        monkeypatch.setenv(CRASH_POINT_ENV, value)
+        with pytest.raises(ValueError, match=CRASH_POINT_ENV) as err:
+            with_crash_point(collector)
+        assert part in str(err.value)

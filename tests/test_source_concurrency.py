@@ -73,21 +73,24 @@ def test_unit_stream_hands_errors_to_the_consumer_and_drops_a_group() -> None:
 
 
 def test_unit_stream_memory_is_bounded_by_workers_and_buffer() -> None:
-    produced = 0
-    lock = threading.Lock()
+    produced = [0]
+    state = threading.Condition()
 
     def work(unit: int) -> Iterator[int]:
-        nonlocal produced
         for i in range(100):
-            with lock:
-                produced += 1
+            with state:
+                produced[0] += 1
+                state.notify_all()
             yield i
 
     stream = iter(UnitStream(list(range(4)), work, workers=2, buffer=3))
     next(stream)
-    time.sleep(0.3)  # the consumer stalls: workers must block on the full queue
-    with lock:
-        assert produced <= 1 + 3 + 2  # consumed + queued + one in each worker's hand
+    bound = 1 + 3 + 2  # consumed + queued + one in each worker's hand
+    with state:
+        # the consumer stalls: the workers fill the queue, then each blocks holding one item ...
+        assert state.wait_for(lambda: produced[0] >= bound, timeout=60), produced
+        # ... and stay blocked (unbounded workers would produce all 400 items within this time)
+        assert not state.wait_for(lambda: produced[0] > bound, timeout=0.3), produced
     stream.close()  # type: ignore[attr-defined]
 
 
@@ -113,25 +116,48 @@ def test_pages_fetched_ahead_equal_the_sequential_pages_with_no_extra_request(
     assert ahead_requests == seq_requests == len(sequential)
 
 
-def test_requests_run_in_parallel_up_to_the_in_flight_cap(emulator_factory: Factory) -> None:
-    server = emulator_factory(
-        WorldConfig(seed=4, advertisers=1, days=5), fault_rate=1.0, fault_kinds=["slow"], slow_seconds=0.25
-    )
+def test_requests_run_in_parallel_up_to_the_in_flight_cap(
+    emulator_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = emulator_factory(WorldConfig(seed=4, advertisers=1, days=5))
     adv = server.advertiser_ids[0]
+    # the emulator holds every answer until the test lets go, and counts the requests it holds
+    state = threading.Condition()
+    held, peak, release = [0], [0], threading.Event()
+    handle = server.api.handle
+
+    def holding_handle(*args: Any, **kwargs: Any) -> Any:
+        with state:
+            held[0] += 1
+            peak[0] = max(peak[0], held[0])
+            state.notify_all()
+        release.wait(timeout=120)
+        with state:
+            held[0] -= 1
+        return handle(*args, **kwargs)
+
+    monkeypatch.setattr(server.api, "handle", holding_handle)
     client = TikTokClient(server.access_token, base_url=server.base_url, max_qps=0, max_concurrency=4)
-    started = time.monotonic()
+    answers: list[Any] = []
     with client:
         threads = [
-            threading.Thread(target=client.get, args=("advertiser/info/", {"advertiser_ids": [adv]}))
+            threading.Thread(
+                target=lambda: answers.append(client.get("advertiser/info/", {"advertiser_ids": [adv]}))
+            )
             for _ in range(8)
         ]
         for t in threads:
             t.start()
+        with state:
+            # 8 requests at once, 4 in flight: the cap lets 4 in, whatever the machine's speed ...
+            assert state.wait_for(lambda: held[0] == 4, timeout=60), held
+            # ... and no 5th while they are held (a broken cap lets the others in within this time)
+            assert not state.wait_for(lambda: held[0] > 4, timeout=0.5), held
+        release.set()
         for t in threads:
             t.join()
-    elapsed = time.monotonic() - started
-    # 8 slow answers, 4 at a time: two rounds (sequential would be eight)
-    assert 0.45 <= elapsed < 8 * 0.25 * 0.75, elapsed
+    assert peak[0] == 4 and len(answers) == 8 and all(a["list"] for a in answers)
+    assert client.stats.requests == 8
 
 
 # ------------------------------------------------------------------------------------------ Arrow pages

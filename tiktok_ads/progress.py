@@ -8,6 +8,9 @@ pipeline script picks one with :func:`make_collector`:
 - ``log``: a block of counter lines per step on stdout, at the step's start and end and every
   ``LOG_PERIOD_SECONDS`` in between (what schedulers and CI logs want; stderr stays for errors only);
 - ``none``, or ``quiet=True``: no progress output.
+
+With ``TIKTOK_ADS_TEST_CRASH_POINT`` set (crash tests only), the collector is wrapped by
+:func:`tiktok_ads.crash_point.with_crash_point`, which stops the run at a chosen point inside a step.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from dlt.common.runtime.collector import NULL_COLLECTOR, Collector, LogCollector
+
+from tiktok_ads.crash_point import with_crash_point
 
 PROGRESS_CHOICES = ("auto", "tqdm", "enlighten", "alive_progress", "log", "none")
 """Values of ``--progress`` (and of dlt's ``progress`` setting)."""
@@ -68,8 +73,12 @@ def make_collector(
         A collector to pass as ``dlt.pipeline(progress=...)``.
 
     Raises:
-        ValueError: see :func:`resolve_progress`.
+        ValueError: see :func:`resolve_progress`; or ``TIKTOK_ADS_TEST_CRASH_POINT`` is malformed.
     """
+    return with_crash_point(_collector(choice, quiet=quiet, stream=stream, log_stream=log_stream))
+
+
+def _collector(choice: str | None, *, quiet: bool, stream: TextIO, log_stream: TextIO | None) -> Collector:
     name = "none" if quiet else resolve_progress(choice, stream)
     if name == "none":
         return NULL_COLLECTOR
