@@ -236,12 +236,17 @@ def check_config_files() -> str | None:
     Returns:
         The message, or None when every such file present is valid TOML.
     """
+    from dlt.common.configuration.providers.toml import TomlProviderReadException
     from dlt.common.runtime import run_context
 
-    context = run_context.active()
+    try:
+        context = run_context.active()  # may read the files itself, on first use
+        folders = [context.settings_dir, context.global_dir]
+    except TomlProviderReadException as err:
+        folders = [os.path.dirname(path) for path in err.full_paths]
     paths = [
         os.path.join(folder, name)
-        for folder in dict.fromkeys((context.settings_dir, context.global_dir))
+        for folder in dict.fromkeys(folders)
         for name in ("config.toml", "secrets.toml")
     ]
     problems = [f"{path}: {problem}" for path, problem in _toml_problems(paths)]

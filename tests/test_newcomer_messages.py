@@ -65,6 +65,9 @@ def run_script(args: list[str], workdir: Path, capsys: pytest.CaptureFixture[str
     return code, out, err
 
 
+BROKEN_TOML = '[sources.tiktok_ads]\nstart_date = "2024-01-01\n'  # the closing quote is missing
+
+
 @pytest.mark.parametrize("file_name", ["config.toml", "secrets.toml"])
 @pytest.mark.parametrize("traceback", [False, True])
 def test_a_broken_dlt_file_is_named_with_its_toml_error(
@@ -74,18 +77,46 @@ def test_a_broken_dlt_file_is_named_with_its_toml_error(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    from dlt.common.runtime import run_context
+
     settings_env(monkeypatch, None)
-    broken = workdir / ".dlt" / file_name
+    # where dlt reads .dlt/ from (the test's own folder, see tests/hermetic.py)
+    broken = Path(run_context.active().settings_dir) / file_name
+    broken.write_text(BROKEN_TOML)
+    try:
+        code, out, err = run_script(["--traceback"] if traceback else [], workdir, capsys)
+        assert code == script.EXIT_USAGE, (out, err)
+        assert str(broken) in err and "not valid TOML" in err and "line 2" in err, err
+        assert "not a dlt destination" not in err
+        # the auth command reads the same files: same message
+        assert script.main(["auth", "--app-id", "1"]) == script.EXIT_USAGE
+        assert str(broken) in capsys.readouterr().err
+    finally:
+        broken.unlink()  # dlt's providers, if anything read them, must not fail the fixture's teardown
+
+
+def test_a_broken_dlt_file_in_the_checkout_is_named_by_a_fresh_process(workdir: Path) -> None:
+    broken = workdir / ".dlt" / "secrets.toml"
     broken.parent.mkdir()
-    broken.write_text('[sources.tiktok_ads]\nstart_date = "2024-01-01\n')  # the closing quote is missing
-    code, out, err = run_script(["--traceback"] if traceback else [], workdir, capsys)
-    assert code == script.EXIT_USAGE, (out, err)
-    assert str(broken) in err and "not valid TOML" in err and "line 2" in err, err
-    assert "not a dlt destination" not in err
-    # the auth command reads the same files: same message
-    code = script.main(["auth", "--app-id", "1"])
-    assert code == script.EXIT_USAGE
-    assert str(broken) in capsys.readouterr().err
+    broken.write_text(BROKEN_TOML)
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "tiktok_ads_pipeline.py"),
+                "--pipelines-dir",
+                str(workdir / "pipelines"),
+            ],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        broken.unlink()  # restoring dlt's own context at teardown reads ./.dlt (the working folder)
+    assert done.returncode == script.EXIT_USAGE, done.stderr
+    assert ".dlt/secrets.toml" in done.stderr and "not valid TOML" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_a_host_that_refuses_the_first_connection_fails_at_once_naming_it_and_the_setting(
@@ -216,8 +247,8 @@ def test_pipelines_dir_help_names_dlts_real_default(capsys: pytest.CaptureFixtur
 
     with pytest.raises(SystemExit):
         script.main(["--help"])
-    flat = " ".join(capsys.readouterr().out.split())
-    assert f"(default: {get_dlt_pipelines_dir()})" in flat, flat
+    packed = "".join(capsys.readouterr().out.split())  # argparse wraps long paths at their dashes
+    assert f"(default:{get_dlt_pipelines_dir()})" in packed, packed
 
 
 def test_auth_with_a_base_url_stores_it_so_the_next_run_goes_to_the_same_host(
