@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .api_assets import ASSET_ROUTES
+from .api_gmv_max import GMV_MAX_ROUTES
 from .model import World, is_deleted, primary_status
 from .params import (
     MAX_IDS,
@@ -213,7 +214,7 @@ class Api:
             "ad/get/": Route("GET", self._entity_handler("ad")),
             "report/integrated/get/": Route("GET", self._report),
         }
-        for path, lister in ASSET_ROUTES.items():
+        for path, lister in {**ASSET_ROUTES, **GMV_MAX_ROUTES}.items():
             self._routes[path] = Route("GET", self._asset_handler(lister))
 
     # ------------------------------------------------------------------ tokens and auth codes (test helpers)
