@@ -26,6 +26,7 @@ from typing import Any
 
 from .api_assets import ASSET_ROUTES
 from .api_gmv_max import GMV_MAX_ROUTES
+from .api_smart_plus import SMART_PLUS_ROUTES
 from .model import World, is_deleted, primary_status
 from .params import (
     MAX_IDS,
@@ -214,7 +215,7 @@ class Api:
             "ad/get/": Route("GET", self._entity_handler("ad")),
             "report/integrated/get/": Route("GET", self._report),
         }
-        for path, lister in {**ASSET_ROUTES, **GMV_MAX_ROUTES}.items():
+        for path, lister in {**ASSET_ROUTES, **GMV_MAX_ROUTES, **SMART_PLUS_ROUTES}.items():
             self._routes[path] = Route("GET", self._asset_handler(lister))
 
     # ------------------------------------------------------------------ tokens and auth codes (test helpers)
