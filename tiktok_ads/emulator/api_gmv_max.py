@@ -351,12 +351,12 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
     data, count = _page(rows, params, 1000)
     if get_bool(params, "enable_total_metrics"):
         total: dict[str, int] = {}
-        kinds: set[str] = set()
+        every: set[str] = set()
         for key, figures in groups.items():
-            kinds |= promos[key]
+            every |= promos[key]
             for k, v in figures.items():
                 total[k] = total.get(k, 0) + v
-        promotion = next(iter(kinds)) if len(kinds) == 1 else "MIXED"
+        promotion = next(iter(every)) if len(every) == 1 else "MIXED"
         numeric = [m for m in metrics if m not in ATTRIBUTES]
         data["total_metrics"] = _metric_values(numeric, total, promotion, {})
     return data, count

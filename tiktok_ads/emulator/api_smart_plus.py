@@ -230,8 +230,8 @@ def _report(breakdown: bool) -> Lister:
                 ads = []
         material_filter: set[str] | None = None
         if "main_material_ids" in filtering:
-            types = filtering.get("main_material_types")
-            if not isinstance(types, list) or len(types) != 1:
+            chosen = filtering.get("main_material_types")
+            if not isinstance(chosen, list) or len(chosen) != 1:
                 raise param_error("filtering.main_material_ids: Needs exactly one main_material_types.")
             material_filter = set(
                 get_id_list("filtering.main_material_ids", filtering["main_material_ids"], max_len=400)

@@ -142,7 +142,10 @@ def _campaigns_of(world: World, store: Store) -> list[GmvCampaign]:
         created = start + dt.timedelta(seconds=_h(*seed, "c") % span)
         if i == 0:  # the first campaign predates the history, so every loaded day has GMV Max spend
             created = start - dt.timedelta(seconds=3600 + _h(*seed, "c0") % 86400)
-        modified = created + dt.timedelta(seconds=3600 + _h(*seed, "m") % (20 * 86400))
+        elif i == 1:  # the first LIVE one starts in the first half of the history
+            created = start + dt.timedelta(seconds=_h(*seed, "c1") % max(1, world.config.days * 43200))
+        # modified once: the first campaign within days, the others within 20 days of their creation
+        modified = created + dt.timedelta(seconds=3600 + _h(*seed, "m") % ((3 if i == 0 else 20) * 86400))
         out.append(
             GmvCampaign(
                 store=store,

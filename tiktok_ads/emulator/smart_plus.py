@@ -15,8 +15,8 @@ What is modelled:
   without the field
   (airbyte#65602: Smart+ ads can come back without ``modify_time``; Airbyte drops them). UNSURE: which ads
   lack it at TikTok is unknown; here it is the never-modified ones.
-- Each ad shows 2 or 3 videos of its advertiser's library created before it (fewer if the library has fewer) (``main_material_id`` = the library's
-  ``video_id``, type ``VIDEO_NON_SPARK_ADS``; UNSURE: that the material id of a non-Spark video is its
+- Each ad shows 2 or 3 videos of its advertiser's library created before it (fewer if the library has
+  fewer; ``main_material_id`` = the library's ``video_id``, type ``VIDEO_NON_SPARK_ADS``; UNSURE: that the material id of a non-Spark video is its
   ``video_id``); each (ad, video, local day) has spend, impressions, clicks and conversions while the ad
   lives. Smart+ campaigns are separate from the manual ones of ``campaign/get/`` (UNSURE: at TikTok
   ``campaign/get/`` can list them too, with ``campaign_automation_type``); their spend is not in
@@ -165,9 +165,15 @@ def _parent(world: World, obj: SmartObject, kind: str) -> SmartObject:
 
 
 def _name(obj: SmartObject, now: dt.datetime) -> str:
+    # names never change: ads and ad groups repeat their parents' names, and a parent's change does not
+    # change its children's modify_time (UNSURE at TikTok), so a renamed parent would leave stale copies
     label = {"campaign": "Smart+ campaign", "adgroup": "Smart+ ad group", "ad": "Smart+ ad"}[obj.kind]
-    version = " v2" if obj.modified is not None and obj.modified <= now else ""
-    return f"{label} {'-'.join(str(k + 1) for k in obj.key)}{version}"
+    return f"{label} {'-'.join(str(k + 1) for k in obj.key)}"
+
+
+def _changed(obj: SmartObject, now: dt.datetime) -> bool:
+    """Whether the object's one modification happened by ``now`` (it changes a field of its own)."""
+    return obj.modified is not None and obj.modified <= now
 
 
 def _status(obj: SmartObject, now: dt.datetime) -> tuple[str, str]:
@@ -205,7 +211,7 @@ def object_dict(world: World, obj: SmartObject) -> dict[str, Any]:
                 "campaign_type": "REGULAR_CAMPAIGN",
                 "budget_optimize_on": True,
                 "budget_mode": "BUDGET_MODE_DYNAMIC_DAILY_BUDGET",
-                "budget": f"{100 + _h(adv.index, *obj.key, 'bud') % 900}.00",
+                "budget": f"{100 + _h(adv.index, *obj.key, 'bud') % 900 + (50 if _changed(obj, now) else 0)}.00",
                 "smart_plus_adgroup_mode": "SINGLE",
             }
         )
@@ -226,7 +232,10 @@ def object_dict(world: World, obj: SmartObject) -> dict[str, Any]:
                 "schedule_start_time": obj.create_time.strftime(PLAIN),
                 "pixel_id": str(7_300_000_000_000_000_000 + adv.index * 17),
                 "placement_type": "PLACEMENT_TYPE_AUTOMATIC",
-                "targeting_spec": {"location_ids": ["6252001"], "age_groups": ["AGE_18_24", "AGE_25_34"]},
+                "targeting_spec": {
+                    "location_ids": ["6252001"],
+                    "age_groups": ["AGE_18_24", "AGE_25_34", *(["AGE_35_44"] if _changed(obj, now) else [])],
+                },
             }
         )
     else:
@@ -247,7 +256,9 @@ def object_dict(world: World, obj: SmartObject) -> dict[str, Any]:
                     }
                     for vid in materials(world, obj)
                 ],
-                "ad_text_list": [{"ad_text": f"{adv.company} - shop now"}],
+                "ad_text_list": [
+                    {"ad_text": f"{adv.company} - {'new in' if _changed(obj, now) else 'shop now'}"}
+                ],
                 "landing_page_url_list": [
                     {"landing_page_url": f"https://{adv.company.split()[0].lower()}.example"}
                 ],
