@@ -205,6 +205,30 @@ def test_tables_are_opt_in_with_keys_cursors_and_in_help() -> None:
     assert all(name in flat for name in ALL), [n for n in ALL if n not in flat]
 
 
+def test_column_types_are_pinned() -> None:
+    money = {"cost", "net_cost", "gross_revenue", "roi", "cost_per_order", "cost_per_live_view", "spend"}
+    money |= {"product_click_rate", "ctr", "cpc", "cpm", "cost_per_conversion", "budget", "roas_bid"}
+    counts = {"orders", "live_views", "10_second_live_views", "live_follows", "product_impressions"}
+    counts |= {"product_clicks", "impressions", "clicks", "conversion"}
+    for name in ALL:
+        spec = TABLES[name]
+        for column, hint in spec.columns.items():
+            kind = hint["data_type"]
+            if column.endswith("_id"):
+                assert kind == "text", (name, column)
+            elif column.endswith("_time"):
+                assert kind == "timestamp" and hint.get("timezone") is True, (name, column)
+            elif column == "stat_time_day":
+                assert kind == "date", (name, column)
+            elif column in money:
+                assert kind == "decimal", (name, column)
+            elif column in counts:
+                assert kind == "bigint", (name, column)
+        if spec.kind == "report":
+            assert set(spec.metrics) <= set(spec.columns) and set(spec.dimensions) <= set(spec.columns), name
+            assert spec.lifetime == ("stat_time_day" not in spec.dimensions), name
+
+
 def test_gmv_max_tables_load_and_equal_the_truth(tmp_path: Path, server: EmulatorServer) -> None:
     pipeline = make_pipeline(tmp_path, "gmv_full")
     # page_size 1: every list and report pages (the campaign list one campaign per page)
