@@ -20,7 +20,8 @@ import dlt
 import pytest
 from behaviour_support import make_pipeline, report_differences, rows, run
 
-from tiktok_ads import TABLES, RunSummary, TikTokBadResponseError
+from tiktok_ads import TABLES, ConfigError, RunSummary, TikTokBadResponseError
+from tiktok_ads.custom_metrics import table_specs
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import truth_shop as TS
 from tiktok_ads.extract_shop import gmv_max_report_pages, material_report_pages, store_pages
@@ -407,6 +408,15 @@ class _Client:
     def paginate(self, endpoint: str, params: dict[str, Any], *, page_size: int, advertiser_id: str) -> Any:
         self.asked.append((endpoint, {**params, "page_size": page_size}))
         yield self.page
+
+
+def test_the_metrics_setting_names_these_tables_as_fixed() -> None:
+    with pytest.raises(
+        ConfigError, match=r"metrics\.gmv_max_product_campaign_insights.*fixed: cost, net_cost"
+    ):
+        table_specs({"gmv_max_product_campaign_insights": ["cost"]})
+    with pytest.raises(ConfigError, match="smart_plus_ads is not a report table"):
+        table_specs({"smart_plus_ads": ["spend"]})
 
 
 def test_bad_shop_answers_fail_naming_the_field() -> None:
