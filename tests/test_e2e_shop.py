@@ -40,6 +40,7 @@ GMV_REPORTS = [
     "gmv_max_product_campaign_insights",
     "gmv_max_live_campaign_insights",
     "gmv_max_product_insights",
+    "gmv_max_live_room_insights",
 ]
 SP_OBJECTS = {"smart_plus_campaigns": "campaign", "smart_plus_adgroups": "adgroup", "smart_plus_ads": "ad"}
 SP_REPORTS = ["smart_plus_material_insights", "smart_plus_material_insights_lifetime"]
@@ -48,6 +49,7 @@ PROMOTION = {
     "gmv_max_product_campaign_insights": "PRODUCT",
     "gmv_max_live_campaign_insights": "LIVE",
     "gmv_max_product_insights": "PRODUCT",
+    "gmv_max_live_room_insights": "LIVE",
 }
 
 
@@ -155,6 +157,12 @@ def test_tables_are_opt_in_with_keys_cursors_and_in_help() -> None:
             "report",
             "gmv_max/report/get/",
             ("advertiser_id", "store_id", "campaign_id", "item_group_id", "stat_time_day"),
+            "stat_time_day",
+        ),
+        "gmv_max_live_room_insights": (
+            "report",
+            "gmv_max/report/get/",
+            ("advertiser_id", "store_id", "campaign_id", "room_id", "stat_time_day"),
             "stat_time_day",
         ),
         "smart_plus_campaigns": (

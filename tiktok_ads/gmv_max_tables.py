@@ -131,6 +131,7 @@ REPORT_PROMOTION_TYPES: Mapping[str, str] = MappingProxyType(
         "gmv_max_product_campaign_insights": "PRODUCT",
         "gmv_max_live_campaign_insights": "LIVE",
         "gmv_max_product_insights": "PRODUCT",
+        "gmv_max_live_room_insights": "LIVE",
     }
 )
 """Report table -> the ``filtering.gmv_max_promotion_types`` it sends (one type per table, like Airbyte)."""
@@ -150,6 +151,7 @@ def report_columns(dimensions: tuple[str, ...], metrics: tuple[str, ...]) -> TTa
         "store_id": "The shop (added by the source: one request series per shop)",
         "campaign_id": "GMV Max campaign id (gmv_max_campaigns.campaign_id)",
         "item_group_id": "Product (SPU) id",
+        "room_id": "LIVE room id",
         "stat_time_day": "Day in the advertiser's time zone",
     }
     cols: TTableSchemaColumns = {"advertiser_id": _col("text", "Added by the source to every row")}

@@ -950,6 +950,16 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 ),
                 "Daily GMV Max report per product (item_group_id) of product campaigns, per shop",
             ),
+            _shop_report(
+                "gmv_max_live_room_insights",
+                "gmv_max/report/get/",
+                ("store_id", "campaign_id", "room_id", "stat_time_day"),
+                gmv.LIVE_CAMPAIGN_METRICS,
+                gmv.report_columns(
+                    ("store_id", "campaign_id", "room_id", "stat_time_day"), gmv.LIVE_CAMPAIGN_METRICS
+                ),
+                "Daily GMV Max report per LIVE room (room_id) of LIVE campaigns, per shop",
+            ),
             # opt-in Upgraded Smart+ tables (tiktok_ads/smart_plus_tables.py)
             _listed(
                 "smart_plus_campaigns",

@@ -100,10 +100,10 @@ def gmv_max_report_rows(
     """Every row of a daily GMV Max report table (one shop at a time, rows with ``store_id``).
 
     ``promotion`` is ``PRODUCT`` or ``LIVE``; ``dimensions`` are the table's (``store_id``, ``campaign_id``,
-    optionally ``item_group_id``, ``stat_time_day``). Each advertiser's range runs to ``end_date`` or its
+    optionally ``item_group_id`` or ``room_id``, ``stat_time_day``). Each advertiser's range runs to ``end_date`` or its
     local today; a (campaign, day[, product]) without figures has no row. Only shops usable for GMV Max.
     """
-    by_item = "item_group_id" in dimensions
+    part_dim = next((d for d in ("item_group_id", "room_id") if d in dimensions), None)
     out: list[dict[str, Any]] = []
     for adv_id in advertiser_ids:
         end = end_date or world.local_today(adv_id)
@@ -112,7 +112,7 @@ def gmv_max_report_rows(
                 continue
             day = start_date
             while day <= end:
-                parts = g.part_figures(world, c, day) if by_item else {"": g.day_figures(world, c, day)}
+                parts = g.part_figures(world, c, day) if part_dim else {"": g.day_figures(world, c, day)}
                 for part, figures in parts.items():
                     if not any(figures.get(k, 0) for k in g.BASE_FIELDS):
                         continue
@@ -122,8 +122,8 @@ def gmv_max_report_rows(
                         "campaign_id": c.campaign_id,
                         "stat_time_day": day,
                     }
-                    if by_item:
-                        row["item_group_id"] = part
+                    if part_dim:
+                        row[part_dim] = part
                     row.update(_gmv_metrics(metrics, figures, promotion))
                     out.append(row)
                 day += dt.timedelta(days=1)
