@@ -41,11 +41,13 @@ GMV_REPORTS = [
     "gmv_max_live_campaign_insights",
     "gmv_max_product_insights",
     "gmv_max_live_room_insights",
+    "gmv_max_campaign_insights_hourly",
 ]
 SP_OBJECTS = {"smart_plus_campaigns": "campaign", "smart_plus_adgroups": "adgroup", "smart_plus_ads": "ad"}
 SP_REPORTS = ["smart_plus_material_insights", "smart_plus_material_insights_lifetime"]
 ALL = [*GMV_OBJECTS, *GMV_REPORTS, *SP_OBJECTS, *SP_REPORTS]
-PROMOTION = {
+PROMOTION: dict[str, str | None] = {
+    "gmv_max_campaign_insights_hourly": None,
     "gmv_max_product_campaign_insights": "PRODUCT",
     "gmv_max_live_campaign_insights": "LIVE",
     "gmv_max_product_insights": "PRODUCT",
@@ -159,6 +161,12 @@ def test_tables_are_opt_in_with_keys_cursors_and_in_help() -> None:
             ("advertiser_id", "store_id", "campaign_id", "item_group_id", "stat_time_day"),
             "stat_time_day",
         ),
+        "gmv_max_campaign_insights_hourly": (
+            "report",
+            "gmv_max/report/get/",
+            ("advertiser_id", "store_id", "campaign_id", "stat_time_hour"),
+            "stat_time_hour",
+        ),
         "gmv_max_live_room_insights": (
             "report",
             "gmv_max/report/get/",
@@ -235,7 +243,8 @@ def test_column_types_are_pinned() -> None:
                 assert kind == "bigint", (name, column)
         if spec.kind == "report":
             assert set(spec.metrics) <= set(spec.columns) and set(spec.dimensions) <= set(spec.columns), name
-            assert spec.lifetime == ("stat_time_day" not in spec.dimensions), name
+            assert spec.lifetime == (not {"stat_time_day", "stat_time_hour"} & set(spec.dimensions)), name
+            assert spec.lifetime or spec.columns["stat_time_day"]["data_type"] == "date", name
 
 
 def test_gmv_max_tables_load_and_equal_the_truth(tmp_path: Path, server: EmulatorServer) -> None:

@@ -132,6 +132,7 @@ REPORT_PROMOTION_TYPES: Mapping[str, str] = MappingProxyType(
         "gmv_max_live_campaign_insights": "LIVE",
         "gmv_max_product_insights": "PRODUCT",
         "gmv_max_live_room_insights": "LIVE",
+        # gmv_max_campaign_insights_hourly: both types (no filter)
     }
 )
 """Report table -> the ``filtering.gmv_max_promotion_types`` it sends (one type per table, like Airbyte)."""
@@ -156,6 +157,16 @@ def report_columns(dimensions: tuple[str, ...], metrics: tuple[str, ...]) -> TTa
     }
     cols: TTableSchemaColumns = {"advertiser_id": _col("text", "Added by the source to every row")}
     for dim in dimensions:
+        if dim == "stat_time_hour":  # the advertiser's wall clock, as TikTok sends it (like the grid's)
+            cols[dim] = {
+                "data_type": "timestamp",
+                "timezone": False,
+                "description": "Hour, advertiser's time",
+            }
+            cols["stat_time_day"] = _col(
+                "date", "The hour's day in the advertiser's time zone (added by the source)"
+            )
+            continue
         cols[dim] = _col("date" if dim == "stat_time_day" else "text", described.get(dim))
     for metric in metrics:
         cols[metric] = dict(METRIC_COLUMNS[metric])  # type: ignore[assignment]

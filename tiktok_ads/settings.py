@@ -749,24 +749,27 @@ def _shop_report(
 ) -> TableSpec:
     """An opt-in GMV Max or Smart+ material report table: key ``advertiser_id`` and every dimension.
 
-    Daily tables (``stat_time_day``) are read in 30-day windows and replaced per (advertiser, day); a lifetime
-    table is read whole every run and replaces the advertiser's rows. The request is built by
+    Daily tables (``stat_time_day``) are read in 30-day windows and replaced per (advertiser, day), hourly ones
+    (``stat_time_hour``) one day per request and replaced per (advertiser, the hour's day); a lifetime table is
+    read whole every run and replaces the advertiser's rows. The request is built by
     ``extract_shop`` (these endpoints take other parameters than ``report/integrated/get/``).
     """
+    hourly = "stat_time_hour" in dimensions
     daily = "stat_time_day" in dimensions and not lifetime
+    granularity: Granularity = "hourly" if hourly else "daily" if daily else "lifetime"
     return TableSpec(
         name=name,
         kind="report",
         endpoint=endpoint,
         primary_key=tuple(dict.fromkeys(("advertiser_id", *dimensions))),
-        cursor=DAY_COLUMN if daily else None,
+        cursor="stat_time_hour" if hourly else DAY_COLUMN if daily else None,
         columns=MappingProxyType(columns),
         description=description,
         dimensions=dimensions,
         metrics=metrics,
-        granularity="daily" if daily else "lifetime",
-        window_days=MAX_REPORT_WINDOW_DAYS if daily else None,
-        day_column=DAY_COLUMN if daily else None,
+        granularity=granularity,
+        window_days=MAX_HOURLY_WINDOW_DAYS if hourly else MAX_REPORT_WINDOW_DAYS if daily else None,
+        day_column=DAY_COLUMN if hourly or daily else None,
         max_page_size=MAX_PAGE_SIZE if endpoint == "gmv_max/report/get/" else 100,
         opt_in=True,
     )
@@ -949,6 +952,16 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                     ("store_id", "campaign_id", "item_group_id", "stat_time_day"), gmv.PRODUCT_METRICS
                 ),
                 "Daily GMV Max report per product (item_group_id) of product campaigns, per shop",
+            ),
+            _shop_report(
+                "gmv_max_campaign_insights_hourly",
+                "gmv_max/report/get/",
+                ("store_id", "campaign_id", "stat_time_hour"),
+                gmv.PRODUCT_CAMPAIGN_METRICS,
+                gmv.report_columns(
+                    ("store_id", "campaign_id", "stat_time_hour"), gmv.PRODUCT_CAMPAIGN_METRICS
+                ),
+                "Hourly GMV Max report of every GMV Max campaign (product and LIVE), per shop",
             ),
             _shop_report(
                 "gmv_max_live_room_insights",

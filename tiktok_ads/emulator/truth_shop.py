@@ -91,29 +91,41 @@ def gmv_max_report_rows(
     world: World,
     *,
     advertiser_ids: Sequence[str],
-    promotion: str,
+    promotion: str | None,
     dimensions: Sequence[str],
     metrics: Sequence[str],
     start_date: dt.date,
     end_date: dt.date | None = None,
 ) -> list[dict[str, Any]]:
-    """Every row of a daily GMV Max report table (one shop at a time, rows with ``store_id``).
+    """Every row of a daily or hourly GMV Max report table (one shop at a time, rows with ``store_id``).
 
-    ``promotion`` is ``PRODUCT`` or ``LIVE``; ``dimensions`` are the table's (``store_id``, ``campaign_id``,
-    optionally ``item_group_id`` or ``room_id``, ``stat_time_day``). Each advertiser's range runs to ``end_date`` or its
-    local today; a (campaign, day[, product]) without figures has no row. Only shops usable for GMV Max.
+    ``promotion`` is ``PRODUCT``, ``LIVE`` or None (both); ``dimensions`` are the table's (``store_id``,
+    ``campaign_id``, optionally ``item_group_id`` or ``room_id``, then ``stat_time_day`` or ``stat_time_hour``;
+    hourly rows also get their ``stat_time_day``). Each advertiser's range runs to ``end_date`` or its local
+    today; a (campaign, day or hour[, part]) without figures has no row. Only shops usable for GMV Max.
     """
     part_dim = next((d for d in ("item_group_id", "room_id") if d in dimensions), None)
+    hourly = "stat_time_hour" in dimensions
     out: list[dict[str, Any]] = []
     for adv_id in advertiser_ids:
         end = end_date or world.local_today(adv_id)
         for c in g.campaigns(world, _adv(world, adv_id)):
-            if c.promotion != promotion or not c.store.available:
+            if (promotion is not None and c.promotion != promotion) or not c.store.available:
                 continue
             day = start_date
             while day <= end:
-                parts = g.part_figures(world, c, day) if part_dim else {"": g.day_figures(world, c, day)}
-                for part, figures in parts.items():
+                stamp = dt.datetime.combine(day, dt.time(0))
+                records: list[tuple[dict[str, Any], dict[str, int]]]
+                if hourly:
+                    records = [
+                        ({"stat_time_hour": stamp + dt.timedelta(hours=h)}, f)
+                        for h, f in enumerate(g.hour_figures(world, c, day))
+                    ]
+                elif part_dim:
+                    records = [({part_dim: p}, f) for p, f in g.part_figures(world, c, day).items()]
+                else:
+                    records = [({}, g.day_figures(world, c, day))]
+                for extra, figures in records:
                     if not any(figures.get(k, 0) for k in g.BASE_FIELDS):
                         continue
                     row: dict[str, Any] = {
@@ -121,10 +133,9 @@ def gmv_max_report_rows(
                         "store_id": c.store.store_id,
                         "campaign_id": c.campaign_id,
                         "stat_time_day": day,
+                        **extra,
                     }
-                    if part_dim:
-                        row[part_dim] = part
-                    row.update(_gmv_metrics(metrics, figures, promotion))
+                    row.update(_gmv_metrics(metrics, figures, c.promotion))
                     out.append(row)
                 day += dt.timedelta(days=1)
     return out
