@@ -470,6 +470,20 @@ def test_bad_shop_answers_fail_naming_the_field() -> None:
         transform_report_rows(spec, ADV, page[1:])
 
 
+def test_gmv_max_reports_start_no_earlier_than_gmv_max_data() -> None:
+    spec = TABLES["gmv_max_live_campaign_insights"]
+    stores = {"store_list": [{"store_id": "11", "is_gmv_max_available": True}]}
+    client = _Client(stores)
+    early = DateWindow(dt.date(2023, 8, 1), dt.date(2023, 8, 30))
+    assert list(gmv_max_report_pages(client, spec, ADV, early, page_size=10)) == [[]]  # type: ignore[arg-type]
+    assert client.asked == []
+    across = DateWindow(dt.date(2023, 8, 20), dt.date(2023, 9, 10))
+    list(gmv_max_report_pages(client, spec, ADV, across, page_size=10))  # type: ignore[arg-type]
+    [report] = [params for endpoint, params in client.asked if endpoint == "gmv_max/report/get/"]
+    assert (report["start_date"], report["end_date"]) == ("2023-09-01", "2023-09-10")
+    assert report["filtering"] == {"gmv_max_promotion_types": ["LIVE"]}
+
+
 def test_material_rows_under_info_are_read_like_dimensions() -> None:
     spec = TABLES["smart_plus_material_insights_lifetime"]
     row = {"info": {"smart_plus_ad_id": "9", "main_material_id": "v1"}, "metrics": {"spend": "3.00"}}

@@ -162,7 +162,9 @@ def tiktok_ads(
         include_deleted: also load deleted campaigns, ad groups and ads, and their spend in the reports.
         attribution_window_days: days before the last loaded day that every run re-reads (late conversions).
         tables: the tables to load (list or comma-separated): any of the nine seed tables, the opt-in
-            ``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels``, the report grid
+            ``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels``, the TikTok Shop / GMV Max and
+            Smart+ tables (``gmv_max_stores``, ``gmv_max_campaigns``, ``gmv_max_*_insights``, ``smart_plus_*``),
+            the report grid
             (``campaign_insights_hourly``, ``adgroup_insights_by_language`` ...) and custom reports; default the
             nine seed tables and every custom report.
         app_id: TikTok app id (for advertiser discovery).
