@@ -20,8 +20,10 @@ Sources: the official SDK (``tiktok-business-api-sdk-official``: ``StoreApi.gmv_
   ``filtering`` (``gmv_max_promotion_types`` PRODUCT / LIVE, ``campaign_ids``, ``item_group_ids``,
   ``room_ids`` <= 100, ``campaign_statuses``, ``campaign_name``); ``sort_field`` / ``sort_type``;
   ``enable_total_metrics``; ``page``, ``page_size`` 1..1000 default 10. Rows ``{"dimensions", "metrics"}``,
-  ``stat_time_day`` as ``YYYY-MM-DD 00:00:00`` (report_get.go); a (campaign, day) without figures has no row.
-  UNSURE: ``item_group_id`` rows exist only for PRODUCT campaigns and ``room_id`` rows only for LIVE ones;
+  ``stat_time_day`` as ``YYYY-MM-DD 00:00:00`` (report_get.go).
+  UNSURE: a (campaign, day) without figures has no row (as in ``report/integrated/get/``); a ratio over zero
+  (``roi`` without cost, ``cost_per_order`` without orders) is ``"0.00"``; ``metrics`` is answered as required (the yml's parameter list says required, its rule list not);
+  ``item_group_id`` rows exist only for PRODUCT campaigns and ``room_id`` rows only for LIVE ones;
   combining either with ``stat_time_hour``, or the ``item_id`` and ``duration`` dimensions (not modelled),
   are answered 40002; LIVE metrics of product campaigns (and product-card metrics of LIVE ones) are ``"-"``.
 """

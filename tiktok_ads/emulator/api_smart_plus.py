@@ -23,8 +23,9 @@ smartplus/get.go``, ``model/report/smartplus/marterial_report.go``, ``api/report
 UNSURE, chosen as the most plausible: rows carry their dimensions under ``dimensions`` (as every other TikTok
 report, and as peer code reading live answers does; the Go SDK tags the field ``info``) and
 ``main_material_type`` with ``main_material_id``; both reports need ``main_material_id`` among the
-dimensions; the breakdown's time dimensions are ``stat_time_day`` (at most 30 days) and ``stat_time_hour``
-(one day), named as in ``report/integrated/get/`` (week and month are not modelled); the entity-id dimensions
+dimensions; a ratio over zero is ``"0.00"``; rows without figures are left out; the breakdown's time
+dimensions are ``stat_time_day`` (at most 30 days) and ``stat_time_hour`` (one day), named as in
+``report/integrated/get/`` (week and month are not modelled); the entity-id dimensions
 of ad texts, calls to action and add-ons are not modelled (40002); deleted ads' figures stay in both reports
 (the reports have no status filter).
 """
