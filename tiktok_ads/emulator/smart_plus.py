@@ -148,12 +148,15 @@ def _build(world: World, adv: Advertiser) -> Tree:
     return Tree(tuple(camps), tuple(groups), tuple(ads))
 
 
-def objects(world: World, adv: Advertiser, kind: str) -> list[SmartObject]:
-    """The advertiser's Smart+ objects of ``kind`` that exist now (deleted ones too), newest id first."""
+def objects(world: World, adv: Advertiser, kind: str, now: dt.datetime | None = None) -> list[SmartObject]:
+    """The advertiser's Smart+ objects of ``kind`` that exist at ``now`` (default the clock; deleted ones too),
+    newest id first."""
     t = tree(world, adv)
     found = {"campaign": t.campaigns, "adgroup": t.adgroups, "ad": t.ads}[kind]
     return sorted(
-        (o for o in found if o.create_time <= world.now), key=lambda o: int(o.object_id), reverse=True
+        (o for o in found if o.create_time <= (now or world.now)),
+        key=lambda o: int(o.object_id),
+        reverse=True,
     )
 
 
@@ -195,9 +198,9 @@ def materials(world: World, ad: SmartObject) -> list[str]:
     return [_video_id(adv, i) for i in picked]
 
 
-def object_dict(world: World, obj: SmartObject) -> dict[str, Any]:
-    """A Smart+ object as its ``smart_plus/<kind>/get/`` lists it now."""
-    now = world.now
+def object_dict(world: World, obj: SmartObject, now: dt.datetime | None = None) -> dict[str, Any]:
+    """A Smart+ object as its ``smart_plus/<kind>/get/`` lists it at ``now`` (default the world's clock)."""
+    now = now or world.now
     adv = obj.advertiser
     operation, secondary = _status(obj, now)
     out: dict[str, Any] = {"advertiser_id": adv.advertiser_id}

@@ -159,20 +159,15 @@ def smart_plus_rows(
     """
     moments = sorted(seen_at) if seen_at is not None else [world.now]
     id_key = {"campaign": "campaign_id", "adgroup": "adgroup_id", "ad": "smart_plus_ad_id"}[kind]
-    saved = world.now
     rows: dict[str, dict[str, Any]] = {}
-    try:
-        for when in moments:
-            world.now = when  # object_dict reads names and statuses at the world's clock (no caches involved)
-            for adv_id in advertiser_ids:
-                for obj in sp.objects(world, _adv(world, adv_id), kind):
-                    if obj.is_deleted(when) and not include_deleted:
-                        continue
-                    api = sp.object_dict(world, obj)
-                    api.setdefault("modify_time", api["create_time"])
-                    rows[str(api[id_key])] = api
-    finally:
-        world.now = saved
+    for when in moments:
+        for adv_id in advertiser_ids:
+            for obj in sp.objects(world, _adv(world, adv_id), kind, when):
+                if obj.is_deleted(when) and not include_deleted:
+                    continue
+                api = sp.object_dict(world, obj, when)
+                api.setdefault("modify_time", api["create_time"])
+                rows[str(api[id_key])] = api
     return list(rows.values())
 
 
