@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 GMV_OBJECTS = ["gmv_max_stores", "gmv_max_campaigns"]
 GMV_REPORTS = [
+    "gmv_max_advertiser_insights",
     "gmv_max_product_campaign_insights",
     "gmv_max_live_campaign_insights",
     "gmv_max_product_insights",
@@ -47,6 +48,7 @@ SP_OBJECTS = {"smart_plus_campaigns": "campaign", "smart_plus_adgroups": "adgrou
 SP_REPORTS = ["smart_plus_material_insights", "smart_plus_material_insights_lifetime"]
 ALL = [*GMV_OBJECTS, *GMV_REPORTS, *SP_OBJECTS, *SP_REPORTS]
 PROMOTION: dict[str, str | None] = {
+    "gmv_max_advertiser_insights": None,
     "gmv_max_campaign_insights_hourly": None,
     "gmv_max_product_campaign_insights": "PRODUCT",
     "gmv_max_live_campaign_insights": "LIVE",
@@ -159,6 +161,12 @@ def test_tables_are_opt_in_with_keys_cursors_and_in_help() -> None:
             "report",
             "gmv_max/report/get/",
             ("advertiser_id", "store_id", "campaign_id", "item_group_id", "stat_time_day"),
+            "stat_time_day",
+        ),
+        "gmv_max_advertiser_insights": (
+            "report",
+            "gmv_max/report/get/",
+            ("advertiser_id", "store_id", "stat_time_day"),
             "stat_time_day",
         ),
         "gmv_max_campaign_insights_hourly": (

@@ -132,7 +132,7 @@ REPORT_PROMOTION_TYPES: Mapping[str, str] = MappingProxyType(
         "gmv_max_live_campaign_insights": "LIVE",
         "gmv_max_product_insights": "PRODUCT",
         "gmv_max_live_room_insights": "LIVE",
-        # gmv_max_campaign_insights_hourly: both types (no filter)
+        # gmv_max_advertiser_insights, gmv_max_campaign_insights_hourly: both types (no filter)
     }
 )
 """Report table -> the ``filtering.gmv_max_promotion_types`` it sends (one type per table, like Airbyte)."""
@@ -157,6 +157,8 @@ def report_columns(dimensions: tuple[str, ...], metrics: tuple[str, ...]) -> TTa
     }
     cols: TTableSchemaColumns = {"advertiser_id": _col("text", "Added by the source to every row")}
     for dim in dimensions:
+        if dim == "advertiser_id":  # requested from TikTok (the advertiser level), already the first column
+            continue
         if dim == "stat_time_hour":  # the advertiser's wall clock, as TikTok sends it (like the grid's)
             cols[dim] = {
                 "data_type": "timestamp",

@@ -926,6 +926,16 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 max_page_size=100,
             ),
             _shop_report(
+                "gmv_max_advertiser_insights",
+                "gmv_max/report/get/",
+                ("store_id", "advertiser_id", "stat_time_day"),
+                gmv.PRODUCT_CAMPAIGN_METRICS,
+                gmv.report_columns(
+                    ("store_id", "advertiser_id", "stat_time_day"), gmv.PRODUCT_CAMPAIGN_METRICS
+                ),
+                "Daily GMV Max totals of each advertiser (every GMV Max campaign), per shop",
+            ),
+            _shop_report(
                 "gmv_max_product_campaign_insights",
                 "gmv_max/report/get/",
                 ("store_id", "campaign_id", "stat_time_day"),

@@ -106,6 +106,8 @@ def gmv_max_report_rows(
     """
     part_dim = next((d for d in ("item_group_id", "room_id") if d in dimensions), None)
     hourly = "stat_time_hour" in dimensions
+    if "campaign_id" not in dimensions:  # the advertiser level: each shop's campaigns added up per day
+        return _advertiser_level(world, advertiser_ids, metrics, start_date, end_date)
     out: list[dict[str, Any]] = []
     for adv_id in advertiser_ids:
         end = end_date or world.local_today(adv_id)
@@ -137,6 +139,35 @@ def gmv_max_report_rows(
                     }
                     row.update(_gmv_metrics(metrics, figures, c.promotion))
                     out.append(row)
+                day += dt.timedelta(days=1)
+    return out
+
+
+def _advertiser_level(
+    world: World,
+    advertiser_ids: Sequence[str],
+    metrics: Sequence[str],
+    start_date: dt.date,
+    end_date: dt.date | None,
+) -> list[dict[str, Any]]:
+    """Rows of the advertiser-level GMV Max table: per (advertiser, shop, day), all campaigns' figures summed."""
+    out: list[dict[str, Any]] = []
+    for adv_id in advertiser_ids:
+        adv = _adv(world, adv_id)
+        end = end_date or world.local_today(adv_id)
+        for store in g.stores(world, adv):
+            found = [c for c in g.campaigns(world, adv) if c.store == store]
+            if not store.available or not found:
+                continue
+            day = start_date
+            while day <= end:
+                total: dict[str, int] = {}
+                for c in found:
+                    for k, v in g.day_figures(world, c, day).items():
+                        total[k] = total.get(k, 0) + v
+                if any(total.get(k, 0) for k in g.BASE_FIELDS):
+                    row = {"advertiser_id": adv_id, "store_id": store.store_id, "stat_time_day": day}
+                    out.append({**row, **_gmv_metrics(metrics, total, "MIXED")})
                 day += dt.timedelta(days=1)
     return out
 
