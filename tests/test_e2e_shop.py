@@ -378,9 +378,14 @@ def _api_ads(server: EmulatorServer, advertiser_id: str) -> list[dict[str, Any]]
     return [sp.object_dict(server.world, o) for o in sp.objects(server.world, adv, "ad")]
 
 
+#: a world where a Smart+ ad that TikTok answers without modify_time is created between the two runs
+LATE_AD_WORLD = WorldConfig(seed=4, advertisers=2, campaigns=1, adgroups=1, ads=1, days=12, today=TODAY)
+
+
 def test_smart_plus_second_run_brings_only_new_and_changed_objects(
-    tmp_path: Path, server: EmulatorServer
+    tmp_path: Path, emulator_factory: Callable[..., EmulatorServer]
 ) -> None:
+    server = emulator_factory(LATE_AD_WORLD)
     pipeline = make_pipeline(tmp_path, "smart_plus_incremental")
     first = server.world.now
     run(pipeline, server, start_date=START, tables=[*SP_OBJECTS, *SP_REPORTS])
@@ -404,6 +409,13 @@ def test_smart_plus_second_run_brings_only_new_and_changed_objects(
             assert summary.rows[(name, adv)] == len(due), (name, adv)
             moved |= len(due) < len(now)
     assert moved, "some Smart+ objects should be unchanged since the first run"
+    # the ad created since the first run without modify_time arrived, its create_time as its cursor
+    late = [a for adv in server.advertiser_ids for a in _api_ads(server, adv) if "modify_time" not in a]
+    late = [a for a in late if _typed("timestamp", a["create_time"]) > first]
+    assert late, "LATE_AD_WORLD should create an ad without modify_time between the runs"
+    stored = {r["smart_plus_ad_id"]: r for r in rows(pipeline, "smart_plus_ads")}
+    for ad in late:
+        assert stored[ad["smart_plus_ad_id"]]["modify_time"] == _typed("timestamp", ad["create_time"])
     for name in SP_REPORTS:
         assert report_differences(rows(pipeline, name), material_truth(server, name), TABLES[name]) == [], (
             name
