@@ -26,7 +26,12 @@ WORLD = WorldConfig(
     seed=28, advertisers=2, campaigns=3, adgroups=2, ads=2, days=30, today=TODAY, delete_rate=0.5
 )
 START = TODAY - dt.timedelta(days=30)
-REPORTS = [name for name, spec in TABLES.items() if spec.kind == "report"]
+#: the report/integrated/get/ tables (the GMV Max and Smart+ creative reports have no status filter)
+REPORTS = [
+    name
+    for name, spec in TABLES.items()
+    if spec.kind == "report" and spec.endpoint == "report/integrated/get/"
+]
 ENTITIES = {"campaigns": "campaign", "adgroups": "adgroup", "ads": "ad"}
 #: the id column of the objects each report table is broken down by
 REPORT_ID = {name: f"{str(TABLES[name].data_level).split('_')[-1].lower()}_id" for name in REPORTS}

@@ -65,6 +65,12 @@ def with_metrics(spec: TableSpec, metrics: Sequence[str]) -> TableSpec:
     """
     if spec.kind != "report":
         raise ConfigError(SETTING, f"{spec.name} is not a report table (metrics apply to report tables)")
+    if spec.endpoint != "report/integrated/get/":
+        # the GMV Max and Smart+ creative reports have metric catalogues of their own, not checked here
+        raise ConfigError(
+            f"{SETTING}.{spec.name}",
+            f"the metrics of {spec.name} ({spec.endpoint}) are fixed: {', '.join(spec.metrics)}",
+        )
     wanted = list(dict.fromkeys([*(m for m in spec.metrics if m in spec.primary_key), *metrics]))
     problems = metric_problems(
         str(spec.report_type), str(spec.data_level), wanted, dimensions=spec.dimensions

@@ -7,6 +7,7 @@ row dicts) so the caller decides how to type them (``transform.py``) and, later,
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -23,6 +24,7 @@ from .errors import (
     TikTokQueryTooLargeError,
 )
 from .extract_assets import keyed_pages
+from .extract_shop import ENTITY_PAGERS, REPORT_PAGERS
 from .settings import (
     BUYING_TYPE_ENDPOINTS,
     BUYING_TYPE_GROUPS,
@@ -313,7 +315,13 @@ def entity_params(spec: TableSpec, advertiser_id: str, *, include_deleted: bool)
 
 
 def entity_pages(
-    client: TikTokClient, spec: TableSpec, advertiser_id: str, *, include_deleted: bool, page_size: int
+    client: TikTokClient,
+    spec: TableSpec,
+    advertiser_id: str,
+    *,
+    include_deleted: bool,
+    page_size: int,
+    since: dt.datetime | None = None,
 ) -> Iterator[RawPage]:
     """All pages of one advertiser's campaigns, ad groups, ads or other listed objects (no modified-since filter).
 
@@ -328,10 +336,16 @@ def entity_pages(
         advertiser_id: the advertiser.
         include_deleted: include deleted objects.
         page_size: rows per page.
+        since: the advertiser's stored cursor (None: none); only the GMV Max campaign loop uses it, to ask
+            for details of new and changed campaigns only (the caller filters on the cursor anyway).
 
     Yields:
         Raw pages.
     """
+    pager = ENTITY_PAGERS.get(spec.endpoint)
+    if pager is not None:  # GMV Max lists (extract_shop): their own requests
+        yield from pager(client, spec, advertiser_id, since=since, page_size=page_size)
+        return
     params = entity_params(spec, advertiser_id, include_deleted=include_deleted)
     size = min(page_size, spec.max_page_size)
     if spec.list_key != "list":
@@ -424,6 +438,14 @@ def report_pages(
     Raises:
         TikTokQueryTooLargeError: even a one-day window is too large.
     """
+    pager = REPORT_PAGERS.get(spec.endpoint)
+    if pager is not None:  # GMV Max and Smart+ material reports (extract_shop): their own requests
+        try:
+            yield from pager(client, spec, advertiser_id, window, page_size=page_size)
+        except TikTokAPIError as err:
+            err.add_context(table=spec.name, window=str(window))
+            raise
+        return
     params = report_params(spec, advertiser_id, window, include_deleted=include_deleted)
     try:
         yield from client.paginate(spec.endpoint, params, page_size=page_size, advertiser_id=advertiser_id)

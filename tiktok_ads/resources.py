@@ -518,7 +518,12 @@ def entity_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, 
         adv_id = unit.advertiser_id
         try:
             for page in entity_pages(
-                ctx.client, spec, adv_id, include_deleted=cfg.include_deleted, page_size=cfg.page_size
+                ctx.client,
+                spec,
+                adv_id,
+                include_deleted=cfg.include_deleted,
+                page_size=cfg.page_size,
+                since=unit.since,
             ):
                 rows = transform_entity_rows(spec, adv_id, page)
                 if cursor is not None:

@@ -27,6 +27,8 @@ from typing import Literal
 
 from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
 
+from . import gmv_max_tables as gmv
+from . import smart_plus_tables as spl
 from .entity_fields import AD_FIELDS, ADGROUP_FIELDS, ADVERTISER_FIELDS, CAMPAIGN_FIELDS
 
 # the catalogue's lists, re-exported: settings is where the rest of the package (and users) look for them
@@ -940,6 +942,78 @@ def _bc_table(
     )
 
 
+def _listed(
+    name: str,
+    endpoint: str,
+    id_field: str,
+    columns: TTableSchemaColumns,
+    description: str,
+    *,
+    cursor: str | None = "modify_time",
+    max_page_size: int = MAX_PAGE_SIZE,
+    list_key: str = "list",
+    status_filtering: bool = False,
+) -> TableSpec:
+    """An opt-in GMV Max or Smart+ object table: one row per object (latest state), keyed by advertiser and id.
+
+    Read with the entity loop (the cursor filtered per advertiser, client-side); the GMV Max endpoints have
+    page loops of their own (``extract_shop``). ``status_filtering``: ``include_deleted`` sends
+    ``primary_status = STATUS_ALL`` (the Smart+ lists take it).
+    """
+    return TableSpec(
+        name=name,
+        kind="entity",
+        endpoint=endpoint,
+        primary_key=("advertiser_id", id_field),
+        cursor=cursor,
+        columns=MappingProxyType(columns),
+        description=description,
+        id_field=id_field,
+        list_key=list_key,
+        max_page_size=max_page_size,
+        status_filtering=status_filtering,
+        opt_in=True,
+    )
+
+
+def _shop_report(
+    name: str,
+    endpoint: str,
+    dimensions: tuple[str, ...],
+    metrics: tuple[str, ...],
+    columns: TTableSchemaColumns,
+    description: str,
+    *,
+    lifetime: bool = False,
+) -> TableSpec:
+    """An opt-in GMV Max or Smart+ material report table: key ``advertiser_id`` and every dimension.
+
+    Daily tables (``stat_time_day``) are read in 30-day windows and replaced per (advertiser, day), hourly ones
+    (``stat_time_hour``) one day per request and replaced per (advertiser, the hour's day); a lifetime table is
+    read whole every run and replaces the advertiser's rows. The request is built by
+    ``extract_shop`` (these endpoints take other parameters than ``report/integrated/get/``).
+    """
+    hourly = "stat_time_hour" in dimensions
+    daily = "stat_time_day" in dimensions and not lifetime
+    granularity: Granularity = "hourly" if hourly else "daily" if daily else "lifetime"
+    return TableSpec(
+        name=name,
+        kind="report",
+        endpoint=endpoint,
+        primary_key=tuple(dict.fromkeys(("advertiser_id", *dimensions))),
+        cursor="stat_time_hour" if hourly else DAY_COLUMN if daily else None,
+        columns=MappingProxyType(columns),
+        description=description,
+        dimensions=dimensions,
+        metrics=metrics,
+        granularity=granularity,
+        window_days=MAX_HOURLY_WINDOW_DAYS if hourly else MAX_REPORT_WINDOW_DAYS if daily else None,
+        day_column=DAY_COLUMN if hourly or daily else None,
+        max_page_size=MAX_PAGE_SIZE if endpoint == "gmv_max/report/get/" else 100,
+        opt_in=True,
+    )
+
+
 _AD_KEY = ("ad_id", "adgroup_id", "advertiser_id", "campaign_id", "stat_time_day")
 
 TABLES: Mapping[str, TableSpec] = MappingProxyType(
@@ -1152,6 +1226,125 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 id_field="item_id",
                 status_filtering=False,
                 opt_in=True,
+            ),
+            # opt-in TikTok Shop / GMV Max tables (tiktok_ads/gmv_max_tables.py): shops, GMV Max campaigns,
+            # and the GMV Max report per shop (the only place GMV Max spend is reported)
+            _listed(
+                "gmv_max_stores",
+                "gmv_max/store/list/",
+                "store_id",
+                gmv.STORE_COLUMNS,
+                "TikTok Shops each advertiser can see, and whether they can run GMV Max (read whole every run)",
+                cursor=None,
+                list_key="store_list",
+            ),
+            _listed(
+                "gmv_max_campaigns",
+                "gmv_max/campaign/get/",
+                "campaign_id",
+                gmv.CAMPAIGN_COLUMNS,
+                "GMV Max campaigns (product and LIVE) with their details (campaign/gmv_max/info/), latest state",
+                max_page_size=100,
+            ),
+            _shop_report(
+                "gmv_max_advertiser_insights",
+                "gmv_max/report/get/",
+                ("store_id", "advertiser_id", "stat_time_day"),
+                gmv.PRODUCT_CAMPAIGN_METRICS,
+                gmv.report_columns(
+                    ("store_id", "advertiser_id", "stat_time_day"), gmv.PRODUCT_CAMPAIGN_METRICS
+                ),
+                "Daily GMV Max totals of each advertiser (every GMV Max campaign), per shop",
+            ),
+            _shop_report(
+                "gmv_max_product_campaign_insights",
+                "gmv_max/report/get/",
+                ("store_id", "campaign_id", "stat_time_day"),
+                gmv.PRODUCT_CAMPAIGN_METRICS,
+                gmv.report_columns(
+                    ("store_id", "campaign_id", "stat_time_day"), gmv.PRODUCT_CAMPAIGN_METRICS
+                ),
+                "Daily GMV Max report of product campaigns, per shop",
+            ),
+            _shop_report(
+                "gmv_max_live_campaign_insights",
+                "gmv_max/report/get/",
+                ("store_id", "campaign_id", "stat_time_day"),
+                gmv.LIVE_CAMPAIGN_METRICS,
+                gmv.report_columns(("store_id", "campaign_id", "stat_time_day"), gmv.LIVE_CAMPAIGN_METRICS),
+                "Daily GMV Max report of LIVE campaigns, per shop",
+            ),
+            _shop_report(
+                "gmv_max_product_insights",
+                "gmv_max/report/get/",
+                ("store_id", "campaign_id", "item_group_id", "stat_time_day"),
+                gmv.PRODUCT_METRICS,
+                gmv.report_columns(
+                    ("store_id", "campaign_id", "item_group_id", "stat_time_day"), gmv.PRODUCT_METRICS
+                ),
+                "Daily GMV Max report per product (item_group_id) of product campaigns, per shop",
+            ),
+            _shop_report(
+                "gmv_max_campaign_insights_hourly",
+                "gmv_max/report/get/",
+                ("store_id", "campaign_id", "stat_time_hour"),
+                gmv.PRODUCT_CAMPAIGN_METRICS,
+                gmv.report_columns(
+                    ("store_id", "campaign_id", "stat_time_hour"), gmv.PRODUCT_CAMPAIGN_METRICS
+                ),
+                "Hourly GMV Max report of every GMV Max campaign (product and LIVE), per shop",
+            ),
+            _shop_report(
+                "gmv_max_live_room_insights",
+                "gmv_max/report/get/",
+                ("store_id", "campaign_id", "room_id", "stat_time_day"),
+                gmv.LIVE_CAMPAIGN_METRICS,
+                gmv.report_columns(
+                    ("store_id", "campaign_id", "room_id", "stat_time_day"), gmv.LIVE_CAMPAIGN_METRICS
+                ),
+                "Daily GMV Max report per LIVE room (room_id) of LIVE campaigns, per shop",
+            ),
+            # opt-in Upgraded Smart+ tables (tiktok_ads/smart_plus_tables.py)
+            _listed(
+                "smart_plus_campaigns",
+                "smart_plus/campaign/get/",
+                "campaign_id",
+                spl.CAMPAIGN_COLUMNS,
+                "Upgraded Smart+ campaigns, latest state (modify_time)",
+                status_filtering=True,
+            ),
+            _listed(
+                "smart_plus_adgroups",
+                "smart_plus/adgroup/get/",
+                "adgroup_id",
+                spl.ADGROUP_COLUMNS,
+                "Upgraded Smart+ ad groups, latest state (modify_time)",
+                status_filtering=True,
+            ),
+            _listed(
+                "smart_plus_ads",
+                "smart_plus/ad/get/",
+                "smart_plus_ad_id",
+                spl.AD_COLUMNS,
+                "Upgraded Smart+ ads, latest state (modify_time, or create_time when TikTok sends none)",
+                status_filtering=True,
+            ),
+            _shop_report(
+                "smart_plus_material_insights",
+                "smart_plus/material_report/breakdown/",
+                ("smart_plus_ad_id", "main_material_id", "stat_time_day"),
+                spl.MATERIAL_METRICS,
+                spl.material_columns(("smart_plus_ad_id", "main_material_id", "stat_time_day")),
+                "Daily Smart+ creative report: each ad's main creatives by day (material_report/breakdown/)",
+            ),
+            _shop_report(
+                "smart_plus_material_insights_lifetime",
+                "smart_plus/material_report/overview/",
+                ("smart_plus_ad_id", "main_material_id"),
+                spl.MATERIAL_METRICS,
+                spl.material_columns(("smart_plus_ad_id", "main_material_id")),
+                "Lifetime Smart+ creative report: each ad's main creatives (material_report/overview/)",
+                lifetime=True,
             ),
         )
     }

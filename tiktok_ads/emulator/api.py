@@ -27,6 +27,8 @@ from typing import Any
 
 from .api_account import ADVERTISER_ROUTES
 from .api_assets import ASSET_ROUTES
+from .api_gmv_max import GMV_MAX_ROUTES
+from .api_smart_plus import SMART_PLUS_ROUTES
 from .business_center import BC_ROUTES
 from .model import BUYING_TYPES, World, is_deleted, primary_status
 from .multi_reports import parse_multi_report, run_multi_report
@@ -248,7 +250,8 @@ class Api:
             ),
         }
         self.refresh_tokens = RefreshTokens(f"{world.config.seed}:{self.app_id}")
-        for path, lister in {**ASSET_ROUTES, **ADVERTISER_ROUTES, **SPARK_ROUTES}.items():
+        listers = {**ASSET_ROUTES, **ADVERTISER_ROUTES, **SPARK_ROUTES, **GMV_MAX_ROUTES, **SMART_PLUS_ROUTES}
+        for path, lister in listers.items():
             self._routes[path] = Route("GET", self._asset_handler(lister))
         for path, answer in BC_ROUTES.items():
             # Business Center endpoints name no advertiser: only the app-level rate limit applies

@@ -1,0 +1,373 @@
+"""API rules of the TikTok Shop / GMV Max endpoints (data in :mod:`.gmv_max`).
+
+Sources: the official SDK (``tiktok-business-api-sdk-official``: ``StoreApi.gmv_max_store_list``,
+``CampaignCreationApi.campaign_gmv_max_info``, ``ReportingApi.gmv_max_report_get`` and
+``FilteringGmvMaxReportGet``), TikTok's own operation file ``yml_files/gmv_max_report_get.yml`` in
+``tiktok/tiktok-business-api-sdk`` (required parameters and limits), the Go SDK ``bububa/tiktok-business``
+(``model/campaign/gmvmax/{store_list,get,info,report_get}.go``) and Airbyte's GMV Max tests.
+
+- ``GET gmv_max/store/list/``: ``advertiser_id``; ``data.store_list``, **no paging** (store_list.go).
+- ``GET gmv_max/campaign/get/``: ``advertiser_id``, ``fields``, ``filtering`` (``gmv_max_promotion_types``
+  PRODUCT_GMV_MAX / LIVE_GMV_MAX, ``store_ids`` <= 10, ``campaign_ids`` <= 100, ``campaign_name`` fuzzy,
+  ``primary_status``, ``creation_filter_start_time`` / ``_end_time`` UTC), ``page``, ``page_size`` 1..100
+  default 10 (get.go); ``data.list`` + ``page_info``. UNSURE: ``gmv_max_promotion_types`` is answered as
+  required: every peer we know (Airbyte, hotglue's tap, several tools) sends exactly one type per request.
+- ``GET campaign/gmv_max/info/``: ``advertiser_id``, ``campaign_id`` (both required); ``data`` is the
+  campaign (info.go). UNSURE: an unknown campaign id is answered 40002.
+- ``GET gmv_max/report/get/``: ``advertiser_id``, ``store_ids`` (exactly one), ``dimensions`` (1..3),
+  ``metrics`` (1..100), ``start_date`` / ``end_date`` (all required, yml); at most 30 days with
+  ``stat_time_day``, 1 with ``stat_time_hour``, 365 without a time dimension (report_get.go);
+  ``filtering`` (``gmv_max_promotion_types`` PRODUCT / LIVE, ``campaign_ids``, ``item_group_ids``,
+  ``room_ids`` <= 100, ``campaign_statuses``, ``campaign_name``); ``sort_field`` / ``sort_type``;
+  ``enable_total_metrics``; ``page``, ``page_size`` 1..1000 default 10. Rows ``{"dimensions", "metrics"}``,
+  ``stat_time_day`` as ``YYYY-MM-DD 00:00:00`` (report_get.go).
+  UNSURE: a (campaign, day) without figures has no row (as in ``report/integrated/get/``); a ratio over zero
+  (``roi`` without cost, ``cost_per_order`` without orders) is ``"0.00"``; ``metrics`` is answered as required (the yml's parameter list says required, its rule list not);
+  ``item_group_id`` rows exist only for PRODUCT campaigns and ``room_id`` rows only for LIVE ones;
+  combining either with ``stat_time_hour``, or the ``item_id`` and ``duration`` dimensions (not modelled),
+  are answered 40002; LIVE metrics of product campaigns (and product-card metrics of LIVE ones) are ``"-"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from . import gmv_max as g
+from .model import Advertiser, World
+from .params import (
+    get_bool,
+    get_datetime,
+    get_id,
+    get_id_list,
+    get_int,
+    get_json,
+    get_str,
+    get_str_list,
+    missing,
+    param_error,
+    parse_date,
+    parse_json_list,
+)
+
+Lister = Callable[[World, Advertiser, Mapping[str, str]], tuple[dict[str, Any], int]]
+
+DIMENSIONS = (
+    "advertiser_id",
+    "campaign_id",
+    "stat_time_day",
+    "stat_time_hour",
+    "item_group_id",
+    "item_id",
+    "room_id",
+    "duration",
+)
+_NOT_MODELLED = ("item_id", "duration")
+MONEY = ("cost", "net_cost", "gross_revenue")
+COUNTS = (
+    "orders",
+    "product_impressions",
+    "product_clicks",
+    "live_views",
+    "10_second_live_views",
+    "live_follows",
+)
+#: ratio metric -> (numerator, denominator, scale): value = numerator / denominator * scale
+RATIOS: dict[str, tuple[str, str, int]] = {
+    "roi": ("gross_revenue", "cost", 1),
+    "cost_per_order": ("cost", "orders", 1),
+    "product_click_rate": ("product_clicks", "product_impressions", 100),
+    "cost_per_live_view": ("cost", "live_views", 1),
+    "cost_per_10_second_live_views": ("cost", "10_second_live_views", 1),
+}
+ATTRIBUTES = ("campaign_name", "operation_status")
+METRICS = (*MONEY, *COUNTS, *RATIOS, *ATTRIBUTES)
+_PRODUCT_ONLY = ("product_impressions", "product_clicks", "product_click_rate")
+_LIVE_ONLY = (
+    "live_views",
+    "10_second_live_views",
+    "live_follows",
+    "cost_per_live_view",
+    "cost_per_10_second_live_views",
+)
+PROMOTION_TYPES = {"PRODUCT_GMV_MAX": "PRODUCT", "LIVE_GMV_MAX": "LIVE"}
+CAMPAIGN_STATUSES = (
+    "STATUS_DELIVERY_OK",
+    "STATUS_DISABLE",
+    "STATUS_DELETE",
+    "STATUS_NOT_DELIVERY",
+    "STATUS_ALL",
+)
+MAX_SPAN = {"stat_time_day": 30, "stat_time_hour": 1, None: 365}
+
+
+def _filtering(params: Mapping[str, str]) -> dict[str, Any]:
+    value = get_json(params, "filtering")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise param_error("filtering: Not a valid JSON object.")
+    return value
+
+
+def _page(rows: list[dict[str, Any]], params: Mapping[str, str], max_size: int) -> tuple[dict[str, Any], int]:
+    page = get_int(params, "page", 1, 1)
+    page_size = get_int(params, "page_size", 10, 1, max_size)
+    chunk = rows[(page - 1) * page_size : page * page_size]
+    total = len(rows)
+    info = {"page": page, "page_size": page_size, "total_number": total, "total_page": -(-total // page_size)}
+    return {"list": chunk, "page_info": info}, len(chunk)
+
+
+# ------------------------------------------------------------------------------------------------ stores
+
+
+def list_stores(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
+    """Answer ``gmv_max/store/list/``: every shop the advertiser sees, in one answer (no ``page_info``)."""
+    rows = [g.store_dict(s) for s in g.stores(world, adv)]
+    return {"store_list": rows}, len(rows)
+
+
+# --------------------------------------------------------------------------------------------- campaigns
+
+
+def list_campaigns(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
+    """Answer ``gmv_max/campaign/get/``."""
+    filtering = _filtering(params)
+    if "gmv_max_promotion_types" not in filtering:
+        raise missing("filtering.gmv_max_promotion_types")
+    types = parse_json_list("filtering.gmv_max_promotion_types", filtering["gmv_max_promotion_types"])
+    if not types or any(t not in PROMOTION_TYPES for t in types):
+        raise param_error(
+            f"filtering.gmv_max_promotion_types: Must be one of {', '.join(PROMOTION_TYPES)}. Got {types!r}."
+        )
+    wanted = {PROMOTION_TYPES[t] for t in types}
+    found = [c for c in g.campaigns(world, adv) if c.promotion in wanted]
+    if "store_ids" in filtering:
+        store_ids = set(get_id_list("filtering.store_ids", filtering["store_ids"], max_len=10))
+        found = [c for c in found if c.store.store_id in store_ids]
+    if "campaign_ids" in filtering:
+        ids = set(get_id_list("filtering.campaign_ids", filtering["campaign_ids"]))
+        found = [c for c in found if c.campaign_id in ids]
+    status = filtering.get("primary_status")
+    if status is not None and status not in ("STATUS_DELIVERY_OK", "STATUS_DISABLE", "STATUS_DELETE"):
+        raise param_error(f"filtering.primary_status: Invalid enum value {status!r}.")
+    if status in ("STATUS_DISABLE", "STATUS_DELETE"):
+        found = []  # every modelled campaign is delivering
+    rows = [g.campaign_summary(world, c) for c in found]
+    name = filtering.get("campaign_name")
+    if name:
+        rows = [r for r in rows if str(name).lower() in r["campaign_name"].lower()]
+    for bound, keep in (("creation_filter_start_time", 1), ("creation_filter_end_time", -1)):
+        if bound in filtering:
+            limit = get_datetime(f"filtering.{bound}", filtering[bound])
+            rows = [r for r in rows if (r["create_time"] >= limit if keep > 0 else r["create_time"] <= limit)]
+    fields = get_str_list(params, "fields")
+    data, count = _page(rows, params, 100)
+    if fields is not None:
+        data["list"] = [{k: r[k] for k in fields if k in r} for r in data["list"]]
+    return data, count
+
+
+def campaign_info(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
+    """Answer ``campaign/gmv_max/info/``: one campaign's details."""
+    campaign_id = get_id(params, "campaign_id", required=True)
+    for c in g.campaigns(world, adv):
+        if c.campaign_id == campaign_id:
+            return g.campaign_info(world, c), 1
+    raise param_error(f"campaign_id: GMV Max campaign {campaign_id} does not exist in this advertiser.")
+
+
+# ------------------------------------------------------------------------------------------------ report
+
+
+def _money(cents: int) -> str:
+    return f"{Decimal(cents) / 100:.2f}"
+
+
+def _metric_values(
+    metrics: list[str], figures: dict[str, int], promotion: str, attrs: dict[str, str]
+) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in metrics:
+        if (name in _LIVE_ONLY and promotion != "LIVE") or (name in _PRODUCT_ONLY and promotion != "PRODUCT"):
+            out[name] = "-"
+        elif name in MONEY:
+            out[name] = _money(figures.get(name, 0))
+        elif name in COUNTS:
+            out[name] = str(figures.get(name, 0))
+        elif name in RATIOS:
+            num, den, scale = RATIOS[name]
+            num_is_money = num in MONEY
+            den_is_money = den in MONEY
+            value = Decimal(figures.get(num, 0)) * (Decimal(1) / 100 if num_is_money else 1)
+            base = Decimal(figures.get(den, 0)) * (Decimal(1) / 100 if den_is_money else 1)
+            out[name] = (
+                "0.00" if base == 0 else str((value / base * scale).quantize(Decimal("0.01"), ROUND_HALF_UP))
+            )
+        else:
+            out[name] = attrs.get(name, "-")
+    return out
+
+
+def _dates(params: Mapping[str, str], time_dim: str | None) -> tuple[dt.date, dt.date]:
+    start_raw = get_str(params, "start_date", required=True)
+    end_raw = get_str(params, "end_date", required=True)
+    assert start_raw is not None and end_raw is not None
+    start, end = parse_date("start_date", start_raw), parse_date("end_date", end_raw)
+    if end < start:
+        raise param_error("end_date: Must be on or after start_date.")
+    span = (end - start).days + 1
+    limit = MAX_SPAN[time_dim]
+    if span > limit:
+        raise param_error(
+            f"end_date: The time span between start_date and end_date must be at most {limit} days "
+            f"{'with ' + time_dim if time_dim else 'without a time dimension'}. Got {span} days."
+        )
+    return start, end
+
+
+def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
+    """Answer ``gmv_max/report/get/``."""
+    raw_stores = get_json(params, "store_ids", required=True)
+    store_ids = get_id_list("store_ids", raw_stores, max_len=1)
+    if len(store_ids) != 1:
+        raise param_error("store_ids: Length must be 1.")
+    known = {s.store_id: s for s in g.stores(world, adv)}
+    store = known.get(store_ids[0])
+    if store is None:
+        raise param_error(f"store_ids: The advertiser has no access to store {store_ids[0]}.")
+    dimensions = get_str_list(params, "dimensions", required=True) or []
+    if not 1 <= len(dimensions) <= 3:
+        raise param_error(f"dimensions: Length must be between 1 and 3. Got {len(dimensions)}.")
+    for dim in dimensions:
+        if dim not in DIMENSIONS:
+            raise param_error(f"dimensions: Invalid dimension {dim!r}; allowed: {', '.join(DIMENSIONS)}.")
+        if dim in _NOT_MODELLED:
+            raise param_error(f"dimensions: {dim} is not supported by this emulator.")
+    times = [d for d in dimensions if d in ("stat_time_day", "stat_time_hour")]
+    if len(times) > 1:
+        raise param_error("dimensions: stat_time_day and stat_time_hour cannot be combined.")
+    time_dim = times[0] if times else None
+    part_dim = next((d for d in dimensions if d in ("item_group_id", "room_id")), None)
+    if "item_group_id" in dimensions and "room_id" in dimensions:
+        raise param_error("dimensions: item_group_id and room_id cannot be combined.")
+    if part_dim and time_dim == "stat_time_hour":
+        raise param_error(f"dimensions: {part_dim} cannot be combined with stat_time_hour.")
+    metrics = get_str_list(params, "metrics", required=True) or []
+    if not 1 <= len(metrics) <= 100:
+        raise param_error(f"metrics: Length must be between 1 and 100. Got {len(metrics)}.")
+    for name in metrics:
+        if name not in METRICS:
+            raise param_error(f"metrics: Invalid metric {name!r}.")
+    start, end = _dates(params, time_dim)
+    filtering = _filtering(params)
+    found = [c for c in g.campaigns(world, adv) if c.store.store_id == store.store_id]
+    if "gmv_max_promotion_types" in filtering:
+        types = parse_json_list("filtering.gmv_max_promotion_types", filtering["gmv_max_promotion_types"])
+        if not 1 <= len(types) <= 2 or any(t not in ("PRODUCT", "LIVE") for t in types):
+            raise param_error(
+                f"filtering.gmv_max_promotion_types: Must be PRODUCT and/or LIVE. Got {types!r}."
+            )
+        found = [c for c in found if c.promotion in types]
+    if "campaign_ids" in filtering:
+        ids = set(get_id_list("filtering.campaign_ids", filtering["campaign_ids"]))
+        found = [c for c in found if c.campaign_id in ids]
+    if "campaign_statuses" in filtering:
+        statuses = parse_json_list("filtering.campaign_statuses", filtering["campaign_statuses"])
+        bad = [s for s in statuses if s not in CAMPAIGN_STATUSES]
+        if bad:
+            raise param_error(f"filtering.campaign_statuses: Invalid enum value {bad[0]!r}.")
+        if not {"STATUS_DELIVERY_OK", "STATUS_ALL"} & set(statuses):
+            found = []  # every modelled campaign is delivering
+    if part_dim == "item_group_id":
+        found = [c for c in found if c.promotion == "PRODUCT"]
+    elif part_dim == "room_id":
+        found = [c for c in found if c.promotion == "LIVE"]
+    # item_group_ids select products (PRODUCT campaigns), room_ids LIVE rooms (LIVE campaigns)
+    part_filter: set[str] | None = None
+    for name, promotion in (("item_group_ids", "PRODUCT"), ("room_ids", "LIVE")):
+        if name in filtering:
+            part_filter = set(get_id_list(f"filtering.{name}", filtering[name]))
+            found = [c for c in found if c.promotion == promotion]
+    name_filter = str(filtering.get("campaign_name") or "").lower()
+
+    groups: dict[tuple[str, ...], dict[str, int]] = {}
+    promos: dict[tuple[str, ...], set[str]] = {}
+    attrs: dict[tuple[str, ...], dict[str, str]] = {}
+    for c in found:
+        summary = g.campaign_summary(world, c)
+        if name_filter and name_filter not in summary["campaign_name"].lower():
+            continue
+        day = start
+        while day <= end:
+            records: list[tuple[dict[str, str], dict[str, int]]] = []
+            if time_dim == "stat_time_hour":
+                for hour, figures in enumerate(g.hour_figures(world, c, day)):
+                    records.append(({"stat_time_hour": f"{day.isoformat()} {hour:02d}:00:00"}, figures))
+            else:  # the parts add up to the day exactly (split_int), so they serve every grouping
+                for part, figures in g.part_figures(world, c, day).items():
+                    if part_filter is None or part in part_filter:
+                        records.append(({part_dim or "_part": part}, figures))
+            for extra, figures in records:
+                if not any(figures.get(k, 0) for k in g.BASE_FIELDS):
+                    continue  # no figures, no row
+                values = {
+                    "advertiser_id": adv.advertiser_id,
+                    "campaign_id": c.campaign_id,
+                    "stat_time_day": f"{day.isoformat()} 00:00:00",
+                    **extra,
+                }
+                key = tuple(values.get(d, "") for d in dimensions)
+                acc = groups.setdefault(key, {})
+                for k, v in figures.items():
+                    acc[k] = acc.get(k, 0) + v
+                promos.setdefault(key, set()).add(c.promotion)
+                if "campaign_id" in dimensions:
+                    attrs[key] = {"campaign_name": summary["campaign_name"], "operation_status": "ENABLE"}
+            day += dt.timedelta(days=1)
+
+    rows: list[dict[str, Any]] = []
+    for key, figures in groups.items():
+        kinds = promos[key]
+        promotion = next(iter(kinds)) if len(kinds) == 1 else "MIXED"
+        rows.append(
+            {
+                "dimensions": dict(zip(dimensions, key, strict=True)),
+                "metrics": _metric_values(metrics, figures, promotion, attrs.get(key, {})),
+            }
+        )
+    sort_field = get_str(params, "sort_field")
+    if sort_field:
+        if sort_field not in metrics or sort_field in ATTRIBUTES:
+            raise param_error(f"sort_field: {sort_field!r} is not a requested numeric metric.")
+        descending = (get_str(params, "sort_type") or "DESC") == "DESC"
+
+        def number(row: dict[str, Any]) -> Decimal:
+            text = row["metrics"][sort_field]
+            return Decimal(text) if text != "-" else Decimal(-1)
+
+        rows.sort(key=number, reverse=descending)
+    data, count = _page(rows, params, 1000)
+    if get_bool(params, "enable_total_metrics"):
+        total: dict[str, int] = {}
+        every: set[str] = set()
+        for key, figures in groups.items():
+            every |= promos[key]
+            for k, v in figures.items():
+                total[k] = total.get(k, 0) + v
+        promotion = next(iter(every)) if len(every) == 1 else "MIXED"
+        numeric = [m for m in metrics if m not in ATTRIBUTES]
+        data["total_metrics"] = _metric_values(numeric, total, promotion, {})
+    return data, count
+
+
+#: route -> handler, for :class:`.api.Api` (each answers for one authorized advertiser)
+GMV_MAX_ROUTES: dict[str, Lister] = {
+    "gmv_max/store/list/": list_stores,
+    "gmv_max/campaign/get/": list_campaigns,
+    "campaign/gmv_max/info/": campaign_info,
+    "gmv_max/report/get/": run_report,
+}
