@@ -29,9 +29,10 @@ import os
 import sys
 import threading
 import time
-from typing import Any
 
 from dlt.common.runtime.collector import Collector
+
+from .forwarding_collector import ForwardingCollector
 
 CRASH_POINT_ENV = "TIKTOK_ADS_TEST_CRASH_POINT"
 """The environment variable that turns the hook on (see the module docstring)."""
@@ -79,11 +80,11 @@ class CrashPoint:
         return f"{self.step}:{self.update}:{self.action}:{self.path}"
 
 
-class CrashPointCollector(Collector):
+class CrashPointCollector(ForwardingCollector):
     """A dlt collector that forwards everything to ``inner`` and stops the run at ``point``."""
 
     def __init__(self, inner: Collector, point: CrashPoint) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.point = point
         self._current = ""
         self._updates = 0
@@ -100,7 +101,7 @@ class CrashPointCollector(Collector):
         label: str | None = None,
     ) -> None:
         """Forward the update; at the crash point, report it (and pause)."""
-        self.inner.update(name, inc, total, inc_total, message, label)  # type: ignore[arg-type]
+        super().update(name, inc, total, inc_total, message, label)
         if self._current != self.point.step or not inc:
             return
         with self._lock:
@@ -120,28 +121,11 @@ class CrashPointCollector(Collector):
     def _start(self, step: str) -> None:
         # dlt names steps "Extract <source>", "Normalize <schema> in <load id>", "Load <schema> in <load id>"
         self._current = step.split(" ", 1)[0].lower()
-        self.inner.step = step
-        self.inner._start(step)
+        super()._start(step)
 
     def _stop(self) -> None:
         self._current = ""
-        self.inner._stop()
-
-    def on_start_trace(self, *args: Any, **kwargs: Any) -> None:
-        """Forwarded to ``inner``."""
-        self.inner.on_start_trace(*args, **kwargs)
-
-    def on_start_trace_step(self, *args: Any, **kwargs: Any) -> None:
-        """Forwarded to ``inner``."""
-        self.inner.on_start_trace_step(*args, **kwargs)
-
-    def on_end_trace_step(self, *args: Any, **kwargs: Any) -> None:
-        """Forwarded to ``inner``."""
-        self.inner.on_end_trace_step(*args, **kwargs)
-
-    def on_end_trace(self, *args: Any, **kwargs: Any) -> None:
-        """Forwarded to ``inner``."""
-        self.inner.on_end_trace(*args, **kwargs)
+        super()._stop()
 
 
 def _wait_to_be_killed() -> None:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable, Mapping
-from typing import Any, TextIO
+from typing import TextIO
 
 from dlt.common.runtime.collector import NULL_COLLECTOR, Collector, LogCollector
 
 from tiktok_ads.crash_point import with_crash_point
+from tiktok_ads.forwarding_collector import ForwardingCollector
 
 PROGRESS_CHOICES = ("auto", "tqdm", "enlighten", "alive_progress", "log", "none")
 """Values of ``--progress`` (and of dlt's ``progress`` setting)."""
@@ -97,7 +98,7 @@ def _collector(choice: str | None, *, quiet: bool, stream: TextIO, log_stream: T
     return progress.alive_progress()
 
 
-class DataRowsCollector(Collector):
+class DataRowsCollector(ForwardingCollector):
     """Shows another collector the rows of each table without the report tables' day-marker rows.
 
     A report resource yields one marker row per day it read (see ``resources.day_markers``), which dlt counts
@@ -111,7 +112,7 @@ class DataRowsCollector(Collector):
     """
 
     def __init__(self, inner: Collector, marker_rows: Callable[[], Mapping[str, int]]) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._marker_rows = marker_rows
         self._taken: dict[str, int] = {}
 
@@ -130,27 +131,8 @@ class DataRowsCollector(Collector):
             take = min(inc, left)
             self._taken[name] = self._taken.get(name, 0) + take
             inc -= take
-        self.inner.update(name, inc, total, inc_total, message, label)  # type: ignore[arg-type]
+        super().update(name, inc, total, inc_total, message, label)
 
     def _start(self, step: str) -> None:
         self._taken = {}
-        self.inner(step)._start(step)
-
-    def _stop(self) -> None:
-        self.inner._stop()
-
-    def on_start_trace(self, *args: Any, **kwargs: Any) -> None:
-        """Forwarded to the inner collector."""
-        self.inner.on_start_trace(*args, **kwargs)
-
-    def on_start_trace_step(self, *args: Any, **kwargs: Any) -> None:
-        """Forwarded to the inner collector."""
-        self.inner.on_start_trace_step(*args, **kwargs)
-
-    def on_end_trace_step(self, *args: Any, **kwargs: Any) -> None:
-        """Forwarded to the inner collector."""
-        self.inner.on_end_trace_step(*args, **kwargs)
-
-    def on_end_trace(self, *args: Any, **kwargs: Any) -> None:
-        """Forwarded to the inner collector."""
-        self.inner.on_end_trace(*args, **kwargs)
+        super()._start(step)
