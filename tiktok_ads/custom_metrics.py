@@ -39,6 +39,11 @@ ALL = "all"
 """The value that requests every metric TikTok allows in the table's report."""
 
 
+def _takes_metrics(spec: TableSpec) -> bool:
+    """Whether the ``metrics`` setting applies to ``spec``: a ``report/integrated/get/`` report table."""
+    return spec.kind == "report" and spec.endpoint == "report/integrated/get/"
+
+
 def _metric_list(spec: TableSpec, value: Any) -> list[str]:
     table = spec.name
     if isinstance(value, str) and value.strip().lower() == ALL:
@@ -65,7 +70,7 @@ def with_metrics(spec: TableSpec, metrics: Sequence[str]) -> TableSpec:
     """
     if spec.kind != "report":
         raise ConfigError(SETTING, f"{spec.name} is not a report table (metrics apply to report tables)")
-    if spec.endpoint != "report/integrated/get/":
+    if not _takes_metrics(spec):
         # the GMV Max and Smart+ creative reports have metric catalogues of their own, not checked here
         raise ConfigError(
             f"{SETTING}.{spec.name}",
@@ -106,7 +111,8 @@ def table_specs(
     if not metrics:
         return tables
     if isinstance(metrics, str) and metrics.strip().lower() == ALL:
-        metrics = {name: ALL for name, spec in tables.items() if spec.kind == "report"}
+        # the integrated reports; the GMV Max and Smart+ reports have fixed metric lists of their own
+        metrics = {name: ALL for name, spec in tables.items() if _takes_metrics(spec)}
     if isinstance(metrics, str):
         try:
             metrics = json.loads(metrics)

@@ -7,170 +7,80 @@ TikTok's v1.3 rules (see ``shared/reference/tiktok_business_api_v1_3.md`` §4) a
 TikTok would refuse; the built-in tables, the ``metrics`` setting and custom reports all go through it.
 
 The metrics themselves are data (``metrics.toml`` next to this module: name, group, kind, role, levels,
-AUDIENCE or not, and the source of each group); the emulator reads the same file, so the source and the
-emulated TikTok cannot disagree on what exists. This module never imports the emulator.
+AUDIENCE or not, and the source of each group), read by :mod:`tiktok_ads.metrics_file` and re-exported here;
+the emulator reads the same file through that reader, so the source and the emulated TikTok cannot disagree
+on what exists. This module never imports the emulator.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
 
-if sys.version_info >= (3, 11):
-    import tomllib
-
-    def _read_toml(path: Path) -> dict[str, Any]:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-
-else:  # Python 3.10: dlt brings tomlkit
-    import tomlkit
-
-    def _read_toml(path: Path) -> dict[str, Any]:
-        return tomlkit.parse(path.read_text(encoding="utf-8")).unwrap()
-
-
-ColumnKind = Literal["bigint", "decimal", "text", "date", "timestamp", "bool", "json"]
-"""dlt data types the source pins."""
-
-MetricKind = Literal["attribute", "count", "money", "ratio"]
-DimensionRole = Literal["id", "time", "breakdown"]
-
-AUCTION_ADVERTISER = "AUCTION_ADVERTISER"
-AUCTION_CAMPAIGN = "AUCTION_CAMPAIGN"
-AUCTION_ADGROUP = "AUCTION_ADGROUP"
-AUCTION_AD = "AUCTION_AD"
-
-DATA_LEVELS: tuple[str, ...] = (AUCTION_ADVERTISER, AUCTION_CAMPAIGN, AUCTION_ADGROUP, AUCTION_AD)
-"""The synchronous report data levels (``RESERVATION_*`` are deprecated)."""
-
-REPORT_TYPES: tuple[str, ...] = ("BASIC", "AUDIENCE")
-"""The report types the source loads."""
-
-LEVEL_ID_DIMENSION: Mapping[str, str] = MappingProxyType(
-    {
-        AUCTION_ADVERTISER: "advertiser_id",
-        AUCTION_CAMPAIGN: "campaign_id",
-        AUCTION_ADGROUP: "adgroup_id",
-        AUCTION_AD: "ad_id",
-    }
+from .metrics_file import (
+    _AD as _AD,
 )
-"""The one id dimension a report at each data level is broken down by."""
-
-_ALL = frozenset(DATA_LEVELS)
-_BELOW_ADVERTISER = frozenset({AUCTION_CAMPAIGN, AUCTION_ADGROUP, AUCTION_AD})
-_ADGROUP_AND_AD = frozenset({AUCTION_ADGROUP, AUCTION_AD})
-_AD = frozenset({AUCTION_AD})
-_ADVERTISER = frozenset({AUCTION_ADVERTISER})
-
-# --------------------------------------------------------------------------------------------------
-# Metrics (the data file ``metrics.toml`` next to this module)
-# --------------------------------------------------------------------------------------------------
-
-CATALOGUE_FILE = Path(__file__).with_name("metrics.toml")
-"""TikTok's report metrics as data, one entry per metric, grouped with the source of each group."""
-
-MetricRole = Literal[
-    "attribute", "count", "unique", "cost", "rate", "value", "value_per", "roas", "average", "money"
-]
-
-_LEVEL_SETS: Mapping[str, frozenset[str]] = MappingProxyType(
-    {
-        "all": _ALL,
-        "campaign": _BELOW_ADVERTISER,
-        "adgroup": _ADGROUP_AND_AD,
-        "ad": _AD,
-        "advertiser": _ADVERTISER,
-    }
+from .metrics_file import (
+    _ADGROUP_AND_AD as _ADGROUP_AND_AD,
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class MetricInfo:
-    """One metric the source can request.
-
-    Attributes:
-        name: the metric's name on the wire.
-        kind: ``attribute`` (text), ``count`` (integer), ``money`` or ``ratio`` (exact decimals).
-        levels: the data levels at which TikTok accepts it.
-        audience: whether AUDIENCE reports accept it (BASIC reports accept every metric).
-        group: the catalogue group (``basic``, ``in_app_event``, ...).
-        role: what the figure is (``count``, ``unique``, ``cost``, ``rate``, ...; see ``metrics.toml``).
-        of: the count metric a derived figure is relative to (``cost_per_X`` -> ``X``).
-        value: for ``value_per`` and ``roas``, the value metric on top.
-        uv: a unique-visitor figure (not a sum across rows).
-        dash: when TikTok sends ``"-"`` instead of a figure (empty: never documented).
-    """
-
-    name: str
-    kind: MetricKind
-    levels: frozenset[str] = _ALL
-    audience: bool = True
-    group: str = ""
-    role: MetricRole = "count"
-    of: str | None = None
-    value: str | None = None
-    uv: bool = False
-    dash: str = ""
-
-    @property
-    def column_type(self) -> ColumnKind:
-        """The pinned column type: text, bigint or decimal."""
-        if self.kind == "attribute":
-            return "text"
-        return "bigint" if self.kind == "count" else "decimal"
-
-    def allowed_in(self, report_type: str, data_level: str) -> bool:
-        """Whether TikTok accepts this metric in a report of ``report_type`` at ``data_level``."""
-        return data_level in self.levels and (report_type != "AUDIENCE" or self.audience)
-
-
-@dataclasses.dataclass(frozen=True)
-class MetricGroup:
-    """One group of the catalogue (TikTok's documentation sections) and where its facts come from."""
-
-    name: str
-    title: str
-    source: str
-    metrics: tuple[str, ...]
-
-
-def _load(path: Path) -> tuple[dict[str, MetricInfo], dict[str, MetricGroup]]:
-    data = _read_toml(path)
-    metrics: dict[str, MetricInfo] = {}
-    groups: dict[str, MetricGroup] = {}
-    for gname, g in data["groups"].items():
-        for entry in g["metrics"]:
-            name = entry["name"]
-            if name in metrics:
-                raise ValueError(f"{path.name}: metric {name!r} listed twice")
-            metrics[name] = MetricInfo(
-                name=name,
-                kind=entry["kind"],
-                levels=_LEVEL_SETS[entry.get("levels", "all")],
-                audience=bool(entry.get("audience", g["audience"])),
-                group=gname,
-                role=entry["role"],
-                of=entry.get("of"),
-                value=entry.get("value"),
-                uv=bool(entry.get("uv", False)),
-                dash=entry.get("dash", ""),
-            )
-        groups[gname] = MetricGroup(gname, g["title"], g["source"], tuple(e["name"] for e in g["metrics"]))
-    return metrics, groups
-
-
-_METRICS, _GROUPS = _load(CATALOGUE_FILE)
-
-METRICS: Mapping[str, MetricInfo] = MappingProxyType(_METRICS)
-"""Every metric TikTok documents for ``report/integrated/get`` (that we found evidence for), by name."""
-
-METRIC_GROUPS: Mapping[str, MetricGroup] = MappingProxyType(_GROUPS)
-"""The catalogue's groups, in file order."""
+from .metrics_file import (
+    _ADVERTISER as _ADVERTISER,
+)
+from .metrics_file import (
+    _ALL as _ALL,
+)
+from .metrics_file import (
+    _BELOW_ADVERTISER as _BELOW_ADVERTISER,
+)
+from .metrics_file import (
+    AUCTION_AD as AUCTION_AD,
+)
+from .metrics_file import (
+    AUCTION_ADGROUP as AUCTION_ADGROUP,
+)
+from .metrics_file import (
+    AUCTION_ADVERTISER as AUCTION_ADVERTISER,
+)
+from .metrics_file import (
+    AUCTION_CAMPAIGN as AUCTION_CAMPAIGN,
+)
+from .metrics_file import (
+    CATALOGUE_FILE as CATALOGUE_FILE,
+)
+from .metrics_file import (
+    DATA_LEVELS as DATA_LEVELS,
+)
+from .metrics_file import (
+    LEVEL_ID_DIMENSION as LEVEL_ID_DIMENSION,
+)
+from .metrics_file import (
+    METRIC_GROUPS as METRIC_GROUPS,
+)
+from .metrics_file import (
+    METRICS as METRICS,
+)
+from .metrics_file import (
+    REPORT_TYPES as REPORT_TYPES,
+)
+from .metrics_file import (
+    ColumnKind as ColumnKind,
+)
+from .metrics_file import (
+    DimensionRole as DimensionRole,
+)
+from .metrics_file import (
+    MetricGroup as MetricGroup,
+)
+from .metrics_file import (
+    MetricInfo as MetricInfo,
+)
+from .metrics_file import (
+    MetricKind as MetricKind,
+)
+from .metrics_file import (
+    MetricRole as MetricRole,
+)
 
 
 def _names(kind: str) -> tuple[str, ...]:

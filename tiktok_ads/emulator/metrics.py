@@ -1,7 +1,7 @@
 """The emulator's report dimensions, and how it computes each metric of TikTok's catalogue.
 
 Which metrics exist, where TikTok accepts them and what they are come from the one catalogue,
-``tiktok_ads/metrics.toml`` (read through :mod:`tiktok_ads.metric_catalogue`); this module keeps only the
+``tiktok_ads/metrics.toml`` (read through :mod:`tiktok_ads.metrics_file`); this module keeps only the
 *generation*: how each figure is made from integer base fields.
 
 Every metric is computed from a vector of integer *base fields* that the model produces per ad and day;
@@ -26,8 +26,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..metric_catalogue import METRICS as CATALOGUE
-from ..metric_catalogue import MetricInfo
+# the one metric catalogue (data shared with the source; the reader imports nothing else of the source)
+from ..metrics_file import METRICS as CATALOGUE
+from ..metrics_file import MetricInfo
 
 AUCTION_ADVERTISER = "AUCTION_ADVERTISER"
 AUCTION_CAMPAIGN = "AUCTION_CAMPAIGN"
