@@ -256,6 +256,12 @@ def tiktok_ads(
     )
     specs = table_specs(metrics, registry)
     if client is None:
+
+        def tiktok_now() -> dt.datetime:
+            """TikTok's clock (its answers' ``Date``), the machine's before the first answer."""
+            seen = client.server_clock.now() if client is not None else None
+            return seen or dt.datetime.now(dt.timezone.utc)
+
         refresher = build_refresher(
             refresh_token=refresh_token,
             access_token=config.access_token,
@@ -264,7 +270,7 @@ def tiktok_ads(
             app_id=config.app_id,
             secret=config.secret,
             on_token_refresh=on_token_refresh,
-            clock=clock or (lambda: dt.datetime.now(dt.timezone.utc)),
+            clock=clock or tiktok_now,
         )
         client = TikTokClient(
             config.access_token,

@@ -95,7 +95,8 @@ def exchange_auth_code(
         base_url: API host (production, sandbox or an emulator).
         timeout: seconds to wait for the answer.
         max_retries: retries on rate limits and server trouble (never on a refused code).
-        now: when the answer arrives (the expiry times count from it; default the real clock).
+        now: when the answer arrives (the expiry times count from it; default TikTok's clock from the
+            answer's ``Date`` header, else the machine's).
 
     Returns:
         The token, the advertisers it may read, and the refresh token with expiry times if TikTok sent one.
@@ -118,6 +119,8 @@ def exchange_auth_code(
         data = client.post(
             "oauth2/access_token/", {"app_id": app_id, "secret": secret, "auth_code": auth_code}
         )
+        # expiry times count from TikTok's clock (its Date header), as the runs that refresh them do
+        answered = now or client.server_clock.now() or dt.datetime.now(dt.timezone.utc)
     token = data.get("access_token")
     if not isinstance(token, str) or not token:
         raise TikTokBadResponseError(
@@ -126,7 +129,7 @@ def exchange_auth_code(
     register_secret(token)
     ids = tuple(str(a) for a in data.get("advertiser_ids") or [])
     scope = tuple(int(s) for s in data.get("scope") or [] if isinstance(s, int) or str(s).isdigit())
-    pair = pair_from_answer(data, now or dt.datetime.now(dt.timezone.utc), where="oauth2/access_token/")
+    pair = pair_from_answer(data, answered, where="oauth2/access_token/")
     return TokenGrant(access_token=token, advertiser_ids=ids, scope=scope, pair=pair)
 
 
