@@ -26,24 +26,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import account_data as data
-from .api_assets import _page
 from .model import Advertiser, World
-from .params import get_id_list, get_json, get_str_list, param_error
+from .params import get_filtering, get_id_list, get_json, get_str_list, page_of, param_error
 
 AdvertiserLister = Callable[[World, Advertiser, Mapping[str, str]], tuple[dict[str, Any], int]]
 BcLister = Callable[[World, list[Advertiser], Mapping[str, str]], tuple[dict[str, Any], int]]
 
 IDENTITY_TYPES = ("CUSTOMIZED_USER", "AUTH_CODE", "TT_USER", "BC_AUTH_TT")
 TRANSFER_TYPES = ("TRANS_TYPE_TRANSFER", "TRANS_TYPE_TAX", "TRANS_TYPE_COST", "TRANS_TYPE_PAYMENT")
-
-
-def _filtering(params: Mapping[str, str]) -> dict[str, Any]:
-    value = get_json(params, "filtering")
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise param_error("filtering: Not a valid JSON object.")
-    return value
 
 
 def list_saved_audiences(
@@ -55,13 +45,13 @@ def list_saved_audiences(
     if raw is not None:
         wanted = set(get_id_list("saved_audience_ids", raw))
         rows = [r for r in rows if r["saved_audience_id"] in wanted]
-    return _page(rows, params, 100, "saved_audiences")
+    return page_of(rows, params, 100, "saved_audiences")
 
 
 def list_portfolios(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``creative/portfolio/list/``."""
     rows = data.portfolios(world, adv)
-    filtering = _filtering(params)
+    filtering = get_filtering(params)
     if filtering.get("creative_portfolio_ids") is not None:
         wanted = set(get_id_list("filtering.creative_portfolio_ids", filtering["creative_portfolio_ids"]))
         rows = [r for r in rows if r["creative_portfolio_id"] in wanted]
@@ -70,26 +60,26 @@ def list_portfolios(world: World, adv: Advertiser, params: Mapping[str, str]) ->
         if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
             raise param_error("filtering.creative_portfolio_types: Not a valid list of strings.")
         rows = [r for r in rows if r["creative_portfolio_type"] in types]
-    return _page(rows, params, 100, "creative_portfolios", default_size=20)
+    return page_of(rows, params, 100, "creative_portfolios", default_size=20)
 
 
 def list_rules(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``optimizer/rule/list/``."""
     rows = data.rules(world, adv)
-    status = _filtering(params).get("status")
+    status = get_filtering(params).get("status")
     if status is not None:
         rows = [r for r in rows if r["status"] == status]
-    return _page(rows, params, 100, "rules")
+    return page_of(rows, params, 100, "rules")
 
 
 def list_rule_results(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``optimizer/rule/result/list/``."""
     rows = data.rule_results(world, adv)
-    rule_info = _filtering(params).get("rule_info")
+    rule_info = get_filtering(params).get("rule_info")
     if rule_info is not None:
         wanted = set(get_id_list("filtering.rule_info", rule_info))
         rows = [r for r in rows if r["rule_id"] in wanted]
-    return _page(rows, params, 100, "list")
+    return page_of(rows, params, 100, "list")
 
 
 def list_apps(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:

@@ -31,20 +31,9 @@ from typing import Any
 
 from . import assets
 from .model import Advertiser, World
-from .params import get_id_list, get_int, get_json, get_str, param_error
+from .params import get_id_list, get_json, get_str, page_of, param_error
 
 Lister = Callable[[World, Advertiser], list[dict[str, Any]]]
-
-
-def _page(
-    rows: list[dict[str, Any]], params: Mapping[str, str], max_size: int, key: str, default_size: int = 10
-) -> tuple[dict[str, Any], int]:
-    page = get_int(params, "page", 1, 1)
-    page_size = get_int(params, "page_size", default_size, 1, max_size)
-    chunk = rows[(page - 1) * page_size : page * page_size]
-    total = len(rows)
-    info = {"page": page, "page_size": page_size, "total_number": total, "total_page": -(-total // page_size)}
-    return {key: chunk, "page_info": info}, len(chunk)
 
 
 def _id_filter(rows: list[dict[str, Any]], filtering: Any, fields: dict[str, str]) -> list[dict[str, Any]]:
@@ -66,7 +55,7 @@ def list_images(world: World, adv: Advertiser, params: Mapping[str, str]) -> tup
         get_json(params, "filtering"),
         {"image_ids": "image_id", "material_ids": "material_id"},
     )
-    return _page(rows, params, 1000, "list", default_size=20)
+    return page_of(rows, params, 1000, "list", default_size=20)
 
 
 def list_videos(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
@@ -76,7 +65,7 @@ def list_videos(world: World, adv: Advertiser, params: Mapping[str, str]) -> tup
         get_json(params, "filtering"),
         {"video_ids": "video_id", "material_ids": "material_id"},
     )
-    return _page(rows, params, 1000, "list", default_size=20)
+    return page_of(rows, params, 1000, "list", default_size=20)
 
 
 def list_audiences(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
@@ -86,7 +75,7 @@ def list_audiences(world: World, adv: Advertiser, params: Mapping[str, str]) -> 
     if raw is not None:
         wanted = set(get_id_list("custom_audience_ids", raw))
         rows = [r for r in rows if r["custom_audience_id"] in wanted]
-    return _page(rows, params, 100, "list")
+    return page_of(rows, params, 100, "list")
 
 
 def list_pixels(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
@@ -99,7 +88,7 @@ def list_pixels(world: World, adv: Advertiser, params: Mapping[str, str]) -> tup
     if raw is not None:
         wanted = set(get_id_list("pixel_ids", raw))
         rows = [r for r in rows if r["pixel_id"] in wanted]
-    return _page(rows, params, 20, "pixels")
+    return page_of(rows, params, 20, "pixels")
 
 
 #: route -> lister, for :class:`.api.Api`

@@ -40,13 +40,14 @@ from .model import Advertiser, World
 from .params import (
     get_bool,
     get_datetime,
+    get_filtering,
     get_id,
     get_id_list,
-    get_int,
     get_json,
     get_str,
     get_str_list,
     missing,
+    page_of,
     param_error,
     parse_date,
     parse_json_list,
@@ -103,24 +104,6 @@ CAMPAIGN_STATUSES = (
 MAX_SPAN = {"stat_time_day": 30, "stat_time_hour": 1, None: 365}
 
 
-def _filtering(params: Mapping[str, str]) -> dict[str, Any]:
-    value = get_json(params, "filtering")
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise param_error("filtering: Not a valid JSON object.")
-    return value
-
-
-def _page(rows: list[dict[str, Any]], params: Mapping[str, str], max_size: int) -> tuple[dict[str, Any], int]:
-    page = get_int(params, "page", 1, 1)
-    page_size = get_int(params, "page_size", 10, 1, max_size)
-    chunk = rows[(page - 1) * page_size : page * page_size]
-    total = len(rows)
-    info = {"page": page, "page_size": page_size, "total_number": total, "total_page": -(-total // page_size)}
-    return {"list": chunk, "page_info": info}, len(chunk)
-
-
 # ------------------------------------------------------------------------------------------------ stores
 
 
@@ -135,7 +118,7 @@ def list_stores(world: World, adv: Advertiser, params: Mapping[str, str]) -> tup
 
 def list_campaigns(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``gmv_max/campaign/get/``."""
-    filtering = _filtering(params)
+    filtering = get_filtering(params)
     if "gmv_max_promotion_types" not in filtering:
         raise missing("filtering.gmv_max_promotion_types")
     types = parse_json_list("filtering.gmv_max_promotion_types", filtering["gmv_max_promotion_types"])
@@ -165,7 +148,7 @@ def list_campaigns(world: World, adv: Advertiser, params: Mapping[str, str]) -> 
             limit = get_datetime(f"filtering.{bound}", filtering[bound])
             rows = [r for r in rows if (r["create_time"] >= limit if keep > 0 else r["create_time"] <= limit)]
     fields = get_str_list(params, "fields")
-    data, count = _page(rows, params, 100)
+    data, count = page_of(rows, params, 100)
     if fields is not None:
         data["list"] = [{k: r[k] for k in fields if k in r} for r in data["list"]]
     return data, count
@@ -263,7 +246,7 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
         if name not in METRICS:
             raise param_error(f"metrics: Invalid metric {name!r}.")
     start, end = _dates(params, time_dim)
-    filtering = _filtering(params)
+    filtering = get_filtering(params)
     found = [c for c in g.campaigns(world, adv) if c.store.store_id == store.store_id]
     if "gmv_max_promotion_types" in filtering:
         types = parse_json_list("filtering.gmv_max_promotion_types", filtering["gmv_max_promotion_types"])
@@ -350,7 +333,7 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
             return Decimal(text) if text != "-" else Decimal(-1)
 
         rows.sort(key=number, reverse=descending)
-    data, count = _page(rows, params, 1000)
+    data, count = page_of(rows, params, 1000)
     if get_bool(params, "enable_total_metrics"):
         total: dict[str, int] = {}
         every: set[str] = set()

@@ -42,11 +42,11 @@ from .model import Advertiser, World
 from .params import (
     get_bool,
     get_datetime,
+    get_filtering,
     get_id_list,
-    get_int,
-    get_json,
     get_str,
     get_str_list,
+    page_of,
     param_error,
     parse_date,
     parse_json_list,
@@ -96,30 +96,12 @@ RATIOS: dict[str, tuple[str, str, int]] = {
 METRICS = (*sp.FIELDS, *RATIOS)
 
 
-def _filtering(params: Mapping[str, str]) -> dict[str, Any]:
-    value = get_json(params, "filtering")
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise param_error("filtering: Not a valid JSON object.")
-    return value
-
-
-def _page(rows: list[dict[str, Any]], params: Mapping[str, str], max_size: int) -> tuple[dict[str, Any], int]:
-    page = get_int(params, "page", 1, 1)
-    page_size = get_int(params, "page_size", 10, 1, max_size)
-    chunk = rows[(page - 1) * page_size : page * page_size]
-    total = len(rows)
-    info = {"page": page, "page_size": page_size, "total_number": total, "total_page": -(-total // page_size)}
-    return {"list": chunk, "page_info": info}, len(chunk)
-
-
 # ----------------------------------------------------------------------------------------------- entities
 
 
 def _lister(kind: str) -> Lister:
     def answer(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
-        filtering = _filtering(params)
+        filtering = get_filtering(params)
         status = filtering.get("primary_status", "STATUS_NOT_DELETE")
         if status not in PRIMARY_STATUSES:
             raise param_error(f"filtering.primary_status: Invalid enum value {status!r}.")
@@ -146,7 +128,7 @@ def _lister(kind: str) -> Lister:
             limit = get_datetime("filtering.modified_after", filtering["modified_after"])
             rows = [r for r in rows if r.get("modify_time") is not None and r["modify_time"] > limit]
         fields = get_str_list(params, "fields")
-        data, count = _page(rows, params, 1000)
+        data, count = page_of(rows, params, 1000)
         if fields is not None:
             data["list"] = [{k: r[k] for k in fields if k in r} for r in data["list"]]
         return data, count
@@ -210,7 +192,7 @@ def _report(breakdown: bool) -> Lister:
                 raise param_error(
                     f"end_date: The time span between start_date and end_date must be at most {limit} days."
                 )
-        filtering = _filtering(params)
+        filtering = get_filtering(params)
         scopes = [f for f in ("campaign_ids", "adgroup_ids", "smart_plus_ad_ids") if f in filtering]
         if len(scopes) > 1:
             raise param_error(f"filtering: {scopes[0]} cannot be combined with {scopes[1]}.")
@@ -292,7 +274,7 @@ def _report(breakdown: bool) -> Lister:
         rows.sort(key=order)  # ties by dimension values, so pages are stable
         for row in rows:
             del row["_sort"]
-        return _page(rows, params, 100)
+        return page_of(rows, params, 100)
 
     answer.__name__ = "material_report_breakdown" if breakdown else "material_report_overview"
     return answer

@@ -47,7 +47,15 @@ from typing import Any
 
 from . import metrics as m
 from .model import Advertiser, World
-from .params import ApiError, get_date, get_id, get_int, get_json, get_str, param_error
+from .params import (
+    ApiError,
+    get_date,
+    get_filtering,
+    get_id,
+    get_str,
+    page_of,
+    param_error,
+)
 
 TRANSFER_EVERY_DAYS = 14
 RECHARGE_EVERY_DAYS = 7
@@ -274,34 +282,12 @@ def bc_balance(world: World) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------- API rules
 
 
-def _page(
-    rows: list[dict[str, Any]], params: Mapping[str, str], max_size: int, key: str
-) -> tuple[dict[str, Any], int]:
-    # UNSURE: page-size maxima (50 for bc/get/ and bc/asset/get/, 100 for the finance lists) follow the
-    # docs' examples and peer clients; TikTok refuses larger pages with 40002, as it does elsewhere.
-    page = get_int(params, "page", 1, 1)
-    page_size = get_int(params, "page_size", 10, 1, max_size)
-    chunk = rows[(page - 1) * page_size : page * page_size]
-    total = len(rows)
-    info = {"page": page, "page_size": page_size, "total_number": total, "total_page": -(-total // page_size)}
-    return {key: chunk, "page_info": info}, len(chunk)
-
-
 def _require_bc(world: World, params: Mapping[str, str]) -> str:
     wanted = get_id(params, "bc_id", required=True)
     if wanted != bc_id(world):
         # UNSURE: TikTok's code for a BC the token may not read; 40001 is its "no permission" code
         raise ApiError(40001, f"No permission to operate Business Center {wanted}.")
     return wanted
-
-
-def _filtering(params: Mapping[str, str]) -> dict[str, Any]:
-    raw = get_json(params, "filtering")
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise param_error("filtering: Not a valid mapping type.")
-    return raw
 
 
 def _keyword(rows: list[dict[str, Any]], filtering: Mapping[str, Any], *fields: str) -> list[dict[str, Any]]:
@@ -328,7 +314,7 @@ def get_bcs(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any], in
     wanted = get_id(params, "bc_id")
     if wanted is not None:
         rows = [r for r in rows if r["bc_info"]["bc_id"] == wanted]
-    return _page(rows, params, 50, "list")
+    return page_of(rows, params, 50, "list")
 
 
 def get_assets(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
@@ -338,8 +324,8 @@ def get_assets(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any],
     if asset_type not in _ASSET_TYPES:
         raise param_error(f"asset_type: Must be one of: {', '.join(sorted(_ASSET_TYPES))}.")
     rows = advertiser_assets(world) if asset_type == "ADVERTISER" else []
-    rows = _keyword(rows, _filtering(params), "asset_name", "asset_id")
-    return _page(rows, params, 50, "list")
+    rows = _keyword(rows, get_filtering(params, "Not a valid mapping type."), "asset_name", "asset_id")
+    return page_of(rows, params, 50, "list")
 
 
 def get_bc_balance(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
@@ -351,7 +337,7 @@ def get_bc_balance(world: World, params: Mapping[str, str]) -> tuple[dict[str, A
 def get_advertiser_balances(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``advertiser/balance/get/``."""
     _require_bc(world, params)
-    filtering = _filtering(params)
+    filtering = get_filtering(params, "Not a valid mapping type.")
     rows = [advertiser_balance(world, a) for a in owned_advertisers(world)]
     rows = _keyword(rows, filtering, "advertiser_name", "advertiser_id")
     statuses = filtering.get("advertiser_status")
@@ -359,7 +345,7 @@ def get_advertiser_balances(world: World, params: Mapping[str, str]) -> tuple[di
         if not isinstance(statuses, list):
             raise param_error("filtering.advertiser_status: Not a valid list.")
         rows = [r for r in rows if r["advertiser_status"] in statuses]
-    return _page(rows, params, 100, "advertiser_account_list")
+    return page_of(rows, params, 100, "advertiser_account_list")
 
 
 def _funds_filter(rows: list[dict[str, Any]], filtering: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -375,8 +361,8 @@ def get_bc_transactions(world: World, params: Mapping[str, str]) -> tuple[dict[s
     """Answer ``bc/transaction/get/`` (dates as top-level parameters, per the SDK)."""
     _require_bc(world, params)
     rows = _in_range(bc_transactions(world), get_date(params, "start_date"), get_date(params, "end_date"))
-    rows = _funds_filter(rows, _filtering(params))
-    data, n = _page(rows, params, 100, "list")
+    rows = _funds_filter(rows, get_filtering(params, "Not a valid mapping type."))
+    data, n = page_of(rows, params, 100, "list")
     data["transaction_summary"] = {
         "amount_charged": 0.0,
         "amount_paid": _money(sum(_cents(r["amount"]) for r in rows)),
@@ -398,7 +384,7 @@ def _filter_date(filtering: Mapping[str, Any], name: str) -> dt.date | None:
 def get_advertiser_transactions(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``advertiser/transaction/get/`` (dates inside ``filtering``, per the SDK's model)."""
     _require_bc(world, params)
-    filtering = _filtering(params)
+    filtering = get_filtering(params, "Not a valid mapping type.")
     rows = [r for a in owned_advertisers(world) for r in advertiser_transactions(world, a)]
     rows = _in_range(rows, _filter_date(filtering, "start_date"), _filter_date(filtering, "end_date"))
     rows = _keyword(rows, filtering, "advertiser_name", "advertiser_id")
@@ -412,7 +398,7 @@ def get_advertiser_transactions(world: World, params: Mapping[str, str]) -> tupl
         rows = [r for r in rows if r["transfer_type"] == kind]
     # newest first, then by account (UNSURE: TikTok's order is not documented; the source does not rely on it)
     rows.sort(key=lambda r: (r["date"], r["advertiser_id"], r["transfer_type"]), reverse=True)
-    return _page(rows, params, 100, "transaction_list")
+    return page_of(rows, params, 100, "transaction_list")
 
 
 BcHandler = Callable[[World, Mapping[str, str]], tuple[dict[str, Any], int]]

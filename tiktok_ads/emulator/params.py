@@ -196,3 +196,37 @@ def get_datetime(name: str, value: Any) -> str:
             f"{name}: Not a valid datetime, expected format YYYY-MM-DD HH:MM:SS: {value!r}."
         ) from None
     return parsed.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def get_filtering(params: Mapping[str, str], problem: str = "Not a valid JSON object.") -> dict[str, Any]:
+    """The JSON object ``filtering`` of a list endpoint (``{}`` when absent); 40002 naming it when it is no object.
+
+    Args:
+        params: the query parameters.
+        problem: TikTok's words for a ``filtering`` that is not an object (UNSURE: they vary by endpoint).
+    """
+    value = get_json(params, "filtering")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise param_error(f"filtering: {problem}")
+    return value
+
+
+def page_of(
+    rows: list[dict[str, Any]],
+    params: Mapping[str, str],
+    max_size: int,
+    key: str = "list",
+    default_size: int = 10,
+) -> tuple[dict[str, Any], int]:
+    """One page of ``rows`` as a list endpoint answers it: ``{key: rows, "page_info": ...}`` and the row count.
+
+    ``page`` (from 1) and ``page_size`` (``1..max_size``, default ``default_size``) are checked (40002).
+    """
+    page = get_int(params, "page", 1, 1)
+    page_size = get_int(params, "page_size", default_size, 1, max_size)
+    chunk = rows[(page - 1) * page_size : page * page_size]
+    total = len(rows)
+    info = {"page": page, "page_size": page_size, "total_number": total, "total_page": -(-total // page_size)}
+    return {key: chunk, "page_info": info}, len(chunk)
