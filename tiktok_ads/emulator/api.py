@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .api_assets import ASSET_ROUTES
+from .api_tasks import TASK_ROUTES, ReportTasks
 from .model import World, is_deleted, primary_status
 from .params import (
     MAX_IDS,
@@ -128,6 +129,9 @@ class Answer:
     message: str
     data: Any
     rows: int = 0
+    #: a body sent as is instead of the envelope (the CSV stream of ``report/task/download/``)
+    raw: bytes | None = None
+    content_type: str | None = None
 
     @classmethod
     def ok(cls, data: Any, rows: int = 0) -> Answer:
@@ -215,6 +219,10 @@ class Api:
         }
         for path, lister in ASSET_ROUTES.items():
             self._routes[path] = Route("GET", self._asset_handler(lister))
+        self.tasks = ReportTasks(world, self.secret)
+        """The async report tasks (:mod:`.api_tasks`)."""
+        for path, method in TASK_ROUTES.items():
+            self._routes[path] = Route(method, self._task_handler(path), side_effects=method == "POST")
 
     # ------------------------------------------------------------------ tokens and auth codes (test helpers)
 
@@ -437,6 +445,26 @@ class Api:
             adv = self.world.advertiser(advertiser_id)
             data, rows = lister(self.world, adv, params)
             return Answer.ok(data, rows)
+
+        return handler
+
+    # ------------------------------------------------------------------ async report tasks
+
+    def _task_handler(self, path: str) -> Handler:
+        def handler(params: Mapping[str, str], token: str | None, body: bytes) -> Answer:
+            grant = self._authenticate(token)
+            tasks = self.tasks
+            if path == "report/task/create/":
+                data, _ = tasks.create(grant, self._authorize, body)
+                return Answer.ok(data)
+            if path == "report/task/check/":
+                return Answer.ok(tasks.check(grant, self._authorize, params))
+            if path == "report/task/cancel/":
+                return Answer.ok(tasks.cancel(grant, self._authorize, body))
+            data, rows = tasks.download(grant, self._authorize, params)
+            if isinstance(data, bytes):
+                return Answer(0, "OK", {}, rows, raw=data, content_type="text/csv; charset=utf-8")
+            return Answer.ok(data)
 
         return handler
 
