@@ -23,6 +23,7 @@ import dlt
 from dlt.common.typing import TSecretStrValue
 from dlt.extract.resource import DltResource
 
+from .async_reports import TaskSwitch
 from .client import TikTokClient
 from .config import SourceConfig, validate_config
 from .custom_metrics import table_specs
@@ -111,6 +112,7 @@ def build_resources(
             skip_inaccessible=config.skip_inaccessible_advertisers,
         ),
         summary=summary,
+        tasks=TaskSwitch(config.async_reports),
     )
     if clock is not None:
         ctx.clock = clock
@@ -140,6 +142,7 @@ def tiktok_ads(
     allow_external_schedulers: bool = False,
     advertiser_names: str | Sequence[str] | None = None,
     skip_inaccessible_advertisers: bool = False,
+    async_reports: str = "auto",
     metrics: dict[str, list[str]] | None = None,
     custom_reports: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = None,
     client: TikTokClient | None = None,
@@ -180,6 +183,9 @@ def tiktok_ads(
             ``oauth2/advertiser/get/`` (needs ``app_id`` and ``secret``); added to ``advertiser_ids``.
         skip_inaccessible_advertisers: leave out, with a warning, an advertiser the token may not read (40001)
             instead of failing the run.
+        async_reports: ``auto``: read a range of at least four 30-day windows (a first load, a long backfill)
+            with one async report task instead of a request per window and page, synchronously if the task
+            fails; ``always``: every range of a table tasks can answer; ``never``: synchronous requests only.
         metrics: metrics per report table, replacing its default list, e.g. ``{"ad_insights": ["spend",
             "impressions"]}``; any metric of ``settings.METRIC_TYPES`` (see ``tiktok_ads.custom_metrics``).
         custom_reports: reports of your own, ``{name: {"report_type", "data_level", "dimensions", "metrics",
@@ -218,6 +224,7 @@ def tiktok_ads(
         allow_external_schedulers=allow_external_schedulers,
         advertiser_names=advertiser_names,
         skip_inaccessible_advertisers=skip_inaccessible_advertisers,
+        async_reports=async_reports,
         now=clock() if clock is not None else None,
         known_tables=list(registry),
         default_tables=[*DEFAULT_TABLES, *custom],

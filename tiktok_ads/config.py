@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from .async_reports import MODES as ASYNC_MODES
 from .errors import ConfigError
 from .report_grid import ALL_TABLES
 from .settings import (
@@ -70,6 +71,7 @@ class SourceConfig:
             (requires ``app_id`` and ``secret``).
         skip_inaccessible_advertisers: skip (with a warning) an advertiser the token may not read (40001)
             instead of failing the run.
+        async_reports: ``auto`` (async report tasks for long ranges), ``always`` or ``never``.
     """
 
     access_token: str = dataclasses.field(repr=False)
@@ -93,6 +95,7 @@ class SourceConfig:
     start_date_is_default: bool = False
     advertiser_names: tuple[str, ...] = ()
     skip_inaccessible_advertisers: bool = False
+    async_reports: str = "auto"
 
     def __repr__(self) -> str:
         fields = []
@@ -359,6 +362,7 @@ def validate_config(
     allow_external_schedulers: Any = False,
     advertiser_names: Any = None,
     skip_inaccessible_advertisers: Any = False,
+    async_reports: Any = "auto",
     now: dt.datetime | None = None,
     known_tables: Sequence[str] | None = None,
     default_tables: Sequence[str] | None = None,
@@ -386,6 +390,7 @@ def validate_config(
         allow_external_schedulers: take the date range from an Airflow/dlt scheduler interval.
         advertiser_names: advertiser names to load too (resolved with the app credentials).
         skip_inaccessible_advertisers: skip advertisers the token may not read instead of failing.
+        async_reports: ``auto``, ``always`` or ``never`` (see :mod:`tiktok_ads.async_reports`).
         now: the current instant (tests).
         known_tables: every table ``tables`` may name (default: the built-in tables).
         default_tables: the tables loaded when ``tables`` is unset (default: the nine seed tables).
@@ -483,4 +488,13 @@ def validate_config(
         skip_inaccessible_advertisers=_bool_setting(
             skip_inaccessible_advertisers, "skip_inaccessible_advertisers"
         ),
+        async_reports=_async_mode(async_reports),
     )
+
+
+def _async_mode(value: Any) -> str:
+    """The ``async_reports`` setting: ``auto`` (default when empty), ``always`` or ``never``."""
+    text = "auto" if value is None else str(value).strip().lower() or "auto"
+    if text not in ASYNC_MODES:
+        raise ConfigError("async_reports", f"expected one of {', '.join(ASYNC_MODES)}, got {value!r}")
+    return text

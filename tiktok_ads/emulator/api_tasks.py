@@ -324,22 +324,30 @@ class ReportTasks:
     # ------------------------------------------------------------------ output
 
     def _render(self, task: _Task) -> tuple[bytes, int]:
-        """The task's CSV: a title row, then one row per report row, as the synchronous report pages them."""
+        """The task's CSV: a title row, then one row per report row, as the synchronous reports page them."""
         q = task.query
-        result = self.world.report(
-            q.advertiser_id, report_type=q.report_type, data_level=q.data_level, dimensions=q.dimensions,
-            metrics=q.metrics, start_date=q.start_date, end_date=q.end_date, lifetime=q.lifetime,
-            include_deleted=q.include_deleted, id_filters=q.id_filters,
-        )  # fmt: skip
         names = [*q.dimensions, *q.metrics]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([_title(n) for n in names] if task.translate else names)
-        total = len(result)
-        for offset in range(0, total, 5_000):
-            for row in result.rows(offset, 5_000):
-                dims, mets = row["dimensions"], row["metrics"]
-                writer.writerow([dims[n] if n in dims else mets.get(n, "") for n in names])
+        # the model answers hourly queries one day at a time (today's hours end now), as synchronous ones ask
+        spans: list[tuple[dt.date | None, dt.date | None]] = [(q.start_date, q.end_date)]
+        if "stat_time_hour" in q.dimensions and q.start_date is not None and q.end_date is not None:
+            days = (q.end_date - q.start_date).days + 1
+            spans = [(q.start_date + dt.timedelta(days=i),) * 2 for i in range(days)]
+        total = 0
+        for start, end in spans:
+            result = self.world.report(
+                q.advertiser_id, report_type=q.report_type, data_level=q.data_level, dimensions=q.dimensions,
+                metrics=q.metrics, start_date=start, end_date=end, lifetime=q.lifetime,
+                include_deleted=q.include_deleted, id_filters=q.id_filters,
+            )  # fmt: skip
+            count = len(result)
+            for offset in range(0, count, 5_000):
+                for row in result.rows(offset, 5_000):
+                    dims, mets = row["dimensions"], row["metrics"]
+                    writer.writerow([dims[n] if n in dims else mets.get(n, "") for n in names])
+            total += count
         return out.getvalue().encode("utf-8"), total
 
 
