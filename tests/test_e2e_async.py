@@ -20,9 +20,9 @@ from tiktok_ads import tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 
 TODAY = dt.date(2026, 3, 31)
-#: two advertisers in different time zones, 100 days of history: 4 windows of 30 days each
-WORLD = WorldConfig(seed=33, advertisers=2, campaigns=2, adgroups=1, ads=2, days=100, today=TODAY)
-START = TODAY - dt.timedelta(days=95)
+#: two advertisers in different time zones, 130 days of history: 5 windows of at most 30 days each
+WORLD = WorldConfig(seed=33, advertisers=2, campaigns=2, adgroups=1, ads=2, days=130, today=TODAY)
+START = TODAY - dt.timedelta(days=125)
 #: a task-able daily table at each level, an hourly grid table, and an audience table tasks cannot serve
 REPORTS = ["ad_insights", "advertiser_insights", "ad_insights_by_country"]
 HOURLY = "campaign_insights_hourly"
@@ -98,9 +98,9 @@ def test_tasks_and_sync_requests_load_identical_tables(server: EmulatorServer, t
     assert (
         stats["report/task/check/"] == 2 * 2 * tasks_tables
     )  # the emulator finishes a task on its 2nd check
-    # the audience table's 4 windows per advertiser; synchronously all three tables' (small pages: one each)
-    assert stats["report/integrated/get/"] == 4 * 2
-    assert server.stats.requests["report/integrated/get/"] == 3 * 4 * 2
+    # the audience table's 5 windows per advertiser; synchronously all three tables' (small pages: one each)
+    assert stats["report/integrated/get/"] == 5 * 2
+    assert server.stats.requests["report/integrated/get/"] == 3 * 5 * 2
 
 
 def test_hourly_tables_are_identical_through_tasks(server: EmulatorServer, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ YEAR = DateWindow(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 
 
 def test_auto_uses_tasks_for_long_ranges_only() -> None:
-    short = DateWindow(dt.date(2024, 1, 1), dt.date(2024, 3, 30))  # 90 days: 3 windows
+    short = DateWindow(dt.date(2024, 1, 1), dt.date(2024, 4, 29))  # 120 days: 4 windows
     assert not ar.use_task("auto", AD, short, include_deleted=False)
     assert ar.use_task(
         "auto", AD, DateWindow(short.start, short.end + dt.timedelta(days=1)), include_deleted=False
@@ -28,7 +28,7 @@ def test_auto_uses_tasks_for_long_ranges_only() -> None:
     assert not ar.use_task("never", AD, YEAR, include_deleted=False)
     hourly = ALL_TABLES["campaign_insights_hourly"]
     assert ar.use_task(
-        "auto", hourly, DateWindow(short.start, short.start + dt.timedelta(days=3)), include_deleted=False
+        "auto", hourly, DateWindow(short.start, short.start + dt.timedelta(days=4)), include_deleted=False
     )
 
 

@@ -183,7 +183,7 @@ def tiktok_ads(
             ``oauth2/advertiser/get/`` (needs ``app_id`` and ``secret``); added to ``advertiser_ids``.
         skip_inaccessible_advertisers: leave out, with a warning, an advertiser the token may not read (40001)
             instead of failing the run.
-        async_reports: ``auto``: read a range of at least four 30-day windows (a first load, a long backfill)
+        async_reports: ``auto``: read a range of at least five 30-day windows (a first load, a long backfill)
             with one async report task instead of a request per window and page, synchronously if the task
             fails; ``always``: every range of a table tasks can answer; ``never``: synchronous requests only.
         metrics: metrics per report table, replacing its default list, e.g. ``{"ad_insights": ["spend",

@@ -42,9 +42,14 @@ logger = logging.getLogger("tiktok_ads")
 
 MODES = ("auto", "always", "never")
 """Values of the ``async_reports`` setting."""
-MIN_WINDOWS = 4
+MIN_WINDOWS = 5
 """``auto`` uses a task when a range spans this many synchronous windows: a task costs about 4 requests
-(create, a few checks, download), a window at least one."""
+(create, a few checks, download), a window at least one; at 5 a task saves requests even for a small account
+(one page per window), and a 90-day first load (4 windows) stays synchronous."""
+MAX_OUTPUTS_IN_FLIGHT = 2
+"""Task outputs downloaded and being parsed at once, process-wide: a year of a 1,000-ad account is a 60 MB
+CSV, so eight advertisers' at once would cost half a GB."""
+_outputs = threading.BoundedSemaphore(MAX_OUTPUTS_IN_FLIGHT)
 FIRST_POLL_SECONDS = 0.5
 MAX_POLL_SECONDS = 30.0
 TASK_TIMEOUT_SECONDS = 1800.0
@@ -132,7 +137,7 @@ def task_body(spec: TableSpec, advertiser_id: str, window: DateWindow) -> dict[s
     return body
 
 
-def run_task(
+def create_and_wait(
     client: TikTokClient,
     spec: TableSpec,
     advertiser_id: str,
@@ -140,8 +145,8 @@ def run_task(
     *,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
-) -> bytes:
-    """Create a task for ``window``, wait for it (checks spaced 0.5 s, 1 s, 2 s ... up to 30 s), download it.
+) -> str:
+    """Create a task for ``window`` and wait for it (checks spaced 0.5 s, 1 s, 2 s ... up to 30 s).
 
     Args:
         client: the API client (pacing, retries and errors as for every request).
@@ -152,7 +157,7 @@ def run_task(
         clock: monotonic clock (tests).
 
     Returns:
-        The CSV.
+        The task id, once the task succeeded.
 
     Raises:
         TaskFailedError: the task FAILED, was CANCELED or did not finish within :data:`TASK_TIMEOUT_SECONDS`.
@@ -194,7 +199,36 @@ def run_task(
                 reason="task_timeout",
             )
         delay = min(MAX_POLL_SECONDS, delay * 2)
+    return task_id
+
+
+def download(client: TikTokClient, advertiser_id: str, task_id: str) -> bytes:
+    """The CSV of a task that succeeded (``output_format = CSV_STRING``: the answer is the file)."""
+    ids = {"advertiser_id": advertiser_id, "task_id": task_id}
     return client.get_file("report/task/download/", ids, advertiser_id=advertiser_id)
+
+
+def run_task(
+    client: TikTokClient,
+    spec: TableSpec,
+    advertiser_id: str,
+    window: DateWindow,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bytes:
+    """Create a task for ``window``, wait for it and download its CSV (:func:`create_and_wait`, :func:`download`).
+
+    Args:
+        client: the API client.
+        spec: the report table.
+        advertiser_id: the advertiser.
+        window: inclusive days.
+        sleep: sleep function (tests).
+
+    Returns:
+        The CSV.
+    """
+    return download(client, advertiser_id, create_and_wait(client, spec, advertiser_id, window, sleep=sleep))
 
 
 def csv_pages(spec: TableSpec, advertiser_id: str, body: bytes) -> Iterator[RawPage]:
@@ -211,7 +245,8 @@ def csv_pages(spec: TableSpec, advertiser_id: str, body: bytes) -> Iterator[RawP
     Raises:
         TikTokBadResponseError: the header lacks a requested field (translated titles?), or a row is ragged.
     """
-    reader = csv.reader(io.StringIO(body.decode("utf-8-sig")))
+    # decoded as it is read: no second copy of the whole CSV as one str
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(body), encoding="utf-8-sig", newline=""))
     header = next(reader, None) or []
     missing = [name for name in (*spec.dimensions, *spec.metrics) if name not in header]
     if missing:
@@ -306,31 +341,64 @@ def task_or_sync_pages(
     Yields:
         Raw pages.
     """
-    pages: Iterator[RawPage] | None = None
     try:
-        body = run_task(client, spec, advertiser_id, window, sleep=sleep)
-        pages = csv_pages(spec, advertiser_id, body)
-        first = next(pages, None)  # a bad header shows here, before anything was yielded
+        yield from _task_pages(client, spec, advertiser_id, window, sleep)
+        return
+    except (TikTokAuthError, TikTokConnectionError):
+        raise
+    except _Fallback as fallback:
+        err = fallback.error
+    refused = not isinstance(err, (TaskFailedError, TikTokBadResponseError)) and err.code is not None
+    if refused and err.code != 40001:  # 40001: this advertiser only (the sync path says so, or skips it)
+        switch.off(f"TikTok refused a task ({err.code}: {err.message})")
+    switch.count_fallback()
+    client.stats.count_warning("async_fallback")
+    logger.warning(
+        "tiktok_ads: async report task of %s for advertiser %s %s failed (%s); reading it synchronously",
+        spec.name,
+        advertiser_id,
+        window,
+        err.message,
+    )
+    for part in split_range(window.start, window.end, spec.window_days):
+        yield from report_pages(
+            client, spec, advertiser_id, part, include_deleted=include_deleted, page_size=page_size
+        )
+
+
+class _Fallback(Exception):
+    """The task did not deliver before any of its rows was yielded: read the range synchronously."""
+
+    def __init__(self, error: TikTokAPIError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _task_pages(
+    client: TikTokClient,
+    spec: TableSpec,
+    advertiser_id: str,
+    window: DateWindow,
+    sleep: Callable[[float], None],
+) -> Iterator[RawPage]:
+    """The task's pages; a task error before the first page is a :class:`_Fallback`, later ones propagate
+    (rows were yielded: a synchronous re-read would duplicate them)."""
+    try:
+        task_id = create_and_wait(client, spec, advertiser_id, window, sleep=sleep)
     except (TikTokAuthError, TikTokConnectionError):
         raise
     except TikTokAPIError as err:
-        refused = not isinstance(err, (TaskFailedError, TikTokBadResponseError)) and err.code is not None
-        if refused and err.code != 40001:  # 40001: this advertiser only (the sync path says so, or skips it)
-            switch.off(f"TikTok refused a task ({err.code}: {err.message})")
-        switch.count_fallback()
-        client.stats.count_warning("async_fallback")
-        logger.warning(
-            "tiktok_ads: async report task of %s for advertiser %s %s failed (%s); reading it synchronously",
-            spec.name,
-            advertiser_id,
-            window,
-            err.message,
-        )
-        for part in split_range(window.start, window.end, spec.window_days):
-            yield from report_pages(
-                client, spec, advertiser_id, part, include_deleted=include_deleted, page_size=page_size
-            )
-        return
-    if first is not None:
-        yield first
-        yield from pages
+        raise _Fallback(err) from None
+    with _outputs:  # at most MAX_OUTPUTS_IN_FLIGHT CSVs in memory at once
+        try:
+            body = download(client, advertiser_id, task_id)
+            pages = csv_pages(spec, advertiser_id, body)
+            del body
+            first = next(pages, None)  # a bad header shows here, before anything was yielded
+        except (TikTokAuthError, TikTokConnectionError):
+            raise
+        except TikTokAPIError as err:
+            raise _Fallback(err) from None
+        if first is not None:
+            yield first
+            yield from pages
