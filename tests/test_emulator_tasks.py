@@ -189,6 +189,13 @@ def test_app_limit_of_one_task_creation_per_second(emulator_factory: Callable[..
         {"output_format": "PDF"},
         {"start_date": None},
         {"dimensions": ["campaign_id", "stat_time_day"]},
+        {"filtering": {"field_name": "ad_ids"}},
+        {"filtering": [{"field_name": "ad_ids", "filter_type": "MATCH", "filter_value": '["1"]'}]},
+        {
+            "data_level": "AUCTION_CAMPAIGN",
+            "dimensions": ["campaign_id", "stat_time_day"],
+            "filtering": [{"field_name": "ad_ids", "filter_type": "IN", "filter_value": '["1"]'}],
+        },
     ],
 )
 def test_invalid_tasks_are_refused(tasks: Tasks, over: dict[str, Any]) -> None:
@@ -199,7 +206,14 @@ def test_ids_filter_and_no_span_limit_for_hourly_reports(tasks: Tasks) -> None:
     ad_id = tasks.server.world.entities("ad", tasks.adv)[0]["ad_id"]
     body = {
         "dimensions": ["ad_id", "stat_time_hour"],
-        "filtering": [{"field_name": "ad_ids", "filter_type": "IN", "filter_value": f'["{ad_id}"]'}],
+        # more ids than a synchronous report takes (100): async filters take 20,000
+        "filtering": [
+            {
+                "field_name": "ad_ids",
+                "filter_type": "IN",
+                "filter_value": json.dumps([*(str(9 * 10**15 + i) for i in range(150)), ad_id]),
+            }
+        ],
     }
     task_id = tasks.create(**body)["data"]["task_id"]
     assert tasks.finish(task_id) == "SUCCESS"

@@ -384,7 +384,11 @@ def _as_query(payload: Mapping[str, Any]) -> dict[str, str]:
 
 def _task_query(params: dict[str, str], advertiser_id: str, filtering: Any) -> ReportQuery:
     """Validate a task's report with the synchronous rules, minus the span limit, with the async filters."""
-    filters = filtering if isinstance(filtering, list) else []
+    if filtering is not None and not isinstance(filtering, list):
+        raise param_error("filtering: Not a valid list.")
+    filters: list[Any] = filtering or []
+    id_sets: dict[str, set[str]] = {}
+    checked: list[Any] = []
     for item in filters:
         name = item.get("field_name") if isinstance(item, dict) else None
         if name not in TASK_FILTERS:
@@ -394,13 +398,18 @@ def _task_query(params: dict[str, str], advertiser_id: str, filtering: Any) -> R
             )
         if name == "country_code":
             raise param_error("filtering: field_name 'country_code' is not supported by this emulator.")
-        values = item.get("filter_value")
+        raw = item.get("filter_value")
         try:
-            count = len(json.loads(values) if isinstance(values, str) else values or [])
-        except (TypeError, ValueError):
-            count = 0
-        if count > MAX_FILTER_IDS:
-            raise param_error(f"filtering.{name}: At most {MAX_FILTER_IDS} ids; got {count}.")
+            ids = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            raise param_error(f"filtering.{name}.filter_value: Invalid JSON value {raw!r}.") from None
+        if isinstance(ids, list):
+            if len(ids) > MAX_FILTER_IDS:
+                raise param_error(f"filtering.{name}: At most {MAX_FILTER_IDS} ids; got {len(ids)}.")
+            id_sets[name] = id_sets.get(name, {str(i) for i in ids}) & {str(i) for i in ids}
+            # the synchronous validator (types, levels, IN) sees the first 100; async takes 20,000
+            item = {**item, "filter_value": json.dumps(ids[:100])}
+        checked.append(item)
     lifetime = params.get("query_lifetime") == "true"
     raw_end = ""
     if not lifetime:
@@ -410,8 +419,7 @@ def _task_query(params: dict[str, str], advertiser_id: str, filtering: Any) -> R
         raw_end = params["end_date"]
         params = {**params, "end_date": params["start_date"]}
     if filters:
-        # the synchronous validator caps id lists at 100; async filters allow 20,000 (checked above)
-        params = {k: v for k, v in params.items() if k != "filtering"}
+        params = {**params, "filtering": json.dumps(checked)}
     query = parse_report_query(params, advertiser_id)
     if not lifetime:
         start = parse_date("start_date", params["start_date"])
@@ -419,11 +427,7 @@ def _task_query(params: dict[str, str], advertiser_id: str, filtering: Any) -> R
         if end < start:
             raise param_error("end_date: end_date must be later than or equal to start_date.")
         query.start_date, query.end_date = start, end
-    for item in filters:
-        raw = item["filter_value"]
-        ids = {str(i) for i in (json.loads(raw) if isinstance(raw, str) else raw)}
-        name = item["field_name"]
-        query.id_filters[name] = query.id_filters.get(name, ids) & ids
+    query.id_filters.update(id_sets)
     audience = [d for d in query.dimensions if d in AUDIENCE_DIMENSIONS]
     uv = [m for m in query.metrics if m in UV_METRICS]
     if audience and uv:
