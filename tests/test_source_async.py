@@ -88,8 +88,10 @@ def test_async_reports_setting() -> None:
 
 def test_task_creation_has_a_budget_of_its_own() -> None:
     paced = TikTokClient("t" * 20, base_url="http://127.0.0.1:1", app_id="123", max_qps=10)
-    assert paced._path_limiters["/open_api/v1.3/report/task/create/"].max_qps == 1.0
-    assert TikTokClient("t" * 20, base_url="http://127.0.0.1:1", max_qps=0)._path_limiters == {}
+    assert paced._path_limiters["/open_api/v1.3/report/task/create/"].max_qps == 0.9
+    # TikTok's 1 QPS of task creation holds whatever the app's tier, so even without pacing (max_qps = 0)
+    unpaced = TikTokClient("t" * 20, base_url="http://127.0.0.1:1", app_id="124", max_qps=0)
+    assert unpaced._path_limiters["/open_api/v1.3/report/task/create/"].max_qps == 0.9
 
 
 def test_get_file_returns_the_stream_and_types_envelope_errors(

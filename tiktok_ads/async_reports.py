@@ -33,7 +33,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .client import TikTokClient
-from .errors import TikTokAPIError, TikTokAuthError, TikTokBadResponseError, TikTokConnectionError
+from .errors import (
+    TikTokAPIError,
+    TikTokAuthError,
+    TikTokBadResponseError,
+    TikTokConnectionError,
+    TikTokRateLimitError,
+)
 from .extract import RawPage, report_pages, report_params
 from .settings import TableSpec
 from .windows import DateWindow, split_range
@@ -348,8 +354,9 @@ def task_or_sync_pages(
         raise
     except _Fallback as fallback:
         err = fallback.error
-    refused = not isinstance(err, (TaskFailedError, TikTokBadResponseError)) and err.code is not None
-    if refused and err.code != 40001:  # 40001: this advertiser only (the sync path says so, or skips it)
+    refused = not isinstance(err, (TaskFailedError, TikTokBadResponseError, TikTokRateLimitError))
+    # 40001: this advertiser only (the sync path says so, or skips it); rate limits and transport trouble pass
+    if refused and err.code is not None and err.code != 40001:
         switch.off(f"TikTok refused a task ({err.code}: {err.message})")
     switch.count_fallback()
     client.stats.count_warning("async_fallback")

@@ -298,11 +298,11 @@ class TikTokClient:
         self.app_id = app_id
         self.max_qps = max_qps
         self.limiter = limiter or shared_limiter(app_key(app_id, access_token), max_qps)
-        # paths with a budget of their own (async task creation): a second bucket, shared per app too
+        # paths with a budget of their own (async task creation): a second bucket, shared per app too; kept
+        # with max_qps = 0 as well, since it is TikTok's limit whatever the app's tier
         self._path_limiters = {
             api_path(path): shared_limiter(f"{app_key(app_id, access_token)}:{path}", qps)
             for path, qps in PATH_MAX_QPS.items()
-            if max_qps > 0
         }
         self.max_concurrency = max(1, int(max_concurrency))
         self.prefetch_pages = max(0, int(prefetch_pages))
@@ -518,13 +518,16 @@ class TikTokClient:
                     data = self._send(method, url, path, params, json_body, headers, advertiser_id, raw)
             except TikTokAPIError as err:
                 err.attempts = attempt
-                paced = isinstance(err, TikTokRateLimitError) and self.limiter.enabled
+                paced = isinstance(err, TikTokRateLimitError) and (
+                    self.limiter.enabled or path_limiter is not None
+                )
                 throttled += paced
                 if not err.retryable or attempt - throttled > retries or throttled > MAX_THROTTLED_RETRIES:
                     raise
                 if paced:
                     # the limiter has slowed down and paces the retry; no long backoff on top of it
-                    self.limiter.on_throttle(sent_at)
+                    if self.limiter.enabled:
+                        self.limiter.on_throttle(sent_at)
                     if path_limiter is not None:
                         path_limiter.on_throttle()
                     delay = self._backoff(1)
