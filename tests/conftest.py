@@ -58,7 +58,7 @@ def emulator_factory() -> Iterator[Callable[..., EmulatorServer]]:
     servers: list[EmulatorServer] = []
 
     def make(world_config: WorldConfig | None = None, **kwargs: Any) -> EmulatorServer:
-        for name in ("qps", "qpm", "advertiser_qps"):
+        for name in ("qps", "qpm", "advertiser_qps", "task_create_qps"):
             kwargs.setdefault(name, None)
         server = EmulatorServer(world_config or SMALL_WORLD, **kwargs).start()
         servers.append(server)

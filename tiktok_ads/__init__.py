@@ -23,6 +23,7 @@ import dlt
 from dlt.common.typing import TSecretStrValue
 from dlt.extract.resource import DltResource
 
+from .async_reports import TaskSwitch
 from .auth import build_refresher
 from .client import TikTokClient
 from .config import SourceConfig, validate_config
@@ -120,6 +121,7 @@ def build_resources(
             bc_ids=config.bc_ids,
         ),
         summary=summary,
+        tasks=TaskSwitch(config.async_reports),
     )
     # "today" is TikTok's: the Date of its answers (advertiser/info/ comes before any window is planned)
     ctx.clock = clock if clock is not None else tiktok_now(getattr(client, "server_clock", None))
@@ -149,6 +151,7 @@ def tiktok_ads(
     allow_external_schedulers: bool = False,
     advertiser_names: str | Sequence[str] | None = None,
     skip_inaccessible_advertisers: bool = False,
+    async_reports: str = "auto",
     metrics: str | dict[str, list[str] | str] | None = None,
     custom_reports: dict[str, dict[str, Any]] | list[dict[str, Any]] | None = None,
     bc_ids: str | Sequence[str] | None = None,
@@ -198,6 +201,9 @@ def tiktok_ads(
             ``oauth2/advertiser/get/`` (needs ``app_id`` and ``secret``); added to ``advertiser_ids``.
         skip_inaccessible_advertisers: leave out, with a warning, an advertiser the token may not read (40001)
             instead of failing the run.
+        async_reports: ``auto``: read a range of at least five 30-day windows (a first load, a long backfill)
+            with one async report task instead of a request per window and page, synchronously if the task
+            fails; ``always``: every range of a table tasks can answer; ``never``: synchronous requests only.
         metrics: metrics per report table, replacing its default list, e.g. ``{"ad_insights": ["spend",
             "impressions"]}``; any metric of ``settings.METRIC_TYPES`` (see ``tiktok_ads.custom_metrics``);
             ``"all"`` as a table's value requests every metric TikTok allows there, ``"all"`` alone does so
@@ -250,6 +256,7 @@ def tiktok_ads(
         advertiser_names=advertiser_names,
         skip_inaccessible_advertisers=skip_inaccessible_advertisers,
         bc_ids=bc_ids,
+        async_reports=async_reports,
         now=clock() if clock is not None else None,
         known_tables=list(registry),
         default_tables=[*DEFAULT_TABLES, *custom],

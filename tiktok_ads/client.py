@@ -45,7 +45,7 @@ from .errors import (
     TikTokTransientError,
     error_for_code,
 )
-from .rate_limit import AdaptiveTokenBucket, app_key, shared_limiter
+from .rate_limit import PATH_MAX_QPS, AdaptiveTokenBucket, app_key, shared_limiter
 from .server_clock import ServerClock
 from .settings import (
     API_VERSION,
@@ -69,6 +69,7 @@ logger = logging.getLogger("tiktok_ads")
 
 API_PREFIX = f"/open_api/{API_VERSION}/"
 _NOT_JSON = object()
+_RAW = "_raw_body"
 MAX_PAGES = 100_000
 """Safety stop for a paging loop whose ``page_info`` never ends."""
 ACCESS_TOKEN_EXPIRED = 40102
@@ -311,6 +312,12 @@ class TikTokClient:
         self.app_id = app_id
         self.max_qps = max_qps
         self.limiter = limiter or shared_limiter(app_key(app_id, access_token), max_qps)
+        # paths with a budget of their own (async task creation): a second bucket, shared per app too; kept
+        # with max_qps = 0 as well, since it is TikTok's limit whatever the app's tier
+        self._path_limiters = {
+            api_path(path): shared_limiter(f"{app_key(app_id, access_token)}:{path}", qps)
+            for path, qps in PATH_MAX_QPS.items()
+        }
         self.max_concurrency = max(1, int(max_concurrency))
         self.prefetch_pages = max(0, int(prefetch_pages))
         self._in_flight = threading.BoundedSemaphore(self.max_concurrency)
@@ -431,18 +438,70 @@ class TikTokClient:
         adv = advertiser_id or (str(params["advertiser_id"]) if params.get("advertiser_id") else None)
         return self._request("GET", endpoint, params=encode_params(params), advertiser_id=adv)
 
-    def post(self, endpoint: str, body: Mapping[str, Any], *, with_token: bool = False) -> dict[str, Any]:
-        """POST a JSON body (used by the OAuth token exchange, which needs no ``Access-Token``).
+    def post(
+        self,
+        endpoint: str,
+        body: Mapping[str, Any],
+        *,
+        with_token: bool = False,
+        advertiser_id: str | None = None,
+        max_retries: int | None = None,
+    ) -> dict[str, Any]:
+        """POST a JSON body (the OAuth token exchange, which needs no ``Access-Token``; async report tasks).
 
         Args:
             endpoint: e.g. ``"oauth2/access_token/"``.
             body: the JSON body.
             with_token: also send the ``Access-Token`` header.
+            advertiser_id: for error messages.
+            max_retries: retries of this request instead of the client's (an async task creation refused
+                for a quota is not worth minutes of retries: the caller falls back).
 
         Returns:
             ``data`` from the envelope.
         """
-        return self._request("POST", endpoint, json_body=dict(body), with_token=with_token)[0]
+        return self._request(
+            "POST",
+            endpoint,
+            json_body=dict(body),
+            with_token=with_token,
+            advertiser_id=advertiser_id,
+            max_retries=max_retries,
+        )[0]
+
+    def get_file(
+        self, endpoint: str, params: Mapping[str, Any], *, advertiser_id: str | None = None
+    ) -> bytes:
+        """GET an endpoint that answers a file stream (``report/task/download/`` of a ``CSV_STRING`` task).
+
+        The request is paced, retried and typed like every other; an answer that is a TikTok envelope is an
+        error (or, with code 0, not the file that was asked for).
+
+        Args:
+            endpoint: e.g. ``"report/task/download/"``.
+            params: query parameters.
+            advertiser_id: for error messages.
+
+        Returns:
+            The body, as sent.
+
+        Raises:
+            TikTokBadResponseError: the answer was a successful envelope, not a file.
+        """
+        data, request_id = self._request(
+            "GET", endpoint, params=encode_params(params), advertiser_id=advertiser_id, raw=True
+        )
+        body = data.get(_RAW)
+        if not isinstance(body, bytes):
+            raise TikTokBadResponseError(
+                f"expected a file, got a JSON answer with data keys {sorted(data)[:5]}",
+                code=0,
+                request_id=request_id,
+                path=api_path(endpoint),
+                advertiser_id=advertiser_id,
+                reason="bad_file",
+            )
+        return body
 
     def _request(
         self,
@@ -453,9 +512,13 @@ class TikTokClient:
         json_body: dict[str, Any] | None = None,
         advertiser_id: str | None = None,
         with_token: bool = True,
+        raw: bool = False,
+        max_retries: int | None = None,
     ) -> tuple[dict[str, Any], str | None]:
+        retries = self.max_retries if max_retries is None else max(0, max_retries)
         path = api_path(endpoint)
         url = self.base_url + path
+        path_limiter = self._path_limiters.get(path)
         attempt = 0
         throttled = 0  # rate-limit answers while pacing: they do not use up max_retries
         refreshed = False  # one refresh per request after TikTok said the token expired (40102)
@@ -466,10 +529,11 @@ class TikTokClient:
             try:
                 with self._in_flight:
                     # a slot first, then a token: a token taken while waiting for a slot would be wasted
-                    waited = self.limiter.acquire()
+                    waited = path_limiter.acquire() if path_limiter is not None else 0.0
+                    waited += self.limiter.acquire()
                     sent_at = self.limiter.now()
                     self.stats.count_request(path, waited)
-                    data = self._send(method, url, path, params, json_body, headers, advertiser_id)
+                    data = self._send(method, url, path, params, json_body, headers, advertiser_id, raw)
             except TikTokAPIError as err:
                 err.attempts = attempt
                 if (
@@ -482,17 +546,18 @@ class TikTokClient:
                     self._refresher.token(self, stale=token)
                     attempt -= 1
                     continue
-                paced = isinstance(err, TikTokRateLimitError) and self.limiter.enabled
+                paced = isinstance(err, TikTokRateLimitError) and (
+                    self.limiter.enabled or path_limiter is not None
+                )
                 throttled += paced
-                if (
-                    not err.retryable
-                    or attempt - throttled > self.max_retries
-                    or throttled > MAX_THROTTLED_RETRIES
-                ):
+                if not err.retryable or attempt - throttled > retries or throttled > MAX_THROTTLED_RETRIES:
                     raise
                 if paced:
                     # the limiter has slowed down and paces the retry; no long backoff on top of it
-                    self.limiter.on_throttle(sent_at)
+                    if self.limiter.enabled:
+                        self.limiter.on_throttle(sent_at)
+                    if path_limiter is not None:
+                        path_limiter.on_throttle()
                     delay = self._backoff(1)
                 else:
                     delay = self._backoff(attempt)
@@ -501,13 +566,15 @@ class TikTokClient:
                     "tiktok_ads: retrying %s (attempt %d of %d) in %.1fs: %s",
                     path,
                     attempt + 1,
-                    self.max_retries + 1,
+                    retries + 1,
                     delay,
                     redact(err.message),
                 )
                 self._sleep(delay)
                 continue
             self.limiter.on_success()
+            if path_limiter is not None:
+                path_limiter.on_success()
             return data
 
     def _current_token(self) -> str:
@@ -532,6 +599,7 @@ class TikTokClient:
         json_body: dict[str, Any] | None,
         headers: dict[str, str],
         advertiser_id: str | None,
+        raw: bool = False,
     ) -> tuple[dict[str, Any], str | None]:
         where: dict[str, Any] = {"path": path, "advertiser_id": advertiser_id}
         # Transport errors are turned into our own error *outside* the except blocks, so that neither
@@ -581,6 +649,8 @@ class TikTokClient:
             )
         if failure is not None:
             raise failure
+        if raw and status == 200 and body[:64].lstrip()[:1] != b"{":
+            return {_RAW: body}, None  # a file stream; an envelope (an error) is parsed as usual
         return self._parse(status, body, where)
 
     @staticmethod

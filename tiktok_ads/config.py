@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from .async_reports import MODES as ASYNC_MODES
 from .errors import ConfigError
 from .report_grid import ALL_TABLES
 from .settings import (
@@ -72,6 +73,7 @@ class SourceConfig:
             instead of failing the run.
         bc_ids: Business Center ids: their ad-account assets (``bc/asset/get/``) are loaded too (all of them
             when ``advertiser_ids`` is empty), and the Business Center tables read these BCs.
+        async_reports: ``auto`` (async report tasks for long ranges), ``always`` or ``never``.
     """
 
     access_token: str = dataclasses.field(repr=False)
@@ -96,6 +98,7 @@ class SourceConfig:
     advertiser_names: tuple[str, ...] = ()
     skip_inaccessible_advertisers: bool = False
     bc_ids: tuple[str, ...] = ()
+    async_reports: str = "auto"
 
     def __repr__(self) -> str:
         fields = []
@@ -388,6 +391,7 @@ def validate_config(
     advertiser_names: Any = None,
     skip_inaccessible_advertisers: Any = False,
     bc_ids: Any = None,
+    async_reports: Any = "auto",
     now: dt.datetime | None = None,
     known_tables: Sequence[str] | None = None,
     default_tables: Sequence[str] | None = None,
@@ -416,6 +420,7 @@ def validate_config(
         advertiser_names: advertiser names to load too (resolved with the app credentials).
         skip_inaccessible_advertisers: skip advertisers the token may not read instead of failing.
         bc_ids: Business Center ids whose ad accounts are loaded too (``bc/asset/get/``).
+        async_reports: ``auto``, ``always`` or ``never`` (see :mod:`tiktok_ads.async_reports`).
         now: the current instant (tests).
         known_tables: every table ``tables`` may name (default: the built-in tables).
         default_tables: the tables loaded when ``tables`` is unset (default: the nine seed tables).
@@ -518,4 +523,13 @@ def validate_config(
             skip_inaccessible_advertisers, "skip_inaccessible_advertisers"
         ),
         bc_ids=bcs,
+        async_reports=_async_mode(async_reports),
     )
+
+
+def _async_mode(value: Any) -> str:
+    """The ``async_reports`` setting: ``auto`` (default when empty), ``always`` or ``never``."""
+    text = "auto" if value is None else str(value).strip().lower() or "auto"
+    if text not in ASYNC_MODES:
+        raise ConfigError("async_reports", f"expected one of {', '.join(ASYNC_MODES)}, got {value!r}")
+    return text

@@ -33,6 +33,7 @@ import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from .arrow_pages import TableBatcher, arrow_schema, report_page_table, rows_to_table, supports_arrow
+from .async_reports import TaskSwitch, task_or_sync_pages, use_task
 from .client import TikTokClient
 from .concurrency import UnitStream
 from .config import SourceConfig
@@ -188,6 +189,7 @@ class SourceContext:
         clock: current instant (tests and the demo use the emulator's clock).
         summary: counters for the run report.
         arrow: yield report pages as Arrow tables (False: as typed dicts, the slower row path).
+        tasks: whether async report tasks are (still) used in this run (``async_reports``).
     """
 
     config: SourceConfig
@@ -196,6 +198,7 @@ class SourceContext:
     clock: Clock = _utc_now
     summary: RunSummary = field(default_factory=RunSummary)
     arrow: bool = True
+    tasks: TaskSwitch = field(default_factory=lambda: TaskSwitch("auto"))
     _default_start: dt.date | None = field(default=None, init=False, repr=False)
 
     def start_date(self) -> dt.date:
@@ -336,15 +339,17 @@ def _report_range_for(
 
 @dataclass(frozen=True)
 class ReportUnit:
-    """One report request series: one advertiser's window (all its pages).
+    """One report request series: one advertiser's window (all its pages), or its whole range in one task.
 
     Attributes:
         advertiser_id: the advertiser.
-        window: inclusive days, at most the API's longest span.
+        window: inclusive days, at most the API's longest span (any length for a task).
+        task: read with an async report task (:mod:`.async_reports`), synchronously if it fails.
     """
 
     advertiser_id: str
     window: DateWindow
+    task: bool = False
 
 
 @dataclass(eq=False)
@@ -408,8 +413,12 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
         adv_id = advertiser.advertiser_id
         days = _report_range_for(ctx, advertiser, states.get(adv_id), backfill)
         ctx.summary.note_range(spec.name, adv_id, days)
-        if days is not None:
-            ranges[adv_id] = days
+        if days is None:
+            continue
+        ranges[adv_id] = days
+        if use_task(ctx.tasks.mode, spec, days, include_deleted=cfg.include_deleted):
+            units.append(ReportUnit(adv_id, days, task=True))  # one task instead of a request per window
+        else:
             units.extend(
                 ReportUnit(adv_id, window) for window in split_range(days.start, days.end, spec.window_days)
             )
@@ -417,16 +426,42 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
     # pages as Arrow tables: dlt writes them to parquet as they are, without normalizing rows one by one
     schema = report_arrow_schema(ctx, spec)
 
-    def work(unit: ReportUnit) -> Iterator[Any]:
-        try:
-            for page in report_pages(
+    def pages(unit: ReportUnit) -> Iterator[Any]:
+        if unit.task and ctx.tasks.mode != "never":
+            return task_or_sync_pages(
                 ctx.client,
                 spec,
                 unit.advertiser_id,
                 unit.window,
+                ctx.tasks,
                 include_deleted=cfg.include_deleted,
                 page_size=cfg.page_size,
-            ):
+            )
+        if unit.task:  # tasks were switched off after this unit was planned: its windows, one by one
+            return (
+                page
+                for part in split_range(unit.window.start, unit.window.end, spec.window_days)
+                for page in report_pages(
+                    ctx.client,
+                    spec,
+                    unit.advertiser_id,
+                    part,
+                    include_deleted=cfg.include_deleted,
+                    page_size=cfg.page_size,
+                )
+            )
+        return report_pages(
+            ctx.client,
+            spec,
+            unit.advertiser_id,
+            unit.window,
+            include_deleted=cfg.include_deleted,
+            page_size=cfg.page_size,
+        )
+
+    def work(unit: ReportUnit) -> Iterator[Any]:
+        try:
+            for page in pages(unit):
                 rows: Any = (
                     report_page_table(spec, unit.advertiser_id, page, schema)
                     if schema is not None

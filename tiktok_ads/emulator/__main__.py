@@ -81,6 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="requests per second per advertiser and path (default 20)",
     )
     limits.add_argument(
+        "--task-create-qps",
+        type=float,
+        default=1,
+        help="report/task/create/ requests per second of the app (default 1, TikTok's)",
+    )
+    limits.add_argument(
+        "--task-checks",
+        type=int,
+        default=2,
+        help="checks after which an async report task has succeeded (default 2)",
+    )
+    limits.add_argument(
         "--max-report-cells",
         type=int,
         default=0,
@@ -137,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         qps=args.qps,
         qpm=args.qpm,
         advertiser_qps=args.advertiser_qps,
+        task_create_qps=args.task_create_qps,
         fault_rate=args.fault_rate,
         fault_seed=args.fault_seed,
         fault_kinds=args.fault_kinds,
@@ -146,6 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         latency_per_row=args.latency_per_row,
         refreshable_tokens=args.refreshable_tokens,
     )
+    if args.task_checks < 1:
+        build_parser().error("--task-checks must be at least 1")
+    server.api.tasks.checks_to_finish = args.task_checks
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:

@@ -29,6 +29,7 @@ from .api_account import ADVERTISER_ROUTES
 from .api_assets import ASSET_ROUTES
 from .api_gmv_max import GMV_MAX_ROUTES
 from .api_smart_plus import SMART_PLUS_ROUTES
+from .api_tasks import TASK_ROUTES, ReportTasks
 from .business_center import BC_ROUTES
 from .model import BUYING_TYPES, World, is_deleted, primary_status
 from .multi_reports import parse_multi_report, run_multi_report
@@ -150,6 +151,9 @@ class Answer:
     message: str
     data: Any
     rows: int = 0
+    #: a body sent as is instead of the envelope (the CSV stream of ``report/task/download/``)
+    raw: bytes | None = None
+    content_type: str | None = None
 
     @classmethod
     def ok(cls, data: Any, rows: int = 0) -> Answer:
@@ -256,6 +260,10 @@ class Api:
         for path, answer in BC_ROUTES.items():
             # Business Center endpoints name no advertiser: only the app-level rate limit applies
             self._routes[path] = Route("GET", self._bc_handler(answer), advertiser_param=None)
+        self.tasks = ReportTasks(world, self.secret)
+        """The async report tasks (:mod:`.api_tasks`)."""
+        for path, method in TASK_ROUTES.items():
+            self._routes[path] = Route(method, self._task_handler(path), side_effects=method == "POST")
 
     # ------------------------------------------------------------------ tokens and auth codes (test helpers)
 
@@ -521,6 +529,26 @@ class Api:
             self._authenticate(token)
             data, rows = answer(self.world, params)
             return Answer.ok(data, rows)
+
+        return handler
+
+    # ------------------------------------------------------------------ async report tasks
+
+    def _task_handler(self, path: str) -> Handler:
+        def handler(params: Mapping[str, str], token: str | None, body: bytes) -> Answer:
+            grant = self._authenticate(token)
+            tasks = self.tasks
+            if path == "report/task/create/":
+                data, _ = tasks.create(grant, self._authorize, body)
+                return Answer.ok(data)
+            if path == "report/task/check/":
+                return Answer.ok(tasks.check(grant, self._authorize, params))
+            if path == "report/task/cancel/":
+                return Answer.ok(tasks.cancel(grant, self._authorize, body))
+            data, rows = tasks.download(grant, self._authorize, params)
+            if isinstance(data, bytes):
+                return Answer(0, "OK", {}, rows, raw=data, content_type="text/csv; charset=utf-8")
+            return Answer.ok(data)
 
         return handler
 

@@ -43,6 +43,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from .api import ROUTE_PREFIX, Answer, Api, encode_envelope, new_request_id
+from .api_tasks import FILE_PREFIX
 from .faults import ENVELOPE_FAULTS, HTTP_FAULTS, FaultInjector, http_fault_body
 from .latency import NONE, Latency
 from .model import World, WorldConfig
@@ -201,6 +202,11 @@ class _Handler(BaseHTTPRequestHandler):
                 status, data = control
                 self._send(status, json.dumps(data).encode(), JSON_TYPE)
                 return
+        if method == "GET" and raw_path.startswith(FILE_PREFIX):
+            # a download link of an async report task (another host at TikTok: no token, not an API request)
+            status, file_body, content_type = emulator.api.tasks.serve_file(raw_path, query)
+            self._send(status, file_body, content_type)
+            return
         route = _route_of(raw_path)
         found = emulator.api.route(method, route) if route else None
         if found is None:
@@ -243,6 +249,9 @@ class _Handler(BaseHTTPRequestHandler):
             token = self.headers.get("Access-Token")
             answer = emulator.api.handle(found, params, token, body)
         emulator.stats.count_code(answer.code, answer.rows)
+        if answer.raw is not None and not truncate:
+            self._send(200, answer.raw, answer.content_type or JSON_TYPE, request_id=request_id)
+            return
         payload = encode_envelope(answer.code, answer.message, request_id, answer.data)
         # after the rate limit (checked on arrival, as TikTok's gateway does) and the work: the answer's time
         emulator.wait_latency(answer.rows)
@@ -281,6 +290,8 @@ class EmulatorServer:
         host: interface to bind; port: TCP port (0 = a free port).
         qps, qpm: app-level budget (40100); advertiser_qps: per advertiser and path (40133). 0/None = off.
             The defaults are TikTok's Basic tier: 10 QPS, 600 QPM, 20 QPS per advertiser and path.
+        task_create_qps: the app's own budget of ``report/task/create/`` (40100; TikTok: 1 QPS, see
+            :mod:`.api_tasks`). 0/None = off.
         fault_rate: fraction of requests that get a random fault; fault_seed: its seed;
             fault_kinds: the kinds to draw from (default all, see :mod:`.faults`); slow_seconds: delay of ``slow``.
         max_report_cells: answer 40067 for report queries over ``rows x metrics`` cells (None/0 = no limit).
@@ -304,6 +315,7 @@ class EmulatorServer:
         qps: float | None = 10,
         qpm: float | None = 600,
         advertiser_qps: float | None = 20,
+        task_create_qps: float | None = 1,
         fault_rate: float = 0.0,
         fault_seed: int = 0,
         fault_kinds: Iterable[str] | None = None,
@@ -318,7 +330,13 @@ class EmulatorServer:
         self.world: World = world if world is not None else World(world_config or WorldConfig())
         self.api = Api(self.world, max_report_cells=max_report_cells, refreshable_tokens=refreshable_tokens)
         self.stats = Stats()
-        self.limiter = RateLimiter(self.api.app_id, qps=qps, qpm=qpm, advertiser_qps=advertiser_qps)
+        self.limiter = RateLimiter(
+            self.api.app_id,
+            qps=qps,
+            qpm=qpm,
+            advertiser_qps=advertiser_qps,
+            path_qps=_path_qps(task_create_qps),
+        )
         self.faults = FaultInjector(fault_rate, fault_seed, fault_kinds, slow_seconds)
         self._host = host
         self._port = port
@@ -339,6 +357,7 @@ class EmulatorServer:
             daemon=True,
         )
         self._thread.start()
+        self.api.tasks.file_host = self.base_url
         return self
 
     def stop(self) -> None:
@@ -472,10 +491,25 @@ class EmulatorServer:
         return None
 
     def set_limits(
-        self, qps: float | None = None, qpm: float | None = None, advertiser_qps: float | None = None
+        self,
+        qps: float | None = None,
+        qpm: float | None = None,
+        advertiser_qps: float | None = None,
+        task_create_qps: float | None = None,
     ) -> None:
         """Replace the rate limits (None/0 = unlimited) with fresh, full budgets."""
-        self.limiter = RateLimiter(self.api.app_id, qps=qps, qpm=qpm, advertiser_qps=advertiser_qps)
+        self.limiter = RateLimiter(
+            self.api.app_id,
+            qps=qps,
+            qpm=qpm,
+            advertiser_qps=advertiser_qps,
+            path_qps=_path_qps(task_create_qps),
+        )
+
+
+def _path_qps(task_create_qps: float | None) -> dict[str, float]:
+    """Per-path app budgets: ``report/task/create/`` has its own ([TTD-async], see :mod:`.api_tasks`)."""
+    return {"report/task/create/": task_create_qps} if task_create_qps else {}
 
 
 def _clock_target(now: dt.datetime, body: bytes) -> dt.datetime:
