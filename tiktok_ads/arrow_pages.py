@@ -25,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .json_pages import ArrowRows
 from .settings import NULL_METRIC_VALUES, TableSpec
 from .transform import transform_report_rows
 
@@ -89,11 +90,14 @@ def _arrow_type(hint: Mapping[str, Any]) -> pa.DataType:
     return _ARROW_TYPES[kind]
 
 
-def _strings(values: Sequence[Any], trim: bool) -> pa.Array:
-    try:
-        arr = pa.array(values, pa.string())
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
-        raise _Irregular from None
+def _strings(values: Sequence[Any] | pa.Array, trim: bool) -> pa.Array:
+    if isinstance(values, pa.Array):
+        arr = values
+    else:
+        try:
+            arr = pa.array(values, pa.string())
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            raise _Irregular from None
     if arr.null_count == len(arr):
         return arr
     # placeholders ("-", "N/A", ...) are NULL; in text columns also with spaces around them, as in the row
@@ -104,7 +108,7 @@ def _strings(values: Sequence[Any], trim: bool) -> pa.Array:
     return arr
 
 
-def _column(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+def _column(values: Sequence[Any] | pa.Array, kind: pa.DataType) -> pa.Array:
     """One column, typed in C; raises :class:`_Irregular` when the row path must decide."""
     if kind == pa.bool_():
         raise _Irregular  # rare in reports; the row path knows TikTok's spellings of booleans
@@ -157,7 +161,7 @@ def report_page_table(
     Args:
         spec: the report table.
         advertiser_id: added to every row.
-        page: raw rows from ``data.list``.
+        page: raw rows from ``data.list`` (a list of dicts, or :class:`~tiktok_ads.json_pages.ArrowRows`).
         schema: from :func:`arrow_schema` (columns of ``schema`` not in ``spec.columns`` are NULL).
 
     Returns:
@@ -166,6 +170,11 @@ def report_page_table(
     Raises:
         TikTokBadResponseError: a value cannot be converted or a key column is missing (from the row path).
     """
+    if isinstance(page, ArrowRows):
+        try:
+            return _native_table(spec, advertiser_id, page, schema)
+        except _Irregular:
+            page = page.raw()  # exactly as orjson decodes it: the paths below decide, or name the value
     try:
         return _fast_table(spec, advertiser_id, page, schema)
     except _Irregular:
@@ -197,28 +206,54 @@ def _fast_table(
         raise _Irregular from None  # a requested metric is missing in a row: NULL, as the row path says
     if count and max(map(len, mets)) > len(met_names):
         raise _Irregular  # TikTok sent a metric that was not asked for: the row path keeps it
+    return _typed_table(spec, advertiser_id, columns, count, schema)
+
+
+def _typed_table(
+    spec: TableSpec, advertiser_id: str, columns: Mapping[str, Any], count: int, schema: pa.Schema
+) -> pa.Table:
+    """The page's table of ``schema`` from its raw columns (Python sequences or Arrow string arrays)."""
     keys = set(spec.primary_key)
-    arrays: list[pa.Array] = []
+    typed: dict[str, pa.Array] = {}
     for fld in schema:
         name = fld.name
         if name == "advertiser_id":
-            arr = pa.array([advertiser_id] * count, pa.string())
-        elif name not in columns:
-            arr = pa.nulls(count, fld.type)
-        else:
+            arr = pa.repeat(pa.scalar(advertiser_id, pa.string()), count)
+        elif name in columns:
             arr = _column(columns[name], fld.type)
-            if name in keys and arr.null_count:
-                raise _Irregular  # the row path names the row without its key
-        arrays.append(arr)
-    return pa.Table.from_arrays(arrays, schema=schema)
+        elif name == spec.day_column and spec.hour_column in typed:
+            # hourly rows: the day of their (local wall-clock) hour, as the row path derives it
+            arr = pc.cast(typed[spec.hour_column], pa.date32())
+        else:
+            arr = pa.nulls(count, fld.type)
+        if name in keys and arr.null_count:
+            raise _Irregular  # the row path names the row without its key
+        typed[name] = arr
+    return pa.Table.from_arrays(list(typed.values()), schema=schema)
+
+
+def _native_table(spec: TableSpec, advertiser_id: str, page: ArrowRows, schema: pa.Schema) -> pa.Table:
+    """A page parsed by :mod:`tiktok_ads.json_pages`: its string arrays typed in C, no Python value per cell."""
+    rows = page.rows
+    dims, mets = page.part("dimensions"), page.part("metrics")
+    if page.extra or rows.null_count or dims is None or mets is None or dims.null_count:
+        raise _Irregular  # a metric sent unasked, a row that is not an object, a row without dimensions
+    dim_names, met_names = _layout(spec, schema)
+    # a row whose metrics are null has every metric NULL (flatten merges the struct's nulls into its fields)
+    columns: dict[str, pa.Array] = dict(zip((f.name for f in mets.type), mets.flatten(), strict=True))
+    columns = {name: columns[name] for name in met_names if name in columns}
+    dim_columns = dict(zip((f.name for f in dims.type), dims.flatten(), strict=True))
+    columns.update({name: dim_columns[name] for name in dim_names if name in dim_columns})
+    return _typed_table(spec, advertiser_id, columns, len(rows), schema)
 
 
 @functools.lru_cache(maxsize=256)
 def _layout(spec: TableSpec, schema: pa.Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The schema's columns that come from ``dimensions`` and from ``metrics`` (dimensions win)."""
     dims = tuple(n for n in schema.names if n in spec.dimensions and n != "advertiser_id")
+    derived = {"advertiser_id"} | ({spec.day_column} if spec.hour_column and spec.day_column else set())
     mets = tuple(
-        n for n in schema.names if n in spec.columns and n not in spec.dimensions and n != "advertiser_id"
+        n for n in schema.names if n in spec.columns and n not in spec.dimensions and n not in derived
     )
     return dims, mets
 

@@ -22,12 +22,13 @@ from .errors import (
     TikTokQueryTooLargeError,
 )
 from .extract_assets import keyed_pages
+from .json_pages import Decoder
 from .settings import MAX_IDS_PER_REQUEST, TableSpec
 from .windows import DateWindow
 
 logger = logging.getLogger("tiktok_ads")
 
-RawPage = list[dict[str, Any]]
+RawPage = Sequence[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -375,6 +376,7 @@ def report_pages(
     *,
     include_deleted: bool,
     page_size: int,
+    decode: Decoder | None = None,
 ) -> Iterator[RawPage]:
     """All pages of one report window; on 40067 ("query too large") the window is halved, down to one day.
 
@@ -388,6 +390,7 @@ def report_pages(
         window: inclusive days (at most 30).
         include_deleted: include deleted objects' rows.
         page_size: rows per page.
+        decode: parses page bodies natively (:func:`tiktok_ads.json_pages.report_decoder`); None: orjson.
 
     Yields:
         Raw pages.
@@ -397,7 +400,9 @@ def report_pages(
     """
     params = report_params(spec, advertiser_id, window, include_deleted=include_deleted)
     try:
-        yield from client.paginate(spec.endpoint, params, page_size=page_size, advertiser_id=advertiser_id)
+        yield from client.paginate(
+            spec.endpoint, params, page_size=page_size, advertiser_id=advertiser_id, decode=decode
+        )
     except TikTokQueryTooLargeError as err:
         if window.days < 2 or spec.lifetime:  # a lifetime query has no dates to split
             raise err.add_context(table=spec.name, window=str(window)) from None
@@ -411,7 +416,13 @@ def report_pages(
         )
         for half in (first, second):
             yield from report_pages(
-                client, spec, advertiser_id, half, include_deleted=include_deleted, page_size=page_size
+                client,
+                spec,
+                advertiser_id,
+                half,
+                include_deleted=include_deleted,
+                page_size=page_size,
+                decode=decode,
             )
     except TikTokAPIError as err:
         err.add_context(table=spec.name, window=str(window))
