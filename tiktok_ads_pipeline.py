@@ -43,6 +43,12 @@ from tiktok_ads import RunSummary, tiktok_ads
 from tiktok_ads.cli_settings import add_setting_options, json_problem, settings_from_args
 from tiktok_ads.client import redact
 from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_tiktok_error
+from tiktok_ads.memory_limits import (
+    DUCKDB_MEMORY_LIMIT,
+    DUCKDB_THREADS,
+    apply_duckdb_limits,
+    use_system_arrow_allocator,
+)
 from tiktok_ads.progress import PROGRESS_CHOICES, DataRowsCollector, make_collector
 from tiktok_ads.report_grid import ALL_TABLES, GRID_TABLES
 from tiktok_ads.run_report import RunReport, format_run_report
@@ -208,6 +214,18 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "stdout (per dlt step, every 10 s); none shows nothing",
     )
     group.add_argument(
+        "--duckdb-memory-limit",
+        default=None,
+        help=f"duckdb destination: memory_limit of the embedded database, e.g. 512MB, 2GB (default "
+        f"{DUCKDB_MEMORY_LIMIT}; what does not fit spills to disk)",
+    )
+    group.add_argument(
+        "--duckdb-threads",
+        type=int,
+        default=None,
+        help=f"duckdb destination: threads of the embedded database (default {DUCKDB_THREADS})",
+    )
+    group.add_argument(
         "-q",
         "--quiet",
         action="store_true",
@@ -307,6 +325,28 @@ def _normalized_dataset(name: str) -> str:
             f"Note: the dataset {name!r} is created as {normalized!r} (dlt's naming rules).", file=sys.stderr
         )
     return normalized
+
+
+def _duckdb_limits(args: argparse.Namespace) -> str | None:
+    """Cap the embedded duckdb's memory and threads (``duckdb_memory_limit``, ``duckdb_threads``: option, else
+    ``pipelines.tiktok_ads.<name>`` or ``<name>`` in dlt's config); an error message for a bad value."""
+    if args.destination != "duckdb":
+        return None
+    memory_limit = args.duckdb_memory_limit or _pipeline_setting("duckdb_memory_limit")
+    threads: Any = (
+        args.duckdb_threads if args.duckdb_threads is not None else _pipeline_setting("duckdb_threads")
+    )
+    try:
+        apply_duckdb_limits(
+            str(memory_limit) if memory_limit is not None else None,
+            int(threads) if threads is not None else None,
+        )
+    except (TypeError, ValueError) as err:
+        text = (
+            str(err) if "duckdb_" in str(err) else f"duckdb_threads must be a whole number, got {threads!r}"
+        )
+        return f"Configuration error: {text}."
+    return None
 
 
 def _loader_file_format(destination: str) -> Any:
@@ -729,6 +769,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     _limit_malloc_arenas()
+    use_system_arrow_allocator()
     problem = check_config_files()
     if problem is not None:
         print(problem, file=sys.stderr)
@@ -744,10 +785,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_USAGE
         args.destination = "duckdb"
+        problem = _duckdb_limits(args)
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
         return run_demo(args)
     # an option wins over dlt's config (DESTINATION_TYPE, DATASET_NAME ...), which wins over our defaults
     args.destination = args.destination or _pipeline_setting("destination_type") or "duckdb"
-    problem = _check_destination(args.destination)
+    problem = _check_destination(args.destination) or _duckdb_limits(args)
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE

@@ -49,9 +49,12 @@ def measure(size: str, max_concurrency: int, steps: list[str]) -> dict[str, floa
     import dlt
 
     from tiktok_ads import tiktok_ads
+    from tiktok_ads.memory_limits import apply_duckdb_limits, use_system_arrow_allocator
     from tiktok_ads_pipeline import _limit_malloc_arenas
 
     _limit_malloc_arenas()  # as the pipeline script does before any thread starts
+    use_system_arrow_allocator()
+    apply_duckdb_limits()  # the script's duckdb defaults (memory_limit, threads, load files of bounded size)
 
     world = SIZES[size]
     cmd = [sys.executable, "-m", "tiktok_ads.emulator", "--port", "0", "--qps", "0", "--qpm", "0"]

@@ -236,7 +236,7 @@ def _narrow() -> Any:
     [
         {"impressions": 12},  # a JSON number where a string was expected
         {"impressions": " 7 "},  # spaces
-        {"spend": "0.1234567891234"},  # more decimals than DECIMAL(38,9) keeps
+        {"spend": "0.1234567891234"},  # more decimals than money's DECIMAL(18,4) keeps
         {"spend": "-"},  # placeholder
         {"ad_name": " N/A "},  # placeholder with spaces in a text column
         {"new_metric": "3"},  # a metric TikTok sent unasked: kept as text
@@ -252,7 +252,7 @@ def test_odd_values_give_the_row_path_values(odd: dict[str, Any], native: bool) 
     got = report_page_table(spec, ADV, given, arrow_schema(spec)).to_pylist()
     want = transform_report_rows(spec, ADV, page)
     if str(odd.get("spend")).startswith("0.12"):
-        want[1]["spend"] = decimal.Decimal("0.123456789")  # rounded to dlt's scale of 9
+        want[1]["spend"] = decimal.Decimal("0.1235")  # rounded half-even to money's scale (metric_types.py)
     _same(got, want)
 
 
@@ -265,6 +265,25 @@ def test_a_value_that_is_no_number_fails_naming_table_column_and_value(native: b
     assert isinstance(given, ArrowRows) == native
     with pytest.raises(TikTokBadResponseError, match=rf"ctr.*'{bad}'"):
         report_page_table(spec, ADV, given, arrow_schema(spec))
+
+
+@pytest.mark.parametrize("native", [False, True], ids=["orjson", "native"])
+def test_a_value_too_large_for_its_column_fails_naming_table_column_and_value(native: bool) -> None:
+    spec = _narrow()
+    page = [_raw(0, ctr="1.5", ad_name="a"), _raw(1, ctr="2", ad_name="b", spend="123456789012345.5")]
+    given = _native(page, spec) if native else page
+    with pytest.raises(TikTokBadResponseError, match=r"spend.*123456789012345.*DECIMAL\(18,4\)") as err:
+        report_page_table(spec, ADV, given, arrow_schema(spec))
+    assert err.value.context.get("table") == spec.name and err.value.advertiser_id == ADV
+
+
+def test_metric_columns_are_sized_per_kind() -> None:
+    spec = ALL_TABLES["ad_insights"]
+    schema = arrow_schema(spec)
+    assert schema.field("spend").type == pa.decimal128(18, 4)  # money
+    assert schema.field("ctr").type == pa.decimal128(18, 6)  # ratio
+    assert schema.field("impressions").type == pa.int64()  # count
+    assert spec.columns["spend"]["precision"] == 18 and spec.columns["spend"]["scale"] == 4
 
 
 @pytest.mark.parametrize("native", [False, True], ids=["orjson", "native"])

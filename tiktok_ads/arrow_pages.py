@@ -25,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .errors import TikTokBadResponseError
 from .json_pages import ArrowRows
 from .settings import NULL_METRIC_VALUES, TableSpec
 from .transform import transform_report_rows
@@ -42,7 +43,6 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "bool": pa.bool_(),
 }
 _NULLS = pa.array(sorted(NULL_METRIC_VALUES), pa.string())
-_SCALE = decimal.Decimal(1).scaleb(-9)
 _DAY_SUFFIXES = pa.array(["", " 00:00:00", "T00:00:00", "T00:00:00Z"], pa.string())
 
 
@@ -87,6 +87,8 @@ def _arrow_type(hint: Mapping[str, Any]) -> pa.DataType:
     kind = str(hint["data_type"])
     if kind == "timestamp" and hint.get("timezone") is False:
         return pa.timestamp("us")
+    if kind == "decimal" and hint.get("precision") is not None:
+        return pa.decimal128(int(hint["precision"]), int(hint.get("scale") or 0))  # metric_types.py
     return _ARROW_TYPES[kind]
 
 
@@ -128,9 +130,18 @@ def _column(values: Sequence[Any] | pa.Array, kind: pa.DataType) -> pa.Array:
         raise _Irregular from None
 
 
-def _scaled(value: Any) -> Any:
-    if isinstance(value, decimal.Decimal) and value.as_tuple().exponent < -9:  # type: ignore[operator]
-        return value.quantize(_SCALE, rounding=decimal.ROUND_HALF_EVEN)
+def _scaled(value: Any, kind: pa.Decimal128Type, column: str) -> Any:
+    """A decimal rounded half-even to the column's scale; one too large for the column raises, naming it."""
+    if not isinstance(value, decimal.Decimal):
+        return value
+    if value.as_tuple().exponent < -kind.scale:
+        value = value.quantize(decimal.Decimal(1).scaleb(-kind.scale), rounding=decimal.ROUND_HALF_EVEN)
+    if value.adjusted() >= kind.precision - kind.scale:
+        raise TikTokBadResponseError(
+            f"column {column}: {value!r} is too large for DECIMAL({kind.precision},{kind.scale})",
+            code=0,
+            reason="bad_value",
+        )
     return value
 
 
@@ -147,8 +158,8 @@ def rows_to_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table
     columns = []
     for fld in schema:
         values = [row.get(fld.name) for row in rows]
-        if fld.type == DECIMAL_TYPE:
-            values = [_scaled(v) for v in values]
+        if pa.types.is_decimal(fld.type):
+            values = [_scaled(v, fld.type, fld.name) for v in values]
         columns.append(pa.array(values, fld.type))
     return pa.Table.from_arrays(columns, schema=schema)
 
@@ -183,7 +194,13 @@ def report_page_table(
         extra = sorted({name for row in rows for name in row} - set(schema.names))
         for name in extra:
             schema = schema.append(pa.field(name, pa.string()))
-        return rows_to_table(rows, schema)
+        try:
+            return rows_to_table(rows, schema)
+        except (
+            TikTokBadResponseError
+        ) as err:  # a value too large for its column: name the table and advertiser
+            err.advertiser_id = err.advertiser_id or advertiser_id
+            raise err.add_context(table=spec.name) from None
 
 
 def _fast_table(

@@ -1,0 +1,99 @@
+"""Bounded memory for a run in one process: duckdb's caps, bounded load files, and Arrow's allocator.
+
+The pipeline script (``tiktok_ads_pipeline.py``) applies these before it builds the pipeline; a library user
+can call them too. Measured figures are in ``bench/README.md`` (``bench_extract_memory.py --steps``).
+
+- **duckdb** runs inside the pipeline process. By default it may use 80 % of the machine's RAM and a thread
+  per core, and a load of N rows grew the process to ~900 MB at 251k rows. :func:`apply_duckdb_limits`
+  sets its ``memory_limit`` and ``threads`` (duckdb spills what does not fit to ``<database>.tmp/``) and
+  ``preserve_insertion_order = false`` (duckdb's advice for loads larger than memory; dlt's merge does not
+  depend on row order).
+- **Load files of bounded size**: dlt writes a table's rows of one run into one parquet file unless
+  ``data_writer.file_max_items`` is set, and duckdb loads a file in one statement; files of
+  :data:`LOAD_FILE_ROWS` rows, loaded one after another (``load.parallelism_strategy = "sequential"``),
+  keep one load step's memory independent of the run's size.
+- **Arrow's allocator**: pyarrow's default (mimalloc) keeps a heap per thread that touched it; with
+  ``max_concurrency`` worker threads parsing pages that kept ~130 MB more resident than the system
+  allocator (glibc, whose arenas the script caps), at the same CPU.
+
+Settings a user made in dlt's config (``destination.duckdb.credentials.global_config``,
+``data_writer.file_max_items``, ``load.parallelism_strategy``) always win over these defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import dlt
+import pyarrow as pa
+
+DUCKDB_MEMORY_LIMIT = "256MB"
+"""Default ``memory_limit`` of the embedded duckdb (setting ``duckdb_memory_limit``)."""
+
+DUCKDB_THREADS = 1
+"""Default ``threads`` of the embedded duckdb (setting ``duckdb_threads``): the load step runs after extraction,
+and a second thread measured more memory (each inserts its own row groups) for little wall time."""
+
+LOAD_FILE_ROWS = 100_000
+"""Rows per load file (dlt's ``data_writer.file_max_items``), so that one duckdb statement loads at most that."""
+
+_GLOBAL_CONFIG = "destination.duckdb.credentials.global_config"
+
+
+def _configured(key: str) -> Any:
+    """dlt's value for ``key`` from its config providers (environment, .dlt/*.toml), or None."""
+    try:
+        value: Any = dlt.config.get(key)
+    except Exception:  # an unreadable value is dlt's to report when it resolves it
+        return None
+    return None if value in (None, "") else value
+
+
+def apply_duckdb_limits(memory_limit: str | None = None, threads: int | None = None) -> dict[str, Any]:
+    """Cap the embedded duckdb destination's memory and threads, and make its loads bounded in size.
+
+    Args:
+        memory_limit: duckdb's ``memory_limit`` (e.g. ``"256MB"``, ``"1GB"``); None: a value the user set in
+            ``global_config`` or :data:`DUCKDB_MEMORY_LIMIT`. Given explicitly, it wins over ``global_config``.
+        threads: duckdb's ``threads``; None: the user's ``global_config`` value or :data:`DUCKDB_THREADS`.
+
+    Returns:
+        The ``global_config`` duckdb will open its database with.
+
+    Raises:
+        ValueError: ``threads`` below 1 or an empty ``memory_limit`` (naming the setting).
+    """
+    if threads is not None and threads < 1:
+        raise ValueError(f"duckdb_threads must be 1 or more, got {threads}")
+    if memory_limit is not None and not str(memory_limit).strip():
+        raise ValueError("duckdb_memory_limit must be a size such as '256MB' or '1GB'")
+    user = _configured(_GLOBAL_CONFIG)
+    if isinstance(user, str):
+        try:
+            user = json.loads(user)
+        except ValueError:
+            user = None
+    config: dict[str, Any] = {
+        "memory_limit": DUCKDB_MEMORY_LIMIT,
+        "threads": DUCKDB_THREADS,
+        "preserve_insertion_order": False,
+    }
+    config.update(user if isinstance(user, dict) else {})
+    if memory_limit is not None:
+        config["memory_limit"] = str(memory_limit).strip()
+    if threads is not None:
+        config["threads"] = threads
+    os.environ["DESTINATION__DUCKDB__CREDENTIALS__GLOBAL_CONFIG"] = json.dumps(config)
+    if _configured("data_writer.file_max_items") is None:
+        os.environ["DATA_WRITER__FILE_MAX_ITEMS"] = str(LOAD_FILE_ROWS)
+    if _configured("load.parallelism_strategy") is None:
+        os.environ["LOAD__PARALLELISM_STRATEGY"] = "sequential"
+    return config
+
+
+def use_system_arrow_allocator() -> None:
+    """Make pyarrow allocate with the system allocator (unless ``ARROW_DEFAULT_MEMORY_POOL`` chose one)."""
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        pa.set_memory_pool(pa.system_memory_pool())
