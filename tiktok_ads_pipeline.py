@@ -44,7 +44,8 @@ from tiktok_ads.cli_settings import add_setting_options, json_problem, settings_
 from tiktok_ads.client import redact
 from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_tiktok_error
 from tiktok_ads.memory_limits import (
-    DUCKDB_MEMORY_LIMIT,
+    DUCKDB_MB_PER_COLUMN,
+    DUCKDB_MEMORY_LIMIT_MB,
     DUCKDB_THREADS,
     apply_duckdb_limits,
     use_system_arrow_allocator,
@@ -217,7 +218,8 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "--duckdb-memory-limit",
         default=None,
         help=f"duckdb destination: memory_limit of the embedded database, e.g. 512MB, 2GB (default "
-        f"{DUCKDB_MEMORY_LIMIT}; what does not fit spills to disk)",
+        f"{DUCKDB_MEMORY_LIMIT_MB}MB, or {DUCKDB_MB_PER_COLUMN:g} MB per column of the widest table; what does "
+        "not fit spills to disk)",
     )
     group.add_argument(
         "--duckdb-threads",
@@ -327,9 +329,10 @@ def _normalized_dataset(name: str) -> str:
     return normalized
 
 
-def _duckdb_limits(args: argparse.Namespace) -> str | None:
+def _duckdb_limits(args: argparse.Namespace, columns: int = 0) -> str | None:
     """Cap the embedded duckdb's memory and threads (``duckdb_memory_limit``, ``duckdb_threads``: option, else
-    ``pipelines.tiktok_ads.<name>`` or ``<name>`` in dlt's config); an error message for a bad value."""
+    ``pipelines.tiktok_ads.<name>`` or ``<name>`` in dlt's config); an error message for a bad value.
+    ``columns``: of the widest table loaded (the default memory limit grows with it)."""
     if args.destination != "duckdb":
         return None
     memory_limit = args.duckdb_memory_limit or _pipeline_setting("duckdb_memory_limit")
@@ -340,6 +343,7 @@ def _duckdb_limits(args: argparse.Namespace) -> str | None:
         apply_duckdb_limits(
             str(memory_limit) if memory_limit is not None else None,
             int(threads) if threads is not None else None,
+            columns=columns,
         )
     except (TypeError, ValueError) as err:
         text = (
@@ -547,6 +551,12 @@ def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: s
         progress = DataRowsCollector(progress, lambda: summary.marker_rows)
     try:
         source = tiktok_ads(summary=summary, **source_kwargs)
+        hints = [r.columns for r in source.selected_resources.values()]
+        widest = max((len(h) for h in hints if isinstance(h, dict)), default=0)
+        problem = _duckdb_limits(args, widest)  # before the pipeline opens duckdb: sized to the tables
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
         pipeline = dlt.pipeline(
             pipeline_name=PIPELINE_NAME,
             destination=args.destination,
@@ -785,14 +795,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_USAGE
         args.destination = "duckdb"
-        problem = _duckdb_limits(args)
-        if problem is not None:
-            print(problem, file=sys.stderr)
-            return EXIT_USAGE
         return run_demo(args)
     # an option wins over dlt's config (DESTINATION_TYPE, DATASET_NAME ...), which wins over our defaults
     args.destination = args.destination or _pipeline_setting("destination_type") or "duckdb"
-    problem = _check_destination(args.destination) or _duckdb_limits(args)
+    problem = _check_destination(args.destination)
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE

@@ -29,8 +29,13 @@ from typing import Any
 import dlt
 import pyarrow as pa
 
-DUCKDB_MEMORY_LIMIT = "256MB"
-"""Default ``memory_limit`` of the embedded duckdb (setting ``duckdb_memory_limit``)."""
+DUCKDB_MEMORY_LIMIT_MB = 128
+"""Least default ``memory_limit`` of the embedded duckdb, in MB (setting ``duckdb_memory_limit``)."""
+
+DUCKDB_MB_PER_COLUMN = 1.25
+"""The default ``memory_limit`` grows with the widest table loaded: duckdb builds a block per column of the row
+group it inserts, and a merge has two inserts going. Measured: 75 columns load in 128 MB, 187 columns need
+more than 128 MB and load in 192 MB (an out-of-memory error otherwise)."""
 
 DUCKDB_THREADS = 1
 """Default ``threads`` of the embedded duckdb (setting ``duckdb_threads``): the load step runs after extraction,
@@ -42,8 +47,20 @@ LOAD_FILE_ROWS = 100_000
 _GLOBAL_CONFIG = "destination.duckdb.credentials.global_config"
 
 
+_SET_HERE: dict[str, str] = {}
+"""Environment variables this module set (a second call in one process must not take them for the user's)."""
+
+
+def _env_name(key: str) -> str:
+    return key.upper().replace(".", "__")
+
+
 def _configured(key: str) -> Any:
-    """dlt's value for ``key`` from its config providers (environment, .dlt/*.toml), or None."""
+    """dlt's value for ``key`` from its config providers (environment, .dlt/*.toml), or None (also when the
+    value is the one this module put into the environment)."""
+    name = _env_name(key)
+    if name in _SET_HERE and os.environ.get(name) == _SET_HERE[name]:
+        del os.environ[name]  # ours: look again at what the user configured
     try:
         value: Any = dlt.config.get(key)
     except Exception:  # an unreadable value is dlt's to report when it resolves it
@@ -51,13 +68,30 @@ def _configured(key: str) -> Any:
     return None if value in (None, "") else value
 
 
-def apply_duckdb_limits(memory_limit: str | None = None, threads: int | None = None) -> dict[str, Any]:
+def default_memory_limit(columns: int) -> str:
+    """The default duckdb ``memory_limit`` for loading tables of at most ``columns`` columns (e.g. ``"128MB"``).
+
+    Args:
+        columns: columns of the widest table of the run.
+
+    Returns:
+        A duckdb size: :data:`DUCKDB_MEMORY_LIMIT_MB`, or :data:`DUCKDB_MB_PER_COLUMN` per column rounded up
+        to 16 MB, whichever is larger.
+    """
+    megabytes = max(DUCKDB_MEMORY_LIMIT_MB, -(-int(columns * DUCKDB_MB_PER_COLUMN) // 16) * 16)
+    return f"{megabytes}MB"
+
+
+def apply_duckdb_limits(
+    memory_limit: str | None = None, threads: int | None = None, *, columns: int = 0
+) -> dict[str, Any]:
     """Cap the embedded duckdb destination's memory and threads, and make its loads bounded in size.
 
     Args:
         memory_limit: duckdb's ``memory_limit`` (e.g. ``"256MB"``, ``"1GB"``); None: a value the user set in
-            ``global_config`` or :data:`DUCKDB_MEMORY_LIMIT`. Given explicitly, it wins over ``global_config``.
+            ``global_config`` or :func:`default_memory_limit`. Given explicitly, it wins over ``global_config``.
         threads: duckdb's ``threads``; None: the user's ``global_config`` value or :data:`DUCKDB_THREADS`.
+        columns: columns of the widest table the run loads (for the default ``memory_limit``).
 
     Returns:
         The ``global_config`` duckdb will open its database with.
@@ -76,7 +110,7 @@ def apply_duckdb_limits(memory_limit: str | None = None, threads: int | None = N
         except ValueError:
             user = None
     config: dict[str, Any] = {
-        "memory_limit": DUCKDB_MEMORY_LIMIT,
+        "memory_limit": default_memory_limit(columns),
         "threads": DUCKDB_THREADS,
         "preserve_insertion_order": False,
     }
@@ -85,12 +119,18 @@ def apply_duckdb_limits(memory_limit: str | None = None, threads: int | None = N
         config["memory_limit"] = str(memory_limit).strip()
     if threads is not None:
         config["threads"] = threads
-    os.environ["DESTINATION__DUCKDB__CREDENTIALS__GLOBAL_CONFIG"] = json.dumps(config)
+    _set(_GLOBAL_CONFIG, json.dumps(config))
     if _configured("data_writer.file_max_items") is None:
-        os.environ["DATA_WRITER__FILE_MAX_ITEMS"] = str(LOAD_FILE_ROWS)
+        _set("data_writer.file_max_items", str(LOAD_FILE_ROWS))
     if _configured("load.parallelism_strategy") is None:
-        os.environ["LOAD__PARALLELISM_STRATEGY"] = "sequential"
+        _set("load.parallelism_strategy", "sequential")
     return config
+
+
+def _set(key: str, value: str) -> None:
+    """Give dlt ``key`` = ``value`` through its environment provider, remembering that this module did."""
+    name = _env_name(key)
+    os.environ[name] = _SET_HERE[name] = value
 
 
 def use_system_arrow_allocator() -> None:
