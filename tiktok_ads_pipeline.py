@@ -48,6 +48,7 @@ from tiktok_ads.memory_limits import (
     DUCKDB_MEMORY_LIMIT_MB,
     DUCKDB_THREADS,
     apply_duckdb_limits,
+    restore_environment,
     use_system_arrow_allocator,
 )
 from tiktok_ads.progress import PROGRESS_CHOICES, DataRowsCollector, make_collector
@@ -580,6 +581,7 @@ def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: s
         print(redact(message), file=sys.stderr)
         return code
     finally:
+        restore_environment()  # the duckdb defaults were for this run only
         if summary.client is not None:
             summary.client.close()
     if not args.quiet:

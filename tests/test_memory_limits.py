@@ -52,3 +52,10 @@ def test_what_the_user_configured_wins_and_an_explicit_setting_wins_over_it(
 def test_bad_values_name_the_setting(limit: str | None, threads: int | None, setting: str) -> None:
     with pytest.raises(ValueError, match=setting):
         apply_duckdb_limits(limit, threads)
+
+
+def test_the_environment_is_given_back() -> None:
+    apply_duckdb_limits(columns=75)
+    memory_limits.restore_environment()
+    for name in (ENV, "DATA_WRITER__FILE_MAX_ITEMS", "LOAD__PARALLELISM_STRATEGY"):
+        assert name not in memory_limits.os.environ

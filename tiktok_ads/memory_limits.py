@@ -127,6 +127,15 @@ def apply_duckdb_limits(
     return config
 
 
+def restore_environment() -> None:
+    """Take back what :func:`apply_duckdb_limits` put into the environment (the pipeline script does after a
+    run, so that a process running several pipelines, e.g. a test session, sees its own configuration)."""
+    for name, value in list(_SET_HERE.items()):
+        if os.environ.get(name) == value:
+            del os.environ[name]
+        del _SET_HERE[name]
+
+
 def _set(key: str, value: str) -> None:
     """Give dlt ``key`` = ``value`` through its environment provider, remembering that this module did."""
     name = _env_name(key)
