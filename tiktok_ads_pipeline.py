@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import json
 import logging
 import os
 import sys
@@ -574,6 +575,13 @@ def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: s
         )
     except Exception as exc:  # one clear paragraph instead of a traceback
         message, code = explain_failure(exc)
+        if args.destination == "duckdb" and "Out of Memory" in message:
+            # the cap is ours (memory_limits.py): say which setting lifts it
+            limit = json.loads(os.environ.get("DESTINATION__DUCKDB__CREDENTIALS__GLOBAL_CONFIG") or "{}")
+            message += (
+                f" duckdb's memory is capped by duckdb_memory_limit ({limit.get('memory_limit', 'default')}): "
+                "raise it, e.g. --duckdb-memory-limit 1GB, or load a long backfill in slices with end_date."
+            )
         if args.traceback:
             traceback.print_exc()
         if summary.client is not None and summary.client.stats.requests:
