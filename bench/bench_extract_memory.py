@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SIZES = {  # the worlds of bench_pipeline.py (d) and (b): a backfill of a world fixed at 2024-06-15
     "250k": {"advertisers": 2, "days": 300, "start_date": "2023-08-20"},
     "1m": {"advertisers": 8, "days": 365, "start_date": "2023-06-16"},
-    "5m": {"advertisers": 36, "days": 365, "start_date": "2023-06-16"},  # ~5.1M rows
+    "5m": {"advertisers": 36, "days": 365, "start_date": "2023-06-16"},  # ~4.6M rows
 }
 
 
