@@ -210,6 +210,24 @@ def test_the_native_reader_reads_strings_nulls_and_placeholders_itself() -> None
     )
 
 
+def test_money_and_ratios_as_tiktok_sends_them_are_typed_natively_and_exactly() -> None:
+    from tiktok_ads.arrow_pages import _native_table  # the native step alone: it must not need the fallback
+
+    spec = _narrow()
+    page = [
+        _raw(0, spend="20.000", ctr="0.2899", ad_name="a"),  # 3-decimal money, 4-decimal ratio
+        _raw(1, spend="1500", ctr="-", ad_name="b"),  # integer-only money (IDR), a placeholder
+        _raw(2, spend=None, ctr="12.3456", ad_name="c"),  # null
+    ]
+    got = _native_table(spec, ADV, _native(page, spec), arrow_schema(spec)).to_pylist()
+    assert [(r["spend"], r["ctr"]) for r in got] == [
+        (decimal.Decimal("20.000"), decimal.Decimal("0.2899")),
+        (decimal.Decimal("1500"), None),
+        (None, decimal.Decimal("12.3456")),
+    ]
+    _same(got, transform_report_rows(spec, ADV, page))
+
+
 def test_the_native_reader_leaves_numbers_and_other_shapes_to_orjson() -> None:
     spec = _narrow()
     assert not isinstance(_native([_raw(0, impressions=12)], spec), ArrowRows)  # a number among strings
