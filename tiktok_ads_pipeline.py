@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import json
 import logging
 import os
 import sys
@@ -43,6 +44,14 @@ from tiktok_ads import RunSummary, tiktok_ads
 from tiktok_ads.cli_settings import add_setting_options, json_problem, settings_from_args
 from tiktok_ads.client import redact
 from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_tiktok_error
+from tiktok_ads.memory_limits import (
+    DUCKDB_MB_PER_COLUMN,
+    DUCKDB_MEMORY_LIMIT_MB,
+    DUCKDB_THREADS,
+    apply_duckdb_limits,
+    restore_environment,
+    use_system_arrow_allocator,
+)
 from tiktok_ads.progress import PROGRESS_CHOICES, DataRowsCollector, make_collector
 from tiktok_ads.report_grid import ALL_TABLES, GRID_TABLES
 from tiktok_ads.run_report import RunReport, format_run_report
@@ -208,6 +217,19 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "stdout (per dlt step, every 10 s); none shows nothing",
     )
     group.add_argument(
+        "--duckdb-memory-limit",
+        default=None,
+        help=f"duckdb destination: memory_limit of the embedded database, e.g. 512MB, 2GB (default "
+        f"{DUCKDB_MEMORY_LIMIT_MB}MB, or {DUCKDB_MB_PER_COLUMN:g} MB per column of the widest table; what does "
+        "not fit spills to disk)",
+    )
+    group.add_argument(
+        "--duckdb-threads",
+        type=int,
+        default=None,
+        help=f"duckdb destination: threads of the embedded database (default {DUCKDB_THREADS})",
+    )
+    group.add_argument(
         "-q",
         "--quiet",
         action="store_true",
@@ -316,6 +338,30 @@ def _normalized_dataset(name: str) -> str:
             f"Note: the dataset {name!r} is created as {normalized!r} (dlt's naming rules).", file=sys.stderr
         )
     return normalized
+
+
+def _duckdb_limits(args: argparse.Namespace, columns: int = 0) -> str | None:
+    """Cap the embedded duckdb's memory and threads (``duckdb_memory_limit``, ``duckdb_threads``: option, else
+    ``pipelines.tiktok_ads.<name>`` or ``<name>`` in dlt's config); an error message for a bad value.
+    ``columns``: of the widest table loaded (the default memory limit grows with it)."""
+    if args.destination != "duckdb":
+        return None
+    memory_limit = args.duckdb_memory_limit or _pipeline_setting("duckdb_memory_limit")
+    threads: Any = (
+        args.duckdb_threads if args.duckdb_threads is not None else _pipeline_setting("duckdb_threads")
+    )
+    try:
+        apply_duckdb_limits(
+            str(memory_limit) if memory_limit is not None else None,
+            int(threads) if threads is not None else None,
+            columns=columns,
+        )
+    except (TypeError, ValueError) as err:
+        text = (
+            str(err) if "duckdb_" in str(err) else f"duckdb_threads must be a whole number, got {threads!r}"
+        )
+        return f"Configuration error: {text}."
+    return None
 
 
 def _loader_file_format(destination: str) -> Any:
@@ -516,6 +562,12 @@ def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: s
         progress = DataRowsCollector(progress, lambda: summary.marker_rows)
     try:
         source = tiktok_ads(summary=summary, **source_kwargs)
+        hints = [r.columns for r in source.selected_resources.values()]
+        widest = max((len(h) for h in hints if isinstance(h, dict)), default=0)
+        problem = _duckdb_limits(args, widest)  # before the pipeline opens duckdb: sized to the tables
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return EXIT_USAGE
         pipeline = dlt.pipeline(
             pipeline_name=PIPELINE_NAME,
             destination=args.destination,
@@ -532,6 +584,13 @@ def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: s
         )
     except Exception as exc:  # one clear paragraph instead of a traceback
         message, code = explain_failure(exc)
+        if args.destination == "duckdb" and "Out of Memory" in message:
+            # the cap is ours (memory_limits.py): say which setting lifts it
+            limit = json.loads(os.environ.get("DESTINATION__DUCKDB__CREDENTIALS__GLOBAL_CONFIG") or "{}")
+            message += (
+                f" duckdb's memory is capped by duckdb_memory_limit ({limit.get('memory_limit', 'default')}): "
+                "raise it, e.g. --duckdb-memory-limit 1GB, or load a long backfill in slices with end_date."
+            )
         if args.traceback:
             traceback.print_exc()
         if summary.client is not None and summary.client.stats.requests:
@@ -539,6 +598,7 @@ def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: s
         print(redact(message), file=sys.stderr)
         return code
     finally:
+        restore_environment()  # the duckdb defaults were for this run only
         if summary.client is not None:
             summary.client.close()
     if not args.quiet:
@@ -750,6 +810,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     _limit_malloc_arenas()
+    use_system_arrow_allocator()
     problem = check_config_files()
     if problem is not None:
         print(problem, file=sys.stderr)

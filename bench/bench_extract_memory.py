@@ -16,8 +16,10 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SIZES = {  # the worlds of bench_pipeline.py (d) and (b): a backfill of a world fixed at 2024-06-15
     "250k": {"advertisers": 2, "days": 300, "start_date": "2023-08-20"},
     "1m": {"advertisers": 8, "days": 365, "start_date": "2023-06-16"},
+    "5m": {"advertisers": 36, "days": 365, "start_date": "2023-06-16"},  # ~4.6M rows
 }
 
 
@@ -41,15 +44,19 @@ def rss_mb() -> float:
     return 0.0
 
 
-def measure(size: str, max_concurrency: int) -> dict[str, float]:
-    """Extract one world's ``ad_insights`` in this process; returns rows, CPU seconds and RSS figures."""
+def measure(size: str, max_concurrency: int, steps: list[str]) -> dict[str, float]:
+    """Extract one world's ``ad_insights`` in this process (then ``steps[1:]``: normalize, load); returns rows,
+    CPU seconds and peak RSS per step."""
     sys.path.insert(0, str(ROOT))
     import dlt
 
     from tiktok_ads import tiktok_ads
+    from tiktok_ads.memory_limits import apply_duckdb_limits, use_system_arrow_allocator
     from tiktok_ads_pipeline import _limit_malloc_arenas
 
     _limit_malloc_arenas()  # as the pipeline script does before any thread starts
+    use_system_arrow_allocator()
+    apply_duckdb_limits()  # the script's duckdb defaults (memory_limit, threads, load files of bounded size)
 
     world = SIZES[size]
     cmd = [sys.executable, "-m", "tiktok_ads.emulator", "--port", "0", "--qps", "0", "--qpm", "0"]
@@ -67,6 +74,7 @@ def measure(size: str, max_concurrency: int) -> dict[str, float]:
                 peak[0] = max(peak[0], rss_mb())
 
         workdir = tempfile.mkdtemp(prefix="bench_extract_memory_")
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)  # a 1M-row duckdb file is ~400 MB
         source = tiktok_ads(
             access_token=info["access_token"],
             base_url=info["base_url"],
@@ -77,19 +85,29 @@ def measure(size: str, max_concurrency: int) -> dict[str, float]:
             start_date=str(world["start_date"]),
             end_date="2024-06-15",
         )
-        pipeline = dlt.pipeline("bench_extract_memory", destination="duckdb", pipelines_dir=workdir)
+        destination = dlt.destinations.duckdb(str(Path(workdir) / "bench.duckdb"))
+        pipeline = dlt.pipeline("bench_extract_memory", destination=destination, pipelines_dir=workdir)
         before = rss_mb()
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         cpu = time.process_time()
-        extracted = pipeline.extract(source)
+        extracted = pipeline.extract(source, loader_file_format="parquet")
         cpu = time.process_time() - cpu
-        done.set()
-        sampler.join()
         rows = sum(
             m.items_count for m in extracted.metrics[extracted.loads_ids[0]][0]["table_metrics"].values()
         )
-        return {"rows": rows, "cpu_s": cpu, "rss_before_mb": before, "peak_rss_mb": max(peak[0], rss_mb())}
+        result = {"rows": rows, "cpu_s": cpu, "rss_before_mb": before, "peak_rss_mb": max(peak[0], rss_mb())}
+        for step in steps[
+            1:
+        ]:  # normalize, load: each step's own peak (RSS never shrinks below the last one's)
+            peak[0] = rss_mb()
+            cpu = time.process_time()
+            getattr(pipeline, step)()
+            result[f"{step}_cpu_s"] = time.process_time() - cpu
+            result[f"{step}_peak_rss_mb"] = max(peak[0], rss_mb())
+        done.set()
+        sampler.join()
+        return result
     finally:
         emulator.terminate()
         emulator.wait(timeout=30)
@@ -100,14 +118,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="250k,1m", help="comma list of 250k, 1m (default both)")
     parser.add_argument("--max-concurrency", type=int, default=16, help="the source's max_concurrency (16)")
+    parser.add_argument(
+        "--steps",
+        default="extract",
+        help="extract (default), or extract,normalize,load: also each later step's peak RSS and CPU (into duckdb)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child, args.max_concurrency)))
+        print(json.dumps(measure(args.child, args.max_concurrency, args.steps.split(","))))
         return 0
     results = {}
     for size in args.sizes.split(","):
         cmd = [sys.executable, __file__, "--child", size, "--max-concurrency", str(args.max_concurrency)]
+        cmd += ["--steps", args.steps]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
         results[size] = json.loads(out.strip().splitlines()[-1])
@@ -117,9 +141,14 @@ def main() -> int:
             f"before, peak {r['peak_rss_mb']:.0f} MB (max_concurrency {args.max_concurrency})",
             flush=True,
         )
-    if len(results) == 2:
+        for step in args.steps.split(",")[1:]:
+            print(
+                f"  {step}: {r[step + '_cpu_s']:.1f} CPU s, peak {r[step + '_peak_rss_mb']:.0f} MB",
+                flush=True,
+            )
+    if "250k" in results and "1m" in results:
         ratio = results["1m"]["peak_rss_mb"] / results["250k"]["peak_rss_mb"]
-        print(f"peak RSS 1M / 250k: {ratio:.2f}")
+        print(f"extract peak RSS 1M / 250k: {ratio:.2f}")
     return 0
 
 

@@ -14,7 +14,7 @@ Each run starts ``python -m tiktok_ads.emulator`` as a separate process (fresh c
 
 Figures are medians over ``--runs`` runs. The emulator answers with its latency model on (``--latency``,
 ``--latency-per-row``; default :data:`tiktok_ads.emulator.latency.TYPICAL`, 0.5 s + 1 ms per row, UNSURE),
-because wall time against an instant server says nothing about a run against TikTok. Scenarios (``--scenario a|b|c|d|all``):
+because wall time against an instant server says nothing about a run against TikTok. Scenarios (``--scenario a|b|c|d|e|all``; all = a-d):
 
 - **a** an agency under a 10 QPS limit: 20 advertisers (3 campaigns x 3 ad groups x 3 ads each), 90 days, all
   nine tables; the emulator at ``--qps 10 --qpm 0`` (only QPS binds), the pipeline at its default ``max_qps``
@@ -27,6 +27,9 @@ because wall time against an instant server says nothing about a run against Tik
 - **d** memory: ``ad_insights`` at ~250,000 rows (2 advertisers x 1,000 ads, 300 days) and at the 1M-row load
   of (b) (reused when (b) ran in the same invocation). Targets: peak RSS < 400 MB each, and the 1M run's
   within 10 % of the 250k run's.
+- **e** memory at scale: ``ad_insights`` at ~4.6M rows (36 advertisers x 1,000 ads, 365 days), no limits; long
+  (about 10 minutes of the emulator's CPU alone). Targets: peak RSS < 400 MB, and within 10 % of (d)'s 250k run
+  when (d) ran in the same invocation.
 
 Run from the repository root::
 
@@ -80,7 +83,8 @@ WINDOW_DAYS = 30  # TikTok's longest stat_time_day span per request
 ADVERTISERS_PER_INFO_CALL = 100
 ATTRIBUTION_WINDOW_DAYS = 7  # the source's default
 FIXED_TODAY = dt.date(2024, 6, 15)
-SCENARIOS = ("a", "b", "c", "d")
+SCENARIOS = ("a", "b", "c", "d", "e")
+ALL_SCENARIOS = ("a", "b", "c", "d")  # "all": (e) takes long (5M rows), ask for it by name
 ENTITY_KINDS = {"campaigns": "campaign", "adgroups": "adgroup", "ads": "ad"}
 
 
@@ -142,11 +146,13 @@ class Worlds:
         big: (b) and the 1M run of (d): 8 advertisers x 1,000 ads, 365 days at a fixed date (~1.13M
             ad_insights rows).
         small: the 250k run of (d): 2 advertisers x 1,000 ads, 300 days at the same date (~251k rows).
+        huge: (e): 36 advertisers x 1,000 ads, 365 days at the same date (~4.6M rows).
     """
 
     agency: WorldSpec
     big: WorldSpec
     small: WorldSpec
+    huge: WorldSpec
 
     @classmethod
     def full(cls) -> Worlds:
@@ -156,6 +162,7 @@ class Worlds:
             agency=WorldSpec(advertisers=20, campaigns=3, adgroups=3, ads=3, days=90, today=today),
             big=WorldSpec(advertisers=8, campaigns=10, adgroups=10, ads=10, days=365, today=FIXED_TODAY),
             small=WorldSpec(advertisers=2, campaigns=10, adgroups=10, ads=10, days=300, today=FIXED_TODAY),
+            huge=WorldSpec(advertisers=36, campaigns=10, adgroups=10, ads=10, days=365, today=FIXED_TODAY),
         )
 
     @classmethod
@@ -166,6 +173,7 @@ class Worlds:
             agency=WorldSpec(advertisers=3, campaigns=1, adgroups=1, ads=2, days=40, today=today),
             big=WorldSpec(advertisers=2, campaigns=2, adgroups=2, ads=3, days=60, today=FIXED_TODAY),
             small=WorldSpec(advertisers=1, campaigns=2, adgroups=2, ads=3, days=60, today=FIXED_TODAY),
+            huge=WorldSpec(advertisers=3, campaigns=2, adgroups=2, ads=3, days=60, today=FIXED_TODAY),
         )
 
 
@@ -826,6 +834,30 @@ class Bench:
         ]  # fmt: skip
         self._no_failures("d", runs_small + runs_big)
 
+    def memory_huge(self) -> None:
+        """Scenario (e): peak RSS at ~5M rows, against (d)'s 250k run when (d) ran in the same invocation."""
+        world = self.worlds.huge
+        print(f"\n(e) memory, 5M rows: {world.describe()}; ad_insights only (backfill)", flush=True)
+        runs = self.backfill_runs("e", world)
+        self.results["e"] = runs
+        ok = [r for r in runs if r.ok]
+        print("(e) " + medians_line(runs), flush=True)
+        rss = median([r.max_rss_mb for r in ok]) if ok else None
+        rows = median([r.rows for r in ok]) if ok else 0
+        rate = median([r.report_rows / r.cpu for r in ok if r.cpu]) if ok else None
+        print(f"(e) report rows per pipeline CPU second: {rate or 0:,.0f}", flush=True)
+        self.targets.append(
+            check("e", f"peak RSS at {rows:,.0f} rows (MB)", rss, f"{rss or 0:.0f}", "< 400",
+                  rss is not None and rss < 400)
+        )  # fmt: skip
+        small = [r for r in self.results.get("d", []) if r.ok and r.rows < 500_000]
+        if small and rss:
+            ratio = rss / median([r.max_rss_mb for r in small])
+            self.targets.append(
+                check("e", "peak RSS ratio 5M / 250k", ratio, f"{ratio:.2f}", "<= 1.10", ratio <= 1.10)
+            )
+        self._no_failures("e", runs)
+
     def _no_failures(self, scenario: str, results: Sequence[RunResult]) -> None:
         """Targets for failed runs and for report rows that differ from the model's; a note for odd answers."""
         failed = [r for r in results if not r.ok]
@@ -863,11 +895,11 @@ def summary_table(targets: Sequence[Target]) -> str:
 def parse_scenarios(text: str) -> list[str]:
     """``a``, ``b,d``, ``all`` -> scenario letters in order."""
     if text == "all":
-        return list(SCENARIOS)
+        return list(ALL_SCENARIOS)
     chosen = {s.strip() for s in text.split(",") if s.strip()}
     unknown = chosen - set(SCENARIOS)
     if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"choose from a, b, c, d or all (comma-separated), not {text!r}")
+        raise argparse.ArgumentTypeError(f"choose from a, b, c, d, e or all (comma-separated), not {text!r}")
     return [s for s in SCENARIOS if s in chosen]
 
 
@@ -879,8 +911,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scenario",
         type=parse_scenarios,
-        default=list(SCENARIOS),
-        help="a, b, c, d, a comma list, or all (default)",
+        default=list(ALL_SCENARIOS),
+        help="a, b, c, d, e, a comma list, or all (default: a-d; e is 5M rows)",
     )
     parser.add_argument(
         "--runs", type=int, default=3, help="runs per scenario (default 3); figures are medians"
@@ -948,6 +980,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench.throughput()
         if "d" in args.scenario:
             bench.memory()
+        if "e" in args.scenario:
+            bench.memory_huge()
         elapsed = time.monotonic() - started
         print(f"\nsummary ({elapsed:.0f} s in all; medians over {args.runs} run(s) each)")
         print(summary_table(bench.targets))

@@ -16,7 +16,7 @@ from typing import Any
 
 import dlt
 import pytest
-from test_dlt_destinations import WAREHOUSE_TYPES
+from test_dlt_destinations import warehouse_type
 
 from tiktok_ads import TABLES as ALL_TABLES
 from tiktok_ads import RunSummary, tiktok_ads
@@ -32,7 +32,6 @@ WORLD = WorldConfig(seed=5, advertisers=2, campaigns=2, adgroups=1, ads=2, days=
 START = TODAY - dt.timedelta(days=35)
 
 #: What each pinned dlt type becomes in duckdb.
-DUCKDB_TYPES = WAREHOUSE_TYPES["duckdb"]
 
 Factory = Callable[..., EmulatorServer]
 
@@ -118,7 +117,7 @@ def test_full_load_of_all_nine_tables(tmp_path: Path, emulator_factory: Factory)
             )
         )
         for column, hint in spec.columns.items():
-            assert types.get(column) == DUCKDB_TYPES[str(hint["data_type"])], (
+            assert types.get(column) == warehouse_type("duckdb", hint), (
                 name,
                 column,
                 types.get(column),

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
 import pyarrow as pa
 import pytest
 
@@ -22,6 +23,7 @@ from tiktok_ads.concurrency import UnitStream
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.errors import TikTokBadResponseError
 from tiktok_ads.extract import report_pages
+from tiktok_ads.json_pages import ArrowRows, decode_report_body, report_decoder
 from tiktok_ads.report_grid import ALL_TABLES
 from tiktok_ads.resources import DAY_MARKER_COLUMN
 from tiktok_ads.transform import transform_report_rows
@@ -163,14 +165,23 @@ def test_requests_run_in_parallel_up_to_the_in_flight_cap(
 # ------------------------------------------------------------------------------------------ Arrow pages
 
 
-def _pages(server: EmulatorServer, table: str, days: int = 4) -> list[list[dict[str, Any]]]:
+def _pages(server: EmulatorServer, table: str, days: int = 4, native: bool = False) -> list[Any]:
     spec = ALL_TABLES[table]
+    decode = report_decoder(spec.dimensions, spec.metrics) if native else None
     start = server.world.history_start + dt.timedelta(days=3)
     window = DateWindow(start, start + dt.timedelta(days=days - 1 if spec.window_days != 1 else 0))
     client = TikTokClient(server.access_token, base_url=server.base_url, max_qps=0)
     with client:
         return list(
-            report_pages(client, spec, server.advertiser_ids[0], window, include_deleted=True, page_size=50)
+            report_pages(
+                client,
+                spec,
+                server.advertiser_ids[0],
+                window,
+                include_deleted=True,
+                page_size=50,
+                decode=decode,
+            )
         )
 
 
@@ -190,15 +201,81 @@ def _same(arrow_rows: list[dict[str, Any]], typed: list[dict[str, Any]]) -> None
     ["ad_insights", "ad_insights_by_age_and_gender", "campaign_insights_by_province", "adgroup_insights_hourly",
      "campaign_insights_lifetime", "advertiser_insights_by_language"],
 )  # fmt: skip
-def test_arrow_pages_hold_exactly_the_row_path_values(emulator: EmulatorServer, table: str) -> None:
+@pytest.mark.parametrize("native", [False, True], ids=["orjson", "native"])
+def test_arrow_pages_hold_exactly_the_row_path_values(
+    emulator: EmulatorServer, table: str, native: bool
+) -> None:
     spec = ALL_TABLES[table]
     schema = arrow_schema(spec, ((DAY_MARKER_COLUMN, "bool"),))
-    pages = _pages(emulator, table)
+    pages = _pages(emulator, table, native=native)
     assert sum(map(len, pages)) > 0
     for page in pages:
+        assert isinstance(page, ArrowRows) == native
         got = report_page_table(spec, ADV, page, schema)
         assert got.schema.names[: len(spec.columns)] == list(spec.columns)
-        _same(got.to_pylist(), transform_report_rows(spec, ADV, page))
+        _same(got.to_pylist(), transform_report_rows(spec, ADV, list(page)))
+
+
+def _native(page: list[dict[str, Any]], spec: Any) -> Any:
+    """``page`` as TikTok's answer body, decoded by the native reader (None: it left the body to orjson)."""
+    body = orjson.dumps(
+        {"code": 0, "message": "OK", "request_id": "1", "data": {"list": page, "page_info": {"page": 1}}}
+    )
+    decoded = decode_report_body(body, spec.dimensions, spec.metrics)
+    return page if decoded is None else decoded["data"]["list"]
+
+
+def test_the_native_reader_reads_strings_nulls_and_placeholders_itself() -> None:
+    spec = _narrow()
+    page = [_raw(0, ctr="1.5", ad_name="a"), _raw(1, ctr=None, spend="-", ad_name=" N/A ")]
+    native = _native(page, spec)
+    assert isinstance(native, ArrowRows) and len(native) == 2 and native[-1]["metrics"]["ctr"] is None
+    _same(
+        report_page_table(spec, ADV, native, arrow_schema(spec)).to_pylist(),
+        transform_report_rows(spec, ADV, page),
+    )
+
+
+def test_money_and_ratios_as_tiktok_sends_them_are_typed_natively_and_exactly() -> None:
+    from tiktok_ads.arrow_pages import _native_table  # the native step alone: it must not need the fallback
+
+    spec = _narrow()
+    page = [
+        _raw(0, spend="20.000", ctr="0.2899", ad_name="a"),  # 3-decimal money, 4-decimal ratio
+        _raw(1, spend="1500", ctr="-", ad_name="b"),  # integer-only money (IDR), a placeholder
+        _raw(2, spend=None, ctr="12.3456", ad_name="c"),  # null
+    ]
+    got = _native_table(spec, ADV, _native(page, spec), arrow_schema(spec)).to_pylist()
+    assert [(r["spend"], r["ctr"]) for r in got] == [
+        (decimal.Decimal("20.000"), decimal.Decimal("0.2899")),
+        (decimal.Decimal("1500"), None),
+        (None, decimal.Decimal("12.3456")),
+    ]
+    _same(got, transform_report_rows(spec, ADV, page))
+
+
+def test_the_native_reader_reads_numbers_among_strings_as_the_row_path_does() -> None:
+    from tiktok_ads.arrow_pages import _native_table  # the native step alone: it must not need the fallback
+
+    spec = _narrow()
+    # JSON numbers among TikTok's strings (as real answers have them): count, money, a ratio, a whole number
+    # in a text column; negative and zero too
+    page = [_raw(0, impressions=12, spend=0.5, ctr=1.25, ad_name=7), _raw(1, impressions=0, spend=-3)]
+    native = _native(page, spec)
+    assert isinstance(native, ArrowRows)
+    got = _native_table(spec, ADV, native, arrow_schema(spec)).to_pylist()
+    _same(got, transform_report_rows(spec, ADV, page))
+    assert got[0]["impressions"] == 12 and got[0]["spend"] == decimal.Decimal("0.5")
+    # a float in a text column is left to the row path (which decides its spelling)
+    assert not isinstance(_native([_raw(0, ad_name=1.5)], spec), ArrowRows)
+
+
+def test_the_native_reader_leaves_other_shapes_to_orjson() -> None:
+    spec = _narrow()
+    body = b'{"code": "0", "data": {"list": []}}'  # a code that is not a number
+    assert decode_report_body(body, spec.dimensions, spec.metrics) is None
+    assert decode_report_body(b"[1, 2]", spec.dimensions, spec.metrics) is None
+    assert decode_report_body(b'{"code": 0}\n{"code": 0}', spec.dimensions, spec.metrics) is None
 
 
 def _raw(i: int, **metrics: Any) -> dict[str, Any]:
@@ -218,37 +295,70 @@ def _narrow() -> Any:
     [
         {"impressions": 12},  # a JSON number where a string was expected
         {"impressions": " 7 "},  # spaces
-        {"spend": "0.1234567891234"},  # more decimals than DECIMAL(38,9) keeps
+        {"spend": "0.1234567891234"},  # more decimals than money's DECIMAL(18,4) keeps
         {"spend": "-"},  # placeholder
         {"ad_name": " N/A "},  # placeholder with spaces in a text column
         {"new_metric": "3"},  # a metric TikTok sent unasked: kept as text
+        {"ctr": None},  # JSON null
+        {"impressions": 12, "spend": 1.5, "ad_name": 7},  # numbers among strings, in three kinds of column
     ],
 )
-def test_odd_values_give_the_row_path_values(odd: dict[str, Any]) -> None:
+@pytest.mark.parametrize("native", [False, True], ids=["orjson", "native"])
+def test_odd_values_give_the_row_path_values(odd: dict[str, Any], native: bool) -> None:
     spec = _narrow()
     page = [_raw(0, ctr="1.5", ad_name="a"), _raw(1, **{"ctr": "2", "ad_name": "b", **odd})]
-    got = report_page_table(spec, ADV, page, arrow_schema(spec)).to_pylist()
+    given = _native(page, spec) if native else page
+    got = report_page_table(spec, ADV, given, arrow_schema(spec)).to_pylist()
     want = transform_report_rows(spec, ADV, page)
-    if "spend" in odd and odd["spend"].startswith("0.12"):
-        want[1]["spend"] = decimal.Decimal("0.123456789")  # rounded to dlt's scale of 9
+    if str(odd.get("spend")).startswith("0.12"):
+        want[1]["spend"] = decimal.Decimal("0.1235")  # rounded half-even to money's scale (metric_types.py)
     _same(got, want)
 
 
-def test_a_value_that_is_no_number_fails_naming_table_column_and_value() -> None:
+@pytest.mark.parametrize("native", [False, True], ids=["orjson", "native"])
+@pytest.mark.parametrize("bad", ["lots", "<5", "1.2.3"])
+def test_a_value_that_is_no_number_fails_naming_table_column_and_value(native: bool, bad: str) -> None:
     spec = _narrow()
-    page = [_raw(0, ctr="1.5", ad_name="a"), _raw(1, ctr="lots", ad_name="b")]
-    with pytest.raises(TikTokBadResponseError, match=r"ctr.*'lots'"):
-        report_page_table(spec, ADV, page, arrow_schema(spec))
+    page = [_raw(0, ctr="1.5", ad_name="a"), _raw(1, ctr=bad, ad_name="b")]
+    given = _native(page, spec) if native else page
+    assert isinstance(given, ArrowRows) == native
+    with pytest.raises(TikTokBadResponseError, match=rf"ctr.*'{bad}'"):
+        report_page_table(spec, ADV, given, arrow_schema(spec))
 
 
-def test_a_row_without_its_key_fails_like_the_row_path() -> None:
+@pytest.mark.parametrize("native", [False, True], ids=["orjson", "native"])
+def test_a_value_too_large_for_its_column_fails_naming_table_column_and_value(native: bool) -> None:
     spec = _narrow()
-    page = [
-        _raw(0, ctr="1.5", ad_name="a"),
+    page = [_raw(0, ctr="1.5", ad_name="a"), _raw(1, ctr="2", ad_name="b", spend="123456789012345.5")]
+    given = _native(page, spec) if native else page
+    with pytest.raises(TikTokBadResponseError, match=r"spend.*123456789012345.*DECIMAL\(18,4\)") as err:
+        report_page_table(spec, ADV, given, arrow_schema(spec))
+    assert err.value.context.get("table") == spec.name and err.value.advertiser_id == ADV
+
+
+def test_metric_columns_are_sized_per_kind() -> None:
+    spec = ALL_TABLES["ad_insights"]
+    schema = arrow_schema(spec)
+    assert schema.field("spend").type == pa.decimal128(18, 4)  # money
+    assert schema.field("ctr").type == pa.decimal128(18, 6)  # ratio
+    assert schema.field("impressions").type == pa.int64()  # count
+    assert spec.columns["spend"]["precision"] == 18 and spec.columns["spend"]["scale"] == 4
+
+
+@pytest.mark.parametrize("native", [False, True], ids=["orjson", "native"])
+@pytest.mark.parametrize(
+    "row",
+    [
         {"dimensions": {"stat_time_day": "2024-05-01 00:00:00"}, "metrics": {}},
-    ]
+        {"dimensions": {"ad_id": None, "stat_time_day": "2024-05-01 00:00:00"}, "metrics": None},
+    ],
+)
+def test_a_row_without_its_key_fails_like_the_row_path(native: bool, row: dict[str, Any]) -> None:
+    spec = _narrow()
+    page = [_raw(0, ctr="1.5", ad_name="a"), row]
+    given = _native(page, spec) if native else page
     with pytest.raises(TikTokBadResponseError, match="ad_id"):
-        report_page_table(spec, ADV, page, arrow_schema(spec))
+        report_page_table(spec, ADV, given, arrow_schema(spec))
 
 
 def test_batches_collect_pages_and_carry_the_load_id() -> None:

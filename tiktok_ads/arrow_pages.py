@@ -25,6 +25,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .errors import TikTokBadResponseError
+from .json_pages import ArrowRows
 from .settings import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS, TableSpec
 from .transform import bucket_columns, transform_report_rows
 
@@ -41,7 +43,6 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "bool": pa.bool_(),
 }
 _NULLS = pa.array(sorted(NULL_METRIC_VALUES), pa.string())
-_SCALE = decimal.Decimal(1).scaleb(-9)
 _DAY_SUFFIXES = pa.array(["", " 00:00:00", "T00:00:00", "T00:00:00Z"], pa.string())
 
 
@@ -86,6 +87,8 @@ def _arrow_type(hint: Mapping[str, Any]) -> pa.DataType:
     kind = str(hint["data_type"])
     if kind == "timestamp" and hint.get("timezone") is False:
         return pa.timestamp("us")
+    if kind == "decimal" and hint.get("precision") is not None:
+        return pa.decimal128(int(hint["precision"]), int(hint.get("scale") or 0))  # metric_types.py
     return _ARROW_TYPES[kind]
 
 
@@ -110,15 +113,18 @@ def _as_text(values: Sequence[Any], numeric: bool) -> list[Any]:
     return out
 
 
-def _strings(values: Sequence[Any], trim: bool) -> pa.Array:
-    try:
-        arr = pa.array(values, pa.string())
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
-        # real answers mix JSON numbers into the strings (likes 36, tt_app_id 0): type them here, in bulk
+def _strings(values: Sequence[Any] | pa.Array, trim: bool) -> pa.Array:
+    if isinstance(values, pa.Array):
+        arr = values
+    else:
         try:
-            arr = pa.array(_as_text(values, numeric=not trim), pa.string())
+            arr = pa.array(values, pa.string())
         except (pa.ArrowTypeError, pa.ArrowInvalid):
-            raise _Irregular from None
+            # real answers mix JSON numbers into the strings (likes 36, tt_app_id 0): type them here, in bulk
+            try:
+                arr = pa.array(_as_text(values, numeric=not trim), pa.string())
+            except (pa.ArrowTypeError, pa.ArrowInvalid):
+                raise _Irregular from None
     if arr.null_count == len(arr):
         return arr
     # placeholders ("-", "N/A", ...) are NULL; in text columns also with spaces around them, as in the row
@@ -129,7 +135,7 @@ def _strings(values: Sequence[Any], trim: bool) -> pa.Array:
     return arr
 
 
-def _column(values: Sequence[Any], kind: pa.DataType, *, as_sent: bool = False) -> pa.Array:
+def _column(values: Sequence[Any] | pa.Array, kind: pa.DataType, *, as_sent: bool = False) -> pa.Array:
     """One column, typed in C; raises :class:`_Irregular` when the row path must decide.
 
     ``as_sent``: a breakdown dimension, whose placeholder-looking values (``"None"``, ``"NA"``) are TikTok's
@@ -138,6 +144,8 @@ def _column(values: Sequence[Any], kind: pa.DataType, *, as_sent: bool = False) 
     if kind == pa.bool_():
         raise _Irregular  # rare in reports; the row path knows TikTok's spellings of booleans
     if as_sent and kind == pa.string():
+        if isinstance(values, pa.Array):
+            return values  # parsed as strings already (json_pages)
         try:
             return pa.array(values, pa.string())
         except (pa.ArrowTypeError, pa.ArrowInvalid):
@@ -158,9 +166,18 @@ def _column(values: Sequence[Any], kind: pa.DataType, *, as_sent: bool = False) 
         raise _Irregular from None
 
 
-def _scaled(value: Any) -> Any:
-    if isinstance(value, decimal.Decimal) and value.as_tuple().exponent < -9:  # type: ignore[operator]
-        return value.quantize(_SCALE, rounding=decimal.ROUND_HALF_EVEN)
+def _scaled(value: Any, kind: pa.Decimal128Type, column: str) -> Any:
+    """A decimal rounded half-even to the column's scale; one too large for the column raises, naming it."""
+    if not isinstance(value, decimal.Decimal):
+        return value
+    if value.as_tuple().exponent < -kind.scale:
+        value = value.quantize(decimal.Decimal(1).scaleb(-kind.scale), rounding=decimal.ROUND_HALF_EVEN)
+    if value.adjusted() >= kind.precision - kind.scale:
+        raise TikTokBadResponseError(
+            f"column {column}: {value!r} is too large for DECIMAL({kind.precision},{kind.scale})",
+            code=0,
+            reason="bad_value",
+        )
     return value
 
 
@@ -177,8 +194,8 @@ def rows_to_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table
     columns = []
     for fld in schema:
         values = [row.get(fld.name) for row in rows]
-        if fld.type == DECIMAL_TYPE:
-            values = [_scaled(v) for v in values]
+        if pa.types.is_decimal(fld.type):
+            values = [_scaled(v, fld.type, fld.name) for v in values]
         columns.append(pa.array(values, fld.type))
     return pa.Table.from_arrays(columns, schema=schema)
 
@@ -191,7 +208,7 @@ def report_page_table(
     Args:
         spec: the report table.
         advertiser_id: added to every row.
-        page: raw rows from ``data.list``.
+        page: raw rows from ``data.list`` (a list of dicts, or :class:`~tiktok_ads.json_pages.ArrowRows`).
         schema: from :func:`arrow_schema` (columns of ``schema`` not in ``spec.columns`` are NULL).
 
     Returns:
@@ -200,6 +217,11 @@ def report_page_table(
     Raises:
         TikTokBadResponseError: a value cannot be converted or a key column is missing (from the row path).
     """
+    if isinstance(page, ArrowRows):
+        try:
+            return _native_table(spec, advertiser_id, page, schema)
+        except _Irregular:
+            page = page.raw()  # exactly as orjson decodes it: the paths below decide, or name the value
     try:
         return _fast_table(spec, advertiser_id, page, schema)
     except _Irregular:
@@ -208,7 +230,13 @@ def report_page_table(
         extra = sorted({name for row in rows for name in row} - set(schema.names))
         for name in extra:
             schema = schema.append(pa.field(name, pa.string()))
-        return rows_to_table(rows, schema)
+        try:
+            return rows_to_table(rows, schema)
+        except (
+            TikTokBadResponseError
+        ) as err:  # a value too large for its column: name the table and advertiser
+            err.advertiser_id = err.advertiser_id or advertiser_id
+            raise err.add_context(table=spec.name) from None
 
 
 def _fast_table(
@@ -231,31 +259,57 @@ def _fast_table(
         raise _Irregular from None  # a requested metric is missing in a row: NULL, as the row path says
     if count and max(map(len, mets)) > len(met_names):
         raise _Irregular  # TikTok sent a metric that was not asked for: the row path keeps it
+    return _typed_table(spec, advertiser_id, columns, count, schema)
+
+
+def _typed_table(
+    spec: TableSpec, advertiser_id: str, columns: Mapping[str, Any], count: int, schema: pa.Schema
+) -> pa.Table:
+    """The page's table of ``schema`` from its raw columns (Python sequences or Arrow string arrays)."""
     keys = set(spec.primary_key)
     buckets = bucket_columns(spec)
-    arrays: list[pa.Array] = []
+    typed: dict[str, pa.Array] = {}
     for fld in schema:
         name = fld.name
         if name == "advertiser_id":
-            arr = pa.array([advertiser_id] * count, pa.string())
-        elif name not in columns:
-            arr = pa.nulls(count, fld.type)
-        else:
+            arr = pa.repeat(pa.scalar(advertiser_id, pa.string()), count)
+        elif name in columns:
             arr = _column(columns[name], fld.type, as_sent=name in buckets)
             if name in ZERO_IS_NULL_COLUMNS and arr.type == pa.string():
                 arr = pc.if_else(pc.equal(arr, "0"), pa.scalar(None, pa.string()), arr)
-            if name in keys and arr.null_count:
-                raise _Irregular  # the row path names the row without its key
-        arrays.append(arr)
-    return pa.Table.from_arrays(arrays, schema=schema)
+        elif name == spec.day_column and spec.hour_column in typed:
+            # hourly rows: the day of their (local wall-clock) hour, as the row path derives it
+            arr = pc.cast(typed[spec.hour_column], pa.date32())
+        else:
+            arr = pa.nulls(count, fld.type)
+        if name in keys and arr.null_count:
+            raise _Irregular  # the row path names the row without its key
+        typed[name] = arr
+    return pa.Table.from_arrays(list(typed.values()), schema=schema)
+
+
+def _native_table(spec: TableSpec, advertiser_id: str, page: ArrowRows, schema: pa.Schema) -> pa.Table:
+    """A page parsed by :mod:`tiktok_ads.json_pages`: its string arrays typed in C, no Python value per cell."""
+    rows = page.rows
+    dims, mets = page.part("dimensions"), page.part("metrics")
+    if page.extra or rows.null_count or dims is None or mets is None or dims.null_count:
+        raise _Irregular  # a metric sent unasked, a row that is not an object, a row without dimensions
+    dim_names, met_names = _layout(spec, schema)
+    # a row whose metrics are null has every metric NULL (flatten merges the struct's nulls into its fields)
+    columns: dict[str, pa.Array] = dict(zip((f.name for f in mets.type), mets.flatten(), strict=True))
+    columns = {name: columns[name] for name in met_names if name in columns}
+    dim_columns = dict(zip((f.name for f in dims.type), dims.flatten(), strict=True))
+    columns.update({name: dim_columns[name] for name in dim_names if name in dim_columns})
+    return _typed_table(spec, advertiser_id, columns, len(rows), schema)
 
 
 @functools.lru_cache(maxsize=256)
 def _layout(spec: TableSpec, schema: pa.Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The schema's columns that come from ``dimensions`` and from ``metrics`` (dimensions win)."""
     dims = tuple(n for n in schema.names if n in spec.dimensions and n != "advertiser_id")
+    derived = {"advertiser_id"} | ({spec.day_column} if spec.hour_column and spec.day_column else set())
     mets = tuple(
-        n for n in schema.names if n in spec.columns and n not in spec.dimensions and n != "advertiser_id"
+        n for n in schema.names if n in spec.columns and n not in spec.dimensions and n not in derived
     )
     return dims, mets
 

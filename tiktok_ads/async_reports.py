@@ -268,7 +268,7 @@ def csv_pages(spec: TableSpec, advertiser_id: str, body: bytes) -> Iterator[RawP
     pick_mets = _picker([header.index(name) for name in spec.metrics])
     dim_names, met_names = spec.dimensions, spec.metrics
     width = len(header)
-    page: RawPage = []
+    page: list[dict[str, Any]] = []
     for number, row in enumerate(reader, start=2):
         if len(row) != width:
             raise TikTokBadResponseError(

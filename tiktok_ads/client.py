@@ -23,7 +23,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +45,7 @@ from .errors import (
     TikTokTransientError,
     error_for_code,
 )
+from .json_pages import ArrowRows, Decoder
 from .rate_limit import PATH_MAX_QPS, AdaptiveTokenBucket, app_key, shared_limiter
 from .server_clock import ServerClock
 from .settings import (
@@ -422,7 +423,12 @@ class TikTokClient:
         return self.get_with_request_id(endpoint, params, advertiser_id=advertiser_id)[0]
 
     def get_with_request_id(
-        self, endpoint: str, params: Mapping[str, Any] | None = None, *, advertiser_id: str | None = None
+        self,
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        advertiser_id: str | None = None,
+        decode: Decoder | None = None,
     ) -> tuple[dict[str, Any], str | None]:
         """Like :meth:`get`, also returning TikTok's ``request_id`` of the successful answer.
 
@@ -430,13 +436,14 @@ class TikTokClient:
             endpoint: e.g. ``"campaign/get/"``.
             params: query parameters.
             advertiser_id: for error messages.
+            decode: parses the body natively (report pages into Arrow); None, or when it returns None: orjson.
 
         Returns:
             ``(data, request_id)``.
         """
         params = dict(params or {})
         adv = advertiser_id or (str(params["advertiser_id"]) if params.get("advertiser_id") else None)
-        return self._request("GET", endpoint, params=encode_params(params), advertiser_id=adv)
+        return self._request("GET", endpoint, params=encode_params(params), advertiser_id=adv, decode=decode)
 
     def post(
         self,
@@ -514,6 +521,7 @@ class TikTokClient:
         with_token: bool = True,
         raw: bool = False,
         max_retries: int | None = None,
+        decode: Decoder | None = None,
     ) -> tuple[dict[str, Any], str | None]:
         retries = self.max_retries if max_retries is None else max(0, max_retries)
         path = api_path(endpoint)
@@ -533,7 +541,9 @@ class TikTokClient:
                     waited += self.limiter.acquire()
                     sent_at = self.limiter.now()
                     self.stats.count_request(path, waited)
-                    data = self._send(method, url, path, params, json_body, headers, advertiser_id, raw)
+                    data = self._send(
+                        method, url, path, params, json_body, headers, advertiser_id, raw, decode
+                    )
             except TikTokAPIError as err:
                 err.attempts = attempt
                 if (
@@ -600,6 +610,7 @@ class TikTokClient:
         headers: dict[str, str],
         advertiser_id: str | None,
         raw: bool = False,
+        decode: Decoder | None = None,
     ) -> tuple[dict[str, Any], str | None]:
         where: dict[str, Any] = {"path": path, "advertiser_id": advertiser_id}
         # Transport errors are turned into our own error *outside* the except blocks, so that neither
@@ -651,10 +662,12 @@ class TikTokClient:
             raise failure
         if raw and status == 200 and body[:64].lstrip()[:1] != b"{":
             return {_RAW: body}, None  # a file stream; an envelope (an error) is parsed as usual
-        return self._parse(status, body, where)
+        return self._parse(status, body, where, decode)
 
     @staticmethod
-    def _parse(status: int, body: bytes, where: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    def _parse(
+        status: int, body: bytes, where: dict[str, Any], decode: Decoder | None = None
+    ) -> tuple[dict[str, Any], str | None]:
         snippet = redact(body[:200].decode("utf-8", "replace")).strip()
         if status >= 500 or status == 429:
             raise TikTokTransientError(
@@ -665,10 +678,12 @@ class TikTokClient:
             raise TikTokAPIError(
                 f"HTTP {status}: {snippet!r}{hint}", http_status=status, reason=f"http_{status}", **where
             )
-        try:
-            payload = _loads(body)
-        except ValueError:
-            payload = _NOT_JSON
+        payload: Any = decode(body) if decode is not None else None
+        if payload is None:
+            try:
+                payload = _loads(body)
+            except ValueError:
+                payload = _NOT_JSON
         if payload is _NOT_JSON:
             raise TikTokTransientError(
                 f"answer is not valid JSON (truncated?): {snippet[:80]!r}",
@@ -717,7 +732,8 @@ class TikTokClient:
         *,
         page_size: int = DEFAULT_PAGE_SIZE,
         advertiser_id: str | None = None,
-    ) -> Iterator[list[dict[str, Any]]]:
+        decode: Decoder | None = None,
+    ) -> Iterator[Sequence[dict[str, Any]]]:
         """Yield ``data.list`` page by page until the last page.
 
         Paging rules (explicit, because ``page_info`` cannot be fully trusted):
@@ -745,6 +761,8 @@ class TikTokClient:
             params: query parameters except ``page``/``page_size``.
             page_size: rows per page (1..1000).
             advertiser_id: for error messages.
+            decode: parses each page's body natively (see :mod:`tiktok_ads.json_pages`); pages it decodes are
+                :class:`~tiktok_ads.json_pages.ArrowRows`, the others lists.
 
         Yields:
             Lists of row dicts (page 1 always, possibly an empty list for an empty result; later pages only
@@ -766,7 +784,7 @@ class TikTokClient:
 
         def fetch(number: int) -> tuple[dict[str, Any], str | None]:
             return self.get_with_request_id(
-                endpoint, {**base, "page": number, "page_size": page_size}, advertiser_id=adv
+                endpoint, {**base, "page": number, "page_size": page_size}, advertiser_id=adv, decode=decode
             )
 
         ahead: dict[int, Future[tuple[dict[str, Any], str | None]]] = {}
@@ -785,7 +803,7 @@ class TikTokClient:
         path: str,
         adv: str | None,
         broken: Callable[[str, str | None], TikTokBadResponseError],
-    ) -> Iterator[list[dict[str, Any]]]:
+    ) -> Iterator[Sequence[dict[str, Any]]]:
         """The paging loop of :meth:`paginate`; ``ahead`` holds the futures of prefetched pages."""
         page = 1
         seen = 0
@@ -807,7 +825,7 @@ class TikTokClient:
             rows = data.get("list")
             if rows is None:
                 rows = []
-            if not isinstance(rows, list):
+            if not isinstance(rows, (list, ArrowRows)):
                 raise broken(f"data.list is a {type(rows).__name__}, not a list", request_id)
             raw_info = data.get("page_info")
             info = raw_info if isinstance(raw_info, dict) else {}
@@ -879,13 +897,13 @@ class TikTokClient:
         self,
         fetch: Callable[[int], tuple[dict[str, Any], str | None]],
         page: int,
-        rows: list[Any],
+        rows: list[Any] | ArrowRows,
         request_id: str | None,
         seen: int,
         total_number: int,
         path: str,
         adv: str | None,
-    ) -> tuple[list[Any], str | None]:
+    ) -> tuple[list[Any] | ArrowRows, str | None]:
         """Ask a short last page again; if it stays short, warn and count it (the list ends with it).
 
         Returns:
@@ -897,7 +915,7 @@ class TikTokClient:
             self._sleep(delay)
             data, again_id = fetch(page)
             again = data.get("list")
-            if isinstance(again, list) and len(again) > len(rows):
+            if isinstance(again, (list, ArrowRows)) and len(again) > len(rows):
                 rows, request_id = again, again_id
             if seen + len(rows) >= total_number:
                 return rows, request_id
@@ -917,7 +935,7 @@ class TikTokClient:
         return rows, request_id
 
 
-def _fingerprint(rows: list[Any]) -> tuple[Any, ...]:
+def _fingerprint(rows: Sequence[Any]) -> tuple[Any, ...]:
     """What identifies a page for the repeated-page check: its length and its first and last rows.
 
     Two different pages of one result never share both (rows are distinct), and keeping three values

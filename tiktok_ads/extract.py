@@ -25,6 +25,7 @@ from .errors import (
 )
 from .extract_assets import keyed_pages
 from .extract_shop import ENTITY_PAGERS, REPORT_PAGERS
+from .json_pages import Decoder
 from .settings import (
     BUYING_TYPE_ENDPOINTS,
     BUYING_TYPE_GROUPS,
@@ -36,7 +37,7 @@ from .windows import DateWindow
 
 logger = logging.getLogger("tiktok_ads")
 
-RawPage = list[dict[str, Any]]
+RawPage = Sequence[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -418,6 +419,7 @@ def report_pages(
     *,
     include_deleted: bool,
     page_size: int,
+    decode: Decoder | None = None,
 ) -> Iterator[RawPage]:
     """All pages of one report window; on 40067 ("query too large") the window is halved, down to one day.
 
@@ -431,6 +433,7 @@ def report_pages(
         window: inclusive days (at most 30).
         include_deleted: include deleted objects' rows.
         page_size: rows per page.
+        decode: parses page bodies natively (:func:`tiktok_ads.json_pages.report_decoder`); None: orjson.
 
     Yields:
         Raw pages.
@@ -448,7 +451,9 @@ def report_pages(
         return
     params = report_params(spec, advertiser_id, window, include_deleted=include_deleted)
     try:
-        yield from client.paginate(spec.endpoint, params, page_size=page_size, advertiser_id=advertiser_id)
+        yield from client.paginate(
+            spec.endpoint, params, page_size=page_size, advertiser_id=advertiser_id, decode=decode
+        )
     except TikTokQueryTooLargeError as err:
         if window.days < 2 or spec.lifetime:  # a lifetime query has no dates to split
             raise err.add_context(table=spec.name, window=str(window)) from None
@@ -462,7 +467,13 @@ def report_pages(
         )
         for half in (first, second):
             yield from report_pages(
-                client, spec, advertiser_id, half, include_deleted=include_deleted, page_size=page_size
+                client,
+                spec,
+                advertiser_id,
+                half,
+                include_deleted=include_deleted,
+                page_size=page_size,
+                decode=decode,
             )
     except TikTokAPIError as err:
         err.add_context(table=spec.name, window=str(window))

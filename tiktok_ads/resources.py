@@ -39,6 +39,7 @@ from .concurrency import UnitStream
 from .config import SourceConfig
 from .errors import TikTokAPIError, TikTokPermissionError
 from .extract import Advertiser, AdvertiserDirectory, entity_pages, report_pages
+from .json_pages import report_decoder
 from .settings import ARROW_BATCH_ROWS, DEFAULT_HISTORY_DAYS, EARLIEST_START_DATE, TableSpec
 from .transform import to_timestamp, transform_advertiser_row, transform_entity_rows, transform_report_rows
 from .windows import DateWindow, local_today, report_range, split_range
@@ -425,6 +426,8 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
     remaining = collections.Counter(unit.advertiser_id for unit in units)
     # pages as Arrow tables: dlt writes them to parquet as they are, without normalizing rows one by one
     schema = report_arrow_schema(ctx, spec)
+    # ... parsed from the body by pyarrow's JSON reader, without a Python object per value
+    decode = report_decoder(spec.dimensions, spec.metrics) if schema is not None else None
 
     def pages(unit: ReportUnit) -> Iterator[Any]:
         if unit.task and ctx.tasks.mode != "never":
@@ -448,6 +451,7 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
                     part,
                     include_deleted=cfg.include_deleted,
                     page_size=cfg.page_size,
+                    decode=decode,
                 )
             )
         return report_pages(
@@ -457,6 +461,7 @@ def report_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Any]:
             unit.window,
             include_deleted=cfg.include_deleted,
             page_size=cfg.page_size,
+            decode=decode,
         )
 
     def work(unit: ReportUnit) -> Iterator[Any]:

@@ -14,8 +14,9 @@ Money and ratios are ``decimal``, not ``double``: TikTok sends decimal strings (
 ``"0.2899"``) and users sum them (spend per campaign per month must equal TikTok's UI to the cent).
 A binary double cannot hold 0.1 exactly, so sums drift in the last digits and exact comparisons with
 the UI (or with the emulator's truth) fail. ``decimal`` keeps exactly what TikTok sent. The price is
-slower arithmetic in some warehouses, which is irrelevant at ads-reporting volumes. dlt maps
-``decimal`` to DECIMAL(38,9) on duckdb/postgres, NUMERIC on BigQuery and NUMBER(38,9) on Snowflake.
+slower arithmetic in some warehouses, which is irrelevant at ads-reporting volumes. Report metrics are sized
+per kind (``tiktok_ads.metric_types``: money DECIMAL(18,4), ratios DECIMAL(18,6), 64-bit backed); other
+``decimal`` columns (budgets, balances) get dlt's DECIMAL(38,9) (NUMERIC on BigQuery, NUMBER(38,9) on Snowflake).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .metric_catalogue import COUNT_METRICS as COUNT_METRICS
 from .metric_catalogue import DIMENSIONS, METRICS, NOT_IN_AUDIENCE, ColumnKind
 from .metric_catalogue import MONEY_METRICS as MONEY_METRICS
 from .metric_catalogue import RATIO_METRICS as RATIO_METRICS
+from .metric_types import metric_hint
 
 PACKAGE_VERSION = "0.1.0"
 """Version of this package (sent in the User-Agent header)."""
@@ -775,7 +777,7 @@ def _report_columns(dimensions: tuple[str, ...], metrics: tuple[str, ...]) -> TT
     if "stat_time_hour" in dimensions:
         cols[DAY_COLUMN] = _col("date", "The hour's day in the advertiser's time zone (added by the source)")
     for metric in metrics:
-        cols.setdefault(metric, _col(METRIC_TYPES[metric]))
+        cols.setdefault(metric, metric_hint(METRICS[metric].kind))  # sized decimals: see metric_types.py
     return cols
 
 
