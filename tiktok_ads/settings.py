@@ -871,6 +871,7 @@ def _asset(
     *,
     max_page_size: int,
     list_key: str = "list",
+    status_filtering: bool = False,
 ) -> TableSpec:
     """An opt-in creative or account-side table read with the entity loop, keyed by advertiser and id.
 
@@ -883,6 +884,7 @@ def _asset(
         description: table description.
         max_page_size: the endpoint's largest page.
         list_key: where ``data`` holds the rows.
+        status_filtering: ``include_deleted`` asks the endpoint for every status too.
 
     Returns:
         The table spec.
@@ -898,7 +900,7 @@ def _asset(
         id_field=id_field,
         list_key=list_key,
         max_page_size=max_page_size,
-        status_filtering=False,
+        status_filtering=status_filtering,
         opt_in=True,
     )
 
@@ -962,19 +964,16 @@ def _listed(
     page loops of their own (``extract_shop``). ``status_filtering``: ``include_deleted`` sends
     ``primary_status = STATUS_ALL`` (the Smart+ lists take it).
     """
-    return TableSpec(
-        name=name,
-        kind="entity",
-        endpoint=endpoint,
-        primary_key=("advertiser_id", id_field),
-        cursor=cursor,
-        columns=MappingProxyType(columns),
-        description=description,
-        id_field=id_field,
-        list_key=list_key,
+    return _asset(
+        name,
+        endpoint,
+        id_field,
+        cursor,
+        columns,
+        description,
         max_page_size=max_page_size,
+        list_key=list_key,
         status_filtering=status_filtering,
-        opt_in=True,
     )
 
 
