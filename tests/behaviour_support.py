@@ -160,6 +160,54 @@ def compare_reports(
     return out
 
 
+def truth_value(data_type: str, value: Any) -> Any:
+    """A value of the emulator's truth (as TikTok sends it) as the destination holds it for ``data_type``."""
+    if value is None:
+        return None
+    if data_type == "timestamp":
+        fmt = "%Y-%m-%dT%H:%M:%SZ" if "T" in value else "%Y-%m-%d %H:%M:%S"
+        return dt.datetime.strptime(value, fmt).replace(tzinfo=dt.timezone.utc)
+    if data_type == "decimal":
+        return Decimal(str(value)).normalize()
+    return value
+
+
+def stored_value(data_type: str, value: Any) -> Any:
+    """A value read from the destination, comparable with :func:`truth_value` (json decoded, decimals normalized)."""
+    if data_type == "json" and isinstance(value, str):
+        return json.loads(value)
+    if data_type == "decimal" and value is not None:
+        return Decimal(value).normalize()
+    return value
+
+
+def object_differences(pipeline: dlt.Pipeline, name: str, want: list[dict[str, Any]]) -> list[str]:
+    """Differences between an object table (one row per object) and its truth ``want`` (``[]`` = equal, value
+    for value; every field of the truth must have a pinned column)."""
+    spec = TABLES[name]
+    key = spec.primary_key
+    got = rows(pipeline, name)
+    got_by_key = {tuple(r[k] for k in key): r for r in got}
+    want_by_key = {tuple(str(r[k]) for k in key): r for r in want}
+    out: list[str] = []
+    if len(got_by_key) != len(got):
+        out.append(f"{name}: duplicate keys")
+    out += [f"{name}: missing {k}" for k in set(want_by_key) - set(got_by_key)]
+    out += [f"{name}: extra {k}" for k in set(got_by_key) - set(want_by_key)]
+    for k, w in want_by_key.items():
+        unpinned = set(w) - set(spec.columns)
+        if unpinned:
+            out.append(f"{name}: API fields without a pinned column: {sorted(unpinned)}")
+        g = got_by_key.get(k)
+        if g is None:
+            continue
+        for col, value in w.items():
+            data_type = str(spec.columns[col]["data_type"]) if col in spec.columns else "text"
+            if stored_value(data_type, g.get(col)) != truth_value(data_type, value):
+                out.append(f"{name}: {k} {col} = {g.get(col)!r}, truth {value!r}")
+    return out[:20]
+
+
 def resource_state(pipeline: dlt.Pipeline) -> dict[str, Any]:
     """The source's resource state (per-advertiser cursors), as plain JSON values."""
     resources = pipeline.state.get("sources", {}).get("tiktok_ads", {}).get("resources", {})

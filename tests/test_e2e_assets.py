@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from behaviour_support import make_pipeline, rows, run
+from behaviour_support import make_pipeline, object_differences, rows, run, truth_value
 
 from tiktok_ads import TABLES, RunSummary, TikTokBadResponseError
 from tiktok_ads.client import ClientStats
@@ -36,50 +35,9 @@ ASSETS = {"ad_images": "image", "ad_videos": "video", "custom_audiences": "audie
 NAMES = list(ASSETS)
 
 
-def _typed(data_type: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if data_type == "timestamp":
-        fmt = "%Y-%m-%dT%H:%M:%SZ" if "T" in value else "%Y-%m-%d %H:%M:%S"
-        return dt.datetime.strptime(value, fmt).replace(tzinfo=UTC)
-    if data_type == "decimal":
-        return Decimal(str(value)).normalize()
-    return value
-
-
-def _stored(data_type: str, value: Any) -> Any:
-    if data_type == "json" and isinstance(value, str):
-        return json.loads(value)
-    if data_type == "decimal" and value is not None:
-        return Decimal(value).normalize()
-    return value
-
-
 def differences(pipeline: Any, server: EmulatorServer, name: str) -> list[str]:
     """Differences between a destination table and its truth now (``[]`` = equal, value for value)."""
-    spec = TABLES[name]
-    want = T.asset_rows(server.world, ASSETS[name], server.advertiser_ids)
-    got = rows(pipeline, name)
-    key = spec.primary_key
-    got_by_key = {tuple(r[k] for k in key): r for r in got}
-    want_by_key = {tuple(str(r[k]) for k in key): r for r in want}
-    out: list[str] = []
-    if len(got_by_key) != len(got):
-        out.append(f"{name}: duplicate keys")
-    out += [f"{name}: missing {k}" for k in set(want_by_key) - set(got_by_key)]
-    out += [f"{name}: extra {k}" for k in set(got_by_key) - set(want_by_key)]
-    for k, w in want_by_key.items():
-        unpinned = set(w) - set(spec.columns)
-        if unpinned:
-            out.append(f"{name}: API fields without a pinned column: {sorted(unpinned)}")
-        g = got_by_key.get(k)
-        if g is None:
-            continue
-        for col, value in w.items():
-            data_type = str(spec.columns[col]["data_type"]) if col in spec.columns else "text"
-            if _stored(data_type, g.get(col)) != _typed(data_type, value):
-                out.append(f"{name}: {k} {col} = {g.get(col)!r}, truth {value!r}")
-    return out[:20]
+    return object_differences(pipeline, name, T.asset_rows(server.world, ASSETS[name], server.advertiser_ids))
 
 
 @pytest.fixture
@@ -130,7 +88,9 @@ def test_asset_tables_load_and_equal_the_truth(tmp_path: Path, server: EmulatorS
 def _max_cursor(server: EmulatorServer, name: str, adv: str) -> dt.datetime:
     spec = TABLES[name]
     assert spec.cursor is not None
-    values = [_typed("timestamp", r[spec.cursor]) for r in T.asset_rows(server.world, ASSETS[name], [adv])]
+    values = [
+        truth_value("timestamp", r[spec.cursor]) for r in T.asset_rows(server.world, ASSETS[name], [adv])
+    ]
     return max(values)
 
 
@@ -158,11 +118,11 @@ def test_second_run_brings_only_new_and_changed_assets(tmp_path: Path, server: E
     for (name, adv), since in cursors.items():
         cursor = str(TABLES[name].cursor)
         now = T.asset_rows(server.world, ASSETS[name], [adv])
-        due = [r for r in now if _typed("timestamp", r[cursor]) >= since]
+        due = [r for r in now if truth_value("timestamp", r[cursor]) >= since]
         # exactly the rows at or after the stored cursor arrived, not the whole list
         assert summary.rows[(name, adv)] == len(due), (name, adv)
         due_total[name] = due_total.get(name, 0) + len(due)
-        changed_somewhere |= any(_typed("timestamp", r[cursor]) > since for r in due)
+        changed_somewhere |= any(truth_value("timestamp", r[cursor]) > since for r in due)
     assert changed_somewhere, "the clock move should create or change assets"
     for name, due_rows in due_total.items():
         assert due_rows < len(rows(pipeline, name)), (name, "the test world should hold unchanged assets")

@@ -18,7 +18,7 @@ from typing import Any
 
 import dlt
 import pytest
-from behaviour_support import make_pipeline, report_differences, rows, run
+from behaviour_support import make_pipeline, object_differences, report_differences, rows, run, truth_value
 
 from tiktok_ads import TABLES, ConfigError, RunSummary, TikTokBadResponseError
 from tiktok_ads.custom_metrics import table_specs
@@ -60,50 +60,6 @@ PROMOTION: dict[str, str | None] = {
 @pytest.fixture
 def server(emulator_factory: Callable[..., EmulatorServer]) -> EmulatorServer:
     return emulator_factory(WORLD)
-
-
-def _typed(data_type: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if data_type == "timestamp":
-        return dt.datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
-    if data_type == "decimal":
-        return Decimal(str(value)).normalize()
-    return value
-
-
-def _stored(data_type: str, value: Any) -> Any:
-    if data_type == "json" and isinstance(value, str):
-        return json.loads(value)
-    if data_type == "decimal" and value is not None:
-        return Decimal(value).normalize()
-    return value
-
-
-def object_differences(pipeline: Any, name: str, want: list[dict[str, Any]]) -> list[str]:
-    """Differences between an object table (one row per object) and its truth (``[]`` = equal)."""
-    spec = TABLES[name]
-    key = spec.primary_key
-    got = rows(pipeline, name)
-    got_by_key = {tuple(r[k] for k in key): r for r in got}
-    want_by_key = {tuple(str(r[k]) for k in key): r for r in want}
-    out: list[str] = []
-    if len(got_by_key) != len(got):
-        out.append(f"{name}: duplicate keys")
-    out += [f"{name}: missing {k}" for k in set(want_by_key) - set(got_by_key)]
-    out += [f"{name}: extra {k}" for k in set(got_by_key) - set(want_by_key)]
-    for k, w in want_by_key.items():
-        unpinned = set(w) - set(spec.columns)
-        if unpinned:
-            out.append(f"{name}: API fields without a pinned column: {sorted(unpinned)}")
-        g = got_by_key.get(k)
-        if g is None:
-            continue
-        for col, value in w.items():
-            data_type = str(spec.columns[col]["data_type"]) if col in spec.columns else "text"
-            if _stored(data_type, g.get(col)) != _typed(data_type, value):
-                out.append(f"{name}: {k} {col} = {g.get(col)!r}, truth {value!r}")
-    return out[:20]
 
 
 def stored_names(want: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -309,7 +265,7 @@ def test_gmv_max_second_run_rereads_the_window_and_details_only_of_changes(
     world = server.world
     want = TS.gmv_max_campaign_rows(world, server.advertiser_ids)
     assert object_differences(pipeline, "gmv_max_campaigns", want) == []
-    due = [r for r in want if _typed("timestamp", r["modify_time"]) >= cursor[r["advertiser_id"]]]
+    due = [r for r in want if truth_value("timestamp", r["modify_time"]) >= cursor[r["advertiser_id"]]]
     assert len(due) < len(want), "the test world should hold unchanged campaigns"
     assert any(r["campaign_id"] not in before or r["modify_time"] != before[r["campaign_id"]] for r in due)
     # details were asked only for campaigns new or changed since the stored cursor
@@ -354,7 +310,7 @@ def test_smart_plus_tables_load_and_equal_the_truth(tmp_path: Path, server: Emul
     stored = {r["smart_plus_ad_id"]: r for r in rows(pipeline, "smart_plus_ads")}
     for ad in raw:
         row = stored[ad["smart_plus_ad_id"]]
-        assert row["modify_time"] == row["create_time"] == _typed("timestamp", ad["create_time"])
+        assert row["modify_time"] == row["create_time"] == truth_value("timestamp", ad["create_time"])
     # the creative reports join to the ads, and their materials are the ads' videos
     materials = rows(pipeline, "smart_plus_material_insights_lifetime")
     assert {r["smart_plus_ad_id"] for r in materials} <= set(stored) | set(
@@ -405,17 +361,17 @@ def test_smart_plus_second_run_brings_only_new_and_changed_objects(
         assert object_differences(pipeline, name, want) == [], name
         for adv in server.advertiser_ids:
             now = TS.smart_plus_rows(server.world, kind, [adv])
-            due = [r for r in now if _typed("timestamp", r["modify_time"]) >= cursors[(name, adv)]]
+            due = [r for r in now if truth_value("timestamp", r["modify_time"]) >= cursors[(name, adv)]]
             assert summary.rows[(name, adv)] == len(due), (name, adv)
             moved |= len(due) < len(now)
     assert moved, "some Smart+ objects should be unchanged since the first run"
     # the ad created since the first run without modify_time arrived, its create_time as its cursor
     late = [a for adv in server.advertiser_ids for a in _api_ads(server, adv) if "modify_time" not in a]
-    late = [a for a in late if _typed("timestamp", a["create_time"]) > first]
+    late = [a for a in late if truth_value("timestamp", a["create_time"]) > first]
     assert late, "LATE_AD_WORLD should create an ad without modify_time between the runs"
     stored = {r["smart_plus_ad_id"]: r for r in rows(pipeline, "smart_plus_ads")}
     for ad in late:
-        assert stored[ad["smart_plus_ad_id"]]["modify_time"] == _typed("timestamp", ad["create_time"])
+        assert stored[ad["smart_plus_ad_id"]]["modify_time"] == truth_value("timestamp", ad["create_time"])
     for name in SP_REPORTS:
         assert report_differences(rows(pipeline, name), material_truth(server, name), TABLES[name]) == [], (
             name
