@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +17,11 @@ import pytest
 from behaviour_support import make_pipeline, object_differences, rows, run, truth_value
 
 from tiktok_ads import TABLES, RunSummary, TikTokBadResponseError
-from tiktok_ads.client import ClientStats
+from tiktok_ads.client import TikTokClient
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import truth as T
-from tiktok_ads.extract import entity_params
-from tiktok_ads.extract_assets import keyed_pages
+from tiktok_ads.extract import entity_pages, entity_params
+from tiktok_ads.json_pages import Decoder
 from tiktok_ads.settings import DEFAULT_TABLES
 from tiktok_ads.transform import transform_entity_rows
 
@@ -169,28 +169,33 @@ def test_rows_without_their_id_or_cursor_fail_naming_the_field() -> None:
         transform_entity_rows(TABLES["pixels"], ADV, [{"pixel_code": "C1"}])
 
 
-class _Pages:
-    """A stand-in client answering ``get`` with scripted ``data`` objects, one per call."""
+class _Pages(TikTokClient):
+    """The real client (its one paging loop), answering each request with the next scripted ``data`` object."""
 
     def __init__(self, *answers: dict[str, Any]) -> None:
+        super().__init__("token-for-tests", max_qps=0, prefetch_pages=0, sleep=lambda _: None)
         self.answers = list(answers)
         self.asked: list[int] = []
-        self.stats = ClientStats()
 
-    def get(
-        self, endpoint: str, params: dict[str, Any], *, advertiser_id: str | None = None
-    ) -> dict[str, Any]:
+    def get_with_request_id(
+        self,
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        advertiser_id: str | None = None,
+        decode: Decoder | None = None,
+    ) -> tuple[dict[str, Any], str | None]:
+        assert params is not None
         self.asked.append(params["page"])
-        return self.answers.pop(0)
+        return self.answers.pop(0), f"r{len(self.asked)}"
 
 
 def _pages(client: _Pages, page_size: int = 2) -> list[list[dict[str, Any]]]:
-    return list(
-        keyed_pages(client, "pixel/list/", {}, list_key="pixels", page_size=page_size, advertiser_id=ADV)  # type: ignore[arg-type]
-    )
+    pages = client.paginate("pixel/list/", {}, list_key="pixels", page_size=page_size, advertiser_id=ADV)
+    return [list(p) for p in pages]
 
 
-def test_keyed_pages_follow_page_info_and_never_return_short() -> None:
+def test_keyed_lists_follow_page_info_and_never_return_short() -> None:
     a, b, c = {"pixel_id": "1"}, {"pixel_id": "2"}, {"pixel_id": "3"}
     info = {"total_number": 3, "total_page": 2}
     client = _Pages({"pixels": [a, b], "page_info": info}, {"pixels": [c], "page_info": info})
@@ -199,8 +204,11 @@ def test_keyed_pages_follow_page_info_and_never_return_short() -> None:
     assert _pages(_Pages({"pixels": [a, b]}, {"pixels": [c]})) == [[a, b], [c]]
     # empty result: one empty page
     assert _pages(_Pages({"pixels": [], "page_info": {"total_number": 0, "total_page": 0}})) == [[]]
+    # an empty page with rows missing is asked for again (as every list's), then refused
+    empty = _Pages({"pixels": [a, b], "page_info": info}, *[{"pixels": [], "page_info": info}] * 3)
     with pytest.raises(TikTokBadResponseError, match="empty after 2 of 3"):
-        _pages(_Pages({"pixels": [a, b], "page_info": info}, {"pixels": [], "page_info": info}))
+        _pages(empty)
+    assert empty.asked == [1, 2, 2, 2] and empty.stats.retries == {"empty_page": 2}
     # TikTok's own shortfall: the last page short of total_number, on every retry -> its rows, counted
     four = {"total_number": 4, "total_page": 2}
     short = _Pages({"pixels": [a, b], "page_info": four}, *[{"pixels": [c], "page_info": four}] * 3)
@@ -210,3 +218,38 @@ def test_keyed_pages_follow_page_info_and_never_return_short() -> None:
         _pages(_Pages({"pixels": {}}))
     with pytest.raises(TikTokBadResponseError, match="repeats"):
         _pages(_Pages({"pixels": [a, b], "page_info": {"total_number": 9}}, {"pixels": [a, b]}))
+
+
+class _OnceEmpty(TikTokClient):
+    """A client of the emulator that gets page 2 of ``pixel/list/`` empty the first time it asks for it."""
+
+    emptied = False
+
+    def get_with_request_id(
+        self,
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        advertiser_id: str | None = None,
+        decode: Decoder | None = None,
+    ) -> tuple[dict[str, Any], str | None]:
+        data, request_id = super().get_with_request_id(
+            endpoint, params, advertiser_id=advertiser_id, decode=decode
+        )
+        if endpoint == "pixel/list/" and params and params["page"] == 2 and not self.emptied:
+            self.emptied = True
+            return {**data, "pixels": []}, request_id
+        return data, request_id
+
+
+def test_pixels_get_the_empty_page_retry_of_every_list(server: EmulatorServer) -> None:
+    """An empty page while ``page_info`` announces more pixels is asked for again, as for every other list
+    (the pixel loop of its own used to fail the run at once): every pixel arrives."""
+    adv = server.advertiser_ids[0]
+    want = sorted(r["pixel_id"] for r in T.asset_rows(server.world, "pixel", [adv]))
+    assert len(want) >= 2  # page 2 exists at page_size 1
+    client = _OnceEmpty(server.access_token, base_url=server.base_url, max_qps=0, sleep=lambda _: None)
+    with client:
+        pages = list(entity_pages(client, TABLES["pixels"], adv, include_deleted=False, page_size=1))
+    assert client.emptied and client.stats.retries == {"empty_page": 1}
+    assert sorted(str(r["pixel_id"]) for page in pages for r in page) == want

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from .client import TikTokClient
 from .errors import TikTokAPIError, TikTokBadResponseError
-from .extract_assets import keyed_pages
 
 BC_ASSET_PAGE_SIZE = 50
 
@@ -35,14 +34,7 @@ def bc_advertiser_ids(client: TikTokClient, bc_ids: Sequence[str]) -> list[str]:
     for bc_id in bc_ids:
         params = {"bc_id": bc_id, "asset_type": "ADVERTISER"}
         try:
-            for page in keyed_pages(
-                client,
-                "bc/asset/get/",
-                params,
-                list_key="list",
-                page_size=BC_ASSET_PAGE_SIZE,
-                advertiser_id="",
-            ):
+            for page in client.paginate("bc/asset/get/", params, page_size=BC_ASSET_PAGE_SIZE):
                 for row in page:
                     asset_id = row.get("asset_id") if isinstance(row, dict) else None
                     if asset_id is None:

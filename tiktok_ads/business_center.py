@@ -24,13 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import dlt
 
 from .errors import TikTokAPIError, TikTokBadResponseError
-from .extract_assets import keyed_pages
 from .resources import SourceContext
 from .settings import TableSpec
 from .transform import _check_keys, _located, converters
@@ -67,17 +66,15 @@ def business_center_ids(ctx: SourceContext) -> list[str]:
         return list(cached)
 
 
-def _pages(ctx: SourceContext, spec: TableSpec, params: dict[str, Any]) -> Iterator[Rows]:
+def _pages(ctx: SourceContext, spec: TableSpec, params: dict[str, Any]) -> Iterator[Sequence[dict[str, Any]]]:
     size = min(ctx.config.page_size, spec.max_page_size)
-    yield from keyed_pages(
-        ctx.client, spec.endpoint, params, list_key=spec.list_key, page_size=size, advertiser_id=""
-    )
+    yield from ctx.client.paginate(spec.endpoint, params, page_size=size, list_key=spec.list_key)
 
 
 def _bc_objects(ctx: SourceContext, bc_id: str | None) -> Rows:
     params: dict[str, Any] = {"bc_id": bc_id} if bc_id else {}
     rows: Rows = []
-    for page in keyed_pages(ctx.client, "bc/get/", params, list_key="list", page_size=50, advertiser_id=""):
+    for page in ctx.client.paginate("bc/get/", params, page_size=50):
         rows.extend(r for r in page if isinstance(r, dict))
     return rows
 

@@ -733,8 +733,10 @@ class TikTokClient:
         page_size: int = DEFAULT_PAGE_SIZE,
         advertiser_id: str | None = None,
         decode: Decoder | None = None,
+        list_key: str = "list",
     ) -> Iterator[Sequence[dict[str, Any]]]:
-        """Yield ``data.list`` page by page until the last page.
+        """Yield ``data[list_key]`` (``data.list``) page by page until the last page: the one paging loop of
+        every list endpoint.
 
         Paging rules (explicit, because ``page_info`` cannot be fully trusted):
 
@@ -763,6 +765,9 @@ class TikTokClient:
             advertiser_id: for error messages.
             decode: parses each page's body natively (see :mod:`tiktok_ads.json_pages`); pages it decodes are
                 :class:`~tiktok_ads.json_pages.ArrowRows`, the others lists.
+            list_key: where ``data`` holds the rows: ``list`` for most endpoints, ``pixels`` for
+                ``pixel/list/``, ``identity_list`` for ``identity/get/`` ...; ``page_info`` is read the same way
+                for all of them.
 
         Yields:
             Lists of row dicts (page 1 always, possibly an empty list for an empty result; later pages only
@@ -789,7 +794,7 @@ class TikTokClient:
 
         ahead: dict[int, Future[tuple[dict[str, Any], str | None]]] = {}
         try:
-            yield from self._pages(fetch, ahead, page_size, path, adv, broken)
+            yield from self._pages(fetch, ahead, page_size, path, adv, broken, list_key)
         finally:
             for pending in ahead.values():
                 pending.cancel()
@@ -803,6 +808,7 @@ class TikTokClient:
         path: str,
         adv: str | None,
         broken: Callable[[str, str | None], TikTokBadResponseError],
+        list_key: str,
     ) -> Iterator[Sequence[dict[str, Any]]]:
         """The paging loop of :meth:`paginate`; ``ahead`` holds the futures of prefetched pages."""
         page = 1
@@ -822,11 +828,11 @@ class TikTokClient:
                     data, request_id = future.result()
                 finally:
                     self._ahead_slots.release()
-            rows = data.get("list")
+            rows = data.get(list_key)
             if rows is None:
                 rows = []
             if not isinstance(rows, (list, ArrowRows)):
-                raise broken(f"data.list is a {type(rows).__name__}, not a list", request_id)
+                raise broken(f"data.{list_key} is a {type(rows).__name__}, not a list", request_id)
             raw_info = data.get("page_info")
             info = raw_info if isinstance(raw_info, dict) else {}
             total_page = _as_int(info.get("total_page"))
@@ -860,7 +866,7 @@ class TikTokClient:
                 size = min(page_size, _as_int(info.get("page_size")) or page_size)
                 if len(rows) < size and (total_page is None or page >= total_page):
                     rows, request_id = self._short_last_page(
-                        fetch, page, rows, request_id, seen, total_number, path, adv
+                        fetch, page, rows, request_id, seen, total_number, path, adv, list_key
                     )
                     short_end = seen + len(rows) < total_number
             if page > 1 and rows and _fingerprint(rows) == previous:
@@ -903,6 +909,7 @@ class TikTokClient:
         total_number: int,
         path: str,
         adv: str | None,
+        list_key: str,
     ) -> tuple[list[Any] | ArrowRows, str | None]:
         """Ask a short last page again; if it stays short, warn and count it (the list ends with it).
 
@@ -914,7 +921,7 @@ class TikTokClient:
             self.stats.count_retry("short_page", delay)
             self._sleep(delay)
             data, again_id = fetch(page)
-            again = data.get("list")
+            again = data.get(list_key)
             if isinstance(again, (list, ArrowRows)) and len(again) > len(rows):
                 rows, request_id = again, again_id
             if seen + len(rows) >= total_number:

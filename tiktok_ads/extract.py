@@ -23,7 +23,6 @@ from .errors import (
     TikTokPermissionError,
     TikTokQueryTooLargeError,
 )
-from .extract_assets import keyed_pages
 from .extract_shop import ENTITY_PAGERS, REPORT_PAGERS
 from .json_pages import Decoder
 from .settings import (
@@ -326,8 +325,8 @@ def entity_pages(
 ) -> Iterator[RawPage]:
     """All pages of one advertiser's campaigns, ad groups, ads or other listed objects (no modified-since filter).
 
-    ``page_size`` is capped to the endpoint's largest page (``spec.max_page_size``); endpoints answering
-    under another key than ``data.list`` (``spec.list_key``) are paged by :func:`.extract_assets.keyed_pages`.
+    ``page_size`` is capped to the endpoint's largest page (``spec.max_page_size``); the rows are read from
+    ``data[spec.list_key]`` by the client's one paging loop (:meth:`TikTokClient.paginate`).
     Campaigns, ad groups and ads are listed once per group of :data:`~tiktok_ads.settings.BUYING_TYPE_GROUPS`
     (auction and Reach & Frequency, then TopView), so reservation objects land too.
 
@@ -349,13 +348,10 @@ def entity_pages(
         return
     params = entity_params(spec, advertiser_id, include_deleted=include_deleted)
     size = min(page_size, spec.max_page_size)
-    if spec.list_key != "list":
-        yield from keyed_pages(
-            client, spec.endpoint, params, list_key=spec.list_key, page_size=size, advertiser_id=advertiser_id
-        )
-        return
     if spec.endpoint not in BUYING_TYPE_ENDPOINTS:
-        yield from client.paginate(spec.endpoint, params, page_size=size, advertiser_id=advertiser_id)
+        yield from client.paginate(
+            spec.endpoint, params, page_size=size, advertiser_id=advertiser_id, list_key=spec.list_key
+        )
         return
     # campaigns, ad groups and ads: one list per group of buying types, or reservation objects are missing
     for group in BUYING_TYPE_GROUPS:
