@@ -220,36 +220,30 @@ def test_keyed_lists_follow_page_info_and_never_return_short() -> None:
         _pages(_Pages({"pixels": [a, b], "page_info": {"total_number": 9}}, {"pixels": [a, b]}))
 
 
-class _OnceEmpty(TikTokClient):
-    """A client of the emulator that gets page 2 of ``pixel/list/`` empty the first time it asks for it."""
-
-    emptied = False
-
-    def get_with_request_id(
-        self,
-        endpoint: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        advertiser_id: str | None = None,
-        decode: Decoder | None = None,
-    ) -> tuple[dict[str, Any], str | None]:
-        data, request_id = super().get_with_request_id(
-            endpoint, params, advertiser_id=advertiser_id, decode=decode
-        )
-        if endpoint == "pixel/list/" and params and params["page"] == 2 and not self.emptied:
-            self.emptied = True
-            return {**data, "pixels": []}, request_id
-        return data, request_id
-
-
-def test_pixels_get_the_empty_page_retry_of_every_list(server: EmulatorServer) -> None:
+def test_pixels_get_the_empty_page_retry_of_every_list(
+    server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An empty page while ``page_info`` announces more pixels is asked for again, as for every other list
     (the pixel loop of its own used to fail the run at once): every pixel arrives."""
     adv = server.advertiser_ids[0]
     want = sorted(r["pixel_id"] for r in T.asset_rows(server.world, "pixel", [adv]))
     assert len(want) >= 2  # page 2 exists at page_size 1
-    client = _OnceEmpty(server.access_token, base_url=server.base_url, max_qps=0, sleep=lambda _: None)
+    client = TikTokClient(server.access_token, base_url=server.base_url, max_qps=0, sleep=lambda _: None)
+    answer = client.get_with_request_id
+    emptied: list[int] = []
+
+    def once_empty(
+        endpoint: str, params: Mapping[str, Any], **kwargs: Any
+    ) -> tuple[dict[str, Any], str | None]:
+        # the emulator's answer, except that page 2 of pixel/list/ comes empty the first time it is asked for
+        data, request_id = answer(endpoint, params, **kwargs)
+        if endpoint == "pixel/list/" and params["page"] == 2 and not emptied:
+            emptied.append(2)
+            return {**data, "pixels": []}, request_id
+        return data, request_id
+
+    monkeypatch.setattr(client, "get_with_request_id", once_empty)
     with client:
         pages = list(entity_pages(client, TABLES["pixels"], adv, include_deleted=False, page_size=1))
-    assert client.emptied and client.stats.retries == {"empty_page": 1}
+    assert emptied and client.stats.retries == {"empty_page": 1}
     assert sorted(str(r["pixel_id"]) for page in pages for r in page) == want

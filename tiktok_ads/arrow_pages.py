@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from .errors import TikTokBadResponseError
 from .json_pages import ArrowRows
-from .settings import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS, TableSpec
+from .settings import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS, ReportTable, TableSpec
 from .transform import bucket_columns, transform_report_rows
 
 DECIMAL_TYPE = pa.decimal128(38, 9)
@@ -63,7 +63,7 @@ def supports_arrow(spec: TableSpec) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
-def arrow_schema(spec: TableSpec, extra: tuple[tuple[str, str], ...] = ()) -> pa.Schema:
+def arrow_schema(spec: ReportTable, extra: tuple[tuple[str, str], ...] = ()) -> pa.Schema:
     """The Arrow schema of a table: its pinned columns in order, then ``extra`` ``(name, dlt type)`` columns.
 
     Args:
@@ -201,7 +201,7 @@ def rows_to_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table
 
 
 def report_page_table(
-    spec: TableSpec, advertiser_id: str, page: Sequence[dict[str, Any]], schema: pa.Schema
+    spec: ReportTable, advertiser_id: str, page: Sequence[dict[str, Any]], schema: pa.Schema
 ) -> pa.Table:
     """One page of raw report rows as an Arrow table with the table's pinned types.
 
@@ -240,7 +240,7 @@ def report_page_table(
 
 
 def _fast_table(
-    spec: TableSpec, advertiser_id: str, page: Sequence[dict[str, Any]], schema: pa.Schema
+    spec: ReportTable, advertiser_id: str, page: Sequence[dict[str, Any]], schema: pa.Schema
 ) -> pa.Table:
     try:
         dims = [row["dimensions"] for row in page]
@@ -263,7 +263,7 @@ def _fast_table(
 
 
 def _typed_table(
-    spec: TableSpec, advertiser_id: str, columns: Mapping[str, Any], count: int, schema: pa.Schema
+    spec: ReportTable, advertiser_id: str, columns: Mapping[str, Any], count: int, schema: pa.Schema
 ) -> pa.Table:
     """The page's table of ``schema`` from its raw columns (Python sequences or Arrow string arrays)."""
     keys = set(spec.primary_key)
@@ -288,7 +288,7 @@ def _typed_table(
     return pa.Table.from_arrays(list(typed.values()), schema=schema)
 
 
-def _native_table(spec: TableSpec, advertiser_id: str, page: ArrowRows, schema: pa.Schema) -> pa.Table:
+def _native_table(spec: ReportTable, advertiser_id: str, page: ArrowRows, schema: pa.Schema) -> pa.Table:
     """A page parsed by :mod:`tiktok_ads.json_pages`: its string arrays typed in C, no Python value per cell."""
     rows = page.rows
     dims, mets = page.part("dimensions"), page.part("metrics")
@@ -304,7 +304,7 @@ def _native_table(spec: TableSpec, advertiser_id: str, page: ArrowRows, schema: 
 
 
 @functools.lru_cache(maxsize=256)
-def _layout(spec: TableSpec, schema: pa.Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _layout(spec: ReportTable, schema: pa.Schema) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The schema's columns that come from ``dimensions`` and from ``metrics`` (dimensions win)."""
     dims = tuple(n for n in schema.names if n in spec.dimensions and n != "advertiser_id")
     derived = {"advertiser_id"} | ({spec.day_column} if spec.hour_column and spec.day_column else set())

@@ -41,7 +41,7 @@ from .errors import (
     TikTokRateLimitError,
 )
 from .extract import RawPage, report_pages, report_params
-from .settings import TableSpec
+from .settings import ReportTable, TableSpec
 from .windows import DateWindow, split_range
 
 logger = logging.getLogger("tiktok_ads")
@@ -109,7 +109,7 @@ def task_supported(spec: TableSpec, *, include_deleted: bool) -> bool:
     return not (audience and any(m in UV_METRICS for m in spec.metrics))
 
 
-def use_task(mode: str, spec: TableSpec, window: DateWindow, *, include_deleted: bool) -> bool:
+def use_task(mode: str, spec: ReportTable, window: DateWindow, *, include_deleted: bool) -> bool:
     """Whether to read ``window`` (an advertiser's whole range) of ``spec`` with one async task.
 
     Args:
@@ -126,7 +126,7 @@ def use_task(mode: str, spec: TableSpec, window: DateWindow, *, include_deleted:
     return mode == "always" or len(split_range(window.start, window.end, spec.window_days)) >= MIN_WINDOWS
 
 
-def task_body(spec: TableSpec, advertiser_id: str, window: DateWindow) -> dict[str, Any]:
+def task_body(spec: ReportTable, advertiser_id: str, window: DateWindow) -> dict[str, Any]:
     """The ``report/task/create/`` body: the synchronous report's parameters, CSV output, untranslated titles.
 
     Args:
@@ -145,7 +145,7 @@ def task_body(spec: TableSpec, advertiser_id: str, window: DateWindow) -> dict[s
 
 def create_and_wait(
     client: TikTokClient,
-    spec: TableSpec,
+    spec: ReportTable,
     advertiser_id: str,
     window: DateWindow,
     *,
@@ -216,7 +216,7 @@ def download(client: TikTokClient, advertiser_id: str, task_id: str) -> bytes:
 
 def run_task(
     client: TikTokClient,
-    spec: TableSpec,
+    spec: ReportTable,
     advertiser_id: str,
     window: DateWindow,
     *,
@@ -237,7 +237,7 @@ def run_task(
     return download(client, advertiser_id, create_and_wait(client, spec, advertiser_id, window, sleep=sleep))
 
 
-def csv_pages(spec: TableSpec, advertiser_id: str, body: bytes) -> Iterator[RawPage]:
+def csv_pages(spec: ReportTable, advertiser_id: str, body: bytes) -> Iterator[RawPage]:
     """A task's CSV as the synchronous report's raw rows, :data:`ROWS_PER_PAGE` at a time.
 
     Args:
@@ -323,7 +323,7 @@ class TaskSwitch:
 
 def task_or_sync_pages(
     client: TikTokClient,
-    spec: TableSpec,
+    spec: ReportTable,
     advertiser_id: str,
     window: DateWindow,
     switch: TaskSwitch,
@@ -383,7 +383,7 @@ class _Fallback(Exception):
 
 def _task_pages(
     client: TikTokClient,
-    spec: TableSpec,
+    spec: ReportTable,
     advertiser_id: str,
     window: DateWindow,
     sleep: Callable[[float], None],

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .client import TikTokClient
-from .errors import TikTokAPIError, TikTokBadResponseError
+from .errors import TikTokAPIError
+from .transform import row_id
 
 BC_ASSET_PAGE_SIZE = 50
 
@@ -36,14 +37,7 @@ def bc_advertiser_ids(client: TikTokClient, bc_ids: Sequence[str]) -> list[str]:
         try:
             for page in client.paginate("bc/asset/get/", params, page_size=BC_ASSET_PAGE_SIZE):
                 for row in page:
-                    asset_id = row.get("asset_id") if isinstance(row, dict) else None
-                    if asset_id is None:
-                        raise TikTokBadResponseError(
-                            f"bc/asset/get/ returned a row without asset_id: {row!r:.200}",
-                            code=0,
-                            reason="bad_row",
-                        )
-                    found.setdefault(str(asset_id), None)
+                    found.setdefault(row_id(row, "asset_id", "bc/asset/get/"), None)
         except TikTokAPIError as err:
             err.add_context(setting="sources.tiktok_ads.bc_ids", bc_id=bc_id)
             raise

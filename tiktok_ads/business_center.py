@@ -31,13 +31,13 @@ import dlt
 
 from .errors import TikTokAPIError, TikTokBadResponseError
 from .resources import SourceContext
-from .settings import TableSpec
+from .settings import BusinessCenterTable
 from .transform import _check_keys, _located, converters
 
 Rows = list[dict[str, Any]]
 
 
-def _type(spec: TableSpec, rows: Rows, where: str) -> Rows:
+def _type(spec: BusinessCenterTable, rows: Rows, where: str) -> Rows:
     """Type rows by the table's pinned columns (unpinned fields dropped: the tables are pinned whole)."""
     convert = converters(spec)
     out: Rows = []
@@ -66,7 +66,9 @@ def business_center_ids(ctx: SourceContext) -> list[str]:
         return list(cached)
 
 
-def _pages(ctx: SourceContext, spec: TableSpec, params: dict[str, Any]) -> Iterator[Sequence[dict[str, Any]]]:
+def _pages(
+    ctx: SourceContext, spec: BusinessCenterTable, params: dict[str, Any]
+) -> Iterator[Sequence[dict[str, Any]]]:
     size = min(ctx.config.page_size, spec.max_page_size)
     yield from ctx.client.paginate(spec.endpoint, params, page_size=size, list_key=spec.list_key)
 
@@ -99,7 +101,9 @@ def _today(ctx: SourceContext) -> dt.date:
     return ctx.clock().astimezone(dt.timezone.utc).date()
 
 
-def _read(ctx: SourceContext, spec: TableSpec, bc_id: str, since: dt.date | None, until: dt.date) -> Rows:
+def _read(
+    ctx: SourceContext, spec: BusinessCenterTable, bc_id: str, since: dt.date | None, until: dt.date
+) -> Rows:
     """Every raw row of one BC for one table (already flattened, not typed)."""
     name = spec.name
     if name == "business_centers":
@@ -130,7 +134,7 @@ def _read(ctx: SourceContext, spec: TableSpec, bc_id: str, since: dt.date | None
     return rows
 
 
-def bc_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[Rows]:
+def bc_rows(ctx: SourceContext, spec: BusinessCenterTable) -> Iterator[Rows]:
     """The rows of one Business Center table, BC after BC (see the module docstring for the rules).
 
     Args:

@@ -30,7 +30,7 @@ from typing import Any
 from .errors import ConfigError
 from .metric_catalogue import all_metrics, metric_problems
 from .report_grid import ALL_TABLES
-from .settings import TableSpec, _report_columns
+from .settings import ReportTable, TableSpec, _report_columns
 
 SETTING = "sources.tiktok_ads.metrics"
 
@@ -44,7 +44,7 @@ def _takes_metrics(spec: TableSpec) -> bool:
     return spec.kind == "report" and spec.endpoint == "report/integrated/get/"
 
 
-def _metric_list(spec: TableSpec, value: Any) -> list[str]:
+def _metric_list(spec: ReportTable, value: Any) -> list[str]:
     table = spec.name
     if isinstance(value, str) and value.strip().lower() == ALL:
         return list(all_metrics(str(spec.report_type), str(spec.data_level)))
@@ -55,7 +55,7 @@ def _metric_list(spec: TableSpec, value: Any) -> list[str]:
     return list(dict.fromkeys(value))
 
 
-def with_metrics(spec: TableSpec, metrics: Sequence[str]) -> TableSpec:
+def with_metrics(spec: TableSpec, metrics: Sequence[str]) -> ReportTable:
     """``spec`` requesting ``metrics`` instead of its default list, with its columns re-pinned.
 
     Args:

@@ -34,7 +34,7 @@ from typing import Any
 from .errors import ConfigError
 from .metric_catalogue import DATA_LEVELS, RULES, report_problems
 from .report_grid import ALL_TABLES, LEVELS
-from .settings import STATUS_FIELD_BY_DATA_LEVEL, TableSpec, report_spec
+from .settings import STATUS_FIELD_BY_DATA_LEVEL, ReportTable, report_spec
 
 SETTING = "sources.tiktok_ads.custom_reports"
 
@@ -142,7 +142,7 @@ def parse_filters(value: Any, data_level: str, setting: str) -> tuple[Mapping[st
     return tuple(out)
 
 
-def custom_report_spec(name: str, definition: Mapping[str, Any]) -> TableSpec:
+def custom_report_spec(name: str, definition: Mapping[str, Any]) -> ReportTable:
     """The table spec of one custom report, checked against TikTok's rules.
 
     Args:
@@ -191,7 +191,7 @@ def custom_report_spec(name: str, definition: Mapping[str, Any]) -> TableSpec:
     )
 
 
-def custom_report_specs(value: Any) -> Mapping[str, TableSpec]:
+def custom_report_specs(value: Any) -> Mapping[str, ReportTable]:
     """The ``custom_reports`` setting as table specs, in declaration order.
 
     Args:
@@ -223,7 +223,7 @@ def custom_report_specs(value: Any) -> Mapping[str, TableSpec]:
         raise ConfigError(
             SETTING, f"expected a table of name -> report definition, got {type(value).__name__}"
         )
-    specs: dict[str, TableSpec] = {}
+    specs: dict[str, ReportTable] = {}
     for name, definition in items:
         if name in specs:
             raise ConfigError(f"{SETTING}.{name}", "declared twice")

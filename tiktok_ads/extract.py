@@ -30,9 +30,11 @@ from .settings import (
     BUYING_TYPE_GROUPS,
     MAX_IDS_PER_REQUEST,
     TOP_VIEW_MAX_PAGE_SIZE,
-    TableSpec,
+    EntityTable,
+    ReportTable,
 )
-from .windows import DateWindow
+from .transform import row_id
+from .windows import DateWindow, span_params
 
 logger = logging.getLogger("tiktok_ads")
 
@@ -71,15 +73,9 @@ def discover_advertisers(client: TikTokClient) -> list[tuple[str, str | None]]:
     data = client.get("oauth2/advertiser/get/", client.app_params())
     found: dict[str, str | None] = {}
     for row in data.get("list") or []:
-        adv_id = row.get("advertiser_id") if isinstance(row, dict) else None
-        if adv_id is None:
-            raise TikTokBadResponseError(
-                f"oauth2/advertiser/get/ returned a row without advertiser_id: {row!r}",
-                code=0,
-                reason="bad_row",
-            )
+        adv_id = row_id(row, "advertiser_id", "oauth2/advertiser/get/")
         name = row.get("advertiser_name")
-        found.setdefault(str(adv_id), str(name) if name else None)
+        found.setdefault(adv_id, str(name) if name else None)
     return list(found.items())
 
 
@@ -296,7 +292,7 @@ class AdvertiserDirectory:
             return list(self._advertisers)
 
 
-def entity_params(spec: TableSpec, advertiser_id: str, *, include_deleted: bool) -> dict[str, Any]:
+def entity_params(spec: EntityTable, advertiser_id: str, *, include_deleted: bool) -> dict[str, Any]:
     """Query parameters of an entity list request (without paging).
 
     Args:
@@ -316,7 +312,7 @@ def entity_params(spec: TableSpec, advertiser_id: str, *, include_deleted: bool)
 
 def entity_pages(
     client: TikTokClient,
-    spec: TableSpec,
+    spec: EntityTable,
     advertiser_id: str,
     *,
     include_deleted: bool,
@@ -368,7 +364,7 @@ def entity_pages(
 
 
 def report_params(
-    spec: TableSpec, advertiser_id: str, window: DateWindow, *, include_deleted: bool
+    spec: ReportTable, advertiser_id: str, window: DateWindow, *, include_deleted: bool
 ) -> dict[str, Any]:
     """Query parameters of a synchronous report request (without paging).
 
@@ -392,11 +388,7 @@ def report_params(
         "dimensions": list(spec.dimensions),
         "metrics": list(spec.metrics),
     }
-    if spec.lifetime:
-        params["query_lifetime"] = True
-    else:
-        params["start_date"] = window.start.isoformat()
-        params["end_date"] = window.end.isoformat()
+    params.update(span_params(window, lifetime=spec.lifetime))
     filtering: list[dict[str, Any]] = [dict(f) for f in spec.filters]
     status_field = spec.status_filter_field
     if include_deleted and status_field:
@@ -409,7 +401,7 @@ def report_params(
 
 def report_pages(
     client: TikTokClient,
-    spec: TableSpec,
+    spec: ReportTable,
     advertiser_id: str,
     window: DateWindow,
     *,

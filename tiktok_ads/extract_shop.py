@@ -20,15 +20,15 @@ checks and typed errors stay the client's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Protocol
 
 from .client import TikTokClient, api_path
 from .errors import TikTokBadResponseError
 from .gmv_max_tables import REPORT_PROMOTION_TYPES
-from .settings import TableSpec
+from .settings import EntityTable, ReportTable
 from .transform import to_timestamp
-from .windows import DateWindow
+from .windows import DateWindow, span_params
 
 RawPage = list[dict[str, Any]]
 
@@ -70,14 +70,14 @@ def gmv_max_stores(client: TikTokClient, advertiser_id: str) -> RawPage:
 
 
 def store_pages(
-    client: TikTokClient, spec: TableSpec, advertiser_id: str, *, since: dt.datetime | None, page_size: int
+    client: TikTokClient, spec: EntityTable, advertiser_id: str, *, since: dt.datetime | None, page_size: int
 ) -> Iterator[RawPage]:
     """The shop list as one page (the endpoint has no paging)."""
     yield gmv_max_stores(client, advertiser_id)
 
 
 def gmv_max_campaign_pages(
-    client: TikTokClient, spec: TableSpec, advertiser_id: str, *, since: dt.datetime | None, page_size: int
+    client: TikTokClient, spec: EntityTable, advertiser_id: str, *, since: dt.datetime | None, page_size: int
 ) -> Iterator[RawPage]:
     """GMV Max campaigns of both promotion types, each new or changed one completed with its details.
 
@@ -116,21 +116,13 @@ def gmv_max_campaign_pages(
 
 
 def gmv_max_report_pages(
-    client: TikTokClient, spec: TableSpec, advertiser_id: str, window: DateWindow, *, page_size: int
+    client: TikTokClient, spec: ReportTable, advertiser_id: str, window: DateWindow, *, page_size: int
 ) -> Iterator[RawPage]:
-    """One window of a GMV Max report table: every GMV Max shop of the advertiser, rows with ``store_id``.
+    """One window of a GMV Max report table (a :class:`ReportPager`): every GMV Max shop of the advertiser.
 
-    Args:
-        client: the API client.
-        spec: the report table (``store_id`` first among its dimensions; the rest are sent).
-        advertiser_id: the advertiser.
-        window: inclusive days (at most 30), in the advertiser's time zone; days before
-            :data:`GMV_MAX_FIRST_DAY` are not asked for.
-        page_size: rows per page (1..1000).
-
-    Yields:
-        Raw report pages, each row's ``dimensions`` with ``store_id`` added (one empty page for a window
-        wholly before :data:`GMV_MAX_FIRST_DAY`, which costs no request).
+    The table's dimensions other than ``store_id`` are sent, and each row's ``dimensions`` get ``store_id``.
+    Days before :data:`GMV_MAX_FIRST_DAY` are not asked for: a window wholly before it is one empty page,
+    which costs no request.
     """
     if window.end < GMV_MAX_FIRST_DAY:
         yield []
@@ -166,30 +158,19 @@ def _with_dimension(row: Any, name: str, value: str) -> Any:
 
 
 def material_report_pages(
-    client: TikTokClient, spec: TableSpec, advertiser_id: str, window: DateWindow, *, page_size: int
+    client: TikTokClient, spec: ReportTable, advertiser_id: str, window: DateWindow, *, page_size: int
 ) -> Iterator[RawPage]:
-    """One window (or, lifetime, the whole life) of a Smart+ material report table.
+    """One window (or, lifetime, the whole life) of a Smart+ material report table (a :class:`ReportPager`).
 
-    Args:
-        client: the API client.
-        spec: ``smart_plus_material_insights`` (breakdown, daily) or ``..._lifetime`` (overview).
-        advertiser_id: the advertiser.
-        window: inclusive days (unused by the lifetime table, which sends ``query_lifetime``).
-        page_size: rows per page (capped to 100).
-
-    Yields:
-        Raw report pages with their dimensions under ``dimensions``.
+    ``smart_plus_material_insights`` reads ``breakdown/`` (daily), ``..._lifetime`` ``overview/`` (it sends
+    ``query_lifetime``, not the window); pages of at most 100 rows, their dimensions under ``dimensions``.
     """
     params: dict[str, Any] = {
         "advertiser_id": advertiser_id,
         "dimensions": list(spec.dimensions),
         "metrics": list(spec.metrics),
+        **span_params(window, lifetime=spec.lifetime),
     }
-    if spec.lifetime:
-        params["query_lifetime"] = True
-    else:
-        params["start_date"] = window.start.isoformat()
-        params["end_date"] = window.end.isoformat()
     size = min(page_size, MATERIAL_REPORT_PAGE)
     for page in client.paginate(spec.endpoint, params, page_size=size, advertiser_id=advertiser_id):
         yield [_dimensions_of(row) for row in page]
@@ -202,8 +183,38 @@ def _dimensions_of(row: Any) -> Any:
     return row
 
 
-EntityPager = Callable[..., Iterator[RawPage]]
-ReportPager = Callable[..., Iterator[RawPage]]
+class EntityPager(Protocol):
+    """An entity endpoint's page loop."""
+
+    def __call__(
+        self,
+        client: TikTokClient,
+        spec: EntityTable,
+        advertiser_id: str,
+        *,
+        since: dt.datetime | None,
+        page_size: int,
+    ) -> Iterator[RawPage]:
+        """Raw pages of one advertiser's objects (``since``: its stored cursor; ``page_size``: the setting)."""
+        ...
+
+
+class ReportPager(Protocol):
+    """A report endpoint's page loop: raw pages of one advertiser and window (inclusive days, at most 30, in
+    the advertiser's time zone), at most ``page_size`` rows each (capped to the endpoint's largest page)."""
+
+    def __call__(
+        self,
+        client: TikTokClient,
+        spec: ReportTable,
+        advertiser_id: str,
+        window: DateWindow,
+        *,
+        page_size: int,
+    ) -> Iterator[RawPage]:
+        """Raw report pages, each row with its dimensions under ``dimensions``."""
+        ...
+
 
 ENTITY_PAGERS: dict[str, EntityPager] = {
     "gmv_max/store/list/": store_pages,

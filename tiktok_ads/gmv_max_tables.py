@@ -1,6 +1,6 @@
 """The opt-in TikTok Shop / GMV Max tables: their pinned columns, metric lists and report filters.
 
-Data only (no imports from the rest of the package, so :mod:`.settings` can build its registry entries from
+Data only (it imports only :mod:`.metric_types`, so :mod:`.settings` can build its registry entries from
 it). Sources of the field and metric names: the Go SDK ``bububa/tiktok-business``
 (``model/campaign/gmvmax/{store_list,campaign,report_get}.go``), the official SDK's
 ``FilteringGmvMaxReportGet``, TikTok's ``yml_files/gmv_max_report_get.yml`` and Airbyte's GMV Max streams
@@ -15,19 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
 from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
 
-
-def _col(kind: str, description: str | None = None) -> TColumnSchema:
-    hint: dict[str, Any] = {"data_type": kind}
-    if kind == "timestamp":
-        hint["timezone"] = True
-    if description:
-        hint["description"] = description
-    return hint  # type: ignore[return-value]
-
+from .metric_types import column_hint as _col
 
 STORE_COLUMNS: TTableSchemaColumns = {
     "advertiser_id": _col("text", "Added by the source (the advertiser the shop list was read for)"),

@@ -1,4 +1,5 @@
-"""The column type of each metric kind, in one place: the dlt hint, hence the Arrow and warehouse types.
+"""Column hints in one place: the dlt hint of a column type (:func:`column_hint`) and of each metric kind
+(:func:`metric_hint`), hence the Arrow and warehouse types.
 
 TikTok sends money with 2-3 decimals (``"20.000"``, ``"14.68"``), ``cost_per_*`` with up to 4, integers only
 for currencies without minor units (IDR, VND, KRW ...), and ratios (percentages such as ``ctr``, averages,
@@ -47,4 +48,22 @@ def metric_hint(kind: str) -> TColumnSchema:
     hint: TColumnSchema = {"data_type": _DATA_TYPES[kind]}  # type: ignore[typeddict-item]
     if kind in DECIMAL_SIZES:
         hint["precision"], hint["scale"] = DECIMAL_SIZES[kind]
+    return hint
+
+
+def column_hint(data_type: str, description: str | None = None) -> TColumnSchema:
+    """The dlt column hint of a pinned column: its type (timestamps timezone-aware, UTC) and description.
+
+    Args:
+        data_type: dlt data type (``text``, ``bigint``, ``decimal``, ``timestamp`` ...).
+        description: optional column description stored in the dlt schema.
+
+    Returns:
+        A fresh hint (``nullable`` stays true; primary-key columns are made non-nullable by dlt).
+    """
+    hint: TColumnSchema = {"data_type": data_type}  # type: ignore[typeddict-item]
+    if data_type == "timestamp":
+        hint["timezone"] = True
+    if description:
+        hint["description"] = description
     return hint

@@ -32,7 +32,7 @@ from .metric_catalogue import (
     LEVEL_ID_DIMENSION,
     allowed_metrics,
 )
-from .settings import AD_AUDIENCE_METRICS, AD_BASIC_METRICS, TABLES, TableSpec, report_spec
+from .settings import AD_AUDIENCE_METRICS, AD_BASIC_METRICS, TABLES, ReportTable, TableSpec, report_spec
 
 LEVELS: Mapping[str, str] = MappingProxyType(
     {
@@ -91,7 +91,7 @@ def grid_metrics(report_type: str, data_level: str) -> tuple[str, ...]:
     return allowed_metrics(report_type, data_level, candidates)
 
 
-def _basic(prefix: str, level: str, suffix: str, time_dims: tuple[str, ...] | None) -> TableSpec:
+def _basic(prefix: str, level: str, suffix: str, time_dims: tuple[str, ...] | None) -> ReportTable:
     id_dim = LEVEL_ID_DIMENSION[level]
     return report_spec(
         f"{prefix}_insights{suffix}",
@@ -104,7 +104,7 @@ def _basic(prefix: str, level: str, suffix: str, time_dims: tuple[str, ...] | No
     )
 
 
-def _audience(prefix: str, level: str, suffix: str, breakdown: tuple[str, ...]) -> TableSpec:
+def _audience(prefix: str, level: str, suffix: str, breakdown: tuple[str, ...]) -> ReportTable:
     id_dim = LEVEL_ID_DIMENSION[level]
     return report_spec(
         f"{prefix}_insights{suffix}",
@@ -116,7 +116,7 @@ def _audience(prefix: str, level: str, suffix: str, breakdown: tuple[str, ...]) 
     )
 
 
-def _lifetime_audience(prefix: str, level: str, suffix: str, breakdown: tuple[str, ...]) -> TableSpec:
+def _lifetime_audience(prefix: str, level: str, suffix: str, breakdown: tuple[str, ...]) -> ReportTable:
     return report_spec(
         f"{prefix}_insights{suffix}",
         "AUDIENCE",
@@ -128,8 +128,8 @@ def _lifetime_audience(prefix: str, level: str, suffix: str, breakdown: tuple[st
     )
 
 
-def _generate() -> dict[str, TableSpec]:
-    specs: list[TableSpec] = []
+def _generate() -> dict[str, ReportTable]:
+    specs: list[ReportTable] = []
     for prefix, level in LEVELS.items():
         for suffix, time_dims in BASIC_VARIANTS.items():
             specs.append(_basic(prefix, level, suffix, time_dims))
@@ -142,7 +142,7 @@ def _generate() -> dict[str, TableSpec]:
     return {spec.name: spec for spec in specs if spec.name not in TABLES}
 
 
-GRID_TABLES: Mapping[str, TableSpec] = MappingProxyType(_generate())
+GRID_TABLES: Mapping[str, ReportTable] = MappingProxyType(_generate())
 """The generated report tables (every grid cell except the seed tables), opt-in via ``tables``."""
 
 ALL_TABLES: Mapping[str, TableSpec] = MappingProxyType({**TABLES, **GRID_TABLES})

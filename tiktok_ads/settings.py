@@ -1,8 +1,10 @@
 """The table registry and every constant of the source.
 
-One :class:`TableSpec` per destination table, collected in :data:`TABLES`. The resource factory in
-``tiktok_ads.resources`` turns each spec into a ``dlt.resource``; adding a table means adding an entry
-here (and, for a new kind of endpoint, a fetch function in ``tiktok_ads.extract``).
+One record per destination table, collected in :data:`TABLES`, of the record class of its kind:
+:class:`AdvertiserTable`, :class:`EntityTable` (list endpoints), :class:`ReportTable`,
+:class:`BusinessCenterTable`, :class:`SparkPostsTable` (:data:`TableSpec` is their union; ``spec.kind`` tells
+them apart). The resource factory in ``tiktok_ads.resources`` turns each into a ``dlt.resource``; adding a table
+means adding an entry here (and, for a new kind of endpoint, a fetch function in ``tiktok_ads.extract``).
 
 Column types are pinned here, not inferred from the first page, so a table has the same schema whether
 or not data arrived. The types come from the metric catalogue (``tiktok_ads/metrics.toml``, read by
@@ -24,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Literal
+from typing import ClassVar, Literal
 
 from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
 
@@ -38,6 +40,7 @@ from .metric_catalogue import COUNT_METRICS as COUNT_METRICS
 from .metric_catalogue import DIMENSIONS, METRICS, NOT_IN_AUDIENCE, ColumnKind
 from .metric_catalogue import MONEY_METRICS as MONEY_METRICS
 from .metric_catalogue import RATIO_METRICS as RATIO_METRICS
+from .metric_types import column_hint as _col
 from .metric_types import metric_hint
 
 PACKAGE_VERSION = "0.1.0"
@@ -146,25 +149,6 @@ TRANSIENT_CODES = frozenset({20001, 40200, 40201, 40700, 60001})
 # --------------------------------------------------------------------------------------------------
 # Column types
 # --------------------------------------------------------------------------------------------------
-
-
-def _col(kind: ColumnKind, description: str | None = None) -> TColumnSchema:
-    """Build a dlt column hint.
-
-    Args:
-        kind: dlt data type.
-        description: optional column description stored in the dlt schema.
-
-    Returns:
-        The column hint dict (``nullable`` stays true; primary-key columns are made non-nullable by dlt).
-    """
-    if kind == "timestamp":
-        hint: TColumnSchema = {"data_type": "timestamp", "timezone": True}
-    else:
-        hint = {"data_type": kind}
-    if description:
-        hint["description"] = description
-    return hint
 
 
 METRIC_TYPES: Mapping[str, ColumnKind] = MappingProxyType({m.name: m.column_type for m in METRICS.values()})
@@ -646,8 +630,6 @@ SPARK_AD_POST_COLUMNS: TTableSchemaColumns = {
     "signature": _col("text"),
 }
 
-TableKind = Literal["advertiser", "entity", "report", "business_center", "spark_posts"]
-
 STATUS_FIELD_BY_DATA_LEVEL: Mapping[str, str] = MappingProxyType(
     {
         "AUCTION_AD": "ad_status",
@@ -664,59 +646,104 @@ DAY_COLUMN = "stat_time_day"
 """The day column of daily and hourly report tables (hourly rows get it from ``stat_time_hour``)."""
 
 
-@dataclasses.dataclass(frozen=True)
-class TableSpec:
-    """Everything the source needs to know about one destination table.
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class _Table:
+    """What every destination table has, whatever its kind (the base of the records below).
 
     Attributes:
         name: destination table (and dlt resource) name.
-        kind: ``"advertiser"`` (advertiser/info/), ``"entity"`` (a */get/ list endpoint) or
-            ``"report"`` (report/integrated/get/).
         endpoint: API path below ``/open_api/v1.3/``, with the trailing slash.
         primary_key: merge key columns, exactly as the seed connector's.
-        cursor: the replication key column; None when the endpoint gives none (every row is read and
-            merged on the key every run).
         columns: dlt column hints (pinned types).
         description: table description stored in the dlt schema.
-        report_type: ``BASIC`` or ``AUDIENCE`` (reports only).
-        data_level: ``AUCTION_AD`` / ``AUCTION_CAMPAIGN`` ... (reports only).
-        dimensions: report dimensions, in request order (reports only).
-        metrics: report metrics, in request order (reports only).
-        id_field: the entity's own id column (entities only), e.g. ``campaign_id``.
+        opt_in: not loaded unless named in the ``tables`` setting (not in :data:`DEFAULT_TABLES`).
+    """
+
+    name: str
+    endpoint: str
+    primary_key: tuple[str, ...]
+    columns: Mapping[str, TColumnSchema] = dataclasses.field(compare=False, repr=False)
+    description: str = ""
+    opt_in: bool = False
+
+    def column_hints(self) -> TTableSchemaColumns:
+        """A fresh, mutable copy of the column hints (dlt mutates what it is given)."""
+        return {name: dict(hint) for name, hint in self.columns.items()}  # type: ignore[misc]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AdvertiserTable(_Table):
+    """The ``advertisers`` table (``advertiser/info/``, the configured advertisers, every run).
+
+    Attributes:
+        cursor: the replication key column (``create_time``).
+        id_field: the advertiser's id column.
+    """
+
+    kind: ClassVar[Literal["advertiser"]] = "advertiser"
+    cursor: str | None
+    id_field: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class EntityTable(_Table):
+    """An object table read per advertiser from a list endpoint (``campaign/get/``, ``pixel/list/`` ...).
+
+    Attributes:
+        cursor: the modification-time column, filtered per advertiser; None when the endpoint gives none
+            (every row is read and merged on the key every run).
+        id_field: the object's own id column, e.g. ``campaign_id``.
+        list_key: where ``data`` holds the rows (``list``; ``pixels`` for ``pixel/list/``).
+        max_page_size: the endpoint's largest ``page_size`` (the ``page_size`` setting is capped to it).
+        status_filtering: ``include_deleted`` sends ``filtering.primary_status = STATUS_ALL`` (campaigns,
+            ad groups, ads); False for endpoints without that filter.
+    """
+
+    kind: ClassVar[Literal["entity"]] = "entity"
+    cursor: str | None
+    id_field: str
+    list_key: str = "list"
+    max_page_size: int = MAX_PAGE_SIZE
+    status_filtering: bool = True
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReportTable(_Table):
+    """A report table, read per advertiser and date window (``report/integrated/get/``, GMV Max, Smart+).
+
+    Attributes:
+        report_type: ``BASIC`` or ``AUDIENCE`` (None for the GMV Max and Smart+ report endpoints).
+        data_level: ``AUCTION_AD`` / ``AUCTION_CAMPAIGN`` ... (None as report_type).
+        dimensions: report dimensions, in request order.
+        metrics: report metrics, in request order.
         granularity: ``daily`` (``stat_time_day``), ``hourly`` (``stat_time_hour``) or ``lifetime``
-            (``query_lifetime``, no time dimension) (reports only).
+            (``query_lifetime``, no time dimension).
         window_days: most days one request may span (30 daily, 1 hourly); None: the whole range is one
             request (lifetime reports ignore dates).
         day_column: the column whose (advertiser, day) pairs a run replaces whole (the merge key with
             ``advertiser_id``); None: a run replaces all of an advertiser's rows (lifetime).
         filters: extra ``filtering`` entries sent with every request (custom reports), as TikTok takes them.
-        list_key: where ``data`` holds the rows (``list``; ``pixels`` for ``pixel/list/``).
-        max_page_size: the endpoint's largest ``page_size`` (the ``page_size`` setting is capped to it).
-        status_filtering: entities only: ``include_deleted`` sends ``filtering.primary_status =
-            STATUS_ALL`` (campaigns, ad groups, ads); False for endpoints without that filter.
-        opt_in: not loaded unless named in the ``tables`` setting (not in :data:`DEFAULT_TABLES`).
+        max_page_size: the endpoint's largest ``page_size``.
     """
 
-    name: str
-    kind: TableKind
-    endpoint: str
-    primary_key: tuple[str, ...]
-    cursor: str | None
-    columns: Mapping[str, TColumnSchema] = dataclasses.field(compare=False, repr=False)
-    description: str = ""
+    kind: ClassVar[Literal["report"]] = "report"
     report_type: str | None = None
     data_level: str | None = None
     dimensions: tuple[str, ...] = ()
     metrics: tuple[str, ...] = ()
-    id_field: str | None = None
     granularity: Granularity = "daily"
     window_days: int | None = MAX_REPORT_WINDOW_DAYS
     day_column: str | None = DAY_COLUMN
     filters: tuple[Mapping[str, str], ...] = dataclasses.field(default=(), compare=False)
-    list_key: str = "list"
     max_page_size: int = MAX_PAGE_SIZE
-    status_filtering: bool = True
-    opt_in: bool = False
+
+    @property
+    def cursor(self) -> str | None:
+        """The time dimension runs start again from: ``stat_time_hour`` (hourly), the day column (daily), or
+        None (lifetime: read whole every run)."""
+        if self.granularity == "hourly":
+            return "stat_time_hour"
+        return None if self.lifetime else self.day_column
 
     @property
     def status_filter_field(self) -> str | None:
@@ -745,9 +772,44 @@ class TableSpec:
         """``stat_time_hour`` in hourly reports (the day column is derived from it), else None."""
         return "stat_time_hour" if "stat_time_hour" in self.dimensions else None
 
-    def column_hints(self) -> TTableSchemaColumns:
-        """A fresh, mutable copy of the column hints (dlt mutates what it is given)."""
-        return {name: dict(hint) for name, hint in self.columns.items()}  # type: ignore[misc]
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BusinessCenterTable(_Table):
+    """A Business Center table, read per BC (not per advertiser) by :mod:`tiktok_ads.business_center`.
+
+    Attributes:
+        cursor: the date column a run re-reads from (transactions), or None (read whole every run).
+        list_key: where ``data`` holds the rows.
+        max_page_size: the endpoint's largest ``page_size``.
+    """
+
+    kind: ClassVar[Literal["business_center"]] = "business_center"
+    cursor: str | None
+    list_key: str = "list"
+    max_page_size: int = MAX_PAGE_SIZE
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SparkPostsTable(_Table):
+    """The posts Spark Ads run (:mod:`tiktok_ads.spark_ads`: ``ad/get/`` fields, then ``identity/video/info/``),
+    read whole every run.
+
+    Attributes:
+        id_field: the post's id column (``item_id``).
+    """
+
+    kind: ClassVar[Literal["spark_posts"]] = "spark_posts"
+    cursor: ClassVar[None] = None
+    id_field: str
+
+
+TableSpec = AdvertiserTable | EntityTable | ReportTable | BusinessCenterTable | SparkPostsTable
+"""Any table's record; ``spec.kind`` tells which (and narrows the type): ``"advertiser"``, ``"entity"``,
+``"report"``, ``"business_center"`` or ``"spark_posts"``. Every record has ``name``, ``endpoint``,
+``primary_key``, ``columns``, ``description``, ``opt_in``, ``cursor`` and :meth:`column_hints`."""
+
+TableKind = Literal["advertiser", "entity", "report", "business_center", "spark_posts"]
+"""The values of ``TableSpec.kind``."""
 
 
 def _dimension_hint(name: str) -> TColumnSchema:
@@ -792,7 +854,7 @@ def report_spec(
     lifetime: bool = False,
     filters: tuple[Mapping[str, str], ...] = (),
     description: str = "",
-) -> TableSpec:
+) -> ReportTable:
     """The spec of a report table; its granularity, windows, merge key and cursor follow from its dimensions.
 
     - ``stat_time_day``: daily, 30-day requests, replaced per (advertiser, day), cursor ``stat_time_day``.
@@ -815,25 +877,11 @@ def report_spec(
     Returns:
         The spec.
     """
-    key = primary_key or tuple(dict.fromkeys(("advertiser_id", *dimensions)))
-    granularity: Granularity
-    if lifetime:
-        granularity, window, day_column, cursor = "lifetime", None, None, None
-    elif "stat_time_hour" in dimensions:
-        granularity, window, day_column, cursor = (
-            "hourly",
-            MAX_HOURLY_WINDOW_DAYS,
-            DAY_COLUMN,
-            "stat_time_hour",
-        )
-    else:
-        granularity, window, day_column, cursor = "daily", MAX_REPORT_WINDOW_DAYS, DAY_COLUMN, DAY_COLUMN
-    return TableSpec(
+    granularity, window, day_column = _timing(dimensions, lifetime=lifetime)
+    return ReportTable(
         name=name,
-        kind="report",
         endpoint="report/integrated/get/",
-        primary_key=key,
-        cursor=cursor,
+        primary_key=primary_key or tuple(dict.fromkeys(("advertiser_id", *dimensions))),
         columns=MappingProxyType(_report_columns(dimensions, metrics)),
         description=description,
         report_type=report_type,
@@ -847,6 +895,16 @@ def report_spec(
     )
 
 
+def _timing(dimensions: tuple[str, ...], *, lifetime: bool) -> tuple[Granularity, int | None, str | None]:
+    """A report's ``(granularity, window_days, day_column)``: lifetime (one request, no day), hourly
+    (``stat_time_hour``: one-day requests, rows get the hour's day) or daily (30-day requests)."""
+    if lifetime:
+        return "lifetime", None, None
+    if "stat_time_hour" in dimensions:
+        return "hourly", MAX_HOURLY_WINDOW_DAYS, DAY_COLUMN
+    return "daily", MAX_REPORT_WINDOW_DAYS, DAY_COLUMN
+
+
 def _report(
     name: str,
     report_type: str,
@@ -855,7 +913,7 @@ def _report(
     metrics: tuple[str, ...],
     primary_key: tuple[str, ...],
     description: str,
-) -> TableSpec:
+) -> ReportTable:
     return report_spec(
         name, report_type, data_level, dimensions, metrics, primary_key=primary_key, description=description
     )
@@ -865,33 +923,23 @@ def _asset(
     name: str,
     endpoint: str,
     id_field: str,
-    cursor: str | None,
     columns: TTableSchemaColumns,
     description: str,
     *,
-    max_page_size: int,
+    cursor: str | None = "modify_time",
+    max_page_size: int = MAX_PAGE_SIZE,
     list_key: str = "list",
     status_filtering: bool = False,
-) -> TableSpec:
-    """An opt-in creative or account-side table read with the entity loop, keyed by advertiser and id.
+) -> EntityTable:
+    """An opt-in object table read per advertiser with the entity loop, keyed by advertiser and id: the
+    creative and account-side tables, and the GMV Max and Smart+ object tables (one row per object, its
+    latest state; the GMV Max lists have page loops of their own in ``extract_shop``).
 
-    Args:
-        name: table name.
-        endpoint: the list endpoint.
-        id_field: the object's id column.
-        cursor: the modification-time column, or None if the endpoint has none.
-        columns: the pinned columns.
-        description: table description.
-        max_page_size: the endpoint's largest page.
-        list_key: where ``data`` holds the rows.
-        status_filtering: ``include_deleted`` asks the endpoint for every status too.
-
-    Returns:
-        The table spec.
+    ``cursor`` is the modification-time column (None if the endpoint has none: read whole every run);
+    ``status_filtering``: ``include_deleted`` asks the endpoint for every status too (the Smart+ lists).
     """
-    return TableSpec(
+    return EntityTable(
         name=name,
-        kind="entity",
         endpoint=endpoint,
         primary_key=("advertiser_id", id_field),
         cursor=cursor,
@@ -915,25 +963,11 @@ def _bc_table(
     *,
     max_page_size: int,
     list_key: str = "list",
-) -> TableSpec:
-    """An opt-in Business Center table, read per BC (not per advertiser) by :mod:`tiktok_ads.business_center`.
-
-    Args:
-        name: table name.
-        endpoint: the endpoint.
-        primary_key: the merge key.
-        cursor: the date column a run re-reads from (transactions), or None (read whole every run).
-        columns: the pinned columns.
-        description: table description.
-        max_page_size: the endpoint's largest page.
-        list_key: where ``data`` holds the rows.
-
-    Returns:
-        The table spec.
-    """
-    return TableSpec(
+) -> BusinessCenterTable:
+    """An opt-in Business Center table, read per BC (not per advertiser) by :mod:`tiktok_ads.business_center`;
+    ``cursor``: the date column a run re-reads from (transactions), or None (read whole every run)."""
+    return BusinessCenterTable(
         name=name,
-        kind="business_center",
         endpoint=endpoint,
         primary_key=primary_key,
         cursor=cursor,
@@ -941,39 +975,7 @@ def _bc_table(
         description=description,
         list_key=list_key,
         max_page_size=max_page_size,
-        status_filtering=False,
         opt_in=True,
-    )
-
-
-def _listed(
-    name: str,
-    endpoint: str,
-    id_field: str,
-    columns: TTableSchemaColumns,
-    description: str,
-    *,
-    cursor: str | None = "modify_time",
-    max_page_size: int = MAX_PAGE_SIZE,
-    list_key: str = "list",
-    status_filtering: bool = False,
-) -> TableSpec:
-    """An opt-in GMV Max or Smart+ object table: one row per object (latest state), keyed by advertiser and id.
-
-    Read with the entity loop (the cursor filtered per advertiser, client-side); the GMV Max endpoints have
-    page loops of their own (``extract_shop``). ``status_filtering``: ``include_deleted`` sends
-    ``primary_status = STATUS_ALL`` (the Smart+ lists take it).
-    """
-    return _asset(
-        name,
-        endpoint,
-        id_field,
-        cursor,
-        columns,
-        description,
-        max_page_size=max_page_size,
-        list_key=list_key,
-        status_filtering=status_filtering,
     )
 
 
@@ -986,7 +988,7 @@ def _shop_report(
     description: str,
     *,
     lifetime: bool = False,
-) -> TableSpec:
+) -> ReportTable:
     """An opt-in GMV Max or Smart+ material report table: key ``advertiser_id`` and every dimension.
 
     Daily tables (``stat_time_day``) are read in 30-day windows and replaced per (advertiser, day), hourly ones
@@ -994,25 +996,30 @@ def _shop_report(
     read whole every run and replaces the advertiser's rows. The request is built by
     ``extract_shop`` (these endpoints take other parameters than ``report/integrated/get/``).
     """
-    hourly = "stat_time_hour" in dimensions
-    daily = "stat_time_day" in dimensions and not lifetime
-    granularity: Granularity = "hourly" if hourly else "daily" if daily else "lifetime"
-    return TableSpec(
+    timed = "stat_time_hour" in dimensions or "stat_time_day" in dimensions
+    granularity, window, day_column = _timing(dimensions, lifetime=lifetime or not timed)
+    return ReportTable(
         name=name,
-        kind="report",
         endpoint=endpoint,
         primary_key=tuple(dict.fromkeys(("advertiser_id", *dimensions))),
-        cursor="stat_time_hour" if hourly else DAY_COLUMN if daily else None,
         columns=MappingProxyType(columns),
         description=description,
         dimensions=dimensions,
         metrics=metrics,
         granularity=granularity,
-        window_days=MAX_HOURLY_WINDOW_DAYS if hourly else MAX_REPORT_WINDOW_DAYS if daily else None,
-        day_column=DAY_COLUMN if hourly or daily else None,
+        window_days=window,
+        day_column=day_column,
         max_page_size=MAX_PAGE_SIZE if endpoint == "gmv_max/report/get/" else 100,
         opt_in=True,
     )
+
+
+def _gmv_report(
+    name: str, dimensions: tuple[str, ...], metrics: tuple[str, ...], description: str
+) -> ReportTable:
+    """A GMV Max report table (``gmv_max/report/get/``, per shop): its columns follow from its dimensions and metrics."""
+    columns = gmv.report_columns(dimensions, metrics)
+    return _shop_report(name, "gmv_max/report/get/", dimensions, metrics, columns, description)
 
 
 _AD_KEY = ("ad_id", "adgroup_id", "advertiser_id", "campaign_id", "stat_time_day")
@@ -1021,9 +1028,8 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
     {
         spec.name: spec
         for spec in (
-            TableSpec(
+            AdvertiserTable(
                 name="advertisers",
-                kind="advertiser",
                 endpoint="advertiser/info/",
                 primary_key=("advertiser_id", "create_time"),
                 cursor="create_time",
@@ -1031,9 +1037,8 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 description="Advertiser (ad account) settings from advertiser/info/",
                 id_field="advertiser_id",
             ),
-            TableSpec(
+            EntityTable(
                 name="campaigns",
-                kind="entity",
                 endpoint="campaign/get/",
                 primary_key=("advertiser_id", "campaign_id", "modify_time"),
                 cursor="modify_time",
@@ -1041,9 +1046,8 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 description="Campaigns, one row per version (modify_time)",
                 id_field="campaign_id",
             ),
-            TableSpec(
+            EntityTable(
                 name="adgroups",
-                kind="entity",
                 endpoint="adgroup/get/",
                 primary_key=("adgroup_id", "advertiser_id", "campaign_id", "modify_time"),
                 cursor="modify_time",
@@ -1051,9 +1055,8 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 description="Ad groups, one row per version (modify_time)",
                 id_field="adgroup_id",
             ),
-            TableSpec(
+            EntityTable(
                 name="ads",
-                kind="entity",
                 endpoint="ad/get/",
                 primary_key=("ad_id", "adgroup_id", "advertiser_id", "campaign_id", "modify_time"),
                 cursor="modify_time",
@@ -1113,9 +1116,9 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "ad_images",
                 "file/image/ad/search/",
                 "image_id",
-                "modify_time",
                 AD_IMAGE_COLUMNS,
                 "Ad images of each advertiser's creative library, latest state (modify_time)",
+                cursor="modify_time",
                 # TikTok's docs say 1-1,000 in one version and 1-100 in another: 100 is valid under both
                 max_page_size=100,
             ),
@@ -1123,27 +1126,27 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "ad_videos",
                 "file/video/ad/search/",
                 "video_id",
-                "modify_time",
                 AD_VIDEO_COLUMNS,
                 "Ad videos of each advertiser's creative library, latest state (modify_time)",
+                cursor="modify_time",
                 max_page_size=100,  # as ad_images
             ),
             _asset(
                 "custom_audiences",
                 "dmp/custom_audience/list/",
                 "custom_audience_id",
-                "update_time",
                 CUSTOM_AUDIENCE_COLUMNS,
                 "Custom audiences of each advertiser, latest state (update_time)",
+                cursor="update_time",
                 max_page_size=100,
             ),
             _asset(
                 "pixels",
                 "pixel/list/",
                 "pixel_id",
-                None,
                 PIXEL_COLUMNS,
                 "Pixels of each advertiser with their events, read whole every run (no time to filter on)",
+                cursor=None,
                 max_page_size=20,  # documented range 1-20 (bububa/tiktok-business model/pixel/list.go)
                 list_key="pixels",
             ),
@@ -1210,27 +1213,24 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "identities",
                 "identity/get/",
                 "identity_id",
-                None,
                 IDENTITY_COLUMNS,
                 "Identities of each advertiser (ads.identity_id), read whole every run (no time to filter on)",
+                cursor=None,
                 max_page_size=100,
                 list_key="identity_list",
             ),
-            TableSpec(
+            SparkPostsTable(
                 name="spark_ad_posts",
-                kind="spark_posts",
                 endpoint="identity/video/info/",
                 primary_key=("advertiser_id", "identity_id", "item_id"),
-                cursor=None,
                 columns=MappingProxyType(SPARK_AD_POST_COLUMNS),
                 description="TikTok posts that the advertiser's Spark Ads run (ads.tiktok_item_id), read every run",
                 id_field="item_id",
-                status_filtering=False,
                 opt_in=True,
             ),
             # opt-in TikTok Shop / GMV Max tables (tiktok_ads/gmv_max_tables.py): shops, GMV Max campaigns,
             # and the GMV Max report per shop (the only place GMV Max spend is reported)
-            _listed(
+            _asset(
                 "gmv_max_stores",
                 "gmv_max/store/list/",
                 "store_id",
@@ -1239,7 +1239,7 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 cursor=None,
                 list_key="store_list",
             ),
-            _listed(
+            _asset(
                 "gmv_max_campaigns",
                 "gmv_max/campaign/get/",
                 "campaign_id",
@@ -1247,66 +1247,44 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "GMV Max campaigns (product and LIVE) with their details (campaign/gmv_max/info/), latest state",
                 max_page_size=100,
             ),
-            _shop_report(
+            _gmv_report(
                 "gmv_max_advertiser_insights",
-                "gmv_max/report/get/",
                 ("store_id", "advertiser_id", "stat_time_day"),
                 gmv.PRODUCT_CAMPAIGN_METRICS,
-                gmv.report_columns(
-                    ("store_id", "advertiser_id", "stat_time_day"), gmv.PRODUCT_CAMPAIGN_METRICS
-                ),
                 "Daily GMV Max totals of each advertiser (every GMV Max campaign), per shop",
             ),
-            _shop_report(
+            _gmv_report(
                 "gmv_max_product_campaign_insights",
-                "gmv_max/report/get/",
                 ("store_id", "campaign_id", "stat_time_day"),
                 gmv.PRODUCT_CAMPAIGN_METRICS,
-                gmv.report_columns(
-                    ("store_id", "campaign_id", "stat_time_day"), gmv.PRODUCT_CAMPAIGN_METRICS
-                ),
                 "Daily GMV Max report of product campaigns, per shop",
             ),
-            _shop_report(
+            _gmv_report(
                 "gmv_max_live_campaign_insights",
-                "gmv_max/report/get/",
                 ("store_id", "campaign_id", "stat_time_day"),
                 gmv.LIVE_CAMPAIGN_METRICS,
-                gmv.report_columns(("store_id", "campaign_id", "stat_time_day"), gmv.LIVE_CAMPAIGN_METRICS),
                 "Daily GMV Max report of LIVE campaigns, per shop",
             ),
-            _shop_report(
+            _gmv_report(
                 "gmv_max_product_insights",
-                "gmv_max/report/get/",
                 ("store_id", "campaign_id", "item_group_id", "stat_time_day"),
                 gmv.PRODUCT_METRICS,
-                gmv.report_columns(
-                    ("store_id", "campaign_id", "item_group_id", "stat_time_day"), gmv.PRODUCT_METRICS
-                ),
                 "Daily GMV Max report per product (item_group_id) of product campaigns, per shop",
             ),
-            _shop_report(
+            _gmv_report(
                 "gmv_max_campaign_insights_hourly",
-                "gmv_max/report/get/",
                 ("store_id", "campaign_id", "stat_time_hour"),
                 gmv.PRODUCT_CAMPAIGN_METRICS,
-                gmv.report_columns(
-                    ("store_id", "campaign_id", "stat_time_hour"), gmv.PRODUCT_CAMPAIGN_METRICS
-                ),
                 "Hourly GMV Max report of every GMV Max campaign (product and LIVE), per shop",
             ),
-            _shop_report(
+            _gmv_report(
                 "gmv_max_live_room_insights",
-                "gmv_max/report/get/",
                 ("store_id", "campaign_id", "room_id", "stat_time_day"),
                 gmv.LIVE_CAMPAIGN_METRICS,
-                gmv.report_columns(
-                    ("store_id", "campaign_id", "room_id", "stat_time_day"), gmv.LIVE_CAMPAIGN_METRICS
-                ),
                 "Daily GMV Max report per LIVE room (room_id) of LIVE campaigns, per shop",
             ),
             # opt-in Upgraded Smart+ tables (tiktok_ads/smart_plus_tables.py)
-            _listed(
+            _asset(
                 "smart_plus_campaigns",
                 "smart_plus/campaign/get/",
                 "campaign_id",
@@ -1314,7 +1292,7 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "Upgraded Smart+ campaigns, latest state (modify_time)",
                 status_filtering=True,
             ),
-            _listed(
+            _asset(
                 "smart_plus_adgroups",
                 "smart_plus/adgroup/get/",
                 "adgroup_id",
@@ -1322,7 +1300,7 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "Upgraded Smart+ ad groups, latest state (modify_time)",
                 status_filtering=True,
             ),
-            _listed(
+            _asset(
                 "smart_plus_ads",
                 "smart_plus/ad/get/",
                 "smart_plus_ad_id",

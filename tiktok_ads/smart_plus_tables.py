@@ -1,6 +1,6 @@
 """The opt-in Upgraded Smart+ tables: their pinned columns and metric lists.
 
-Data only (no imports from the rest of the package, so :mod:`.settings` can build its registry entries from
+Data only (it imports only :mod:`.metric_types`, so :mod:`.settings` can build its registry entries from
 it). Field names: the Go SDK ``bububa/tiktok-business`` (``model/campaign/smartplus/campaign.go``,
 ``model/adgroup/smartplus/adgroup.go``, ``model/ad/smartplus/ad.go``, ``model/report/smartplus/
 marterial_report.go``) and the official SDK (``SmartPlusAdgroupCreateBody``, ``FilteringSmartPlus*``).
@@ -10,19 +10,9 @@ unpinned, as in the other entity tables.
 
 from __future__ import annotations
 
-from typing import Any
+from dlt.common.schema.typing import TTableSchemaColumns
 
-from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
-
-
-def _col(kind: str, description: str | None = None) -> TColumnSchema:
-    hint: dict[str, Any] = {"data_type": kind}
-    if kind == "timestamp":
-        hint["timezone"] = True
-    if description:
-        hint["description"] = description
-    return hint  # type: ignore[return-value]
-
+from .metric_types import column_hint as _col
 
 _TIMES: TTableSchemaColumns = {
     "create_time": _col("timestamp", "Creation time (UTC)"),

@@ -19,7 +19,7 @@ from typing import Any
 from .client import TikTokClient
 from .errors import TikTokAPIError
 from .resources import SourceContext
-from .settings import TableSpec
+from .settings import SparkPostsTable
 from .transform import transform_entity_rows
 
 POST_IDENTITY_TYPES = frozenset({"AUTH_CODE", "TT_USER", "BC_AUTH_TT"})
@@ -66,7 +66,7 @@ def _flat_post(detail: dict[str, Any], kind: str, identity: str) -> dict[str, An
     return row
 
 
-def spark_post_rows(ctx: SourceContext, spec: TableSpec) -> Iterator[list[dict[str, Any]]]:
+def spark_post_rows(ctx: SourceContext, spec: SparkPostsTable) -> Iterator[list[dict[str, Any]]]:
     """The posts of every advertiser's Spark Ads, typed (one list per advertiser).
 
     Args:

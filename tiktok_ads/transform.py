@@ -23,9 +23,20 @@ from typing import Any
 
 from .errors import TikTokBadResponseError
 from .metric_catalogue import DIMENSIONS
-from .settings import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS, TableSpec
+from .settings import (
+    NULL_METRIC_VALUES,
+    ZERO_IS_NULL_COLUMNS,
+    AdvertiserTable,
+    EntityTable,
+    ReportTable,
+    SparkPostsTable,
+    TableSpec,
+)
 
 Converter = Callable[[Any, str], Any]
+"""A column's converter, ``(raw value, column name) -> typed value``: TikTok's placeholders (``"-"`` ...)
+become None, and a value not of the column's type raises :class:`TikTokBadResponseError` naming the column
+(the ``to_*`` functions below)."""
 
 _UTC = dt.timezone.utc
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=_UTC)
@@ -48,18 +59,7 @@ def is_null(value: Any) -> bool:
 
 
 def to_int(value: Any, column: str) -> int | None:
-    """A count: int, integral float, or a string of digits; placeholders become None.
-
-    Args:
-        value: raw value.
-        column: column name for the error message.
-
-    Returns:
-        The integer or None.
-
-    Raises:
-        TikTokBadResponseError: not an integer.
-    """
+    """A count: int, integral float, or a string of digits; placeholders become None."""
     # fast paths for what TikTok sends (a string of digits, or "-"); everything else below
     kind = type(value)
     if kind is str:
@@ -100,16 +100,6 @@ def to_decimal(value: Any, column: str) -> decimal.Decimal | None:
     """Money or a ratio: exact decimal from a string, int or float; placeholders become None.
 
     Floats are converted through their shortest repr, i.e. exactly the digits in the JSON text.
-
-    Args:
-        value: raw value.
-        column: column name for the error message.
-
-    Returns:
-        The decimal or None.
-
-    Raises:
-        TikTokBadResponseError: not a finite number.
     """
     if type(value) is str:  # fast path: TikTok's decimal strings
         if value in NULL_METRIC_VALUES:
@@ -143,15 +133,7 @@ def to_decimal(value: Any, column: str) -> decimal.Decimal | None:
 
 
 def to_text(value: Any, column: str) -> str | None:
-    """Text (ids, names, enums): numbers become their decimal string; placeholders become None.
-
-    Args:
-        value: raw value.
-        column: column name (unused; same signature as the other converters).
-
-    Returns:
-        The string or None.
-    """
+    """Text (ids, names, enums): numbers become their decimal string; placeholders become None."""
     if type(value) is str:
         return None if value in NULL_METRIC_VALUES or value.strip() in NULL_METRIC_VALUES else value
     if value is None:
@@ -171,13 +153,6 @@ def to_bucket(value: Any, column: str) -> str | None:
     TikTok's own placeholders here are buckets, not missing values: ``"None"`` (spend it cannot attribute to a
     country), ``"NONE"`` (unknown age or gender), and ``"NA"`` is Namibia. Turning them into NULL would put a
     NULL into a key column (and mix Namibia with nothing). Only JSON ``null`` is NULL; numbers become text.
-
-    Args:
-        value: raw value.
-        column: column name (unused; same signature as the other converters).
-
-    Returns:
-        The string, or None for JSON null.
     """
     if type(value) is str or value is None:
         return value
@@ -185,32 +160,13 @@ def to_bucket(value: Any, column: str) -> str | None:
 
 
 def to_app_text(value: Any, column: str) -> str | None:
-    """An app attribute (``tt_app_id`` ...): text, with TikTok's ``0``/``"0"`` for "no app" as None.
-
-    Args:
-        value: raw value.
-        column: column name (unused; same signature as the other converters).
-
-    Returns:
-        The string or None.
-    """
+    """An app attribute (``tt_app_id`` ...): text, with TikTok's ``0``/``"0"`` for "no app" as None."""
     text = to_text(value, column)
     return None if text == "0" else text
 
 
 def to_bool(value: Any, column: str) -> bool | None:
-    """A boolean from a JSON bool, 0/1 or ``"true"``/``"false"``.
-
-    Args:
-        value: raw value.
-        column: column name for the error message.
-
-    Returns:
-        The boolean or None.
-
-    Raises:
-        TikTokBadResponseError: not a boolean.
-    """
+    """A boolean from a JSON bool, 0/1 or ``"true"``/``"false"``."""
     if is_null(value):
         return None
     if isinstance(value, bool):
@@ -223,18 +179,7 @@ def to_bool(value: Any, column: str) -> bool | None:
 
 
 def to_stat_day(value: Any, column: str) -> dt.date | None:
-    """A report day: ``"YYYY-MM-DD 00:00:00"`` (TikTok's format) or ``"YYYY-MM-DD"``.
-
-    Args:
-        value: raw value.
-        column: column name for the error message.
-
-    Returns:
-        The date.
-
-    Raises:
-        TikTokBadResponseError: malformed, or a time other than midnight (that would be hourly data).
-    """
+    """A report day: ``"YYYY-MM-DD 00:00:00"`` (TikTok's format) or ``"YYYY-MM-DD"``."""
     if is_null(value):
         return None
     if isinstance(value, dt.datetime):
@@ -254,18 +199,7 @@ def to_stat_day(value: Any, column: str) -> dt.date | None:
 
 
 def to_timestamp(value: Any, column: str) -> dt.datetime | None:
-    """A UTC timestamp from ``"YYYY-MM-DD HH:MM:SS"`` (TikTok's entity format, UTC), ISO 8601 or unix seconds.
-
-    Args:
-        value: raw value.
-        column: column name for the error message.
-
-    Returns:
-        An aware UTC datetime, or None.
-
-    Raises:
-        TikTokBadResponseError: not a time.
-    """
+    """A UTC timestamp from ``"YYYY-MM-DD HH:MM:SS"`` (TikTok's entity format, UTC), ISO 8601 or unix seconds."""
     if is_null(value):
         return None
     if isinstance(value, dt.datetime):
@@ -294,16 +228,6 @@ def to_wall_clock(value: Any, column: str) -> dt.datetime | None:
 
     The hour is the advertiser's local wall clock (like ``stat_time_day`` is its local day); converting it to
     UTC would need the zone's offset at that hour, which TikTok does not send.
-
-    Args:
-        value: raw value.
-        column: column name for the error message.
-
-    Returns:
-        A naive datetime, or None.
-
-    Raises:
-        TikTokBadResponseError: not a time.
     """
     if is_null(value):
         return None
@@ -344,7 +268,7 @@ def converters(spec: TableSpec) -> dict[str, Converter]:
         ``{column: converter}``.
     """
     out: dict[str, Converter] = {}
-    buckets = bucket_columns(spec)
+    buckets = bucket_columns(spec) if spec.kind == "report" else frozenset()
     for name, hint in spec.columns.items():
         kind = str(hint.get("data_type"))
         if name in buckets and kind == "text":
@@ -362,7 +286,7 @@ def converters(spec: TableSpec) -> dict[str, Converter]:
 
 
 @functools.lru_cache(maxsize=256)
-def bucket_columns(spec: TableSpec) -> frozenset[str]:
+def bucket_columns(spec: ReportTable) -> frozenset[str]:
     """The report's breakdown dimensions (not its id or time dimension): kept as TikTok sends them.
 
     Args:
@@ -380,6 +304,20 @@ def _check_keys(spec: TableSpec, row: dict[str, Any]) -> None:
             raise TikTokBadResponseError(
                 f"row has no {key} (a key column of {spec.name}): {_short(row)}", code=0, reason="bad_row"
             )
+
+
+def row_id(row: Any, field: str, endpoint: str) -> str:
+    """The id ``row[field]`` of a row of ``endpoint`` as text (for lists read for their ids, not loaded).
+
+    Raises:
+        TikTokBadResponseError: the row is not an object or has no ``field``.
+    """
+    value = row.get(field) if isinstance(row, dict) else None
+    if value is None:
+        raise TikTokBadResponseError(
+            f"{endpoint} returned a row without {field}: {row!r:.200}", code=0, reason="bad_row"
+        )
+    return str(value)
 
 
 def _short(row: dict[str, Any]) -> str:
@@ -413,7 +351,7 @@ def flatten_report_row(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def transform_report_rows(
-    spec: TableSpec, advertiser_id: str, rows: Iterable[dict[str, Any]]
+    spec: ReportTable, advertiser_id: str, rows: Iterable[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Flatten and type one page of report rows.
 
@@ -477,7 +415,7 @@ def _located(
 
 
 def transform_entity_rows(
-    spec: TableSpec, advertiser_id: str, rows: Iterable[dict[str, Any]]
+    spec: EntityTable | SparkPostsTable, advertiser_id: str, rows: Iterable[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Type one page of campaigns, ad groups, ads or other listed objects (ad_images ...).
 
@@ -529,7 +467,7 @@ def transform_entity_rows(
     return out
 
 
-def transform_advertiser_row(spec: TableSpec, raw: dict[str, Any]) -> dict[str, Any]:
+def transform_advertiser_row(spec: AdvertiserTable, raw: dict[str, Any]) -> dict[str, Any]:
     """Type one ``advertiser/info/`` row (unix ``create_time`` -> UTC datetime).
 
     Args:

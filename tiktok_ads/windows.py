@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .settings import MAX_REPORT_WINDOW_DAYS
@@ -57,6 +58,14 @@ class DateWindow:
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+def span_params(window: DateWindow, *, lifetime: bool) -> dict[str, Any]:
+    """The time span of a report request: ``query_lifetime`` (TikTok then ignores dates), or the window's
+    inclusive ``start_date`` and ``end_date``."""
+    if lifetime:
+        return {"query_lifetime": True}
+    return {"start_date": window.start.isoformat(), "end_date": window.end.isoformat()}
 
 
 def split_range(
