@@ -21,7 +21,6 @@ from tiktok_ads.client import TikTokClient
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import truth as T
 from tiktok_ads.extract import entity_pages, entity_params
-from tiktok_ads.json_pages import Decoder
 from tiktok_ads.settings import DEFAULT_TABLES
 from tiktok_ads.transform import transform_entity_rows
 
@@ -176,16 +175,9 @@ class _Pages(TikTokClient):
         super().__init__("token-for-tests", max_qps=0, prefetch_pages=0, sleep=lambda _: None)
         self.answers = list(answers)
         self.asked: list[int] = []
+        self.get_with_request_id = self._next  # type: ignore[method-assign]
 
-    def get_with_request_id(
-        self,
-        endpoint: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        advertiser_id: str | None = None,
-        decode: Decoder | None = None,
-    ) -> tuple[dict[str, Any], str | None]:
-        assert params is not None
+    def _next(self, endpoint: str, params: Mapping[str, Any], **_: Any) -> tuple[dict[str, Any], str | None]:
         self.asked.append(params["page"])
         return self.answers.pop(0), f"r{len(self.asked)}"
 
