@@ -63,7 +63,7 @@ def with_metrics(spec: TableSpec, metrics: Sequence[str]) -> ReportTable:
         metrics: the metric names (key metrics are added when missing).
 
     Returns:
-        A new :class:`TableSpec`.
+        A new :class:`~tiktok_ads.settings.ReportTable`.
 
     Raises:
         ConfigError: not a report table, an unknown metric, or one TikTok refuses in this report.
