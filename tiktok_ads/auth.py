@@ -122,7 +122,9 @@ def exchange_auth_code(
     """
     register_secret(auth_code)
     register_secret(secret)
-    with _app_client("", app_id, secret, base_url=base_url, timeout=timeout, max_retries=max_retries) as client:
+    with _app_client(
+        "", app_id, secret, base_url=base_url, timeout=timeout, max_retries=max_retries
+    ) as client:
         data = client.post(
             "oauth2/access_token/", {"app_id": app_id, "secret": secret, "auth_code": auth_code}
         )
@@ -168,7 +170,9 @@ def list_advertisers(
     Raises:
         TikTokAPIError: the lookup failed and there are no ``fallback_ids``.
     """
-    with _app_client(access_token, app_id, secret, base_url=base_url, timeout=timeout, max_retries=2) as client:
+    with _app_client(
+        access_token, app_id, secret, base_url=base_url, timeout=timeout, max_retries=2
+    ) as client:
         try:
             return discover_advertisers(client)
         except TikTokAPIError:

@@ -340,7 +340,9 @@ class TikTokClient:
         self.server_clock = ServerClock()
 
     @classmethod
-    def from_config(cls, config: SourceConfig, *, token_refresher: TokenRefresher | None = None) -> TikTokClient:
+    def from_config(
+        cls, config: SourceConfig, *, token_refresher: TokenRefresher | None = None
+    ) -> TikTokClient:
         """The client of a source run: host, app credentials, pacing and retries from its validated settings.
 
         Args:

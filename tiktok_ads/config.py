@@ -427,7 +427,10 @@ def validate_config(
             raise ConfigError("end_date", f"{end.isoformat()} is before start_date {start.isoformat()}")
 
     window = _int_setting(
-        raw["attribution_window_days"], "attribution_window_days", minimum=0, maximum=MAX_ATTRIBUTION_WINDOW_DAYS
+        raw["attribution_window_days"],
+        "attribution_window_days",
+        minimum=0,
+        maximum=MAX_ATTRIBUTION_WINDOW_DAYS,
     )
     use_sandbox = _bool_setting(sandbox, "sandbox")
     url = parse_base_url(raw["base_url"], use_sandbox)
@@ -442,15 +445,21 @@ def validate_config(
         base_url=url,
         tables=parse_tables(raw["tables"], known_tables, default_tables),
         max_qps=_float_setting(raw["max_qps"], "max_qps", minimum=0.0),
-        max_concurrency=_int_setting(raw["max_concurrency"], "max_concurrency", minimum=1, maximum=MAX_CONCURRENCY),
+        max_concurrency=_int_setting(
+            raw["max_concurrency"], "max_concurrency", minimum=1, maximum=MAX_CONCURRENCY
+        ),
         page_size=_int_setting(raw["page_size"], "page_size", minimum=1, maximum=MAX_PAGE_SIZE),
         app_id=app,
         secret=app_secret,
         sandbox=use_sandbox,
         request_timeout=_float_setting(raw["request_timeout"], "request_timeout", minimum=1.0),
         max_retries=_int_setting(raw["max_retries"], "max_retries", minimum=0, maximum=50),
-        retry_backoff_seconds=_float_setting(raw["retry_backoff_seconds"], "retry_backoff_seconds", minimum=0.0),
-        allow_external_schedulers=_bool_setting(raw["allow_external_schedulers"], "allow_external_schedulers"),
+        retry_backoff_seconds=_float_setting(
+            raw["retry_backoff_seconds"], "retry_backoff_seconds", minimum=0.0
+        ),
+        allow_external_schedulers=_bool_setting(
+            raw["allow_external_schedulers"], "allow_external_schedulers"
+        ),
         start_date_is_default=start_is_default,
         advertiser_names=names,
         skip_inaccessible_advertisers=_bool_setting(

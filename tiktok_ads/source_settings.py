@@ -94,7 +94,9 @@ class TikTokAdsSettings(BaseConfiguration):
     )
     app_id: str | None = setting(None, "TikTok app id (for advertiser discovery).")
     secret: TSecretStrValue | None = setting(None, "TikTok app secret (secret; for advertiser discovery).")
-    base_url: str | None = setting(None, "API host; default production (``https://business-api.tiktok.com``).")
+    base_url: str | None = setting(
+        None, "API host; default production (``https://business-api.tiktok.com``)."
+    )
     sandbox: bool = setting(
         False, "use TikTok's sandbox host (``https://sandbox-ads.tiktok.com``) unless ``base_url`` is set."
     )
