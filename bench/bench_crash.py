@@ -5,7 +5,7 @@ repeats on **one** pipeline and **one** duckdb file:
 
 1. start ``python tiktok_ads_pipeline.py`` (the real script, all nine tables) as a process;
 2. wait until it reaches the trial's kill point: a progress update of the target step (extract, normalize or
-   load), which the run reports itself through the test hook of ``tiktok_ads/crash_point.py``; then wait a
+   load), which the run reports itself through the test hook of ``tiktok_ads_cli/crash_point.py``; then wait a
    random delay more (``--max-delay 0``: none, the run waits at that point) and kill it with SIGKILL;
 3. note where the kill landed (what dlt left pending), run the script again to completion, and compare every
    table of the destination with the emulator's truth: no duplicate keys, no missing rows, no extra rows,
@@ -469,7 +469,7 @@ def kill_during(
 ) -> tuple[str, float]:
     """Start a run and SIGKILL it at its ``update``-th progress update in step ``target`` (plus ``delay`` s).
 
-    The run reports that point itself (the test hook of :mod:`tiktok_ads.crash_point`, through a pipe): with
+    The run reports that point itself (the test hook of :mod:`tiktok_ads_cli.crash_point`, through a pipe): with
     ``delay == 0`` it waits there, so the kill lands exactly at that point, inside ``target`` with part of the
     step's work done; with ``delay > 0`` it goes on and is killed ``delay`` seconds later, wherever it is then.
 
@@ -477,7 +477,7 @@ def kill_during(
         ``(landed, seconds from start to kill)``; ``landed`` is ``"done"`` if the run finished first
         (``target`` had fewer than ``update`` updates, or the delay outlasted the run).
     """
-    from tiktok_ads.crash_point import CRASH_POINT_ENV, CrashPoint
+    from tiktok_ads_cli.crash_point import CRASH_POINT_ENV, CrashPoint
 
     pipelines_dir = workdir / "pipelines"
     before = package_folders(pipelines_dir)
