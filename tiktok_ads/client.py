@@ -260,6 +260,19 @@ def api_path(endpoint: str) -> str:
     return path
 
 
+CLIENT_SETTINGS = {
+    "base_url": "base_url",
+    "app_id": "app_id",
+    "secret": "secret",
+    "max_qps": "max_qps",
+    "max_concurrency": "max_concurrency",
+    "timeout": "request_timeout",
+    "max_retries": "max_retries",
+    "backoff_base": "retry_backoff_seconds",
+}
+"""The settings a source's client takes (:meth:`TikTokClient.from_config`): its argument -> the setting."""
+
+
 class TikTokClient:
     """Sends requests to the TikTok Business API and turns answers into data or typed errors.
 
@@ -352,18 +365,8 @@ class TikTokClient:
         Returns:
             The client.
         """
-        return cls(
-            config.access_token,
-            base_url=config.base_url,
-            app_id=config.app_id,
-            secret=config.secret,
-            max_qps=config.max_qps,
-            max_concurrency=config.max_concurrency,
-            timeout=config.request_timeout,
-            max_retries=config.max_retries,
-            backoff_base=config.retry_backoff_seconds,
-            token_refresher=token_refresher,
-        )
+        settings = {arg: getattr(config, name) for arg, name in CLIENT_SETTINGS.items()}
+        return cls(config.access_token, token_refresher=token_refresher, **settings)
 
     def __repr__(self) -> str:
         return f"TikTokClient(base_url={self.base_url!r}, app_id={self.app_id!r}, access_token='{REDACTED}')"

@@ -149,6 +149,20 @@ def _as_list(value: Any, setting: str) -> list[Any]:
     raise ConfigError(setting, f"expected a list or a comma-separated string, got {type(value).__name__}")
 
 
+def _parse_ids(value: Any, setting: str, what: str, example: str) -> tuple[str, ...]:
+    """Unique ids, in the given order, from a list or a comma-separated string; each a string of digits."""
+    ids: list[str] = []
+    for item in _as_list(value, setting):
+        is_id_like = isinstance(item, (str, int)) and not isinstance(item, bool)
+        text = str(item).strip() if is_id_like else ""
+        if not _ID_RE.match(text):
+            shown = text if is_id_like else item
+            raise ConfigError(setting, f"{shown!r} is not {what} (a string of digits, e.g. {example})")
+        if text not in ids:
+            ids.append(text)
+    return tuple(ids)
+
+
 def parse_bc_ids(value: Any) -> tuple[str, ...]:
     """Parse ``bc_ids``: Business Center ids, a list or a comma-separated string.
 
@@ -161,17 +175,7 @@ def parse_bc_ids(value: Any) -> tuple[str, ...]:
     Raises:
         ConfigError: an id is not a string of digits.
     """
-    ids: list[str] = []
-    for item in _as_list(value, "bc_ids"):
-        text = str(item).strip() if isinstance(item, (str, int)) and not isinstance(item, bool) else ""
-        if not _ID_RE.match(text):
-            raise ConfigError(
-                "bc_ids",
-                f"{item!r} is not a Business Center id (a string of digits, e.g. 7300000000000001001)",
-            )
-        if text not in ids:
-            ids.append(text)
-    return tuple(ids)
+    return _parse_ids(value, "bc_ids", "a Business Center id", "7300000000000001001")
 
 
 def parse_advertiser_ids(value: Any) -> tuple[str, ...]:
@@ -186,19 +190,7 @@ def parse_advertiser_ids(value: Any) -> tuple[str, ...]:
     Raises:
         ConfigError: an id is not a string of digits.
     """
-    ids: list[str] = []
-    for item in _as_list(value, "advertiser_ids"):
-        if isinstance(item, bool) or not isinstance(item, (str, int)):
-            raise ConfigError("advertiser_ids", f"{item!r} is not an advertiser id (a string of digits)")
-        text = str(item).strip()
-        if not _ID_RE.match(text):
-            raise ConfigError(
-                "advertiser_ids",
-                f"{text!r} is not an advertiser id (a string of digits, e.g. 7002238017842757633)",
-            )
-        if text not in ids:
-            ids.append(text)
-    return tuple(ids)
+    return _parse_ids(value, "advertiser_ids", "an advertiser id", "7002238017842757633")
 
 
 def parse_advertiser_names(value: Any) -> tuple[str, ...]:
