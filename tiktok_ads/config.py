@@ -164,32 +164,15 @@ def _parse_ids(value: Any, setting: str, what: str, example: str) -> tuple[str, 
 
 
 def parse_bc_ids(value: Any) -> tuple[str, ...]:
-    """Parse ``bc_ids``: Business Center ids, a list or a comma-separated string.
-
-    Args:
-        value: list of ids (strings or ints) or a string ``"123, 456"``.
-
-    Returns:
-        Unique ids in the given order.
-
-    Raises:
-        ConfigError: an id is not a string of digits.
-    """
+    """Parse ``bc_ids``: Business Center ids (strings or ints), a list or a string ``"123, 456"``; unique, in
+    order. Raises :class:`ConfigError` for an id that is not a string of digits."""
     return _parse_ids(value, "bc_ids", "a Business Center id", "7300000000000001001")
 
 
 def parse_advertiser_ids(value: Any) -> tuple[str, ...]:
-    """Parse ``advertiser_ids``: a list, or a comma-separated string like the seed's "Accounts".
-
-    Args:
-        value: list of ids (strings or ints) or a string ``"123, 456"`` / ``'["123","456"]'``.
-
-    Returns:
-        Unique ids in the given order.
-
-    Raises:
-        ConfigError: an id is not a string of digits.
-    """
+    """Parse ``advertiser_ids``: a list of ids (strings or ints), a JSON list or a comma-separated string like
+    the seed's "Accounts" (``"123, 456"``); unique, in order. Raises :class:`ConfigError` for an id that is not
+    a string of digits."""
     return _parse_ids(value, "advertiser_ids", "an advertiser id", "7002238017842757633")
 
 
