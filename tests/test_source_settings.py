@@ -5,9 +5,7 @@ validation's defaults, the script's options, the README's table."""
 from __future__ import annotations
 
 import inspect
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,17 +21,14 @@ SECRETS = ("access_token", "secret", "refresh_token")
 TOKEN = "tok_Q9x7Lr2mNv8sDistinctive"
 
 
-@pytest.fixture
-def clean_env() -> Iterator[None]:
-    saved = dict(os.environ)
-    for key in list(os.environ):
-        if key.startswith("SOURCES__"):
-            del os.environ[key]
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+def _source_with_env(monkeypatch: pytest.MonkeyPatch, **env: str) -> RunSummary:
+    """Build the source with ``SOURCES__TIKTOK_ADS__<NAME>`` set from ``env`` (plus a token and an advertiser);
+    the hermetic fixture has hidden every other dlt variable."""
+    for name, value in {"access_token": TOKEN, "advertiser_ids": "111", **env}.items():
+        monkeypatch.setenv(f"SOURCES__TIKTOK_ADS__{name.upper()}", value)
+    summary = RunSummary()
+    tiktok_ads(base_url="http://127.0.0.1:9", summary=summary)  # no request is made at source creation
+    return summary
 
 
 def test_the_source_takes_every_setting_then_its_four_other_arguments() -> None:
@@ -47,26 +42,16 @@ def test_the_source_takes_every_setting_then_its_four_other_arguments() -> None:
         assert f"{field.name}: {first_words}" in " ".join(doc.split()), field.name
 
 
-def test_dlt_resolves_the_spec_and_converts_to_its_types(clean_env: None) -> None:
-    os.environ["SOURCES__TIKTOK_ADS__ACCESS_TOKEN"] = TOKEN
-    os.environ["SOURCES__TIKTOK_ADS__ADVERTISER_IDS"] = "111"
-    os.environ["SOURCES__TIKTOK_ADS__MAX_CONCURRENCY"] = "4"
-    os.environ["SOURCES__TIKTOK_ADS__MAX_QPS"] = "20"
-    summary = RunSummary()
-    tiktok_ads(base_url="http://127.0.0.1:9", summary=summary)  # no request is made at source creation
-    client = summary.client
+def test_dlt_resolves_the_spec_and_converts_to_its_types(monkeypatch: pytest.MonkeyPatch) -> None:
+    client = _source_with_env(
+        monkeypatch, max_concurrency="4", max_qps="20", base_url="http://nowhere"
+    ).client
     assert client is not None and client.max_concurrency == 4 and client.max_qps == 20.0
     assert client.base_url == "http://127.0.0.1:9"  # an explicit argument wins over the environment
 
 
-def test_a_non_setting_is_never_read_from_the_config(clean_env: None) -> None:
-    os.environ["SOURCES__TIKTOK_ADS__ACCESS_TOKEN"] = TOKEN
-    os.environ["SOURCES__TIKTOK_ADS__ADVERTISER_IDS"] = "111"
-    os.environ["SOURCES__TIKTOK_ADS__CLOCK"] = "not a clock"
-    os.environ["SOURCES__TIKTOK_ADS__SUMMARY"] = "not a summary"
-    summary = RunSummary()
-    tiktok_ads(summary=summary)
-    assert summary.client is not None
+def test_a_non_setting_is_never_read_from_the_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _source_with_env(monkeypatch, clock="not a clock", summary="not a summary").client is not None
     assert set(NOT_SETTINGS).isdisjoint(TikTokAdsSettings.get_resolvable_fields())
 
 
