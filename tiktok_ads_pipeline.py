@@ -41,9 +41,8 @@ from dlt.common.runtime.collector import NULL_COLLECTOR
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from tiktok_ads import RunSummary, tiktok_ads
-from tiktok_ads.cli_settings import add_setting_options, json_problem, settings_from_args
 from tiktok_ads.client import redact
-from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_tiktok_error
+from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_in_chain, find_tiktok_error
 from tiktok_ads.memory_limits import (
     DUCKDB_MB_PER_COLUMN,
     DUCKDB_MEMORY_LIMIT_MB,
@@ -52,15 +51,17 @@ from tiktok_ads.memory_limits import (
     restore_environment,
     use_system_arrow_allocator,
 )
-from tiktok_ads.progress import PROGRESS_CHOICES, DataRowsCollector, make_collector
 from tiktok_ads.report_grid import ALL_TABLES, GRID_TABLES
-from tiktok_ads.run_report import RunReport, format_run_report
 from tiktok_ads.settings import TABLES
+from tiktok_ads_cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from tiktok_ads_cli.auth_command import run_auth
+from tiktok_ads_cli.progress import PROGRESS_CHOICES, DataRowsCollector, make_collector
+from tiktok_ads_cli.run_report import RunReport, format_run_report
+from tiktok_ads_cli.source_options import add_setting_options, json_problem, settings_from_args
 
 PIPELINE_NAME = "tiktok_ads"
 DEFAULT_DATASET = "tiktok_ads_data"
 DEMO_DATASET = "tiktok_ads_demo"
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 NO_CREDENTIALS_MESSAGE = """\
 No TikTok access token is configured, so there is nothing to load.
@@ -424,7 +425,7 @@ def explain_failure(exc: BaseException) -> tuple[str, int]:
         return f"The run failed{step}: {ours}. {unchanged} Fix the cause and run again.", EXIT_FAILED
     if isinstance(ours, TikTokAdsError):
         return f"The run failed: {ours}. {unchanged}", EXIT_FAILED
-    missing = _find(exc, ConfigFieldMissingException)
+    missing = find_in_chain(exc, ConfigFieldMissingException)
     if missing is not None:
         fields = ", ".join(missing.fields)
         spec = str(missing.spec_name).lower().replace("_", "")
@@ -436,7 +437,7 @@ def explain_failure(exc: BaseException) -> tuple[str, int]:
             "environment variables.",
             EXIT_USAGE,
         )
-    coerce = _find(exc, ConfigValueCannotBeCoercedException)
+    coerce = find_in_chain(exc, ConfigValueCannotBeCoercedException)
     if coerce is not None:
         if coerce.hint is not None and _expects_mapping(coerce.hint):
             value = coerce.field_value
@@ -475,16 +476,6 @@ def _expects_mapping(hint: Any) -> bool:
     inner = extract_inner_type(hint)
     origin = typing.get_origin(inner) or inner
     return isinstance(origin, type) and issubclass(origin, (dict, typing.Mapping))
-
-
-def _find(exc: BaseException | None, cls: type[Any]) -> Any:
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, cls):
-            return exc
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return None
 
 
 def drop_normalized_leftovers(pipeline: dlt.Pipeline) -> list[str]:
@@ -638,144 +629,6 @@ def run_demo(args: argparse.Namespace, out: Any = None) -> int:
             clock=lambda: emulated.now,
         )
         return run(args, kwargs, _normalized_dataset(args.dataset_name or DEMO_DATASET), out)
-
-
-def _auth_setting(name: str) -> str | None:
-    """``sources.tiktok_ads.<name>`` from dlt's config (env vars, .dlt/secrets.toml, .dlt/config.toml), if set."""
-    for accessor in (dlt.secrets, dlt.config):
-        value: Any
-        try:
-            value = accessor.get(f"sources.tiktok_ads.{name}")
-        except Exception:
-            value = None
-        if value is not None and str(value).strip():
-            return str(value).strip()
-    return None
-
-
-def run_auth(argv: Sequence[str], out: Any = sys.stdout) -> int:
-    """``tiktok_ads_pipeline.py auth``: exchange an auth code for the access token, store it, list advertisers.
-
-    App id, secret and auth code come from the options, else ``SOURCES__TIKTOK_ADS__APP_ID`` / ``..._SECRET``
-    / ``..._AUTH_CODE`` (or .dlt/*.toml), else a prompt when run in a terminal. The token goes to
-    ``.dlt/secrets.toml`` (``[sources.tiktok_ads] access_token``, with ``app_id`` and ``secret``) and is shown
-    masked only.
-
-    Args:
-        argv: the arguments after ``auth``.
-        out: where to print.
-
-    Returns:
-        The exit code: 0 stored, 1 TikTok refused, 2 usage problem.
-    """
-    import getpass
-    from collections.abc import Callable
-
-    from tiktok_ads.auth import DEFAULT_SECRETS_PATH, exchange_auth_code, list_advertisers, mask, store_token
-    from tiktok_ads.config import parse_base_url
-    from tiktok_ads.settings import PRODUCTION_BASE_URL
-
-    parser = argparse.ArgumentParser(
-        prog="tiktok_ads_pipeline.py auth",
-        description="Exchange the auth code of TikTok's advertiser authorization for the long-lived access "
-        "token, store it in .dlt/secrets.toml and list the advertisers it can read. Values not given come "
-        "from SOURCES__TIKTOK_ADS__APP_ID, SOURCES__TIKTOK_ADS__SECRET, SOURCES__TIKTOK_ADS__AUTH_CODE (or "
-        ".dlt/*.toml), or are asked for when run in a terminal.",
-    )
-    parser.add_argument("--app-id", help="the app's App ID")
-    parser.add_argument("--secret", help="the app's Secret (prefer the env var or the prompt)")
-    parser.add_argument("--auth-code", help="the auth_code TikTok appended to your redirect URL")
-    parser.add_argument("--base-url", help="API host (default production; for the emulator or a proxy)")
-    parser.add_argument("--sandbox", action="store_true", default=None, help="use TikTok's sandbox host")
-    parser.add_argument(
-        "--secrets-path",
-        default=str(DEFAULT_SECRETS_PATH),
-        help="dlt secrets file (default: .dlt/secrets.toml)",
-    )
-    args = parser.parse_args(list(argv))
-    interactive = sys.stdin is not None and sys.stdin.isatty()
-    values: dict[str, str | None] = {
-        "app_id": args.app_id or _auth_setting("app_id"),
-        "secret": args.secret or _auth_setting("secret"),
-        "auth_code": args.auth_code or _auth_setting("auth_code"),
-    }
-    prompts: dict[str, tuple[str, Callable[[str], str]]] = {
-        "app_id": ("App ID: ", input),
-        "secret": ("Secret: ", getpass.getpass),
-        "auth_code": ("Auth code: ", getpass.getpass),
-    }
-    for name, (label, ask) in prompts.items():
-        if not values[name] and interactive:
-            values[name] = ask(label).strip() or None
-    missing = [name for name, value in values.items() if not value]
-    if missing:
-        options = ", ".join("--" + m.replace("_", "-") for m in missing)
-        env = ", ".join("SOURCES__TIKTOK_ADS__" + m.upper() for m in missing)
-        print(f"Missing {options}: pass them, set {env}, or run in a terminal to be asked.", file=sys.stderr)
-        return EXIT_USAGE
-    app_id, secret, auth_code = (str(values[n]) for n in ("app_id", "secret", "auth_code"))
-    try:
-        sandbox = args.sandbox if args.sandbox is not None else (_auth_setting("sandbox") or False)
-        base_url = parse_base_url(args.base_url or _auth_setting("base_url"), sandbox)
-    except ConfigError as err:
-        print(f"Configuration error: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        grant = exchange_auth_code(app_id, secret, auth_code, base_url=base_url)
-    except TikTokAPIError as err:
-        advice = ""
-        if err.code == 40110:
-            advice = " Auth codes are single use and valid one hour: authorize again for a new one."
-        print(redact(f"The token exchange failed: {err}.{advice}"), file=sys.stderr)
-        return EXIT_FAILED
-    try:
-        path = store_token(
-            args.secrets_path,
-            access_token=grant.access_token,
-            app_id=app_id,
-            secret=secret,
-            base_url=None if base_url == PRODUCTION_BASE_URL else base_url,
-            pair=grant.pair,
-        )
-    except (OSError, ValueError) as err:
-        print(redact(f"Could not store the access token: {err}"), file=sys.stderr)
-        return EXIT_FAILED
-    masked = mask(grant.access_token)
-    if grant.pair is None:
-        print(f"Access token {masked} (long-lived; it stops working when the advertiser", file=out)
-        print("revokes the authorization).", file=out)
-    else:
-        expires = grant.pair.access_token_expires_at.isoformat(timespec="seconds")
-        print(
-            f"Access token {masked} (expires {expires}) and refresh token {mask(grant.pair.refresh_token)}:",
-            file=out,
-        )
-        print(
-            "runs refresh the access token before it expires and store the new pair in this file.", file=out
-        )
-    stored = (
-        "app_id and secret" if base_url == PRODUCTION_BASE_URL else f"app_id, secret and base_url {base_url}"
-    )
-    keys = "access_token" if grant.pair is None else "access_token, refresh_token and their expiry times"
-    print(f"Stored in {path} under [sources.tiktok_ads] {keys}, with {stored}.", file=out)
-    if os.environ.get("SOURCES__TIKTOK_ADS__ACCESS_TOKEN"):
-        print("Note: SOURCES__TIKTOK_ADS__ACCESS_TOKEN is set and wins over that file; unset it.", file=out)
-    try:
-        readable = list_advertisers(
-            grant.access_token, app_id, secret, base_url=base_url, fallback_ids=grant.advertiser_ids
-        )
-    except TikTokAPIError as err:
-        print(redact(f"Could not list the advertisers: {err}."), file=sys.stderr)
-        readable = []
-    print(f"The token can read {len(readable)} advertiser(s):", file=out)
-    for adv_id, adv_name in readable:
-        print(f"  {adv_id}  {adv_name or ''}".rstrip(), file=out)
-    print(
-        "Load them all (advertiser_ids empty), or pick some with advertiser_ids or advertiser_names under "
-        "[sources.tiktok_ads], then run: python tiktok_ads_pipeline.py",
-        file=out,
-    )
-    return EXIT_OK
 
 
 _M_ARENA_MAX = -8

@@ -5,7 +5,7 @@ repeats on **one** pipeline and **one** duckdb file:
 
 1. start ``python tiktok_ads_pipeline.py`` (the real script, all nine tables) as a process;
 2. wait until it reaches the trial's kill point: a progress update of the target step (extract, normalize or
-   load), which the run reports itself through the test hook of ``tiktok_ads/crash_point.py``; then wait a
+   load), which the run reports itself through the test hook of ``tiktok_ads_cli/crash_point.py``; then wait a
    random delay more (``--max-delay 0``: none, the run waits at that point) and kill it with SIGKILL;
 3. note where the kill landed (what dlt left pending), run the script again to completion, and compare every
    table of the destination with the emulator's truth: no duplicate keys, no missing rows, no extra rows,
@@ -33,10 +33,10 @@ import select
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.workdir import work_folder  # noqa: E402
 from tiktok_ads.emulator import truth as T  # noqa: E402
 from tiktok_ads.emulator.model import World, WorldConfig  # noqa: E402
 from tiktok_ads.settings import DEFAULT_TABLES, TABLES  # noqa: E402
@@ -435,6 +436,23 @@ class Trial:
     rerun_seconds: float = 0.0
     problems: list[str] = dataclasses.field(default_factory=list)
 
+    def rerun_and_check(
+        self,
+        run: Callable[[], tuple[int, str]],
+        db_path: Path,
+        truth: dict[str, list[dict[str, Any]]],
+        what: str,
+    ) -> None:
+        """Run the pipeline again (``run``: exit code and output), time it, and compare the destination with
+        the truth when it succeeded; what went wrong goes to ``problems`` (``what`` names the run)."""
+        started = time.monotonic()
+        self.rerun_code, output = run()
+        self.rerun_seconds = time.monotonic() - started
+        if self.rerun_code != 0:
+            self.problems.append(f"{what} failed: " + output.strip()[-500:])
+        else:
+            self.problems += destination_problems(db_path, truth)
+
     def line(self) -> str:
         """One line for the report."""
         status = "ok" if not self.problems and self.rerun_code == 0 else "FAILED"
@@ -469,7 +487,7 @@ def kill_during(
 ) -> tuple[str, float]:
     """Start a run and SIGKILL it at its ``update``-th progress update in step ``target`` (plus ``delay`` s).
 
-    The run reports that point itself (the test hook of :mod:`tiktok_ads.crash_point`, through a pipe): with
+    The run reports that point itself (the test hook of :mod:`tiktok_ads_cli.crash_point`, through a pipe): with
     ``delay == 0`` it waits there, so the kill lands exactly at that point, inside ``target`` with part of the
     step's work done; with ``delay > 0`` it goes on and is killed ``delay`` seconds later, wherever it is then.
 
@@ -477,7 +495,7 @@ def kill_during(
         ``(landed, seconds from start to kill)``; ``landed`` is ``"done"`` if the run finished first
         (``target`` had fewer than ``update`` updates, or the delay outlasted the run).
     """
-    from tiktok_ads.crash_point import CRASH_POINT_ENV, CrashPoint
+    from tiktok_ads_cli.crash_point import CRASH_POINT_ENV, CrashPoint
 
     pipelines_dir = workdir / "pipelines"
     before = package_folders(pipelines_dir)
@@ -572,26 +590,16 @@ def run_trials(
             )
             if trial.landed == "load":
                 trial.jobs_done = load_jobs(workdir / "pipelines")
-            started = time.monotonic()
-            trial.rerun_code, output = rerun(workdir, env, f"rerun-{number}.log")
-            trial.rerun_seconds = time.monotonic() - started
-            if trial.rerun_code != 0:
-                trial.problems.append("rerun failed: " + output.strip()[-500:])
-            else:
-                trial.problems += destination_problems(db_path, truth)
+            trial.rerun_and_check(
+                partial(rerun, workdir, env, f"rerun-{number}.log"), db_path, truth, "rerun"
+            )
             results.append(trial)
             if report:
                 report(trial.line())
         if not final_run:
             return results
         final = Trial(trials + 1, "final", 0, 0.0, landed="-")
-        started = time.monotonic()
-        final.rerun_code, output = rerun(workdir, env, "final.log")
-        final.rerun_seconds = time.monotonic() - started
-        if final.rerun_code != 0:
-            final.problems.append("final run failed: " + output.strip()[-500:])
-        else:
-            final.problems += destination_problems(db_path, truth)
+        final.rerun_and_check(partial(rerun, workdir, env, "final.log"), db_path, truth, "final run")
         results.append(final)
         if report:
             report(
@@ -630,13 +638,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     with contextlib.ExitStack() as stack:
-        if args.workdir is not None:
-            workdir = args.workdir
-            workdir.mkdir(parents=True, exist_ok=True)
-        elif args.keep:
-            workdir = Path(tempfile.mkdtemp(prefix="bench_crash_"))
-        else:
-            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_crash_")))
+        workdir = work_folder(stack, args.workdir, args.keep, "bench_crash_")
         tables = [t.strip() for t in args.tables.split(",")] if args.tables else None
         what = ", ".join(tables) if tables else "all nine tables"
         print(f"{args.trials} kills of `python tiktok_ads_pipeline.py` ({what}) in {workdir}")

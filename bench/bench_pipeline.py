@@ -58,7 +58,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -71,6 +70,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.workdir import work_folder  # noqa: E402
 from tiktok_ads.emulator.latency import TYPICAL  # noqa: E402
 from tiktok_ads.emulator.model import World, WorldConfig, is_deleted  # noqa: E402
 from tiktok_ads.settings import DEFAULT_TABLES, TABLES  # noqa: E402
@@ -959,13 +959,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit("--runs must be at least 1")
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
-        if args.workdir is not None:
-            root = args.workdir
-            root.mkdir(parents=True, exist_ok=True)
-        elif args.keep:
-            root = Path(tempfile.mkdtemp(prefix="bench_pipeline_"))
-        else:
-            root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_pipeline_")))
+        root = work_folder(stack, args.workdir, args.keep, "bench_pipeline_")
         extra = " ".join(args.pipeline_arg) or "none"
         print(
             f"bench_pipeline: scenarios {','.join(args.scenario)}, {args.runs} run(s) each, pipeline options: "

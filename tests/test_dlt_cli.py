@@ -27,11 +27,11 @@ import pytest
 
 import tiktok_ads_pipeline as script
 from tiktok_ads import tiktok_ads
-from tiktok_ads.cli_settings import source_setting_options
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import truth as T
-from tiktok_ads.progress import make_collector, resolve_progress
-from tiktok_ads.run_report import RunReport, format_run_report
+from tiktok_ads_cli.progress import make_collector, resolve_progress
+from tiktok_ads_cli.run_report import RunReport, format_run_report
+from tiktok_ads_cli.source_options import source_setting_options
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Entities only (their requests do not depend on the date), so the script may use the real clock.

@@ -24,8 +24,8 @@ import pytest
 import yaml
 
 import tiktok_ads_pipeline as script
-from tiktok_ads.cli_settings import source_setting_options
 from tiktok_ads.settings import DEFAULT_TABLES
+from tiktok_ads_cli.source_options import source_setting_options
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / "deploy" / "github-actions" / "tiktok_ads.yml"

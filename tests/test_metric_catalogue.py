@@ -515,7 +515,7 @@ def test_all_from_the_environment_and_the_command_line(
 ) -> None:
     import argparse
 
-    from tiktok_ads.cli_settings import add_setting_options
+    from tiktok_ads_cli.source_options import add_setting_options
 
     monkeypatch.setenv("SOURCES__TIKTOK_ADS__METRICS", "all")
     source = tiktok_ads(access_token="t", advertiser_ids=["1"], base_url="http://127.0.0.1:9")

@@ -20,8 +20,8 @@ from dlt.common.runtime.collector import LogCollector
 import tiktok_ads_pipeline as script
 from bench.bench_crash import PHASES, destination_problems, run_pipeline_in_process, run_trials, truth_tables
 from tiktok_ads import tiktok_ads
-from tiktok_ads.crash_point import CRASH_POINT_ENV, CrashPoint, with_crash_point
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
+from tiktok_ads_cli.crash_point import CRASH_POINT_ENV, CrashPoint, with_crash_point
 
 Factory = Callable[..., EmulatorServer]
 TODAY = dt.date(2026, 3, 31)
@@ -32,7 +32,7 @@ def test_sigkill_in_extract_normalize_and_load_then_rerun_equals_the_truth(tmp_p
     tables = ["advertisers", "ads", "ad_insights"]  # bench_crash.py kills loads of all nine
     # each killed run stops at the 3rd progress update of its target step (rows of a 2nd or 3rd table extracted
     # or normalized, 3 load jobs done) and waits there for the kill: where it lands is not a matter of timing
-    # (tiktok_ads/crash_point.py); the reruns run the script in this process (same code, no interpreter start)
+    # (tiktok_ads_cli/crash_point.py); the reruns run the script in this process (same code, no interpreter start)
     trials = run_trials(
         3,
         workdir=tmp_path,

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from tiktok_ads import ALL_TABLES, GRID_TABLES, TABLES, ConfigError, tiktok_ads
-from tiktok_ads.cli_settings import source_setting_options
 from tiktok_ads.custom_metrics import table_specs
 from tiktok_ads.custom_reports import custom_report_specs
 from tiktok_ads.emulator import metrics as E
@@ -31,6 +30,7 @@ from tiktok_ads.resources import day_markers
 from tiktok_ads.settings import DEFAULT_TABLES, METRIC_TYPES
 from tiktok_ads.transform import transform_report_rows
 from tiktok_ads.windows import DateWindow, split_range
+from tiktok_ads_cli.source_options import source_setting_options
 
 ADV = "7000000000000000001"
 _TYPES = {"attribute": "text", "count": "bigint", "money": "decimal", "ratio": "decimal"}

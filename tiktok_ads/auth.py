@@ -35,7 +35,7 @@ from tomlkit.items import Table
 from .client import TikTokClient, register_secret
 from .errors import TikTokAPIError, TikTokBadResponseError
 from .extract import discover_advertisers
-from .settings import DEFAULT_REQUEST_TIMEOUT
+from .source_settings import DEFAULTS
 from .token_refresh import TokenPair, TokenRefresher, pair_from_answer
 
 SECTION = ("sources", "tiktok_ads")
@@ -76,13 +76,28 @@ def mask(secret: str) -> str:
     return "*" * (len(secret) - 4) + secret[-4:]
 
 
+def _app_client(
+    access_token: str, app_id: str, secret: str, *, base_url: str, timeout: float, max_retries: int
+) -> TikTokClient:
+    """A client for one OAuth call: the app's credentials, no pacing (a request or two), few retries."""
+    return TikTokClient(
+        access_token,
+        base_url=base_url,
+        app_id=app_id,
+        secret=secret,
+        max_qps=0,
+        timeout=timeout,
+        max_retries=max_retries,
+    )
+
+
 def exchange_auth_code(
     app_id: str,
     secret: str,
     auth_code: str,
     *,
     base_url: str,
-    timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    timeout: float = DEFAULTS.request_timeout,
     max_retries: int = 2,
     now: dt.datetime | None = None,
 ) -> TokenGrant:
@@ -107,14 +122,8 @@ def exchange_auth_code(
     """
     register_secret(auth_code)
     register_secret(secret)
-    with TikTokClient(
-        "",
-        base_url=base_url,
-        app_id=app_id,
-        secret=secret,
-        max_qps=0,
-        timeout=timeout,
-        max_retries=max_retries,
+    with _app_client(
+        "", app_id, secret, base_url=base_url, timeout=timeout, max_retries=max_retries
     ) as client:
         data = client.post(
             "oauth2/access_token/", {"app_id": app_id, "secret": secret, "auth_code": auth_code}
@@ -140,7 +149,7 @@ def list_advertisers(
     *,
     base_url: str,
     fallback_ids: tuple[str, ...] = (),
-    timeout: float = DEFAULT_REQUEST_TIMEOUT,
+    timeout: float = DEFAULTS.request_timeout,
 ) -> list[tuple[str, str | None]]:
     """The advertisers a token may read, with their names (``oauth2/advertiser/get/``).
 
@@ -161,14 +170,8 @@ def list_advertisers(
     Raises:
         TikTokAPIError: the lookup failed and there are no ``fallback_ids``.
     """
-    with TikTokClient(
-        access_token,
-        base_url=base_url,
-        app_id=app_id,
-        secret=secret,
-        max_qps=0,
-        timeout=timeout,
-        max_retries=2,
+    with _app_client(
+        access_token, app_id, secret, base_url=base_url, timeout=timeout, max_retries=2
     ) as client:
         try:
             return discover_advertisers(client)

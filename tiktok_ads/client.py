@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -50,12 +50,6 @@ from .rate_limit import PATH_MAX_QPS, AdaptiveTokenBucket, app_key, shared_limit
 from .server_clock import ServerClock
 from .settings import (
     API_VERSION,
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_MAX_QPS,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_PAGE_SIZE,
-    DEFAULT_REQUEST_TIMEOUT,
-    DEFAULT_RETRY_BACKOFF_SECONDS,
     MAX_PAGE_SIZE,
     MAX_RETRY_BACKOFF_SECONDS,
     MAX_THROTTLED_RETRIES,
@@ -63,8 +57,12 @@ from .settings import (
     PREFETCH_PAGES,
     PRODUCTION_BASE_URL,
 )
+from .source_settings import DEFAULTS
 from .token_refresh import TokenRefresher
 from .transport_errors import describe_transport_error
+
+if TYPE_CHECKING:
+    from .config import SourceConfig
 
 logger = logging.getLogger("tiktok_ads")
 
@@ -262,6 +260,19 @@ def api_path(endpoint: str) -> str:
     return path
 
 
+CLIENT_SETTINGS = {
+    "base_url": "base_url",
+    "app_id": "app_id",
+    "secret": "secret",
+    "max_qps": "max_qps",
+    "max_concurrency": "max_concurrency",
+    "timeout": "request_timeout",
+    "max_retries": "max_retries",
+    "backoff_base": "retry_backoff_seconds",
+}
+"""The settings a source's client takes (:meth:`TikTokClient.from_config`): its argument -> the setting."""
+
+
 class TikTokClient:
     """Sends requests to the TikTok Business API and turns answers into data or typed errors.
 
@@ -292,13 +303,13 @@ class TikTokClient:
         base_url: str = PRODUCTION_BASE_URL,
         app_id: str | None = None,
         secret: str | None = None,
-        max_qps: float = DEFAULT_MAX_QPS,
-        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        max_qps: float = DEFAULTS.max_qps,
+        max_concurrency: int = DEFAULTS.max_concurrency,
         prefetch_pages: int = PREFETCH_PAGES,
         limiter: AdaptiveTokenBucket | None = None,
-        timeout: float = DEFAULT_REQUEST_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff_base: float = DEFAULT_RETRY_BACKOFF_SECONDS,
+        timeout: float = DEFAULTS.request_timeout,
+        max_retries: int = DEFAULTS.max_retries,
+        backoff_base: float = DEFAULTS.retry_backoff_seconds,
         backoff_cap: float = MAX_RETRY_BACKOFF_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
@@ -340,6 +351,22 @@ class TikTokClient:
         self._host_answered = False
         #: TikTok's clock from the Date headers of its answers (the run's "today" comes from it)
         self.server_clock = ServerClock()
+
+    @classmethod
+    def from_config(
+        cls, config: SourceConfig, *, token_refresher: TokenRefresher | None = None
+    ) -> TikTokClient:
+        """The client of a source run: host, app credentials, pacing and retries from its validated settings.
+
+        Args:
+            config: the source's validated settings.
+            token_refresher: keeps an expiring access token fresh (None for TikTok's long-lived token).
+
+        Returns:
+            The client.
+        """
+        settings = {arg: getattr(config, name) for arg, name in CLIENT_SETTINGS.items()}
+        return cls(config.access_token, token_refresher=token_refresher, **settings)
 
     def __repr__(self) -> str:
         return f"TikTokClient(base_url={self.base_url!r}, app_id={self.app_id!r}, access_token='{REDACTED}')"
@@ -730,7 +757,7 @@ class TikTokClient:
         endpoint: str,
         params: Mapping[str, Any] | None = None,
         *,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int = DEFAULTS.page_size,
         advertiser_id: str | None = None,
         decode: Decoder | None = None,
         list_key: str = "list",

@@ -1,8 +1,9 @@
 """Validation of the user's settings, before any request is made.
 
-dlt resolves ``sources.tiktok_ads.*`` from ``.dlt/*.toml``, environment variables
-(``SOURCES__TIKTOK_ADS__START_DATE`` ...) or explicit arguments; :func:`validate_config` turns those raw
-values into a frozen :class:`SourceConfig` or raises :class:`~tiktok_ads.errors.ConfigError` naming the
+dlt resolves ``sources.tiktok_ads.*`` (defined once in :mod:`tiktok_ads.source_settings`) from ``.dlt/*.toml``,
+environment variables (``SOURCES__TIKTOK_ADS__START_DATE`` ...) or explicit arguments, and converts them to
+their types; :func:`validate_config` checks what they mean (ranges, dates, ids, settings that need each other)
+and returns a frozen :class:`SourceConfig`, or raises :class:`~tiktok_ads.errors.ConfigError` naming the
 setting, e.g. ``sources.tiktok_ads.start_date: 2024-02-30 is not a real date``.
 """
 
@@ -19,14 +20,7 @@ from .async_reports import MODES as ASYNC_MODES
 from .errors import ConfigError
 from .report_grid import ALL_TABLES
 from .settings import (
-    DEFAULT_ATTRIBUTION_WINDOW_DAYS,
     DEFAULT_HISTORY_DAYS,
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_MAX_QPS,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_PAGE_SIZE,
-    DEFAULT_REQUEST_TIMEOUT,
-    DEFAULT_RETRY_BACKOFF_SECONDS,
     DEFAULT_TABLES,
     EARLIEST_START_DATE,
     MAX_CONCURRENCY,
@@ -34,6 +28,7 @@ from .settings import (
     PRODUCTION_BASE_URL,
     SANDBOX_BASE_URL,
 )
+from .source_settings import setting_values
 from .windows import latest_today
 
 _ID_RE = re.compile(r"^[0-9]{1,32}$")
@@ -44,61 +39,37 @@ MAX_ATTRIBUTION_WINDOW_DAYS = 365
 
 @dataclasses.dataclass(frozen=True)
 class SourceConfig:
-    """Validated settings of one source instance (secrets are hidden from ``repr``).
+    """What the settings mean, after :func:`validate_config` (secrets are hidden from ``repr``).
 
-    Attributes:
-        access_token: long-lived TikTok access token (secret).
-        advertiser_ids: advertiser ids to load; empty means "every advertiser the token can read"
-            (requires ``app_id`` and ``secret``).
-        start_date: earliest report day to load.
-        end_date: last report day of a backfill; None for normal incremental runs.
-        include_deleted: also load deleted campaigns/ad groups/ads and their spend.
-        attribution_window_days: days re-read before the last loaded day on every run.
-        base_url: API host.
-        tables: tables to load, in registry order.
-        max_qps: requests per second for the app (0 = no pacing).
-        max_concurrency: requests in flight at once.
-        page_size: rows per page (1..1000).
-        app_id: TikTok app id (optional).
-        secret: TikTok app secret (optional, secret).
-        sandbox: whether the sandbox host was requested.
-        request_timeout: seconds to wait for one answer.
-        max_retries: retries per request.
-        retry_backoff_seconds: base of the exponential backoff.
-        allow_external_schedulers: take the date range from an external scheduler (Airflow) interval.
-        start_date_is_default: True when ``start_date`` was not set and defaulted to a year ago.
-        advertiser_names: advertiser names to load as well, resolved to ids with ``oauth2/advertiser/get/``
-            (requires ``app_id`` and ``secret``).
-        skip_inaccessible_advertisers: skip (with a warning) an advertiser the token may not read (40001)
-            instead of failing the run.
-        bc_ids: Business Center ids: their ad-account assets (``bc/asset/get/``) are loaded too (all of them
-            when ``advertiser_ids`` is empty), and the Business Center tables read these BCs.
-        async_reports: ``auto`` (async report tasks for long ranges), ``always`` or ``never``.
+    Each attribute is the setting of the same name (see :class:`~tiktok_ads.source_settings.TikTokAdsSettings`
+    for what it does and its default) in its checked form: ids and tables as tuples, dates as dates,
+    ``base_url`` with ``sandbox`` applied. ``start_date_is_default`` says that ``start_date`` was not set (a
+    year back); ``metrics``, ``custom_reports`` and the refresh-token settings are read by their own modules.
     """
 
     access_token: str = dataclasses.field(repr=False)
     advertiser_ids: tuple[str, ...]
     start_date: dt.date
-    end_date: dt.date | None = None
-    include_deleted: bool = False
-    attribution_window_days: int = DEFAULT_ATTRIBUTION_WINDOW_DAYS
-    base_url: str = PRODUCTION_BASE_URL
-    tables: tuple[str, ...] = DEFAULT_TABLES
-    max_qps: float = DEFAULT_MAX_QPS
-    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
-    page_size: int = DEFAULT_PAGE_SIZE
-    app_id: str | None = None
-    secret: str | None = dataclasses.field(default=None, repr=False)
-    sandbox: bool = False
-    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
-    max_retries: int = DEFAULT_MAX_RETRIES
-    retry_backoff_seconds: float = DEFAULT_RETRY_BACKOFF_SECONDS
-    allow_external_schedulers: bool = False
-    start_date_is_default: bool = False
-    advertiser_names: tuple[str, ...] = ()
-    skip_inaccessible_advertisers: bool = False
-    bc_ids: tuple[str, ...] = ()
-    async_reports: str = "auto"
+    end_date: dt.date | None
+    include_deleted: bool
+    attribution_window_days: int
+    base_url: str
+    tables: tuple[str, ...]
+    max_qps: float
+    max_concurrency: int
+    page_size: int
+    app_id: str | None
+    secret: str | None = dataclasses.field(repr=False)
+    sandbox: bool
+    request_timeout: float
+    max_retries: int
+    retry_backoff_seconds: float
+    allow_external_schedulers: bool
+    start_date_is_default: bool
+    advertiser_names: tuple[str, ...]
+    skip_inaccessible_advertisers: bool
+    bc_ids: tuple[str, ...]
+    async_reports: str
 
     def __repr__(self) -> str:
         fields = []
@@ -178,56 +149,31 @@ def _as_list(value: Any, setting: str) -> list[Any]:
     raise ConfigError(setting, f"expected a list or a comma-separated string, got {type(value).__name__}")
 
 
-def parse_bc_ids(value: Any) -> tuple[str, ...]:
-    """Parse ``bc_ids``: Business Center ids, a list or a comma-separated string.
-
-    Args:
-        value: list of ids (strings or ints) or a string ``"123, 456"``.
-
-    Returns:
-        Unique ids in the given order.
-
-    Raises:
-        ConfigError: an id is not a string of digits.
-    """
+def _parse_ids(value: Any, setting: str, what: str, example: str) -> tuple[str, ...]:
+    """Unique ids, in the given order, from a list or a comma-separated string; each a string of digits."""
     ids: list[str] = []
-    for item in _as_list(value, "bc_ids"):
-        text = str(item).strip() if isinstance(item, (str, int)) and not isinstance(item, bool) else ""
+    for item in _as_list(value, setting):
+        is_id_like = isinstance(item, (str, int)) and not isinstance(item, bool)
+        text = str(item).strip() if is_id_like else ""
         if not _ID_RE.match(text):
-            raise ConfigError(
-                "bc_ids",
-                f"{item!r} is not a Business Center id (a string of digits, e.g. 7300000000000001001)",
-            )
+            shown = text if is_id_like else item
+            raise ConfigError(setting, f"{shown!r} is not {what} (a string of digits, e.g. {example})")
         if text not in ids:
             ids.append(text)
     return tuple(ids)
+
+
+def parse_bc_ids(value: Any) -> tuple[str, ...]:
+    """Parse ``bc_ids``: Business Center ids (strings or ints), a list or a string ``"123, 456"``; unique, in
+    order. Raises :class:`ConfigError` for an id that is not a string of digits."""
+    return _parse_ids(value, "bc_ids", "a Business Center id", "7300000000000001001")
 
 
 def parse_advertiser_ids(value: Any) -> tuple[str, ...]:
-    """Parse ``advertiser_ids``: a list, or a comma-separated string like the seed's "Accounts".
-
-    Args:
-        value: list of ids (strings or ints) or a string ``"123, 456"`` / ``'["123","456"]'``.
-
-    Returns:
-        Unique ids in the given order.
-
-    Raises:
-        ConfigError: an id is not a string of digits.
-    """
-    ids: list[str] = []
-    for item in _as_list(value, "advertiser_ids"):
-        if isinstance(item, bool) or not isinstance(item, (str, int)):
-            raise ConfigError("advertiser_ids", f"{item!r} is not an advertiser id (a string of digits)")
-        text = str(item).strip()
-        if not _ID_RE.match(text):
-            raise ConfigError(
-                "advertiser_ids",
-                f"{text!r} is not an advertiser id (a string of digits, e.g. 7002238017842757633)",
-            )
-        if text not in ids:
-            ids.append(text)
-    return tuple(ids)
+    """Parse ``advertiser_ids``: a list of ids (strings or ints), a JSON list or a comma-separated string like
+    the seed's "Accounts" (``"123, 456"``); unique, in order. Raises :class:`ConfigError` for an id that is not
+    a string of digits."""
+    return _parse_ids(value, "advertiser_ids", "an advertiser id", "7002238017842757633")
 
 
 def parse_advertiser_names(value: Any) -> tuple[str, ...]:
@@ -370,67 +316,30 @@ def _optional_str(value: Any) -> str | None:
 
 def validate_config(
     *,
-    access_token: Any,
-    advertiser_ids: Any = None,
-    start_date: Any = None,
-    end_date: Any = None,
-    include_deleted: Any = False,
-    attribution_window_days: Any = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
-    base_url: Any = None,
-    sandbox: Any = False,
-    tables: Any = None,
-    max_qps: Any = DEFAULT_MAX_QPS,
-    max_concurrency: Any = DEFAULT_MAX_CONCURRENCY,
-    page_size: Any = DEFAULT_PAGE_SIZE,
-    app_id: Any = None,
-    secret: Any = None,
-    request_timeout: Any = DEFAULT_REQUEST_TIMEOUT,
-    max_retries: Any = DEFAULT_MAX_RETRIES,
-    retry_backoff_seconds: Any = DEFAULT_RETRY_BACKOFF_SECONDS,
-    allow_external_schedulers: Any = False,
-    advertiser_names: Any = None,
-    skip_inaccessible_advertisers: Any = False,
-    bc_ids: Any = None,
-    async_reports: Any = "auto",
     now: dt.datetime | None = None,
     known_tables: Sequence[str] | None = None,
     default_tables: Sequence[str] | None = None,
+    **settings: Any,
 ) -> SourceConfig:
-    """Check every setting and build a :class:`SourceConfig`. Makes no request.
+    """Check what every setting means and build a :class:`SourceConfig`. Makes no request.
 
     Args:
-        access_token: ``sources.tiktok_ads.access_token``.
-        advertiser_ids: list or comma-separated string; empty = all (needs ``app_id`` + ``secret``).
-        start_date: ``YYYY-MM-DD`` or ``MM/DD/YYYY``; default: 365 days before today (UTC).
-        end_date: optional backfill end (inclusive).
-        include_deleted: load deleted objects and their spend too.
-        attribution_window_days: days re-read on every run (0..365).
-        base_url: API host; default production (or sandbox when ``sandbox``).
-        sandbox: use TikTok's sandbox host.
-        tables: the tables to load (default: the nine seed tables).
-        max_qps: app requests per second (0 = unlimited).
-        max_concurrency: requests in flight at once (1..256).
-        page_size: rows per page (1..1000).
-        app_id: TikTok app id.
-        secret: TikTok app secret.
-        request_timeout: seconds per request.
-        max_retries: retries per request.
-        retry_backoff_seconds: base backoff in seconds.
-        allow_external_schedulers: take the date range from an Airflow/dlt scheduler interval.
-        advertiser_names: advertiser names to load too (resolved with the app credentials).
-        skip_inaccessible_advertisers: skip advertisers the token may not read instead of failing.
-        bc_ids: Business Center ids whose ad accounts are loaded too (``bc/asset/get/``).
-        async_reports: ``auto``, ``always`` or ``never`` (see :mod:`tiktok_ads.async_reports`).
         now: the current instant (tests).
         known_tables: every table ``tables`` may name (default: the built-in tables).
         default_tables: the tables loaded when ``tables`` is unset (default: the nine seed tables).
+        **settings: settings by name (:class:`~tiktok_ads.source_settings.TikTokAdsSettings`; the others
+            take their defaults), as dlt resolved them or as given (text is accepted too).
 
     Returns:
         The validated settings.
 
     Raises:
         ConfigError: naming the first bad setting.
+        TypeError: a name that is no setting.
     """
+    raw = setting_values(settings)
+    access_token, app_id, secret = raw["access_token"], raw["app_id"], raw["secret"]
+    start_date, end_date, sandbox = raw["start_date"], raw["end_date"], raw["sandbox"]
     token = _optional_str(access_token)
     if not token:
         raise ConfigError(
@@ -446,15 +355,15 @@ def validate_config(
     if app is not None and not _ID_RE.match(app):
         raise ConfigError("app_id", "is not a TikTok app id (a string of digits)")
 
-    ids = parse_advertiser_ids(advertiser_ids)
-    names = parse_advertiser_names(advertiser_names)
+    ids = parse_advertiser_ids(raw["advertiser_ids"])
+    names = parse_advertiser_names(raw["advertiser_names"])
     if names and not (app and app_secret):
         raise ConfigError(
             "advertiser_names",
             "needs sources.tiktok_ads.app_id and sources.tiktok_ads.secret (names are looked up with "
             "oauth2/advertiser/get/); set them, or list the ids in sources.tiktok_ads.advertiser_ids",
         )
-    bcs = parse_bc_ids(bc_ids)
+    bcs = parse_bc_ids(raw["bc_ids"])
     if not ids and not names and not bcs and not (app and app_secret):
         missing = "app_id" if not app else "secret"
         problem = (
@@ -493,37 +402,46 @@ def validate_config(
             raise ConfigError("end_date", f"{end.isoformat()} is before start_date {start.isoformat()}")
 
     window = _int_setting(
-        attribution_window_days, "attribution_window_days", minimum=0, maximum=MAX_ATTRIBUTION_WINDOW_DAYS
+        raw["attribution_window_days"],
+        "attribution_window_days",
+        minimum=0,
+        maximum=MAX_ATTRIBUTION_WINDOW_DAYS,
     )
     use_sandbox = _bool_setting(sandbox, "sandbox")
-    url = parse_base_url(base_url, use_sandbox)
+    url = parse_base_url(raw["base_url"], use_sandbox)
 
     return SourceConfig(
         access_token=token,
         advertiser_ids=ids,
         start_date=start,
         end_date=end,
-        include_deleted=_bool_setting(include_deleted, "include_deleted"),
+        include_deleted=_bool_setting(raw["include_deleted"], "include_deleted"),
         attribution_window_days=window,
         base_url=url,
-        tables=parse_tables(tables, known_tables, default_tables),
-        max_qps=_float_setting(max_qps, "max_qps", minimum=0.0),
-        max_concurrency=_int_setting(max_concurrency, "max_concurrency", minimum=1, maximum=MAX_CONCURRENCY),
-        page_size=_int_setting(page_size, "page_size", minimum=1, maximum=MAX_PAGE_SIZE),
+        tables=parse_tables(raw["tables"], known_tables, default_tables),
+        max_qps=_float_setting(raw["max_qps"], "max_qps", minimum=0.0),
+        max_concurrency=_int_setting(
+            raw["max_concurrency"], "max_concurrency", minimum=1, maximum=MAX_CONCURRENCY
+        ),
+        page_size=_int_setting(raw["page_size"], "page_size", minimum=1, maximum=MAX_PAGE_SIZE),
         app_id=app,
         secret=app_secret,
         sandbox=use_sandbox,
-        request_timeout=_float_setting(request_timeout, "request_timeout", minimum=1.0),
-        max_retries=_int_setting(max_retries, "max_retries", minimum=0, maximum=50),
-        retry_backoff_seconds=_float_setting(retry_backoff_seconds, "retry_backoff_seconds", minimum=0.0),
-        allow_external_schedulers=_bool_setting(allow_external_schedulers, "allow_external_schedulers"),
+        request_timeout=_float_setting(raw["request_timeout"], "request_timeout", minimum=1.0),
+        max_retries=_int_setting(raw["max_retries"], "max_retries", minimum=0, maximum=50),
+        retry_backoff_seconds=_float_setting(
+            raw["retry_backoff_seconds"], "retry_backoff_seconds", minimum=0.0
+        ),
+        allow_external_schedulers=_bool_setting(
+            raw["allow_external_schedulers"], "allow_external_schedulers"
+        ),
         start_date_is_default=start_is_default,
         advertiser_names=names,
         skip_inaccessible_advertisers=_bool_setting(
-            skip_inaccessible_advertisers, "skip_inaccessible_advertisers"
+            raw["skip_inaccessible_advertisers"], "skip_inaccessible_advertisers"
         ),
         bc_ids=bcs,
-        async_reports=_async_mode(async_reports),
+        async_reports=_async_mode(raw["async_reports"]),
     )
 
 

@@ -10,7 +10,7 @@ contain a URL with the app ``secret``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from .settings import (
     AUTH_ERROR_CODES,
@@ -244,6 +244,28 @@ def error_for_code(code: int, message: str = "") -> type[TikTokAPIError]:
     return TikTokAPIError
 
 
+E = TypeVar("E", bound=BaseException)
+
+
+def find_in_chain(exc: BaseException | None, cls: type[E]) -> E | None:
+    """The first exception of type ``cls`` in an exception chain (``exc``, then its ``__cause__``/``__context__``).
+
+    Args:
+        exc: the exception caught (dlt wraps resource and config errors in its own exceptions).
+        cls: the type to look for.
+
+    Returns:
+        The first such exception, or None.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, cls):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def find_tiktok_error(exc: BaseException | None) -> TikTokAdsError | None:
     """Find our own error in an exception chain (dlt wraps resource errors in its own exceptions).
 
@@ -253,10 +275,4 @@ def find_tiktok_error(exc: BaseException | None) -> TikTokAdsError | None:
     Returns:
         The innermost-first :class:`TikTokAdsError` found via ``__cause__``/``__context__``, or None.
     """
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, TikTokAdsError):
-            return exc
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return None
+    return find_in_chain(exc, TikTokAdsError)

@@ -10,7 +10,8 @@ from dlt.common.runtime.collector import Collector
 
 
 class ForwardingCollector(Collector):
-    """Forwards every call to ``inner``; subclasses override :meth:`update`, :meth:`_start` or :meth:`_stop`.
+    """Forwards every call to ``inner``; subclasses override :meth:`forwarded_inc` (what ``inner`` is told),
+    :meth:`after_update` (act on an update), :meth:`_start` or :meth:`_stop`.
 
     Args:
         inner: the collector that draws (a bar, log lines) or another forwarding one.
@@ -28,8 +29,17 @@ class ForwardingCollector(Collector):
         message: str | None = None,
         label: str | None = None,
     ) -> None:
-        """Forwarded to ``inner``."""
-        self.inner.update(name, inc, total, inc_total, message, label)  # type: ignore[arg-type]
+        """Forwarded to ``inner`` (with :meth:`forwarded_inc`), then :meth:`after_update`."""
+        forwarded = self.forwarded_inc(name, inc, label)
+        self.inner.update(name, forwarded, total, inc_total, message, label)  # type: ignore[arg-type]
+        self.after_update(name, inc)
+
+    def forwarded_inc(self, name: str, inc: int, label: str | None) -> int:
+        """The increment ``inner`` is told of for counter ``name`` (default: ``inc`` itself)."""
+        return inc
+
+    def after_update(self, name: str, inc: int) -> None:
+        """Called after ``inner`` has seen an update of counter ``name`` by ``inc`` (default: nothing)."""
 
     def _start(self, step: str) -> None:
         self.inner(step)._start(step)

@@ -1,11 +1,11 @@
-"""Command-line options for the source's settings: one per argument of :func:`tiktok_ads.tiktok_ads`.
+"""Command-line options for the source's settings: one per field of ``tiktok_ads.source_settings.TikTokAdsSettings``.
 
-The options are derived from the source function itself, so they cannot drift from it: the option of the
-setting ``max_qps`` is ``--max-qps``, its help is the argument's docstring, its type the annotation's
-(``bool`` settings get ``--x/--no-x``). Two kinds of arguments get no option: secrets (``access_token``,
-``refresh_token``, ``secret``: a command line is visible to other users and lands in shell history; they come from
-``.dlt/secrets.toml`` or ``SOURCES__TIKTOK_ADS__*``) and arguments documented as "not a setting"
-(``client``, ``clock``, ``summary``, ``on_token_refresh``).
+The options are derived from that one definition of the settings, so they cannot drift from it: the option of
+the setting ``max_qps`` is ``--max-qps``, its help is the field's help, its type the field's (``bool`` settings
+get ``--x/--no-x``). Secrets (``access_token``, ``refresh_token``, ``secret``) get no option: a command line is
+visible to other users and lands in shell history; they come from ``.dlt/secrets.toml`` or
+``SOURCES__TIKTOK_ADS__*``. The source's other arguments (``client``, ``clock``, ``summary``,
+``on_token_refresh``) are no fields of the spec, so they get none either.
 
 An option that is not given is left to dlt, which resolves the setting from ``.dlt/config.toml``,
 ``.dlt/secrets.toml`` or ``SOURCES__TIKTOK_ADS__<NAME>``, else the source's default.
@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import inspect
 import json
-import re
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Literal
 
 SettingKind = Literal["bool", "int", "float", "str", "json"]
@@ -52,28 +50,6 @@ class SettingOption:
         return "SOURCES__TIKTOK_ADS__" + self.name.upper()
 
 
-def _docstring_args(doc: str) -> dict[str, str]:
-    """The ``Args:`` section of a Google-style docstring: ``{name: one-line text}``."""
-    lines = inspect.cleandoc(doc).splitlines()
-    out: dict[str, str] = {}
-    inside, current = False, None
-    for line in lines:
-        if line.strip() == "Args:":
-            inside = True
-            continue
-        if not inside:
-            continue
-        if line and not line.startswith(" "):
-            break  # the next section
-        match = re.match(r"^ {4}(\w+)(?: \([^)]*\))?: (.*)$", line)
-        if match:
-            current = match.group(1)
-            out[current] = match.group(2).strip()
-        elif current and line.strip():
-            out[current] += " " + line.strip()
-    return out
-
-
 def _kind(hint: Any) -> SettingKind:
     """The option kind of a type hint (``bool``, ``int``, ``float``, a mapping as JSON, else a string)."""
     args = [a for a in typing.get_args(hint) if a is not type(None)] or [hint]
@@ -86,30 +62,22 @@ def _kind(hint: Any) -> SettingKind:
     return "str"
 
 
-def source_setting_options(source: Callable[..., Any] | None = None) -> list[SettingOption]:
-    """Every source setting that gets a command-line option, in the source's argument order.
-
-    Args:
-        source: the source function (default :func:`tiktok_ads.tiktok_ads`).
+def source_setting_options() -> list[SettingOption]:
+    """Every source setting that gets a command-line option, in definition order.
 
     Returns:
-        One :class:`SettingOption` per setting (secrets and non-settings left out).
+        One :class:`SettingOption` per field of ``TikTokAdsSettings`` that is not a secret.
     """
-    if source is None:
-        from tiktok_ads import tiktok_ads  # the package imports dlt; keep it lazy
+    from dlt.common.configuration.specs.base_configuration import is_secret_hint
 
-        source = tiktok_ads
-    func = inspect.unwrap(source)
-    docs = _docstring_args(func.__doc__ or "")
-    hints = typing.get_type_hints(func)
-    options = []
-    for name, param in inspect.signature(func).parameters.items():
-        text = docs.get(name, "")
-        if "TSecretStrValue" in str(param.annotation) or "not a setting" in text:
-            continue
-        default = None if param.default is inspect.Parameter.empty else param.default
-        options.append(SettingOption(name=name, kind=_kind(hints.get(name, str)), default=default, help=text))
-    return options
+    from tiktok_ads.source_settings import HELP, SETTINGS, setting_hints
+
+    hints = setting_hints()
+    return [
+        SettingOption(name=f.name, kind=_kind(hints[f.name]), default=f.default, help=f.metadata[HELP])
+        for f in SETTINGS
+        if not is_secret_hint(hints[f.name])
+    ]
 
 
 def _help(option: SettingOption) -> str:

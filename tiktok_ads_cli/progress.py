@@ -10,7 +10,7 @@ pipeline script picks one with :func:`make_collector`:
 - ``none``, or ``quiet=True``: no progress output.
 
 With ``TIKTOK_ADS_TEST_CRASH_POINT`` set (crash tests only), the collector is wrapped by
-:func:`tiktok_ads.crash_point.with_crash_point`, which stops the run at a chosen point inside a step.
+:func:`tiktok_ads_cli.crash_point.with_crash_point`, which stops the run at a chosen point inside a step.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import TextIO
 
 from dlt.common.runtime.collector import NULL_COLLECTOR, Collector, LogCollector
 
-from tiktok_ads.crash_point import with_crash_point
-from tiktok_ads.forwarding_collector import ForwardingCollector
+from tiktok_ads_cli.crash_point import with_crash_point
+from tiktok_ads_cli.forwarding_collector import ForwardingCollector
 
 PROGRESS_CHOICES = ("auto", "tqdm", "enlighten", "alive_progress", "log", "none")
 """Values of ``--progress`` (and of dlt's ``progress`` setting)."""
@@ -116,22 +116,14 @@ class DataRowsCollector(ForwardingCollector):
         self._marker_rows = marker_rows
         self._taken: dict[str, int] = {}
 
-    def update(
-        self,
-        name: str,
-        inc: int = 1,
-        total: int | None = None,
-        inc_total: int | None = None,
-        message: str | None = None,
-        label: str | None = None,
-    ) -> None:
-        """Forward the update, less the marker rows of ``name`` not taken off yet in this step."""
+    def forwarded_inc(self, name: str, inc: int, label: str | None) -> int:
+        """``inc`` less the marker rows of ``name`` not taken off yet in this step."""
         left = self._marker_rows().get(name, 0) - self._taken.get(name, 0)
         if left > 0 and inc > 0 and not label:
             take = min(inc, left)
             self._taken[name] = self._taken.get(name, 0) + take
             inc -= take
-        super().update(name, inc, total, inc_total, message, label)
+        return inc
 
     def _start(self, step: str) -> None:
         self._taken = {}

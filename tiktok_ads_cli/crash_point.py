@@ -16,7 +16,7 @@ Example (``bench/bench_crash.py`` and ``tests/test_reliability_crash.py`` do thi
 
     TIKTOK_ADS_TEST_CRASH_POINT=load:1:pause:/tmp/point.jsonl python tiktok_ads_pipeline.py
 
-dlt reports progress to the run's collector (:func:`tiktok_ads.progress.make_collector`), which wraps it in a
+dlt reports progress to the run's collector (:func:`tiktok_ads_cli.progress.make_collector`), which wraps it in a
 :class:`CrashPointCollector` when the variable is set. A paused process that nobody kills gives up after
 ``PAUSE_LIMIT_SECONDS`` (or as soon as its parent process is gone) and exits with ``PAUSE_EXIT_CODE``.
 """
@@ -32,7 +32,7 @@ import time
 
 from dlt.common.runtime.collector import Collector
 
-from .forwarding_collector import ForwardingCollector
+from tiktok_ads_cli.forwarding_collector import ForwardingCollector
 
 CRASH_POINT_ENV = "TIKTOK_ADS_TEST_CRASH_POINT"
 """The environment variable that turns the hook on (see the module docstring)."""
@@ -91,17 +91,8 @@ class CrashPointCollector(ForwardingCollector):
         self._reached = threading.Event()
         self._lock = threading.Lock()
 
-    def update(
-        self,
-        name: str,
-        inc: int = 1,
-        total: int | None = None,
-        inc_total: int | None = None,
-        message: str | None = None,
-        label: str | None = None,
-    ) -> None:
-        """Forward the update; at the crash point, report it (and pause)."""
-        super().update(name, inc, total, inc_total, message, label)
+    def after_update(self, name: str, inc: int) -> None:
+        """At the crash point, report it (and pause)."""
         if self._current != self.point.step or not inc:
             return
         with self._lock:
