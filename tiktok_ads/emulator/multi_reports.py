@@ -45,7 +45,14 @@ from .model import Advertiser, World
 from .params import get_bool, get_id_list, param_error, parse_json_list
 from .reports import ReportQuery, parse_report_query
 
-__all__ = ["MAX_ADVERTISERS", "MAX_IDS", "THROTTLE_HEADER", "MultiReportQuery", "parse_multi_report", "run_multi_report"]
+__all__ = [
+    "MAX_ADVERTISERS",
+    "MAX_IDS",
+    "THROTTLE_HEADER",
+    "MultiReportQuery",
+    "parse_multi_report",
+    "run_multi_report",
+]
 
 MAX_ADVERTISERS = 5
 MAX_IDS = 20_000
