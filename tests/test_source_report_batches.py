@@ -159,6 +159,28 @@ def test_rows_equal_the_one_advertiser_path_for_every_report_table(
         assert not batches.fallbacks and not any(b.pages for b in batches.batches.values())
 
 
+def test_advertisers_of_several_zones_share_a_request_when_asked_and_keep_their_own_days(
+    world: EmulatorServer, client: TikTokClient
+) -> None:
+    zones = two_zones(world)
+    for name in ("ad_insights", "ad_insights_by_country"):
+        spec = ALL_TABLES[name]
+        options: dict[str, Any] = {"include_deleted": False, "page_size": 1000}
+        before = report_requests(client)
+        alone = {
+            a: typed(spec, a, report_pages(client, spec, a, WINDOWS[0], **options), False) for a in zones
+        }
+        single = report_requests(client) - before
+        batches = ReportBatches(
+            client, spec, dict.fromkeys(zones, WINDOWS[:1]), zones, by_timezone=False, **options
+        )
+        # Los Angeles and Tokyo together
+        assert {b.members for b in batches.batches.values()} == {tuple(zones)}
+        before = report_requests(client)
+        assert {a: typed(spec, a, batches.pages(a, WINDOWS[0]), False) for a in zones} == alone
+        assert report_requests(client) - before <= single - 3  # one request series instead of five
+
+
 def test_arrow_pages_of_a_batch_are_native_and_drop_the_added_metrics(
     world: EmulatorServer, client: TikTokClient
 ) -> None:
