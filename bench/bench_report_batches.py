@@ -44,6 +44,7 @@ TODAY = dt.datetime.now(UTC).date() - dt.timedelta(days=2)
 AGENCY = WorldConfig(seed=11, advertisers=20, campaigns=1, adgroups=1, ads=2, days=90, today=TODAY)
 PAGE_SIZE = 1000
 REPORT_PATH = "/open_api/v1.3/report/integrated/get/"
+WAYS = ("alone", "batched", "batched, any zone")
 
 
 def plans_of(
@@ -109,7 +110,9 @@ def count(
                         )
                         for _ in pages:
                             pass
-                out[way] += client.stats.requests_by_path[REPORT_PATH] - before
+                spent = client.stats.requests_by_path[REPORT_PATH] - before
+                out[way] += spent
+                out[f"{name}: {way}"] = spent
         out["entities"] = entities
     return dict(out)
 
@@ -119,7 +122,11 @@ def show(title: str, counts: Mapping[str, int]) -> None:
     entities = counts["entities"]
     alone = entities + counts["alone"]
     print(f"{title}: {entities} entity/advertiser requests + report requests")
-    for way in ("alone", "batched", "batched, any zone"):
+    for name in DEFAULT_TABLES:
+        if f"{name}: alone" in counts:
+            figures = " / ".join(str(counts[f"{name}: {way}"]) for way in WAYS)
+            print(f"  {name:<32} {figures} (alone / batched / any zone)")
+    for way in WAYS:
         total = entities + counts[way]
         print(
             f"  {way:<18} {counts[way]:>4} report requests, {total:>4} in all ({total / alone:.2f} of alone)"

@@ -74,6 +74,11 @@ def two_zones(server: EmulatorServer) -> dict[str, str]:
     return out
 
 
+def los_angeles(zones: dict[str, str]) -> list[str]:
+    """The three advertisers in Los Angeles (one batch)."""
+    return [a for a, zone in zones.items() if zone == "America/Los_Angeles"]
+
+
 def report_requests(client: TikTokClient) -> int:
     return client.stats.requests_by_path[REPORT]
 
@@ -227,7 +232,7 @@ def test_two_members_asking_at_once_share_one_fetch(
 ) -> None:
     spec = ALL_TABLES["campaign_insights"]
     zones = two_zones(world)
-    la = [a for a, z in zones.items() if z == "America/Los_Angeles"]
+    la = los_angeles(zones)
     batches = ReportBatches(
         client, spec, dict.fromkeys(la, WINDOWS[:1]), zones, include_deleted=False, page_size=1000
     )
@@ -273,7 +278,7 @@ def test_a_cut_answer_is_read_one_advertiser_per_request(
 ) -> None:
     spec = ALL_TABLES["ad_insights"]
     zones = two_zones(world)
-    la = [a for a, z in zones.items() if z == "America/Los_Angeles"]
+    la = los_angeles(zones)
     window = WINDOWS[1]
     options: dict[str, Any] = {"include_deleted": True, "page_size": 1000}
     alone = {a: typed(spec, a, report_pages(client, spec, a, window, **options), False) for a in la}
@@ -293,7 +298,7 @@ def test_a_refused_batch_is_read_alone_and_the_unreadable_advertiser_fails_alone
 ) -> None:
     spec = ALL_TABLES["campaign_insights"]
     zones = two_zones(world)
-    la = [a for a, z in zones.items() if z == "America/Los_Angeles"]
+    la = los_angeles(zones)
     token = world.api.create_token(la[:2])  # the third is not granted: TikTok refuses the batch (40001)
     with client_of(world, token) as client:
         batches = ReportBatches(
