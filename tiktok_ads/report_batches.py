@@ -20,6 +20,13 @@ report types and endpoints, reports without an id dimension (their costs come ba
 dimension besides ``advertiser_id`` ([TTD-async]: with ``advertiser_ids`` up to two, one being
 ``advertiser_id``).
 
+UNSURE, the one doubt on exactness: the docs add that money metrics of a multi-advertiser report "have no
+decimal point: a spend of 100 USD is shown as 100, not 100.000" ([BB] integrated_get.go, from [TTD-sync]). If
+that only drops trailing zeros, the typed values are the same; if TikTok rounds cents away, batched costs would
+differ from the one-advertiser answers. The emulator keeps the one-advertiser formatting (see
+``tiktok_ads/emulator/multi_reports.py``); a comparison on a real account (``tests/real_tiktok.py``) should
+settle it before batching is on by default.
+
 Requests counted against the emulator by ``bench/bench_report_batches.py`` (the small agency of issue #16: 20
 advertisers of 1 campaign, 1 ad group and 2 ads, 90 days, the nine default tables; the emulator gives its
 advertisers 11 time zones in turn), on 2026-12-01:
