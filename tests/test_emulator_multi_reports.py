@@ -172,6 +172,12 @@ def test_at_most_max_ids_newest_created_first(
         for r in rows(tiktok, advertiser_ids=ids, dimensions=["campaign_id"], start_date="2024-04-20")
     }
     assert got <= {str(c["campaign_id"]) for c in newest} and got
+    # the cut answer says so in TikTok's header; an answer within the limit does not carry it
+    cut = tiktok.get(REPORT, **{**BASE, "advertiser_ids": ids, "dimensions": ["campaign_id"]})
+    assert cut.headers.get(multi_reports.THROTTLE_HEADER) == multi_reports.THROTTLE_TEXT
+    monkeypatch.setattr(multi_reports, "MAX_IDS", len(campaigns) + 1)
+    whole = tiktok.get(REPORT, **{**BASE, "advertiser_ids": ids, "dimensions": ["campaign_id"]})
+    assert whole.json()["code"] == 0 and multi_reports.THROTTLE_HEADER not in whole.headers
 
 
 def test_advertiser_id_without_the_level_id_sums_each_advertisers_ids(

@@ -29,6 +29,7 @@ from tiktok_ads.errors import (
     TikTokPermissionError,
     TikTokQueryTooLargeError,
     TikTokRateLimitError,
+    TikTokReportCutError,
     TikTokTransientError,
 )
 from tiktok_ads.extract import AdvertiserDirectory, discover_advertiser_ids, report_pages
@@ -430,6 +431,24 @@ def test_truncated_report_is_flagged(
         assert ids(client, server) == [1]
     assert client.stats.warnings == {"ads_throttle": 1} and "ads_throttle" in client.stats.summary()
     assert "truncated" in caplog.text
+
+
+def test_multi_advertiser_report_refuses_a_cut_answer(scripted: Callable[..., Scripted]) -> None:
+    status, body = page([1], 1, 1, 1)
+    server = scripted([(status, body, {"X-Tt-Ads-Throttle": "Number of ad ids is equal or more than 20k"})])
+    client = make_client(server.base_url)
+    with pytest.raises(TikTokReportCutError) as err:
+        list(client.multi_advertiser_report({"advertiser_id": "1", "report_type": "BASIC"}, ["1", "2"]))
+    assert not err.value.retryable and err.value.advertiser_id == "1,2"
+    assert (
+        len(server.requests) == 1 and not client.stats.warnings
+    )  # not retried, not a warning: the caller falls back
+    sent = server.requests[0]
+    assert "advertiser_ids=%5B%221%22%2C%222%22%5D" in sent and "advertiser_id=" not in sent.replace(
+        "_ids=", ""
+    )
+    with pytest.raises(ValueError, match="advertiser_ids"):
+        list(client.multi_advertiser_report({}, []))
 
 
 def test_list_that_is_not_a_list(scripted: Callable[..., Scripted]) -> None:

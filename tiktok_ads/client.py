@@ -42,6 +42,7 @@ from .errors import (
     TikTokBadResponseError,
     TikTokConnectionError,
     TikTokRateLimitError,
+    TikTokReportCutError,
     TikTokTransientError,
     error_for_code,
 )
@@ -456,6 +457,7 @@ class TikTokClient:
         *,
         advertiser_id: str | None = None,
         decode: Decoder | None = None,
+        refuse_cut: bool = False,
     ) -> tuple[dict[str, Any], str | None]:
         """Like :meth:`get`, also returning TikTok's ``request_id`` of the successful answer.
 
@@ -464,13 +466,22 @@ class TikTokClient:
             params: query parameters.
             advertiser_id: for error messages.
             decode: parses the body natively (report pages into Arrow); None, or when it returns None: orjson.
+            refuse_cut: raise :class:`TikTokReportCutError` for an answer with ``X-Tt-Ads-Throttle`` (the
+                caller reads the report another way) instead of warning and using it.
 
         Returns:
             ``(data, request_id)``.
         """
         params = dict(params or {})
         adv = advertiser_id or (str(params["advertiser_id"]) if params.get("advertiser_id") else None)
-        return self._request("GET", endpoint, params=encode_params(params), advertiser_id=adv, decode=decode)
+        return self._request(
+            "GET",
+            endpoint,
+            params=encode_params(params),
+            advertiser_id=adv,
+            decode=decode,
+            refuse_cut=refuse_cut,
+        )
 
     def post(
         self,
@@ -549,6 +560,7 @@ class TikTokClient:
         raw: bool = False,
         max_retries: int | None = None,
         decode: Decoder | None = None,
+        refuse_cut: bool = False,
     ) -> tuple[dict[str, Any], str | None]:
         retries = self.max_retries if max_retries is None else max(0, max_retries)
         path = api_path(endpoint)
@@ -569,7 +581,7 @@ class TikTokClient:
                     sent_at = self.limiter.now()
                     self.stats.count_request(path, waited)
                     data = self._send(
-                        method, url, path, params, json_body, headers, advertiser_id, raw, decode
+                        method, url, path, params, json_body, headers, advertiser_id, raw, decode, refuse_cut
                     )
             except TikTokAPIError as err:
                 err.attempts = attempt
@@ -638,6 +650,7 @@ class TikTokClient:
         advertiser_id: str | None,
         raw: bool = False,
         decode: Decoder | None = None,
+        refuse_cut: bool = False,
     ) -> tuple[dict[str, Any], str | None]:
         where: dict[str, Any] = {"path": path, "advertiser_id": advertiser_id}
         # Transport errors are turned into our own error *outside* the except blocks, so that neither
@@ -653,7 +666,13 @@ class TikTokClient:
             body = response.content
             self.server_clock.observe(response.headers.get("Date"))
             throttle = response.headers.get("X-Tt-Ads-Throttle")
-            if throttle:
+            if throttle and refuse_cut and status == 200:
+                failure = TikTokReportCutError(
+                    f"TikTok cut the report to the 20,000 most recently created ids ({redact(throttle)[:200]})",
+                    reason="ads_throttle",
+                    **where,
+                )
+            elif throttle:
                 # TikTok truncated a report to the 20,000 most recently created ads: say so loudly
                 self.stats.count_warning("ads_throttle")
                 logger.warning(
@@ -761,6 +780,7 @@ class TikTokClient:
         advertiser_id: str | None = None,
         decode: Decoder | None = None,
         list_key: str = "list",
+        refuse_cut: bool = False,
     ) -> Iterator[Sequence[dict[str, Any]]]:
         """Yield ``data[list_key]`` (``data.list``) page by page until the last page: the one paging loop of
         every list endpoint.
@@ -795,6 +815,7 @@ class TikTokClient:
             list_key: where ``data`` holds the rows: ``list`` for most endpoints, ``pixels`` for
                 ``pixel/list/``, ``identity_list`` for ``identity/get/`` ...; ``page_info`` is read the same way
                 for all of them.
+            refuse_cut: a page with ``X-Tt-Ads-Throttle`` raises :class:`TikTokReportCutError`.
 
         Yields:
             Lists of row dicts (page 1 always, possibly an empty list for an empty result; later pages only
@@ -816,7 +837,11 @@ class TikTokClient:
 
         def fetch(number: int) -> tuple[dict[str, Any], str | None]:
             return self.get_with_request_id(
-                endpoint, {**base, "page": number, "page_size": page_size}, advertiser_id=adv, decode=decode
+                endpoint,
+                {**base, "page": number, "page_size": page_size},
+                advertiser_id=adv,
+                decode=decode,
+                refuse_cut=refuse_cut,
             )
 
         ahead: dict[int, Future[tuple[dict[str, Any], str | None]]] = {}
@@ -826,6 +851,46 @@ class TikTokClient:
             for pending in ahead.values():
                 pending.cancel()
                 self._ahead_slots.release()
+
+    def multi_advertiser_report(
+        self,
+        params: Mapping[str, Any],
+        advertiser_ids: Sequence[str],
+        *,
+        page_size: int = DEFAULTS.page_size,
+        decode: Decoder | None = None,
+    ) -> Iterator[Sequence[dict[str, Any]]]:
+        """All pages of one ``report/integrated/get/`` request for several advertisers (``advertiser_ids``).
+
+        Paced, retried and typed like every request; an answer TikTok cut to 20,000 ids raises instead of being
+        used, since rows of some advertisers would be missing without telling which.
+
+        Args:
+            params: the report parameters without ``advertiser_id`` (:func:`tiktok_ads.extract.report_params`).
+            advertiser_ids: 2 to 5 advertisers of one TikTok for Business user.
+            page_size: rows per page (for all advertisers together).
+            decode: parses page bodies natively (the decoder must expect ``advertiser_id``, ``currency`` and
+                ``timezone`` among the metrics, which TikTok adds to every row).
+
+        Yields:
+            Pages of the rows of all advertisers together, as :meth:`paginate` does.
+
+        Raises:
+            TikTokReportCutError: an answer carried ``X-Tt-Ads-Throttle``.
+            ValueError: ``advertiser_ids`` is empty.
+        """
+        if not advertiser_ids:
+            raise ValueError("advertiser_ids must name at least one advertiser")
+        base = {k: v for k, v in params.items() if k != "advertiser_id"}
+        base["advertiser_ids"] = [str(a) for a in advertiser_ids]
+        yield from self.paginate(
+            "report/integrated/get/",
+            base,
+            page_size=page_size,
+            advertiser_id=",".join(base["advertiser_ids"]),
+            decode=decode,
+            refuse_cut=True,
+        )
 
     def _pages(
         self,

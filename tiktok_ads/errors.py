@@ -188,6 +188,14 @@ class TikTokQueryTooLargeError(TikTokAPIError):
     """40067: the report query is too large; the caller halves the date window and retries."""
 
 
+class TikTokReportCutError(TikTokAPIError):
+    """A report answer carried ``X-Tt-Ads-Throttle``: TikTok kept only the 20,000 most recently created ids.
+
+    Raised only where the caller asked for it (a multi-advertiser report, which then reads each advertiser on
+    its own); elsewhere the header is a warning in the run summary.
+    """
+
+
 class TikTokRateLimitError(TikTokAPIError):
     """40100/40133/40016: too many requests; retried with backoff while the rate limiter slows down."""
 

@@ -32,7 +32,7 @@ from .api_smart_plus import SMART_PLUS_ROUTES
 from .api_tasks import TASK_ROUTES, ReportTasks
 from .business_center import BC_ROUTES
 from .model import BUYING_TYPES, World, is_deleted, primary_status
-from .multi_reports import parse_multi_report, run_multi_report
+from .multi_reports import THROTTLE_HEADER, THROTTLE_TEXT, parse_multi_report, run_multi_report
 from .oauth_refresh import RefreshTokens, parse_refresh_body
 from .params import (
     MAX_IDS,
@@ -154,6 +154,8 @@ class Answer:
     #: a body sent as is instead of the envelope (the CSV stream of ``report/task/download/``)
     raw: bytes | None = None
     content_type: str | None = None
+    #: response headers besides TikTok's usual ones (``X-Tt-Ads-Throttle`` on a cut report)
+    headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def ok(cls, data: Any, rows: int = 0) -> Answer:
@@ -560,7 +562,10 @@ class Api:
             # the multi-advertiser form; advertiser_id is then ignored ([BB] model/report/integrated_get.go)
             multi = parse_multi_report(params, lambda adv: self._authorize(grant, adv), self.world)
             data, rows = run_multi_report(self.world, multi)
-            return Answer.ok(data, rows)
+            answer = Answer.ok(data, rows)
+            if multi.cut:
+                answer.headers = ((THROTTLE_HEADER, THROTTLE_TEXT),)
+            return answer
         advertiser_id = get_id(params, "advertiser_id")
         if advertiser_id is None:
             raise param_error("advertiser_id: Missing data for required field.")

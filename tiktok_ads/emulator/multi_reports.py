@@ -16,7 +16,14 @@ model/report/integrated_get.go, HEAD 051f6c0, from [TTD-sync] "Run a synchronous
   money (``cpc``, ``cost_per_*``) and attribute metrics are ``"-"``. With ``advertiser_id`` but not the level's
   id dimension, each advertiser's ids are summed (one currency: costs stay).
 - At most 20,000 ids come back: the ids (campaigns, ad groups or ads of the data level) are cut by creation
-  time, newest first, with no promise of an even share per advertiser.
+  time, newest first, with no promise of an even share per advertiser. A cut answer carries the
+  ``X-Tt-Ads-Throttle`` header, as a single-advertiser report over 20,000 ads does ([TTD-sync] response
+  headers: "Number of ad ids is equal or more than 20k, only return the top 20k id's results, sorting by
+  create time desc order"; the header is in the official SDK's ReportIntegratedGetResponse model). UNSURE:
+  that a multi-advertiser cut sends it too, and whether it is sent on every page (here: every page).
+- The advertisers must belong to one TikTok for Business user, "otherwise an error occurs" ([BB]
+  integrated_get.go, the docs' note on ``advertiser_ids``). UNSURE: its code and wording (not documented);
+  every advertiser of the emulated world belongs to its one user, so the emulator never answers it.
 - Each advertiser's rows are in its own time zone unless ``multi_adv_report_in_utc_time=true``, which puts every
   row (and the date range) in UTC+0: hours are shifted, days re-summed from the hours.
 - UNSURE (not modelled): the docs also say money metrics of a multi-advertiser report have no decimals
@@ -38,7 +45,14 @@ from .model import Advertiser, World
 from .params import get_bool, get_id_list, param_error, parse_json_list
 from .reports import ReportQuery, parse_report_query
 
-__all__ = ["MAX_ADVERTISERS", "MAX_IDS", "MultiReportQuery", "parse_multi_report", "run_multi_report"]
+__all__ = [
+    "MAX_ADVERTISERS",
+    "MAX_IDS",
+    "THROTTLE_HEADER",
+    "MultiReportQuery",
+    "parse_multi_report",
+    "run_multi_report",
+]
 
 MAX_ADVERTISERS = 5
 MAX_IDS = 20_000
@@ -65,6 +79,16 @@ class MultiReportQuery:
     summed: bool
     page: int
     page_size: int
+    #: 20,000 ids or more: the answer carries ``X-Tt-Ads-Throttle`` (ids beyond 20,000 are left out)
+    cut: bool = False
+
+
+THROTTLE_HEADER = "X-Tt-Ads-Throttle"
+THROTTLE_TEXT = (
+    "Number of ad ids is equal or more than 20k, only return the top 20k id's results, sorting by create time "
+    "desc order."
+)
+"""The header TikTok adds to a report cut to 20,000 ids, and its documented value ([TTD-sync])."""
 
 
 def parse_multi_report(
@@ -123,7 +147,7 @@ def parse_multi_report(
             if any(d in m.TIME_DIMENSIONS for d in query.dimensions):
                 query = _in_local_hours(world, query)
         queries.append(query)
-    _cap_ids(world, queries)
+    cut = _cap_ids(world, queries)
     first = queries[0]
     return MultiReportQuery(
         advertiser_ids=ids,
@@ -135,6 +159,7 @@ def parse_multi_report(
         summed=summed,
         page=first.page,
         page_size=first.page_size,
+        cut=cut,
     )
 
 
@@ -150,18 +175,22 @@ def _in_local_hours(world: World, query: ReportQuery) -> ReportQuery:
     return replace(query, dimensions=hourly, start_date=lo, end_date=hi)
 
 
-def _cap_ids(world: World, queries: Sequence[ReportQuery]) -> None:
-    """Keep the 20,000 most recently created ids of the data level over all advertisers (TikTok's cut)."""
+def _cap_ids(world: World, queries: Sequence[ReportQuery]) -> bool:
+    """Keep the 20,000 most recently created ids of the data level over all advertisers (TikTok's cut).
+
+    Returns:
+        Whether the answer says so (``X-Tt-Ads-Throttle``): at 20,000 ids or more, as the header's text says.
+    """
     level = queries[0].data_level
     kind = _LEVEL_KIND.get(level)
     if kind is None:
-        return
+        return False
     created: list[tuple[str, str, str]] = []
     for query in queries:
         for entity in world.entities(kind, query.advertiser_id):
             created.append((str(entity["create_time"]), str(entity[f"{kind}_id"]), query.advertiser_id))
     if len(created) <= MAX_IDS:
-        return
+        return len(created) == MAX_IDS
     created.sort(reverse=True)
     keep: dict[str, set[str]] = {}
     for _, entity_id, advertiser_id in created[:MAX_IDS]:
@@ -172,6 +201,7 @@ def _cap_ids(world: World, queries: Sequence[ReportQuery]) -> None:
         query.id_filters[name] = query.id_filters.get(name, allowed) & allowed
         if not query.id_filters[name]:
             query.empty = True
+    return True
 
 
 def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, Any], int]:

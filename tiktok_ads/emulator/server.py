@@ -164,6 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
         request_id: str | None = None,
         head_only: bool = False,
         close: bool = False,
+        headers: tuple[tuple[str, str], ...] = (),
     ) -> None:
         if close:
             self.close_connection = True
@@ -178,6 +179,7 @@ class _Handler(BaseHTTPRequestHandler):
         ]
         if request_id is not None:
             lines.append(f"X-Tt-Logid: {request_id}")
+        lines += [f"{name}: {value}" for name, value in headers]
         if self.close_connection:
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
@@ -261,7 +263,7 @@ class _Handler(BaseHTTPRequestHandler):
             payload = payload[: max(1, len(payload) // 2)]
             self._send(200, payload, JSON_TYPE, request_id=request_id, close=True)
             return
-        self._send(200, payload, JSON_TYPE, request_id=request_id)
+        self._send(200, payload, JSON_TYPE, request_id=request_id, headers=answer.headers)
 
 
 def _route_of(path: str) -> str:

@@ -1,0 +1,159 @@
+"""Benchmark: report requests of the small agency of issue #16 with and without :class:`ReportBatches`.
+
+The agency: 20 advertisers of 1 campaign, 1 ad group and 2 ads each, 90 days of history, the nine default tables.
+The requests are counted by the client against the emulator (in this process, no rate limits, no latency: only
+the counts matter here), for the first load and for the daily run a day later, through:
+
+- **alone**: one advertiser per request (:func:`tiktok_ads.extract.report_pages`, the source today);
+- **batched**: :class:`tiktok_ads.report_batches.ReportBatches`, advertisers of one time zone and window
+  together (the emulator gives its advertisers 11 time zones in turn);
+- **batched, any zone**: ``by_timezone=False``, advertisers of any zone with the same window together (exact
+  with TikTok's documented local-time rows; also what an agency whose accounts share one zone gets).
+
+The entity and advertiser requests are made the source's way (``entity_pages`` per advertiser and table,
+``advertiser/info/`` per 100) and added to each total. The windows are the source's
+(:func:`tiktok_ads.windows.report_range` on the emulator's clock, 30-day windows).
+
+Run from the repository root::
+
+    /work/venv/bin/python bench/bench_report_batches.py
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tiktok_ads.client import TikTokClient  # noqa: E402
+from tiktok_ads.emulator import EmulatorServer  # noqa: E402
+from tiktok_ads.emulator.model import WorldConfig  # noqa: E402
+from tiktok_ads.extract import entity_pages, fetch_advertiser_info, report_pages  # noqa: E402
+from tiktok_ads.report_batches import ReportBatches  # noqa: E402
+from tiktok_ads.settings import DEFAULT_ATTRIBUTION_WINDOW_DAYS, DEFAULT_TABLES, TABLES  # noqa: E402
+from tiktok_ads.windows import DateWindow, local_today, report_range, split_range  # noqa: E402
+
+UTC = dt.timezone.utc
+TODAY = dt.datetime.now(UTC).date() - dt.timedelta(days=2)
+AGENCY = WorldConfig(seed=11, advertisers=20, campaigns=1, adgroups=1, ads=2, days=90, today=TODAY)
+PAGE_SIZE = 1000
+REPORT_PATH = "/open_api/v1.3/report/integrated/get/"
+WAYS = ("alone", "batched", "batched, any zone")
+
+
+def plans_of(
+    server: EmulatorServer, zones: Mapping[str, str], start: dt.date, last_days: Mapping[str, dt.date] | None
+) -> tuple[dict[str, list[DateWindow]], dict[str, dt.date]]:
+    """Each advertiser's 30-day windows on the emulator's clock (a first load, or the run after ``last_days``)."""
+    plans: dict[str, list[DateWindow]] = {}
+    todays: dict[str, dt.date] = {}
+    for adv, zone in zones.items():
+        today = local_today(zone, server.world.now)
+        todays[adv] = today
+        days = report_range(
+            start_date=start,
+            today=today,
+            last_day=(last_days or {}).get(adv),
+            attribution_window_days=DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+        )
+        plans[adv] = split_range(days.start, days.end, 30) if days is not None else []
+    return plans, todays
+
+
+def count(
+    server: EmulatorServer, zones: Mapping[str, str], plans: Mapping[str, Sequence[DateWindow]]
+) -> dict[str, int]:
+    """Requests of one run of the nine tables, three ways (see the module docstring)."""
+    out: dict[str, int] = collections.Counter()
+    with TikTokClient(server.access_token, base_url=server.base_url, max_qps=0) as client:
+        fetch_advertiser_info(client, list(zones))
+        for name in DEFAULT_TABLES:
+            spec = TABLES[name]
+            if spec.kind == "entity":
+                for adv in zones:
+                    for _ in entity_pages(client, spec, adv, include_deleted=False, page_size=PAGE_SIZE):
+                        pass
+        entities = client.stats.requests
+        for name in DEFAULT_TABLES:
+            spec = TABLES[name]
+            if spec.kind != "report":
+                continue
+            for way, grouping in (("alone", None), ("batched", zones), ("batched, any zone", zones)):
+                before = client.stats.requests_by_path[REPORT_PATH]
+                batches = (
+                    ReportBatches(
+                        client,
+                        spec,
+                        plans,
+                        grouping,
+                        include_deleted=False,
+                        page_size=PAGE_SIZE,
+                        by_timezone=way == "batched",
+                    )
+                    if grouping is not None
+                    else None
+                )
+                for adv, windows in plans.items():
+                    for window in windows:
+                        pages = (
+                            batches.pages(adv, window)
+                            if batches is not None
+                            else report_pages(
+                                client, spec, adv, window, include_deleted=False, page_size=PAGE_SIZE
+                            )
+                        )
+                        for _ in pages:
+                            pass
+                spent = client.stats.requests_by_path[REPORT_PATH] - before
+                out[way] += spent
+                out[f"{name}: {way}"] = spent
+        out["entities"] = entities
+    return dict(out)
+
+
+def show(title: str, counts: Mapping[str, int]) -> None:
+    """Print one run's figures."""
+    entities = counts["entities"]
+    alone = entities + counts["alone"]
+    print(f"{title}: {entities} entity/advertiser requests + report requests")
+    for name in DEFAULT_TABLES:
+        if f"{name}: alone" in counts:
+            figures = " / ".join(str(counts[f"{name}: {way}"]) for way in WAYS)
+            print(f"  {name:<32} {figures} (alone / batched / any zone)")
+    for way in WAYS:
+        total = entities + counts[way]
+        print(
+            f"  {way:<18} {counts[way]:>4} report requests, {total:>4} in all ({total / alone:.2f} of alone)"
+        )
+
+
+def main() -> None:
+    """Count the first load and the daily run."""
+    server = EmulatorServer(AGENCY, qps=None, qpm=None, advertiser_qps=None, task_create_qps=None).start()
+    try:
+        zones = {}
+        for adv in server.advertiser_ids:
+            info = server.world.advertiser(adv)
+            assert info is not None
+            zones[adv] = info.timezone
+        print(
+            f"agency: 20 advertisers x 1 campaign x 1 ad group x 2 ads, 90 days to {TODAY}, {len(set(zones.values()))} zones"
+        )
+        start = TODAY - dt.timedelta(days=AGENCY.days)
+        plans, todays = plans_of(server, zones, start, None)
+        show("first load", count(server, zones, plans))
+        server.world.set_today(TODAY + dt.timedelta(days=1))
+        plans, _ = plans_of(server, zones, start, todays)
+        show("daily run a day later", count(server, zones, plans))
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
