@@ -31,8 +31,8 @@ import dlt
 
 from .errors import TikTokAPIError, TikTokBadResponseError
 from .extract_assets import keyed_pages
-from .resources import SourceContext
 from .settings import TableSpec
+from .source_context import SourceContext
 from .transform import _check_keys, _located, converters
 
 Rows = list[dict[str, Any]]
