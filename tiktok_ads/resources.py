@@ -20,10 +20,11 @@ import dlt
 from dlt.extract.resource import DltResource
 from dlt.extract.source import DltSource
 
+from .arrow_pages import TableBatcher
 from .cursors import AdvertiserCursor, make_incremental, partition_name
 from .day_markers import DAY_MARKER_COLUMN, DAY_MARKER_HINT
 from .entity_resources import advertiser_rows, entity_partition, listed_rows
-from .report_resources import report_partition
+from .report_resources import report_arrow_schema, report_partition
 from .settings import TableSpec
 from .source_context import SourceContext
 
@@ -116,6 +117,17 @@ def _whole_table(spec: TableSpec, ctx: SourceContext) -> DltResource:
     return dlt.resource(rows, name=spec.name, **_hints(spec))()
 
 
+def _empty_table(spec: TableSpec) -> DltResource:
+    def rows() -> Iterator[Any]:
+        if spec.kind == "report":
+            yield TableBatcher(1).empty(report_arrow_schema(spec))
+        else:
+            yield dlt.mark.materialize_table_schema()
+
+    rows.__name__ = spec.name
+    return dlt.resource(rows, name=spec.name, **_hints(spec))()
+
+
 def make_resources(spec: TableSpec, ctx: SourceContext, advertiser_ids: Sequence[str]) -> list[DltResource]:
     """Turn a table spec into its resources: one per advertiser, or one for the whole table.
 
@@ -129,6 +141,8 @@ def make_resources(spec: TableSpec, ctx: SourceContext, advertiser_ids: Sequence
     """
     if not is_partitioned(spec):
         return [_whole_table(spec, ctx)]
+    if not advertiser_ids:  # nothing to read, but the table exists with its pinned columns
+        return [_empty_table(spec)]
     return [_partition(spec, ctx, adv_id, first=i == 0) for i, adv_id in enumerate(advertiser_ids)]
 
 
