@@ -7,6 +7,7 @@ a control run *does* differ from the truth.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
@@ -17,6 +18,7 @@ from typing import Any
 import dlt
 
 from tiktok_ads import TABLES, RunSummary, TableSpec, tiktok_ads
+from tiktok_ads.cursors import advertiser_cursors
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator import truth as T
 
@@ -209,6 +211,11 @@ def object_differences(pipeline: dlt.Pipeline, name: str, want: list[dict[str, A
 
 
 def resource_state(pipeline: dlt.Pipeline) -> dict[str, Any]:
-    """The source's resource state (per-advertiser cursors), as plain JSON values."""
+    """Each table's per-advertiser cursors, ``{table: {"advertisers": {id: cursor}}}`` (empty for a table without)."""
     resources = pipeline.state.get("sources", {}).get("tiktok_ads", {}).get("resources", {})
-    return dict(json.loads(json.dumps(resources, default=str)))
+    view: dict[str, Any] = collections.defaultdict(lambda: {"advertisers": {}})
+    for table in {name.split("__")[0] for name in resources}:
+        cursors = advertiser_cursors(pipeline.state, table)
+        if cursors:
+            view[table] = {"advertisers": cursors}
+    return view

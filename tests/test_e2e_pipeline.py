@@ -16,6 +16,7 @@ from typing import Any
 
 import dlt
 import pytest
+from behaviour_support import resource_state
 from test_dlt_destinations import warehouse_type
 
 from tiktok_ads import TABLES as ALL_TABLES
@@ -69,11 +70,6 @@ def query(pipeline: dlt.Pipeline, sql: str) -> list[tuple[Any, ...]]:
 
 def counts(pipeline: dlt.Pipeline, names: Any = None) -> dict[str, int]:
     return {name: query(pipeline, f"SELECT count(*) FROM {name}")[0][0] for name in (names or TABLES)}
-
-
-def resource_state(pipeline: dlt.Pipeline) -> dict[str, Any]:
-    resources = pipeline.state.get("sources", {}).get("tiktok_ads", {}).get("resources", {})
-    return json.loads(json.dumps(resources, default=str))
 
 
 def test_full_load_of_all_nine_tables(tmp_path: Path, emulator_factory: Factory) -> None:

@@ -574,3 +574,23 @@ def test_short_last_page_that_fills_up_when_asked_again_loses_nothing(
     client = make_client(server.base_url)
     assert ids(client, server) == [1, 2, 3, 4]
     assert client.stats.retries == {"short_page": 1} and not client.stats.warnings
+
+
+def test_advertiser_path_throttling_is_paced_and_does_not_use_up_retries(
+    scripted: Callable[..., Scripted],
+) -> None:
+    """40133 (an advertiser's limit on one path) makes the client pace that pair instead of burning retries."""
+    message = (
+        "Advertiser (7)'s QPS (21) reaches QPS limit 20 for current path, request is temporarily restricted."
+    )
+    refusal = (200, {"code": 40133, "message": message, "request_id": "r", "data": {}})
+    ok = (200, {"code": 0, "message": "OK", "request_id": "r", "data": {"x": 1}})
+    server = scripted([refusal, refusal, refusal, ok])
+    client = make_client(server.base_url, max_retries=1)  # no app pacing: only the learned pacing
+    assert client.get("advertiser/info/", {"advertiser_id": "7"}) == {"x": 1}
+    assert len(server.requests) == 4
+    bucket = client._advertiser_limits.get("7", api_path("advertiser/info/"))
+    assert bucket is not None and bucket.rate < 18.0  # 90% of TikTok's 20, halved by the later refusals
+    assert (
+        client._advertiser_limits.get("8", api_path("advertiser/info/")) is None
+    )  # other advertisers unpaced

@@ -20,12 +20,12 @@ import pytest
 from tiktok_ads.arrow_pages import LOAD_ID_COLUMN, TableBatcher, arrow_schema, report_page_table
 from tiktok_ads.client import TikTokClient
 from tiktok_ads.concurrency import UnitStream
+from tiktok_ads.day_markers import DAY_MARKER_COLUMN
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.errors import TikTokBadResponseError
 from tiktok_ads.extract import report_pages
 from tiktok_ads.json_pages import ArrowRows, decode_report_body, report_decoder
 from tiktok_ads.report_grid import ALL_TABLES
-from tiktok_ads.resources import DAY_MARKER_COLUMN
 from tiktok_ads.transform import transform_report_rows
 from tiktok_ads.windows import DateWindow
 

@@ -16,6 +16,7 @@ import pytest
 from tiktok_ads import ALL_TABLES, GRID_TABLES, TABLES, ConfigError, tiktok_ads
 from tiktok_ads.custom_metrics import table_specs
 from tiktok_ads.custom_reports import custom_report_specs
+from tiktok_ads.day_markers import day_markers
 from tiktok_ads.emulator import metrics as E
 from tiktok_ads.extract import report_params
 from tiktok_ads.metric_catalogue import (
@@ -26,7 +27,6 @@ from tiktok_ads.metric_catalogue import (
     report_problems,
 )
 from tiktok_ads.report_grid import GRID_CELLS
-from tiktok_ads.resources import day_markers
 from tiktok_ads.settings import DEFAULT_TABLES, METRIC_TYPES
 from tiktok_ads.transform import transform_report_rows
 from tiktok_ads.windows import DateWindow, split_range

@@ -42,9 +42,11 @@ from .errors import (
 )
 from .extract import AdvertiserDirectory
 from .report_grid import ALL_TABLES, GRID_TABLES
-from .resources import RunSummary, SourceContext, make_resource
+from .resources import make_resources, select_tables
+from .run_summary import RunSummary
 from .server_clock import tiktok_now
 from .settings import DEFAULT_TABLES, PACKAGE_VERSION, TABLES, TableSpec
+from .source_context import SourceContext
 from .source_settings import TikTokAdsSettings, with_setting_arguments
 from .token_refresh import TokenNotPersistedError, TokenPair
 
@@ -72,6 +74,7 @@ __all__ = [
     "TokenNotPersistedError",
     "TokenPair",
     "build_resources",
+    "select_tables",
     "tiktok_ads",
 ]
 
@@ -95,7 +98,8 @@ def build_resources(
         specs: the table registry to use (default :data:`ALL_TABLES`; see ``custom_metrics.table_specs``).
 
     Returns:
-        One resource per table in ``config.tables``, in registry order.
+        The resources of each table in ``config.tables``, in registry order: one per advertiser for a table
+        with a cursor (``<table>__<advertiser_id>``), one for the others (:mod:`.resources`).
     """
     summary = summary if summary is not None else RunSummary()
     summary.client = client
@@ -115,7 +119,11 @@ def build_resources(
     # "today" is TikTok's: the Date of its answers (advertiser/info/ comes before any window is planned)
     ctx.clock = clock if clock is not None else tiktok_now(getattr(client, "server_clock", None))
     registry = ALL_TABLES if specs is None else specs
-    return [make_resource(registry[name], ctx) for name in config.tables]
+    # per-advertiser resources need the ids now: configured ones cost nothing, discovery one lookup
+    advertiser_ids = ctx.directory.ids()
+    return [
+        resource for name in config.tables for resource in make_resources(registry[name], ctx, advertiser_ids)
+    ]
 
 
 @dlt.source(name="tiktok_ads", max_table_nesting=0, spec=TikTokAdsSettings)

@@ -185,7 +185,7 @@ def rows_to_table(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Table
     """Already typed rows (dicts) as an Arrow table of ``schema`` (missing keys are NULL).
 
     Args:
-        rows: typed rows, e.g. from the row path or :func:`tiktok_ads.resources.day_markers`.
+        rows: typed rows, e.g. from the row path or :func:`tiktok_ads.day_markers.day_markers`.
         schema: the table's schema.
 
     Returns:

@@ -30,8 +30,8 @@ from typing import Any
 import dlt
 
 from .errors import TikTokAPIError, TikTokBadResponseError
-from .resources import SourceContext
 from .settings import BusinessCenterTable
+from .source_context import SourceContext
 from .transform import _check_keys, _located, converters
 
 Rows = list[dict[str, Any]]

@@ -37,6 +37,7 @@ try:  # dlt depends on orjson (except on PyPy); it parses TikTok's pages ~3x fas
 except ImportError:  # pragma: no cover - PyPy
     _loads = json.loads
 
+from .advertiser_limits import AdvertiserPathLimits
 from .errors import (
     TikTokAPIError,
     TikTokBadResponseError,
@@ -73,6 +74,8 @@ _RAW = "_raw_body"
 MAX_PAGES = 100_000
 """Safety stop for a paging loop whose ``page_info`` never ends."""
 ACCESS_TOKEN_EXPIRED = 40102
+ADVERTISER_PATH_THROTTLED = 40133
+"""TikTok's per-advertiser, per-path rate limit (:mod:`.advertiser_limits`)."""
 """TikTok's "access token expired" (SDK tiktok_code.py ERROR_CODE_ACCESS_TOKEN_EXPIRE): with a refresher, refresh
 once and retry."""
 EMPTY_PAGE_RETRIES = 2
@@ -331,6 +334,7 @@ class TikTokClient:
             api_path(path): shared_limiter(f"{app_key(app_id, access_token)}:{path}", qps)
             for path, qps in PATH_MAX_QPS.items()
         }
+        self._advertiser_limits = AdvertiserPathLimits()  # learned from 40133 answers
         self.max_concurrency = max(1, int(max_concurrency))
         self.prefetch_pages = max(0, int(prefetch_pages))
         self._in_flight = threading.BoundedSemaphore(self.max_concurrency)
@@ -577,8 +581,11 @@ class TikTokClient:
                 with self._in_flight:
                     # a slot first, then a token: a token taken while waiting for a slot would be wasted
                     waited = path_limiter.acquire() if path_limiter is not None else 0.0
+                    adv_limiter = self._advertiser_limits.get(advertiser_id, path)
+                    waited += adv_limiter.acquire() if adv_limiter is not None else 0.0
                     waited += self.limiter.acquire()
                     sent_at = self.limiter.now()
+                    adv_sent_at = adv_limiter.now() if adv_limiter is not None else None
                     self.stats.count_request(path, waited)
                     data = self._send(
                         method, url, path, params, json_body, headers, advertiser_id, raw, decode, refuse_cut
@@ -595,8 +602,9 @@ class TikTokClient:
                     self._refresher.token(self, stale=token)
                     attempt -= 1
                     continue
+                per_advertiser = err.code == ADVERTISER_PATH_THROTTLED and advertiser_id is not None
                 paced = isinstance(err, TikTokRateLimitError) and (
-                    self.limiter.enabled or path_limiter is not None
+                    self.limiter.enabled or path_limiter is not None or per_advertiser
                 )
                 throttled += paced
                 if not err.retryable or attempt - throttled > retries or throttled > MAX_THROTTLED_RETRIES:
@@ -607,6 +615,8 @@ class TikTokClient:
                         self.limiter.on_throttle(sent_at)
                     if path_limiter is not None:
                         path_limiter.on_throttle()
+                    if per_advertiser and advertiser_id is not None:
+                        self._advertiser_limits.on_throttle(advertiser_id, path, err.message, adv_sent_at)
                     delay = self._backoff(1)
                 else:
                     delay = self._backoff(attempt)

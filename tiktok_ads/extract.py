@@ -199,9 +199,11 @@ def fetch_readable_advertiser_info(
 class AdvertiserDirectory:
     """The advertisers of one run: resolved and looked up once, lazily, shared by all resources.
 
-    Nothing is requested when the source is created (Airflow imports DAG files every ~30 s); the first
-    resource that needs advertisers triggers one ``oauth2/advertiser/get/`` call (only if no ids were
-    configured, or names were) and one ``advertiser/info/`` call per 100 advertisers.
+    With configured ids nothing is requested when the source is created; the first resource that needs
+    advertisers triggers one ``advertiser/info/`` call per 100 advertisers. Discovery (no ids, names, or
+    ``bc_ids``) happens when the source is created, since its resources are per advertiser: one
+    ``oauth2/advertiser/get/`` (or ``bc/asset/get/``) call, then the ``advertiser/info/`` lookup. (The Airflow
+    DAG builds the source inside its task, so parsing the DAG file requests nothing.)
 
     Args:
         client: the API client.
@@ -243,6 +245,16 @@ class AdvertiserDirectory:
             else:
                 ids = [adv_id for adv_id, _ in readable]
         return list(dict.fromkeys(ids))
+
+    def ids(self) -> list[str]:
+        """The advertiser ids of the run: the configured ones without a request, else :meth:`get`'s.
+
+        Returns:
+            The ids, in configured (or discovered) order.
+        """
+        if self._configured and not (self._bc_ids or self._names):
+            return list(dict.fromkeys(self._configured))
+        return [advertiser.advertiser_id for advertiser in self.get()]
 
     def get(self) -> list[Advertiser]:
         """The advertisers, fetching them on first use.

@@ -18,8 +18,8 @@ from typing import Any
 
 from .client import TikTokClient
 from .errors import TikTokAPIError
-from .resources import SourceContext
 from .settings import SparkPostsTable
+from .source_context import SourceContext
 from .transform import transform_entity_rows
 
 POST_IDENTITY_TYPES = frozenset({"AUTH_CODE", "TT_USER", "BC_AUTH_TT"})

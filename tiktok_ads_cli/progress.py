@@ -101,7 +101,7 @@ def _collector(choice: str | None, *, quiet: bool, stream: TextIO, log_stream: T
 class DataRowsCollector(ForwardingCollector):
     """Shows another collector the rows of each table without the report tables' day-marker rows.
 
-    A report resource yields one marker row per day it read (see ``resources.day_markers``), which dlt counts
+    A report resource yields one marker row per day it read (see ``day_markers.day_markers``), which dlt counts
     like any row in extract and normalize: ``ad_insights: 527`` for 435 stored rows. The source counts the
     markers it yields (``RunSummary.marker_rows``); in every step this collector takes as many off that
     table's counter as have been yielded so far and not taken off yet in that step.
