@@ -50,7 +50,7 @@ def test_readme_library_and_inspection_snippets_run_against_the_emulator(
 ) -> None:
     (library,) = readme_python_blocks("Use as a library")
     (inspection,) = readme_python_blocks("Inspecting the data")
-    assert "with_resources(" in library and "metrics=" in library
+    assert "select_tables(" in library and "metrics=" in library
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SOURCES__", "DESTINATION__", "PIPELINES__"))
     }

@@ -209,10 +209,10 @@ def test_settings_come_from_env_vars(clean_env: None) -> None:
     os.environ["SOURCES__TIKTOK_ADS__TABLES"] = '["ads","campaigns"]'
     os.environ["SOURCES__TIKTOK_ADS__INCLUDE_DELETED"] = "true"
     source = tiktok_ads()
-    assert sorted(source.resources) == ["ads", "campaigns"]
-    # nothing is requested at source creation; resources hold the validated config
-    ctx = source.resources["ads"]  # a resource exists per selected table
-    assert ctx.name == "ads"
+    # nothing is requested at source creation (the ids are configured): a resource per table and advertiser
+    assert sorted(source.resources) == ["ads__111", "ads__222", "campaigns__111", "campaigns__222"]
+    assert {resource.table_name for resource in source.resources.values()} == {"ads", "campaigns"}
+    assert source.resources["ads__111"].incremental is not None
 
 
 def test_bad_env_setting_fails_before_any_request(clean_env: None) -> None:
