@@ -154,13 +154,13 @@ def _final_spend(world: World, adv: Advertiser, first: int, last: int) -> int:
     for ad in world.entity_objects("ad", adv.advertiser_id):
         lo, hi = max(first, ad.first_day), min(last, ad.last_day)
         for day in range(lo, hi + 1):
-            total += world._final(ad, day)[_SPEND]
+            total += world.delivery.final(ad, day)[_SPEND]
     return total
 
 
 def _day_spend(world: World, adv: Advertiser, day: int) -> int:
     """The advertiser-level spend (cents) of a local day, as the reports show it now."""
-    return world._day_values(m.AUCTION_ADVERTISER, adv, day)[_SPEND]
+    return world.delivery.day_values(m.AUCTION_ADVERTISER, adv, day)[_SPEND]
 
 
 def _date(day: int) -> str:

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .model import Advertiser, World, split_int
+from .delivery import split_int
+from .model import Advertiser, World
 
 UTC = dt.timezone.utc
 PLAIN = "%Y-%m-%d %H:%M:%S"

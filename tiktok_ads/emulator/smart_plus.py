@@ -32,7 +32,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .assets import PER_ADVERTISER, _library_times, _video_id
-from .model import Advertiser, World, split_int
+from .delivery import split_int
+from .model import Advertiser, World
 
 UTC = dt.timezone.utc
 PLAIN = "%Y-%m-%d %H:%M:%S"

@@ -14,7 +14,8 @@ from typing import Any
 
 from . import assets, business_center, spark_ads
 from . import metrics as m
-from .model import NO_APP, World
+from .model import World
+from .wire import NO_APP
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
