@@ -44,6 +44,7 @@ from .params import (
     get_json,
     get_str,
     get_str_list,
+    json_body,
     param_error,
 )
 from .reports import ReportQuery, parse_report_query
@@ -349,15 +350,7 @@ class Api:
     # ------------------------------------------------------------------ oauth2
 
     def _access_token(self, params: Mapping[str, str], token: str | None, body: bytes) -> Answer:
-        try:
-            payload = json.loads(body or b"{}")
-        except ValueError:
-            raise param_error("Invalid JSON body.") from None
-        if not isinstance(payload, dict):
-            raise param_error("Invalid JSON body: expected an object.")
-        for name in ("app_id", "secret", "auth_code"):
-            if not isinstance(payload.get(name), str) or not payload[name]:
-                raise param_error(f"{name}: Missing data for required field.")
+        payload = json_body(body, ("app_id", "secret", "auth_code"))
         if payload["app_id"] != self.app_id or payload["secret"] != self.secret:
             raise ApiError(40101, MSG_APP_INVALID)
         with self._lock:

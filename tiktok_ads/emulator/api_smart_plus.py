@@ -40,15 +40,18 @@ from typing import Any
 from . import smart_plus as sp
 from .model import Advertiser, World
 from .params import (
+    created_between,
     get_bool,
+    get_date_range,
     get_datetime,
     get_filtering,
     get_id_list,
     get_str,
     get_str_list,
+    keep_ids,
     page_of,
+    page_with_fields,
     param_error,
-    parse_date,
     parse_json_list,
 )
 
@@ -114,24 +117,14 @@ def _lister(kind: str) -> Lister:
         rows = [sp.object_dict(world, o) for o in found]
         for name, field in ID_FILTERS[kind].items():
             if name in filtering:
-                wanted = set(get_id_list(f"filtering.{name}", filtering[name]))
-                rows = [r for r in rows if r[field] in wanted]
-        for bound, keep in (("creation_filter_start_time", 1), ("creation_filter_end_time", -1)):
-            if bound in filtering:
-                limit = get_datetime(f"filtering.{bound}", filtering[bound])
-                rows = [
-                    r for r in rows if (r["create_time"] >= limit if keep > 0 else r["create_time"] <= limit)
-                ]
+                rows = keep_ids(rows, f"filtering.{name}", filtering[name], field)
+        rows = created_between(rows, filtering)
         if "modified_after" in filtering:
             if kind != "ad":
                 raise param_error(f"filtering.modified_after: Unknown field for smart_plus/{kind}/get/.")
             limit = get_datetime("filtering.modified_after", filtering["modified_after"])
             rows = [r for r in rows if r.get("modify_time") is not None and r["modify_time"] > limit]
-        fields = get_str_list(params, "fields")
-        data, count = page_of(rows, params, 1000)
-        if fields is not None:
-            data["list"] = [{k: r[k] for k in fields if k in r} for r in data["list"]]
-        return data, count
+        return page_with_fields(rows, params, 1000)
 
     answer.__name__ = f"list_smart_plus_{kind}s"
     return answer
@@ -181,12 +174,7 @@ def _report(breakdown: bool) -> Lister:
         start: dt.date | None = None
         end: dt.date | None = None
         if not lifetime:
-            start_raw = get_str(params, "start_date", required=True)
-            end_raw = get_str(params, "end_date", required=True)
-            assert start_raw is not None and end_raw is not None
-            start, end = parse_date("start_date", start_raw), parse_date("end_date", end_raw)
-            if end < start:
-                raise param_error("end_date: Must be on or after start_date.")
+            start, end = get_date_range(params, "Must be on or after start_date.")
             limit = {"stat_time_day": 30, "stat_time_hour": 1, None: 365}[time_dim]
             if (end - start).days + 1 > limit:
                 raise param_error(

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from .metrics import AUDIENCE_DIMENSIONS
-from .params import ApiError, get_id, get_str, param_error, parse_date
+from .params import ApiError, get_id, get_str, json_body, param_error, parse_date
 from .reports import ID_FILTERS, ReportQuery, parse_report_query
 
 if TYPE_CHECKING:
@@ -161,12 +161,7 @@ class ReportTasks:
 
     def create(self, grant: Grant, authorize: Authorize, body: bytes) -> tuple[dict[str, Any], int]:
         """Validate a ``report/task/create/`` body and queue the task; returns ``(data, rows)``."""
-        try:
-            payload = json.loads(body or b"{}")
-        except ValueError:
-            raise param_error("Invalid JSON body.") from None
-        if not isinstance(payload, dict):
-            raise param_error("Invalid JSON body: expected an object.")
+        payload = json_body(body)
         if payload.get("advertiser_ids"):
             # UNSURE: the multi-advertiser task form (advertiser_ids, at most 5) is not emulated
             raise param_error(

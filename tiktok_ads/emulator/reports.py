@@ -24,13 +24,13 @@ from .metrics import (
 )
 from .params import (
     get_bool,
+    get_date_range,
     get_id_list,
     get_int,
     get_json,
     get_str,
     get_str_list,
     param_error,
-    parse_date,
     parse_json_list,
 )
 
@@ -162,12 +162,7 @@ def _validate_dates(
 ) -> tuple[dt.date | None, dt.date | None]:
     if lifetime:
         return None, None  # dates are ignored for lifetime queries
-    raw_start = get_str(params, "start_date", required=True)
-    raw_end = get_str(params, "end_date", required=True)
-    assert raw_start is not None and raw_end is not None
-    start, end = parse_date("start_date", raw_start), parse_date("end_date", raw_end)
-    if end < start:
-        raise param_error("end_date: end_date must be later than or equal to start_date.")
+    start, end = get_date_range(params, "end_date must be later than or equal to start_date.")
     # Spans count inclusive dates. TikTok answers a stat_time_hour query for 2024-01-01..2024-01-02 (two dates,
     # one day apart) with 40002 "max time span is 1 day when use stat_time_hour" (airbytehq/airbyte
     # source-tiktok-marketing components/hourly_datetime_based_cursor.py): the limit is on the number of dates,
