@@ -565,18 +565,7 @@ class Api:
         """Answer a validated report query (40067 if it is larger than ``max_report_cells``)."""
         if query.empty:
             return Answer.ok({"list": [], "page_info": page_info(query.page, query.page_size, 0)})
-        result = self.world.report(
-            query.advertiser_id,
-            report_type=query.report_type,
-            data_level=query.data_level,
-            dimensions=query.dimensions,
-            metrics=query.metrics,
-            start_date=query.start_date,
-            end_date=query.end_date,
-            lifetime=query.lifetime,
-            include_deleted=query.include_deleted,
-            id_filters=query.id_filters,
-        )
+        result = query.run(self.world)
         total = len(result)
         if self.max_report_cells and total * len(query.metrics) > self.max_report_cells:
             raise ApiError(

@@ -26,9 +26,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import account_data as data
-from .api_assets import AdvertiserLister
 from .model import Advertiser, World
-from .params import get_filtering, get_json, get_str_list, keep_ids, page_of, param_error
+from .params import (
+    AdvertiserLister,
+    get_filtering,
+    get_str_list,
+    keep_ids,
+    keep_param_ids,
+    page_of,
+    param_error,
+)
 
 BcLister = Callable[[World, list[Advertiser], Mapping[str, str]], tuple[dict[str, Any], int]]
 
@@ -41,9 +48,7 @@ def list_saved_audiences(
 ) -> tuple[dict[str, Any], int]:
     """Answer ``dmp/saved_audience/list/``."""
     rows = data.saved_audiences(world, adv)
-    raw = get_json(params, "saved_audience_ids")
-    if raw is not None:
-        rows = keep_ids(rows, "saved_audience_ids", raw, "saved_audience_id")
+    rows = keep_param_ids(rows, params, "saved_audience_ids", "saved_audience_id")
     return page_of(rows, params, 100, "saved_audiences")
 
 

@@ -31,10 +31,9 @@ from typing import Any
 
 from . import assets
 from .model import Advertiser, World
-from .params import get_filtering, get_json, get_str, keep_ids, page_of
+from .params import AdvertiserLister, get_filtering, get_str, keep_ids, keep_param_ids, page_of
 
 Lister = Callable[[World, Advertiser], list[dict[str, Any]]]
-AdvertiserLister = Callable[[World, Advertiser, Mapping[str, str]], tuple[dict[str, Any], int]]
 
 
 def _file_lister(files: Lister, id_field: str, route: str) -> AdvertiserLister:
@@ -59,9 +58,7 @@ list_videos = _file_lister(assets.videos, "video_id", "file/video/ad/search/")
 def list_audiences(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``dmp/custom_audience/list/`` for one (authorized) advertiser."""
     rows = assets.audiences(world, adv)
-    raw = get_json(params, "custom_audience_ids")
-    if raw is not None:
-        rows = keep_ids(rows, "custom_audience_ids", raw, "custom_audience_id")
+    rows = keep_param_ids(rows, params, "custom_audience_ids", "custom_audience_id")
     return page_of(rows, params, 100, "list")
 
 
@@ -71,9 +68,7 @@ def list_pixels(world: World, adv: Advertiser, params: Mapping[str, str]) -> tup
     code = get_str(params, "code")
     if code:
         rows = [r for r in rows if r["pixel_code"] == code]
-    raw = get_json(params, "pixel_ids")
-    if raw is not None:
-        rows = keep_ids(rows, "pixel_ids", raw, "pixel_id")
+    rows = keep_param_ids(rows, params, "pixel_ids", "pixel_id")
     return page_of(rows, params, 20, "pixels")
 
 

@@ -31,13 +31,14 @@ Sources: the official SDK (``tiktok-business-api-sdk-official``: ``StoreApi.gmv_
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from . import gmv_max as g
 from .model import Advertiser, World
 from .params import (
+    AdvertiserLister,
     created_between,
     get_bool,
     get_date_range,
@@ -53,8 +54,6 @@ from .params import (
     param_error,
     parse_json_list,
 )
-
-Lister = Callable[[World, Advertiser, Mapping[str, str]], tuple[dict[str, Any], int]]
 
 DIMENSIONS = (
     "advertiser_id",
@@ -336,7 +335,7 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
 
 
 #: route -> handler, for :class:`.api.Api` (each answers for one authorized advertiser)
-GMV_MAX_ROUTES: dict[str, Lister] = {
+GMV_MAX_ROUTES: dict[str, AdvertiserLister] = {
     "gmv_max/store/list/": list_stores,
     "gmv_max/campaign/get/": list_campaigns,
     "campaign/gmv_max/info/": campaign_info,

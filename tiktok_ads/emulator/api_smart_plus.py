@@ -33,13 +33,14 @@ of ad texts, calls to action and add-ons are not modelled (40002); deleted ads' 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from . import smart_plus as sp
 from .model import Advertiser, World
 from .params import (
+    AdvertiserLister,
     created_between,
     get_bool,
     get_date_range,
@@ -54,8 +55,6 @@ from .params import (
     param_error,
     parse_json_list,
 )
-
-Lister = Callable[[World, Advertiser, Mapping[str, str]], tuple[dict[str, Any], int]]
 
 PRIMARY_STATUSES = (
     "STATUS_ALL",
@@ -102,7 +101,7 @@ METRICS = (*sp.FIELDS, *RATIOS)
 # ----------------------------------------------------------------------------------------------- entities
 
 
-def _lister(kind: str) -> Lister:
+def _lister(kind: str) -> AdvertiserLister:
     def answer(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
         filtering = get_filtering(params)
         status = filtering.get("primary_status", "STATUS_NOT_DELETE")
@@ -149,7 +148,7 @@ def _metric_values(metrics: list[str], figures: dict[str, int]) -> dict[str, str
     return out
 
 
-def _report(breakdown: bool) -> Lister:
+def _report(breakdown: bool) -> AdvertiserLister:
     def answer(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
         dimensions = get_str_list(params, "dimensions", required=True) or []
         allowed = (*ID_DIMENSIONS, *(TIME_DIMENSIONS if breakdown else ()))
@@ -269,7 +268,7 @@ def _report(breakdown: bool) -> Lister:
 
 
 #: route -> handler, for :class:`.api.Api` (each answers for one authorized advertiser)
-SMART_PLUS_ROUTES: dict[str, Lister] = {
+SMART_PLUS_ROUTES: dict[str, AdvertiserLister] = {
     "smart_plus/campaign/get/": _lister("campaign"),
     "smart_plus/adgroup/get/": _lister("adgroup"),
     "smart_plus/ad/get/": _lister("ad"),

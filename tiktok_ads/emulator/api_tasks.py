@@ -50,7 +50,7 @@ import operator
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -333,11 +333,7 @@ class ReportTasks:
             spans = [(q.start_date + dt.timedelta(days=i),) * 2 for i in range(days)]
         total = 0
         for start, end in spans:
-            result = self.world.report(
-                q.advertiser_id, report_type=q.report_type, data_level=q.data_level, dimensions=q.dimensions,
-                metrics=q.metrics, start_date=start, end_date=end, lifetime=q.lifetime,
-                include_deleted=q.include_deleted, id_filters=q.id_filters,
-            )  # fmt: skip
+            result = replace(q, start_date=start, end_date=end).run(self.world)
             count = len(result)
             for offset in range(0, count, 5_000):
                 writer.writerows(

@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 import random
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -32,7 +32,7 @@ from .entity_extras import ad_extras, adgroup_extras, campaign_extras
 
 if TYPE_CHECKING:
     from .delivery import Delivery
-    from .report_rows import ReportEngine, ReportResult
+    from .report_rows import ReportEngine
 
 UTC = dt.timezone.utc
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -315,6 +315,8 @@ class World:
         self.delivery: Delivery = Delivery(self)
         #: report queries over the delivery (see report_rows.py)
         self.report_engine: ReportEngine = ReportEngine(self, self.delivery)
+        #: run a (valid) report query for one advertiser: :meth:`.report_rows.ReportEngine.report`
+        self.report = self.report_engine.report
 
     # ------------------------------------------------------------------ clock
     def set_today(self, day: dt.date) -> None:
@@ -715,31 +717,3 @@ class World:
             **ad_identity(self, adv, e.key),
             **common,
         }
-
-    def report(
-        self,
-        advertiser_id: str,
-        *,
-        report_type: str,
-        data_level: str,
-        dimensions: Sequence[str],
-        metrics: Sequence[str],
-        start_date: dt.date | None,
-        end_date: dt.date | None,
-        lifetime: bool = False,
-        include_deleted: bool = False,
-        id_filters: dict[str, set[str]] | None = None,
-    ) -> ReportResult:
-        """Run a (valid) report query for one advertiser: :meth:`.report_rows.ReportEngine.report`."""
-        return self.report_engine.report(
-            advertiser_id,
-            report_type=report_type,
-            data_level=data_level,
-            dimensions=dimensions,
-            metrics=metrics,
-            start_date=start_date,
-            end_date=end_date,
-            lifetime=lifetime,
-            include_deleted=include_deleted,
-            id_filters=id_filters,
-        )

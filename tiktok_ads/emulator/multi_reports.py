@@ -190,7 +190,7 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
         assert adv is not None
         if sub.empty:
             continue
-        result = _result(world, sub)
+        result = sub.run(world)
         if query.utc_range is None and not query.summed:
             extra = _extras(adv)
             for row in result.rows(0, len(result)):
@@ -223,21 +223,6 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
         "total_page": -(-total // query.page_size),
     }
     return {"list": chunk, "page_info": info}, len(chunk)
-
-
-def _result(world: World, sub: ReportQuery) -> Any:
-    return world.report(
-        sub.advertiser_id,
-        report_type=sub.report_type,
-        data_level=sub.data_level,
-        dimensions=sub.dimensions,
-        metrics=sub.metrics,
-        start_date=sub.start_date,
-        end_date=sub.end_date,
-        lifetime=sub.lifetime,
-        include_deleted=sub.include_deleted,
-        id_filters=sub.id_filters,
-    )
 
 
 def _extras(adv: Advertiser) -> dict[str, str]:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Advertiser, World
 
 __all__ = [
     "ApiError",
@@ -33,6 +36,8 @@ __all__ = [
 ]
 
 PARAM_ERROR = 40002
+#: An endpoint answering for one (authorized) advertiser: (world, advertiser, query) -> (data, rows).
+AdvertiserLister = Callable[["World", "Advertiser", Mapping[str, str]], tuple[dict[str, Any], int]]
 MAX_IDS = 100
 
 
@@ -129,6 +134,14 @@ def keep_ids(rows: list[dict[str, Any]], name: str, value: Any, field: str) -> l
     """The ``rows`` whose ``field`` is one of the ids ``value`` (decoded JSON of the id-list parameter ``name``)."""
     wanted = set(get_id_list(name, value))
     return [r for r in rows if str(r[field]) in wanted]
+
+
+def keep_param_ids(
+    rows: list[dict[str, Any]], params: Mapping[str, str], name: str, field: str
+) -> list[dict[str, Any]]:
+    """``keep_ids`` for the JSON id-list parameter ``name`` of the query; all ``rows`` when it is not sent."""
+    raw = get_json(params, name)
+    return rows if raw is None else keep_ids(rows, name, raw, field)
 
 
 def get_str_list(params: Mapping[str, str], name: str, *, required: bool = False) -> list[str] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .metrics import (
     AUDIENCE_DIMENSION_SETS,
@@ -33,6 +33,10 @@ from .params import (
     param_error,
     parse_json_list,
 )
+
+if TYPE_CHECKING:
+    from .model import World
+    from .report_rows import ReportResult
 
 __all__ = [
     "CONFLICT_MESSAGE",
@@ -70,7 +74,7 @@ MAX_SPAN_TOTAL = 365
 
 @dataclass
 class ReportQuery:
-    """A validated report request, ready for ``World.report``."""
+    """A validated report request, ready to ``run``."""
 
     advertiser_id: str
     report_type: str
@@ -86,6 +90,21 @@ class ReportQuery:
     page_size: int = 10
     #: True when a filter can match nothing the emulator models (e.g. ``buying_type`` without AUCTION).
     empty: bool = False
+
+    def run(self, world: World) -> ReportResult:
+        """The query's rows in ``world`` (lazy: see :class:`.report_rows.ReportResult`)."""
+        return world.report(
+            self.advertiser_id,
+            report_type=self.report_type,
+            data_level=self.data_level,
+            dimensions=self.dimensions,
+            metrics=self.metrics,
+            start_date=self.start_date,
+            end_date=self.end_date,
+            lifetime=self.lifetime,
+            include_deleted=self.include_deleted,
+            id_filters=self.id_filters,
+        )
 
 
 def invalid_metrics_message(names: list[str]) -> str:

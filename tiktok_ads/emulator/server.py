@@ -281,6 +281,16 @@ def _advertiser_of(params: dict[str, str], name: str | None) -> str | None:
     return value.strip().strip('"') if value else None
 
 
+class _Credential:
+    """A credential of the served world (``world.credentials.<name>``), as a read-only server attribute."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, server: Any, owner: type | None = None) -> str:
+        return str(getattr(server.world.credentials, self._name))
+
+
 class EmulatorServer:
     """An in-process TikTok Business API v1.3 emulator on ``127.0.0.1``.
 
@@ -404,25 +414,14 @@ class EmulatorServer:
         """``base_url + "/open_api/v1.3/"``."""
         return self.base_url + ROUTE_PREFIX
 
-    @property
-    def access_token(self) -> str:
-        """The world's long-lived access token (grants every advertiser)."""
-        return str(self.world.credentials.access_token)
-
-    @property
-    def app_id(self) -> str:
-        """The developer app id."""
-        return str(self.world.credentials.app_id)
-
-    @property
-    def secret(self) -> str:
-        """The developer app secret."""
-        return str(self.world.credentials.secret)
-
-    @property
-    def auth_code(self) -> str:
-        """The world's initial (single-use) auth code."""
-        return str(self.world.credentials.auth_code)
+    #: the world's long-lived access token (grants every advertiser)
+    access_token = _Credential()
+    #: the developer app id
+    app_id = _Credential()
+    #: the developer app secret
+    secret = _Credential()
+    #: the world's initial (single-use) auth code
+    auth_code = _Credential()
 
     @property
     def advertiser_ids(self) -> list[str]:
