@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .metrics import (
-    AUDIENCE_DIMENSION_SETS,
+    AUDIENCE_BREAKDOWNS,
     AUDIENCE_DIMENSIONS,
-    BASIC_EXTRA_DIMENSIONS,
+    BASIC_BREAKDOWNS,
     DATA_LEVELS,
     ID_DIMENSION,
     LEVEL_STATUS_FIELD,
@@ -62,10 +62,7 @@ _ID_FILTER_LEVELS = {
     "ad_ids": ("AUCTION_AD",),
 }
 KNOWN_DIMENSIONS = (
-    frozenset(ID_DIMENSION.values())
-    | frozenset(TIME_DIMENSIONS)
-    | AUDIENCE_DIMENSIONS
-    | BASIC_EXTRA_DIMENSIONS
+    frozenset(ID_DIMENSION.values()) | frozenset(TIME_DIMENSIONS) | AUDIENCE_DIMENSIONS | BASIC_BREAKDOWNS
 )
 MAX_SPAN_DAILY = 30
 MAX_SPAN_HOURLY = 1
@@ -161,12 +158,12 @@ def _validate_dimensions(report_type: str, data_level: str, dimensions: list[str
             raise param_error(
                 f"query_lifetime: Lifetime reports cannot be combined with time dimensions; got {times}."
             )
-        if extras not in AUDIENCE_DIMENSION_SETS:
+        if extras not in AUDIENCE_BREAKDOWNS:
             raise param_error(
                 f"{CONFLICT_MESSAGE} Audience dimensions {sorted(extras)} are not a supported combination."
             )
     else:
-        bad = sorted(extras - BASIC_EXTRA_DIMENSIONS)
+        bad = sorted(extras - BASIC_BREAKDOWNS)
         if bad:
             raise param_error(f"{CONFLICT_MESSAGE} Dimensions {bad} are not supported in BASIC reports.")
         if lifetime and (times or extras):

@@ -340,13 +340,8 @@ class EmulatorServer:
         self.world: World = world if world is not None else World(world_config or WorldConfig())
         self.api = Api(self.world, max_report_cells=max_report_cells, refreshable_tokens=refreshable_tokens)
         self.stats = Stats()
-        self.limiter = RateLimiter(
-            self.api.app_id,
-            qps=qps,
-            qpm=qpm,
-            advertiser_qps=advertiser_qps,
-            path_qps=_path_qps(task_create_qps),
-        )
+        self.limiter: RateLimiter
+        self.set_limits(qps, qpm, advertiser_qps, task_create_qps)
         self.faults = FaultInjector(fault_rate, fault_seed, fault_kinds, slow_seconds)
         self._host = host
         self._port = port
