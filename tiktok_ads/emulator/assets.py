@@ -12,11 +12,11 @@ live account.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from .model import Advertiser, World
+from .model import stable_hash as _h
 
 UTC = dt.timezone.utc
 ISO = "%Y-%m-%dT%H:%M:%SZ"
@@ -26,10 +26,6 @@ PLAIN = "%Y-%m-%d %H:%M:%S"
 PER_ADVERTISER = {"image": 24, "video": 12, "audience": 6, "pixel": 2}
 _AUDIENCE_TYPES = ("CUSTOMER_FILE", "ENGAGEMENT", "APP", "WEBSITE", "LOOKALIKE")
 _PIXEL_EVENTS = ("CompletePayment", "AddToCart", "ViewContent", "SubmitForm", "Search")
-
-
-def _h(*parts: object) -> int:
-    return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "big")
 
 
 def _created(world: World, adv: Advertiser, kind: str, i: int) -> dt.datetime:

@@ -41,12 +41,12 @@ What the model says (UNSURE where TikTok does not document it):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import metrics as m
 from .model import Advertiser, World
+from .model import stable_hash as _h
 from .params import (
     ApiError,
     get_date,
@@ -76,10 +76,6 @@ _FUNDS_TYPES = frozenset({"FUNDS_TYPE_CASH", "FUNDS_TYPE_GRANT"})
 _TRANSFER_TYPES = frozenset(
     {"TRANS_TYPE_TRANSFER", "TRANS_TYPE_TAX", "TRANS_TYPE_COST", "TRANS_TYPE_PAYMENT"}
 )
-
-
-def _h(*parts: object) -> int:
-    return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "big")
 
 
 def _money(cents: int) -> float:

@@ -121,8 +121,8 @@ def bucket_values(dim: str) -> tuple[str, ...]:
     return m.BREAKDOWN_VALUES[dim] + EXTRA_BUCKETS.get(dim, ())
 
 
-def _mix(*parts: int | str) -> int:
-    """A stable 64-bit hash of the parts (Python's ``hash`` is salted per process)."""
+def stable_hash(*parts: object) -> int:
+    """A stable 64-bit hash of the parts (Python's ``hash`` is salted per process): the world's dice."""
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
@@ -243,7 +243,44 @@ class Entity:
     def disabled(self, now: dt.datetime) -> bool:
         """Whether the visible version is paused (``operation_status`` DISABLE)."""
         v = self.version(now)
-        return v > 0 and _mix(*self.key, "op", v) % 5 == 0
+        return v > 0 and stable_hash(*self.key, "op", v) % 5 == 0
+
+
+#: (create_time, modification times, own deletion, deletion own or cascaded) of an entity
+Timeline = tuple[dt.datetime, list[dt.datetime], dt.datetime | None, dt.datetime | None]
+
+
+def _entity(
+    kind: str,
+    key: tuple[int, ...],
+    entity_id: str,
+    adv: Advertiser,
+    parent: Entity | None,
+    timeline: Timeline,
+    days: Callable[[dt.datetime, dt.datetime | None], tuple[int, int]],
+    objective: str,
+    buying_type: str,
+    *,
+    has_secondary_goal: bool,
+) -> Entity:
+    """An entity with its timeline and its delivery days (``days`` of its creation and deletion)."""
+    create, mods, own_deleted, deleted = timeline
+    ent = Entity(
+        kind=kind,
+        key=key,
+        entity_id=entity_id,
+        advertiser=adv,
+        parent=parent,
+        create_time=create,
+        mod_times=mods,
+        own_deleted_at=own_deleted,
+        deleted_at=deleted,
+        objective=objective,
+        buying_type=buying_type,
+        has_secondary_goal=has_secondary_goal,
+    )
+    ent.first_day, ent.last_day = days(create, deleted)
+    return ent
 
 
 BUYING_TYPES: tuple[str, ...] = ("AUCTION", "RESERVATION_RF", "RESERVATION_TOP_VIEW")
@@ -345,7 +382,7 @@ class World:
         seed = self.config.seed
         tz = TIMEZONES[i % len(TIMEZONES)]
         currency = CURRENCIES[tz]
-        rng = random.Random(_mix(seed, "adv", i))
+        rng = random.Random(stable_hash(seed, "adv", i))
         word = _COMPANY_WORDS[(i + seed) % len(_COMPANY_WORDS)]
         created = dt.datetime.combine(self.history_start, dt.time(9), UTC) - dt.timedelta(
             days=10 + rng.randrange(300), seconds=rng.randrange(86400)
@@ -369,7 +406,7 @@ class World:
                 weights = [w if w else 0 for w in weights]
             for extra in EXTRA_BUCKETS.get(dim, ()):
                 # drawn apart from the ordinary weights (which stay as they were); "None" always gets a share
-                draw = _mix(seed, "extra-bucket", i, dim, extra) % 4
+                draw = stable_hash(seed, "extra-bucket", i, dim, extra) % 4
                 weights.append(1 if extra == "None" else (draw if i % 2 else 0))
             adv.weights[dim] = weights
         return adv
@@ -391,7 +428,7 @@ class World:
     def advertiser_info(self, advertiser_id: str) -> dict[str, object]:
         """The full ``advertiser/info/`` object of an advertiser."""
         a = self._by_id[advertiser_id]
-        rng = random.Random(_mix(self.config.seed, "advinfo", a.index))
+        rng = random.Random(stable_hash(self.config.seed, "advinfo", a.index))
         return {
             "advertiser_id": a.advertiser_id,
             "name": a.name,
@@ -437,10 +474,8 @@ class World:
                 self._index[adv.advertiser_id] = {e.entity_id: e for k in KINDS for e in got[k]}
             return got
 
-    def _timeline(
-        self, key: tuple[int, ...], start: dt.datetime, parent: Entity | None
-    ) -> tuple[dt.datetime, list[dt.datetime], dt.datetime | None, dt.datetime | None]:
-        rng = random.Random(_mix(self.config.seed, "timeline", *key))
+    def _timeline(self, key: tuple[int, ...], start: dt.datetime, parent: Entity | None) -> Timeline:
+        rng = random.Random(stable_hash(self.config.seed, "timeline", *key))
         horizon = self._horizon
         span = max((horizon - start).total_seconds(), 3600.0)
         create = start + dt.timedelta(seconds=int(rng.random() * min(span, 5 * 86400.0 if parent else span)))
@@ -489,34 +524,24 @@ class World:
                 create = hist + dt.timedelta(hours=1)
                 mods = sorted({create, *[t for t in mods[1:] if t > create]})
                 own_del = deleted = None
-            objective = _OBJECTIVES[_mix(seed, *key, "obj") % len(_OBJECTIVES)]
-            camp = Entity(
-                buying_type=_buying_type(adv.index, c),
-                kind="campaign",
-                key=key,
-                entity_id=f"171{adv.index:03d}{c:04d}",
-                advertiser=adv,
-                parent=None,
-                create_time=create,
-                mod_times=mods,
-                own_deleted_at=own_del,
-                deleted_at=deleted,
-                objective=objective,
-            )
-            camp.first_day, camp.last_day = days(create, deleted)
+            objective = _OBJECTIVES[stable_hash(seed, *key, "obj") % len(_OBJECTIVES)]
+            camp = _entity(
+                "campaign", key, f"171{adv.index:03d}{c:04d}", adv, None, (create, mods, own_del, deleted), days,
+                objective, _buying_type(adv.index, c), has_secondary_goal=False,
+            )  # fmt: skip
             camp.ad_lo = ad_counter
             out["campaign"].append(camp)
             for g in range(cfg.adgroups):
                 group = self._child(
                     "adgroup", (adv.index, c, g), f"172{adv.index:03d}{c:04d}{g:03d}", camp, days,
-                    has_secondary_goal=_mix(seed, adv.index, c, g, "sec") % 3 == 0,
+                    has_secondary_goal=stable_hash(seed, adv.index, c, g, "sec") % 3 == 0,
                 )  # fmt: skip
                 group.ad_lo = ad_counter
                 out["adgroup"].append(group)
                 for k in range(cfg.ads):
                     akey = (adv.index, c, g, k)
                     ad = self._child("ad", akey, f"173{adv.index:03d}{c:04d}{g:03d}{k:04d}", group, days)
-                    ad.scale = 300 + _mix(seed, "scale", *akey) % 20_000
+                    ad.scale = 300 + stable_hash(seed, "scale", *akey) % 20_000
                     ad.hash_prefix = f"{seed}|{akey}".encode()
                     ad.ad_lo, ad.ad_hi = ad_counter, ad_counter + 1
                     ad_counter += 1
@@ -537,24 +562,11 @@ class World:
         has_secondary_goal: bool | None = None,
     ) -> Entity:
         """An ad group or ad under ``parent``, with its timeline and delivery days, added to its children."""
-        create, mods, own_deleted, deleted = self._timeline(key, parent.create_time, parent)
-        child = Entity(
-            kind=kind,
-            key=key,
-            entity_id=entity_id,
-            advertiser=parent.advertiser,
-            parent=parent,
-            create_time=create,
-            mod_times=mods,
-            own_deleted_at=own_deleted,
-            deleted_at=deleted,
-            objective=parent.objective,
-            buying_type=parent.buying_type,
-            has_secondary_goal=parent.has_secondary_goal
-            if has_secondary_goal is None
-            else has_secondary_goal,
-        )
-        child.first_day, child.last_day = days(create, deleted)
+        child = _entity(
+            kind, key, entity_id, parent.advertiser, parent, self._timeline(key, parent.create_time, parent), days,
+            parent.objective, parent.buying_type,
+            has_secondary_goal=parent.has_secondary_goal if has_secondary_goal is None else has_secondary_goal,
+        )  # fmt: skip
         parent.children.append(child)
         return child
 
@@ -616,7 +628,7 @@ class World:
         """The API object of an entity as visible at ``now``."""
         when = now or self.now
         v = max(e.version(when), 0)
-        rng = random.Random(_mix(self.config.seed, "attrs", *e.key, v))
+        rng = random.Random(stable_hash(self.config.seed, "attrs", *e.key, v))
         adv = e.advertiser
         common: dict[str, object] = {
             "advertiser_id": adv.advertiser_id,

@@ -36,8 +36,6 @@ class ReportResult:
         entities: list[Entity | Advertiser],
         spans: list[tuple[int, int]],
         time_dim: str | None,
-        lifetime: bool,
-        range_days: tuple[int, int] | None,
         hours: int,
         bucket_dims: tuple[str, ...],
         buckets: list[tuple[str, ...]],
@@ -46,19 +44,14 @@ class ReportResult:
         metrics: list[str],
     ) -> None:
         self._delivery = engine.delivery
-        self._adv = advertiser
         self._level = level
         self._entities = entities
         self._spans = spans
         self._time_dim = time_dim
-        self._lifetime = lifetime
-        self._range = range_days
-        self._hours = hours
         self._bucket_dims = bucket_dims
         self._buckets = buckets
         self._bucket_positions = bucket_positions
         self._dimensions = dimensions
-        self._metrics = metrics
         nb = max(len(buckets), 1)
         self._nb = nb
         self._slots_per_day = hours if time_dim == "stat_time_hour" else 1
@@ -306,8 +299,6 @@ class ReportEngine:
             entities,
             spans,
             time_dim,
-            lifetime,
-            rng_days,
             hours,
             bucket_dims,
             buckets,
