@@ -21,9 +21,10 @@ from tiktok_ads.custom_metrics import table_specs
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import metrics as E
 from tiktok_ads.emulator import truth as T
-from tiktok_ads.emulator.model import THREE_DECIMAL_METRICS, World
+from tiktok_ads.emulator.model import World
 from tiktok_ads.emulator.params import ApiError
 from tiktok_ads.emulator.reports import parse_report_query
+from tiktok_ads.emulator.wire import THREE_DECIMAL_METRICS
 from tiktok_ads.metric_catalogue import (
     DATA_LEVELS,
     LEVEL_ID_DIMENSION,
@@ -370,7 +371,7 @@ def test_every_derived_metric_follows_from_its_parts(world: World) -> None:
                 nonzero.add(name)
             of = row.get(info.of) if info.of else None
             if info.role == "cost" and name not in ("cpc", "cpm", "cost_per_1000_reached"):
-                # real answers carry cost_per_result with 3 decimals (emulator model.THREE_DECIMAL_METRICS)
+                # real answers carry cost_per_result with 3 decimals (emulator wire.THREE_DECIMAL_METRICS)
                 places = 3 if name in THREE_DECIMAL_METRICS else 2
                 want = _half_up(spend / of, places) if of else Decimal(0)
                 assert value == want, (name, row["ad_id"])
@@ -431,7 +432,7 @@ def test_attribute_metrics_come_from_the_entity_model(world: World) -> None:
         "is_smart_creative",
     ]
     rows = _rows(world, "BASIC", "AUCTION_AD", ["ad_id", "stat_time_day"], names)
-    # the settings as created: stable over versions, like names (see World._setting_attribute)
+    # the settings as created: stable over versions, like names (see report_attributes._setting_attribute)
     ads = {e.entity_id: world.entity_dict(e, e.create_time) for e in world.entity_objects("ad", adv)}
     groups = {e.entity_id: world.entity_dict(e, e.create_time) for e in world.entity_objects("adgroup", adv)}
     checked = 0

@@ -49,8 +49,8 @@ def test_the_catalogue_agrees_with_the_emulators() -> None:
     assert {d for d, i in DIMENSIONS.items() if i.role == "id"} == E.ID_DIMENSIONS
     assert {d for d, i in DIMENSIONS.items() if i.role == "time"} == set(E.TIME_DIMENSIONS)
     assert {d for d, i in DIMENSIONS.items() if i.role == "breakdown"} == E.AUDIENCE_DIMENSIONS
-    assert set(AUDIENCE_BREAKDOWNS) == set(E.AUDIENCE_DIMENSION_SETS)
-    assert BASIC_BREAKDOWNS == E.BASIC_EXTRA_DIMENSIONS
+    assert set(AUDIENCE_BREAKDOWNS) == set(E.AUDIENCE_BREAKDOWNS)
+    assert BASIC_BREAKDOWNS == E.BASIC_BREAKDOWNS
 
 
 def test_the_grid_is_every_level_times_every_variant_tiktok_allows() -> None:

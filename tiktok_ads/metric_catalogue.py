@@ -46,6 +46,12 @@ from .metrics_file import (
     AUCTION_CAMPAIGN as AUCTION_CAMPAIGN,
 )
 from .metrics_file import (
+    AUDIENCE_BREAKDOWNS as AUDIENCE_BREAKDOWNS,
+)
+from .metrics_file import (
+    BASIC_BREAKDOWNS as BASIC_BREAKDOWNS,
+)
+from .metrics_file import (
     CATALOGUE_FILE as CATALOGUE_FILE,
 )
 from .metrics_file import (
@@ -62,6 +68,9 @@ from .metrics_file import (
 )
 from .metrics_file import (
     REPORT_TYPES as REPORT_TYPES,
+)
+from .metrics_file import (
+    TIME_DIMENSIONS as TIME_DIMENSIONS,
 )
 from .metrics_file import (
     ColumnKind as ColumnKind,
@@ -181,25 +190,6 @@ DIMENSIONS: Mapping[str, DimensionInfo] = MappingProxyType(
     }
 )
 """Every dimension the source can request, by name (ids are text: TikTok's ids exceed 2**53)."""
-
-AUDIENCE_BREAKDOWNS: tuple[frozenset[str], ...] = (
-    frozenset({"age", "gender"}),
-    frozenset({"age"}),
-    frozenset({"gender"}),
-    frozenset({"country_code"}),
-    frozenset({"platform"}),
-    frozenset({"province_id"}),
-    frozenset({"language"}),
-    frozenset({"placement"}),
-    frozenset({"ac"}),
-)
-"""The breakdowns an AUDIENCE report may have: age and gender together, or any single one (TikTok's full
-matrix is not public; these are the combinations known to work)."""
-
-BASIC_BREAKDOWNS: frozenset[str] = frozenset({"country_code"})
-"""The breakdowns a BASIC report accepts besides its id and time dimension."""
-
-TIME_DIMENSIONS: tuple[str, ...] = ("stat_time_day", "stat_time_hour")
 
 RULES = (
     "TikTok's rules: report_type BASIC or AUDIENCE; data_level AUCTION_ADVERTISER, AUCTION_CAMPAIGN, "

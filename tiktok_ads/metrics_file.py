@@ -56,6 +56,26 @@ LEVEL_ID_DIMENSION: Mapping[str, str] = MappingProxyType(
 )
 """The one id dimension a report at each data level is broken down by."""
 
+AUDIENCE_BREAKDOWNS: tuple[frozenset[str], ...] = (
+    frozenset({"age", "gender"}),
+    frozenset({"age"}),
+    frozenset({"gender"}),
+    frozenset({"country_code"}),
+    frozenset({"platform"}),
+    frozenset({"province_id"}),
+    frozenset({"language"}),
+    frozenset({"placement"}),
+    frozenset({"ac"}),
+)
+"""The breakdowns an AUDIENCE report may have: age and gender together, or any single one. UNSURE: TikTok's
+full matrix is not public in our sources; age+gender is the only multi-dimension combination every connector
+uses, the others are requested alone."""
+
+BASIC_BREAKDOWNS: frozenset[str] = frozenset({"country_code"})
+"""The breakdowns a BASIC report accepts besides its id and time dimension."""
+
+TIME_DIMENSIONS: tuple[str, ...] = ("stat_time_day", "stat_time_hour")
+
 _ALL = frozenset(DATA_LEVELS)
 _BELOW_ADVERTISER = frozenset({AUCTION_CAMPAIGN, AUCTION_ADGROUP, AUCTION_AD})
 _ADGROUP_AND_AD = frozenset({AUCTION_ADGROUP, AUCTION_AD})

@@ -44,6 +44,7 @@ from .params import (
     get_json,
     get_str,
     get_str_list,
+    json_body,
     param_error,
 )
 from .reports import ReportQuery, parse_report_query
@@ -351,15 +352,7 @@ class Api:
     # ------------------------------------------------------------------ oauth2
 
     def _access_token(self, params: Mapping[str, str], token: str | None, body: bytes) -> Answer:
-        try:
-            payload = json.loads(body or b"{}")
-        except ValueError:
-            raise param_error("Invalid JSON body.") from None
-        if not isinstance(payload, dict):
-            raise param_error("Invalid JSON body: expected an object.")
-        for name in ("app_id", "secret", "auth_code"):
-            if not isinstance(payload.get(name), str) or not payload[name]:
-                raise param_error(f"{name}: Missing data for required field.")
+        payload = json_body(body, ("app_id", "secret", "auth_code"))
         if payload["app_id"] != self.app_id or payload["secret"] != self.secret:
             raise ApiError(40101, MSG_APP_INVALID)
         with self._lock:
@@ -577,18 +570,7 @@ class Api:
         """Answer a validated report query (40067 if it is larger than ``max_report_cells``)."""
         if query.empty:
             return Answer.ok({"list": [], "page_info": page_info(query.page, query.page_size, 0)})
-        result = self.world.report(
-            query.advertiser_id,
-            report_type=query.report_type,
-            data_level=query.data_level,
-            dimensions=query.dimensions,
-            metrics=query.metrics,
-            start_date=query.start_date,
-            end_date=query.end_date,
-            lifetime=query.lifetime,
-            include_deleted=query.include_deleted,
-            id_filters=query.id_filters,
-        )
+        result = query.run(self.world)
         total = len(result)
         if self.max_report_cells and total * len(query.metrics) > self.max_report_cells:
             raise ApiError(

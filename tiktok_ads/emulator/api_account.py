@@ -27,9 +27,16 @@ from typing import Any
 
 from . import account_data as data
 from .model import Advertiser, World
-from .params import get_filtering, get_id_list, get_json, get_str_list, page_of, param_error
+from .params import (
+    AdvertiserLister,
+    get_filtering,
+    get_str_list,
+    keep_ids,
+    keep_param_ids,
+    page_of,
+    param_error,
+)
 
-AdvertiserLister = Callable[[World, Advertiser, Mapping[str, str]], tuple[dict[str, Any], int]]
 BcLister = Callable[[World, list[Advertiser], Mapping[str, str]], tuple[dict[str, Any], int]]
 
 IDENTITY_TYPES = ("CUSTOMIZED_USER", "AUTH_CODE", "TT_USER", "BC_AUTH_TT")
@@ -41,10 +48,7 @@ def list_saved_audiences(
 ) -> tuple[dict[str, Any], int]:
     """Answer ``dmp/saved_audience/list/``."""
     rows = data.saved_audiences(world, adv)
-    raw = get_json(params, "saved_audience_ids")
-    if raw is not None:
-        wanted = set(get_id_list("saved_audience_ids", raw))
-        rows = [r for r in rows if r["saved_audience_id"] in wanted]
+    rows = keep_param_ids(rows, params, "saved_audience_ids", "saved_audience_id")
     return page_of(rows, params, 100, "saved_audiences")
 
 
@@ -53,8 +57,8 @@ def list_portfolios(world: World, adv: Advertiser, params: Mapping[str, str]) ->
     rows = data.portfolios(world, adv)
     filtering = get_filtering(params)
     if filtering.get("creative_portfolio_ids") is not None:
-        wanted = set(get_id_list("filtering.creative_portfolio_ids", filtering["creative_portfolio_ids"]))
-        rows = [r for r in rows if r["creative_portfolio_id"] in wanted]
+        ids = filtering["creative_portfolio_ids"]
+        rows = keep_ids(rows, "filtering.creative_portfolio_ids", ids, "creative_portfolio_id")
     types = filtering.get("creative_portfolio_types")
     if types is not None:
         if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
@@ -77,8 +81,7 @@ def list_rule_results(world: World, adv: Advertiser, params: Mapping[str, str]) 
     rows = data.rule_results(world, adv)
     rule_info = get_filtering(params).get("rule_info")
     if rule_info is not None:
-        wanted = set(get_id_list("filtering.rule_info", rule_info))
-        rows = [r for r in rows if r["rule_id"] in wanted]
+        rows = keep_ids(rows, "filtering.rule_info", rule_info, "rule_id")
     return page_of(rows, params, 100, "list")
 
 

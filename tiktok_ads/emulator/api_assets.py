@@ -31,50 +31,34 @@ from typing import Any
 
 from . import assets
 from .model import Advertiser, World
-from .params import get_id_list, get_json, get_str, page_of, param_error
+from .params import AdvertiserLister, get_filtering, get_str, keep_ids, keep_param_ids, page_of
 
 Lister = Callable[[World, Advertiser], list[dict[str, Any]]]
 
 
-def _id_filter(rows: list[dict[str, Any]], filtering: Any, fields: dict[str, str]) -> list[dict[str, Any]]:
-    if filtering is None:
-        return rows
-    if not isinstance(filtering, dict):
-        raise param_error("filtering: Not a valid JSON object.")
-    for name, field in fields.items():
-        if name in filtering:
-            wanted = set(get_id_list(f"filtering.{name}", filtering[name]))
-            rows = [r for r in rows if str(r[field]) in wanted]
-    return rows
+def _file_lister(files: Lister, id_field: str, route: str) -> AdvertiserLister:
+    """The lister of a file library endpoint (images or videos): ``filtering`` by its ids or material ids."""
+
+    def answer(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
+        rows = files(world, adv)
+        filtering = get_filtering(params)
+        for name, field in ((f"{id_field}s", id_field), ("material_ids", "material_id")):
+            if name in filtering:
+                rows = keep_ids(rows, f"filtering.{name}", filtering[name], field)
+        return page_of(rows, params, 1000, "list", default_size=20)
+
+    answer.__doc__ = f"Answer ``{route}`` for one (authorized) advertiser."
+    return answer
 
 
-def list_images(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
-    """Answer ``file/image/ad/search/`` for one (authorized) advertiser."""
-    rows = _id_filter(
-        assets.images(world, adv),
-        get_json(params, "filtering"),
-        {"image_ids": "image_id", "material_ids": "material_id"},
-    )
-    return page_of(rows, params, 1000, "list", default_size=20)
-
-
-def list_videos(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
-    """Answer ``file/video/ad/search/`` for one (authorized) advertiser."""
-    rows = _id_filter(
-        assets.videos(world, adv),
-        get_json(params, "filtering"),
-        {"video_ids": "video_id", "material_ids": "material_id"},
-    )
-    return page_of(rows, params, 1000, "list", default_size=20)
+list_images = _file_lister(assets.images, "image_id", "file/image/ad/search/")
+list_videos = _file_lister(assets.videos, "video_id", "file/video/ad/search/")
 
 
 def list_audiences(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``dmp/custom_audience/list/`` for one (authorized) advertiser."""
     rows = assets.audiences(world, adv)
-    raw = get_json(params, "custom_audience_ids")
-    if raw is not None:
-        wanted = set(get_id_list("custom_audience_ids", raw))
-        rows = [r for r in rows if r["custom_audience_id"] in wanted]
+    rows = keep_param_ids(rows, params, "custom_audience_ids", "custom_audience_id")
     return page_of(rows, params, 100, "list")
 
 
@@ -84,15 +68,12 @@ def list_pixels(world: World, adv: Advertiser, params: Mapping[str, str]) -> tup
     code = get_str(params, "code")
     if code:
         rows = [r for r in rows if r["pixel_code"] == code]
-    raw = get_json(params, "pixel_ids")
-    if raw is not None:
-        wanted = set(get_id_list("pixel_ids", raw))
-        rows = [r for r in rows if r["pixel_id"] in wanted]
+    rows = keep_param_ids(rows, params, "pixel_ids", "pixel_id")
     return page_of(rows, params, 20, "pixels")
 
 
 #: route -> lister, for :class:`.api.Api`
-ASSET_ROUTES: dict[str, Callable[[World, Advertiser, Mapping[str, str]], tuple[dict[str, Any], int]]] = {
+ASSET_ROUTES: dict[str, AdvertiserLister] = {
     "file/image/ad/search/": list_images,
     "file/video/ad/search/": list_videos,
     "dmp/custom_audience/list/": list_audiences,

@@ -31,15 +31,17 @@ Sources: the official SDK (``tiktok-business-api-sdk-official``: ``StoreApi.gmv_
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from . import gmv_max as g
 from .model import Advertiser, World
 from .params import (
+    AdvertiserLister,
+    created_between,
     get_bool,
-    get_datetime,
+    get_date_range,
     get_filtering,
     get_id,
     get_id_list,
@@ -48,12 +50,10 @@ from .params import (
     get_str_list,
     missing,
     page_of,
+    page_with_fields,
     param_error,
-    parse_date,
     parse_json_list,
 )
-
-Lister = Callable[[World, Advertiser, Mapping[str, str]], tuple[dict[str, Any], int]]
 
 DIMENSIONS = (
     "advertiser_id",
@@ -143,15 +143,7 @@ def list_campaigns(world: World, adv: Advertiser, params: Mapping[str, str]) -> 
     name = filtering.get("campaign_name")
     if name:
         rows = [r for r in rows if str(name).lower() in r["campaign_name"].lower()]
-    for bound, keep in (("creation_filter_start_time", 1), ("creation_filter_end_time", -1)):
-        if bound in filtering:
-            limit = get_datetime(f"filtering.{bound}", filtering[bound])
-            rows = [r for r in rows if (r["create_time"] >= limit if keep > 0 else r["create_time"] <= limit)]
-    fields = get_str_list(params, "fields")
-    data, count = page_of(rows, params, 100)
-    if fields is not None:
-        data["list"] = [{k: r[k] for k in fields if k in r} for r in data["list"]]
-    return data, count
+    return page_with_fields(created_between(rows, filtering), params, 100)
 
 
 def campaign_info(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
@@ -196,12 +188,7 @@ def _metric_values(
 
 
 def _dates(params: Mapping[str, str], time_dim: str | None) -> tuple[dt.date, dt.date]:
-    start_raw = get_str(params, "start_date", required=True)
-    end_raw = get_str(params, "end_date", required=True)
-    assert start_raw is not None and end_raw is not None
-    start, end = parse_date("start_date", start_raw), parse_date("end_date", end_raw)
-    if end < start:
-        raise param_error("end_date: Must be on or after start_date.")
+    start, end = get_date_range(params, "Must be on or after start_date.")
     span = (end - start).days + 1
     limit = MAX_SPAN[time_dim]
     if span > limit:
@@ -348,7 +335,7 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
 
 
 #: route -> handler, for :class:`.api.Api` (each answers for one authorized advertiser)
-GMV_MAX_ROUTES: dict[str, Lister] = {
+GMV_MAX_ROUTES: dict[str, AdvertiserLister] = {
     "gmv_max/store/list/": list_stores,
     "gmv_max/campaign/get/": list_campaigns,
     "campaign/gmv_max/info/": campaign_info,

@@ -33,26 +33,28 @@ of ad texts, calls to action and add-ons are not modelled (40002); deleted ads' 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from . import smart_plus as sp
 from .model import Advertiser, World
 from .params import (
+    AdvertiserLister,
+    created_between,
     get_bool,
+    get_date_range,
     get_datetime,
     get_filtering,
     get_id_list,
     get_str,
     get_str_list,
+    keep_ids,
     page_of,
+    page_with_fields,
     param_error,
-    parse_date,
     parse_json_list,
 )
-
-Lister = Callable[[World, Advertiser, Mapping[str, str]], tuple[dict[str, Any], int]]
 
 PRIMARY_STATUSES = (
     "STATUS_ALL",
@@ -99,7 +101,7 @@ METRICS = (*sp.FIELDS, *RATIOS)
 # ----------------------------------------------------------------------------------------------- entities
 
 
-def _lister(kind: str) -> Lister:
+def _lister(kind: str) -> AdvertiserLister:
     def answer(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
         filtering = get_filtering(params)
         status = filtering.get("primary_status", "STATUS_NOT_DELETE")
@@ -114,24 +116,14 @@ def _lister(kind: str) -> Lister:
         rows = [sp.object_dict(world, o) for o in found]
         for name, field in ID_FILTERS[kind].items():
             if name in filtering:
-                wanted = set(get_id_list(f"filtering.{name}", filtering[name]))
-                rows = [r for r in rows if r[field] in wanted]
-        for bound, keep in (("creation_filter_start_time", 1), ("creation_filter_end_time", -1)):
-            if bound in filtering:
-                limit = get_datetime(f"filtering.{bound}", filtering[bound])
-                rows = [
-                    r for r in rows if (r["create_time"] >= limit if keep > 0 else r["create_time"] <= limit)
-                ]
+                rows = keep_ids(rows, f"filtering.{name}", filtering[name], field)
+        rows = created_between(rows, filtering)
         if "modified_after" in filtering:
             if kind != "ad":
                 raise param_error(f"filtering.modified_after: Unknown field for smart_plus/{kind}/get/.")
             limit = get_datetime("filtering.modified_after", filtering["modified_after"])
             rows = [r for r in rows if r.get("modify_time") is not None and r["modify_time"] > limit]
-        fields = get_str_list(params, "fields")
-        data, count = page_of(rows, params, 1000)
-        if fields is not None:
-            data["list"] = [{k: r[k] for k in fields if k in r} for r in data["list"]]
-        return data, count
+        return page_with_fields(rows, params, 1000)
 
     answer.__name__ = f"list_smart_plus_{kind}s"
     return answer
@@ -156,7 +148,7 @@ def _metric_values(metrics: list[str], figures: dict[str, int]) -> dict[str, str
     return out
 
 
-def _report(breakdown: bool) -> Lister:
+def _report(breakdown: bool) -> AdvertiserLister:
     def answer(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
         dimensions = get_str_list(params, "dimensions", required=True) or []
         allowed = (*ID_DIMENSIONS, *(TIME_DIMENSIONS if breakdown else ()))
@@ -181,12 +173,7 @@ def _report(breakdown: bool) -> Lister:
         start: dt.date | None = None
         end: dt.date | None = None
         if not lifetime:
-            start_raw = get_str(params, "start_date", required=True)
-            end_raw = get_str(params, "end_date", required=True)
-            assert start_raw is not None and end_raw is not None
-            start, end = parse_date("start_date", start_raw), parse_date("end_date", end_raw)
-            if end < start:
-                raise param_error("end_date: Must be on or after start_date.")
+            start, end = get_date_range(params, "Must be on or after start_date.")
             limit = {"stat_time_day": 30, "stat_time_hour": 1, None: 365}[time_dim]
             if (end - start).days + 1 > limit:
                 raise param_error(
@@ -281,7 +268,7 @@ def _report(breakdown: bool) -> Lister:
 
 
 #: route -> handler, for :class:`.api.Api` (each answers for one authorized advertiser)
-SMART_PLUS_ROUTES: dict[str, Lister] = {
+SMART_PLUS_ROUTES: dict[str, AdvertiserLister] = {
     "smart_plus/campaign/get/": _lister("campaign"),
     "smart_plus/adgroup/get/": _lister("adgroup"),
     "smart_plus/ad/get/": _lister("ad"),

@@ -50,12 +50,12 @@ import operator
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from .metrics import AUDIENCE_DIMENSIONS
-from .params import ApiError, get_id, get_str, param_error, parse_date
+from .params import ApiError, get_id, get_str, json_body, param_error, parse_date
 from .reports import ID_FILTERS, ReportQuery, parse_report_query
 
 if TYPE_CHECKING:
@@ -161,12 +161,7 @@ class ReportTasks:
 
     def create(self, grant: Grant, authorize: Authorize, body: bytes) -> tuple[dict[str, Any], int]:
         """Validate a ``report/task/create/`` body and queue the task; returns ``(data, rows)``."""
-        try:
-            payload = json.loads(body or b"{}")
-        except ValueError:
-            raise param_error("Invalid JSON body.") from None
-        if not isinstance(payload, dict):
-            raise param_error("Invalid JSON body: expected an object.")
+        payload = json_body(body)
         if payload.get("advertiser_ids"):
             # UNSURE: the multi-advertiser task form (advertiser_ids, at most 5) is not emulated
             raise param_error(
@@ -338,11 +333,7 @@ class ReportTasks:
             spans = [(q.start_date + dt.timedelta(days=i),) * 2 for i in range(days)]
         total = 0
         for start, end in spans:
-            result = self.world.report(
-                q.advertiser_id, report_type=q.report_type, data_level=q.data_level, dimensions=q.dimensions,
-                metrics=q.metrics, start_date=start, end_date=end, lifetime=q.lifetime,
-                include_deleted=q.include_deleted, id_filters=q.id_filters,
-            )  # fmt: skip
+            result = replace(q, start_date=start, end_date=end).run(self.world)
             count = len(result)
             for offset in range(0, count, 5_000):
                 writer.writerows(

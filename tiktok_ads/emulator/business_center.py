@@ -41,12 +41,12 @@ What the model says (UNSURE where TikTok does not document it):
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import metrics as m
 from .model import Advertiser, World
+from .model import stable_hash as _h
 from .params import (
     ApiError,
     get_date,
@@ -76,10 +76,6 @@ _FUNDS_TYPES = frozenset({"FUNDS_TYPE_CASH", "FUNDS_TYPE_GRANT"})
 _TRANSFER_TYPES = frozenset(
     {"TRANS_TYPE_TRANSFER", "TRANS_TYPE_TAX", "TRANS_TYPE_COST", "TRANS_TYPE_PAYMENT"}
 )
-
-
-def _h(*parts: object) -> int:
-    return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "big")
 
 
 def _money(cents: int) -> float:
@@ -154,13 +150,13 @@ def _final_spend(world: World, adv: Advertiser, first: int, last: int) -> int:
     for ad in world.entity_objects("ad", adv.advertiser_id):
         lo, hi = max(first, ad.first_day), min(last, ad.last_day)
         for day in range(lo, hi + 1):
-            total += world._final(ad, day)[_SPEND]
+            total += world.delivery.final(ad, day)[_SPEND]
     return total
 
 
 def _day_spend(world: World, adv: Advertiser, day: int) -> int:
     """The advertiser-level spend (cents) of a local day, as the reports show it now."""
-    return world._day_values(m.AUCTION_ADVERTISER, adv, day)[_SPEND]
+    return world.delivery.day_values(m.AUCTION_ADVERTISER, adv, day)[_SPEND]
 
 
 def _date(day: int) -> str:

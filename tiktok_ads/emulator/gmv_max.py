@@ -29,12 +29,13 @@ What is modelled, and from where:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .model import Advertiser, World, split_int
+from .delivery import split_int
+from .model import Advertiser, World
+from .model import stable_hash as _h
 
 UTC = dt.timezone.utc
 PLAIN = "%Y-%m-%d %H:%M:%S"
@@ -54,10 +55,6 @@ BASE_FIELDS = ("cost", "net_cost", "orders", "gross_revenue")
 PRODUCT_FIELDS = ("product_impressions", "product_clicks")
 #: LIVE extras
 LIVE_FIELDS = ("live_views", "10_second_live_views", "live_follows")
-
-
-def _h(*parts: object) -> int:
-    return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "big")
 
 
 @dataclass(frozen=True)

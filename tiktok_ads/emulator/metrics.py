@@ -23,29 +23,26 @@ days and their sums are consistent. A metric is one of:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-# the one metric catalogue (data shared with the source; the reader imports nothing else of the source)
+# the one metric catalogue and TikTok's report levels and breakdowns (data shared with the source; the
+# reader imports nothing else of the source)
+from ..metrics_file import AUCTION_AD as AUCTION_AD
+from ..metrics_file import AUCTION_ADGROUP as AUCTION_ADGROUP
+from ..metrics_file import AUCTION_ADVERTISER as AUCTION_ADVERTISER
+from ..metrics_file import AUCTION_CAMPAIGN as AUCTION_CAMPAIGN
+from ..metrics_file import AUDIENCE_BREAKDOWNS as AUDIENCE_BREAKDOWNS
+from ..metrics_file import BASIC_BREAKDOWNS as BASIC_BREAKDOWNS
+from ..metrics_file import DATA_LEVELS as DATA_LEVELS
+from ..metrics_file import LEVEL_ID_DIMENSION, MetricInfo
 from ..metrics_file import METRICS as CATALOGUE
-from ..metrics_file import MetricInfo
+from ..metrics_file import REPORT_TYPES as REPORT_TYPES
+from ..metrics_file import TIME_DIMENSIONS as TIME_DIMENSIONS
 
-AUCTION_ADVERTISER = "AUCTION_ADVERTISER"
-AUCTION_CAMPAIGN = "AUCTION_CAMPAIGN"
-AUCTION_ADGROUP = "AUCTION_ADGROUP"
-AUCTION_AD = "AUCTION_AD"
-
-DATA_LEVELS: tuple[str, ...] = (AUCTION_ADVERTISER, AUCTION_CAMPAIGN, AUCTION_ADGROUP, AUCTION_AD)
-REPORT_TYPES: tuple[str, ...] = ("BASIC", "AUDIENCE")
-
-ID_DIMENSION: dict[str, str] = {
-    AUCTION_ADVERTISER: "advertiser_id",
-    AUCTION_CAMPAIGN: "campaign_id",
-    AUCTION_ADGROUP: "adgroup_id",
-    AUCTION_AD: "ad_id",
-}
+#: the id dimension of each data level
+ID_DIMENSION: Mapping[str, str] = LEVEL_ID_DIMENSION
 ID_DIMENSIONS: frozenset[str] = frozenset(ID_DIMENSION.values())
-TIME_DIMENSIONS: tuple[str, ...] = ("stat_time_day", "stat_time_hour")
 
 #: The report filter field that carries the status of objects at each level. The advertiser level has
 #: none: TikTok returns everything there.
@@ -69,23 +66,6 @@ BREAKDOWN_VALUES: dict[str, tuple[str, ...]] = {
     "ac": ("WIFI", "2G", "3G", "4G", "5G"),
 }
 AUDIENCE_DIMENSIONS: frozenset[str] = frozenset(BREAKDOWN_VALUES)
-
-#: Allowed combinations of audience dimensions (besides the id and time dimensions). UNSURE: TikTok's
-#: full combination matrix is not public in our sources; age+gender is the only multi-dimension combo
-#: every connector uses, the others are requested alone.
-AUDIENCE_DIMENSION_SETS: tuple[frozenset[str], ...] = (
-    frozenset({"age", "gender"}),
-    frozenset({"age"}),
-    frozenset({"gender"}),
-    frozenset({"country_code"}),
-    frozenset({"platform"}),
-    frozenset({"province_id"}),
-    frozenset({"language"}),
-    frozenset({"placement"}),
-    frozenset({"ac"}),
-)
-#: Extra (non id, non time) dimensions a BASIC report accepts.
-BASIC_EXTRA_DIMENSIONS: frozenset[str] = frozenset({"country_code"})
 
 ALL_DIMENSIONS: frozenset[str] = ID_DIMENSIONS | frozenset(TIME_DIMENSIONS) | AUDIENCE_DIMENSIONS
 
@@ -194,6 +174,11 @@ def _ratio(name: str, numerator: str, denominator: str, scale: float = 1.0, **kw
     )
 
 
+def _event(name: str) -> tuple[MetricDef, MetricDef]:
+    """An event count and its ``cost_per_<event>`` (spend in cents per event, in currency units)."""
+    return _count(name), _ratio(f"cost_per_{name}", "spend", name, 0.01)
+
+
 # Where TikTok accepts each metric (levels, AUDIENCE) is the catalogue's; these are generation formulas only.
 _SECONDARY = {"dash_without_secondary_goal": True}
 
@@ -233,16 +218,12 @@ _METRIC_LIST: list[MetricDef] = [
     _ratio("real_time_app_install_cost", "spend", "real_time_app_install", 0.01),
     _ratio("cost_per_app_install", "spend", "app_install", 0.01),
     # web / shop events
-    _count("purchase"),
-    _ratio("cost_per_purchase", "spend", "purchase", 0.01),
-    _count("complete_payment"),
-    _ratio("cost_per_complete_payment", "spend", "complete_payment", 0.01),
+    *_event("purchase"),
+    *_event("complete_payment"),
     _money("total_purchase_value"),
     _ratio("complete_payment_roas", "total_purchase_value", "spend", 1),
-    _count("registration"),
-    _ratio("cost_per_registration", "spend", "registration", 0.01),
-    _count("sales_lead"),
-    _ratio("cost_per_sales_lead", "spend", "sales_lead", 0.01),
+    *_event("registration"),
+    *_event("sales_lead"),
     # video
     _count("video_play_actions"),
     _count("video_watched_2s"),

@@ -32,7 +32,6 @@ model/report/integrated_get.go, HEAD 051f6c0, from [TTD-sync] "Run a synchronous
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -221,7 +220,7 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
         assert adv is not None
         if sub.empty:
             continue
-        result = _result(world, sub)
+        result = sub.run(world)
         if query.utc_range is None and not query.summed:
             extra = _extras(adv)
             for row in result.rows(0, len(result)):
@@ -256,21 +255,6 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
     return {"list": chunk, "page_info": info}, len(chunk)
 
 
-def _result(world: World, sub: ReportQuery) -> Any:
-    return world.report(
-        sub.advertiser_id,
-        report_type=sub.report_type,
-        data_level=sub.data_level,
-        dimensions=sub.dimensions,
-        metrics=sub.metrics,
-        start_date=sub.start_date,
-        end_date=sub.end_date,
-        lifetime=sub.lifetime,
-        include_deleted=sub.include_deleted,
-        id_filters=sub.id_filters,
-    )
-
-
 def _extras(adv: Advertiser) -> dict[str, str]:
     return {"advertiser_id": adv.advertiser_id, "currency": adv.currency, "timezone": adv.timezone}
 
@@ -278,7 +262,7 @@ def _extras(adv: Advertiser) -> dict[str, str]:
 class _Group:
     """Rows summed into one output row: an entity (for the formatter), the summed base figures, the dims.
 
-    The base figures come from ``ReportResult._cells`` and go through the result's own formatter, so a summed
+    The base figures come from ``ReportResult.cells`` and go through the result's own formatter, so a summed
     row (a UTC day of 24 hours, all ids of a level) is exactly what the model would answer for it.
     """
 
@@ -298,7 +282,7 @@ class _Group:
 
     def metrics(self, result: Any, query: MultiReportQuery) -> dict[str, str]:
         """The wire metrics of the group (attributes ``"-"`` when several ids were summed: UNSURE)."""
-        mets: dict[str, str] = dict(result._format(self.ent, self.total))  # noqa: SLF001 - same package
+        mets: dict[str, str] = result.format_metrics(self.ent, self.total)
         if self.summed:
             for name in mets:
                 if m.METRICS[name].kind == "attribute":
@@ -314,8 +298,7 @@ def _groups(result: Any, adv: Advertiser, sub: ReportQuery, query: MultiReportQu
     daily = "stat_time_day" in query.dimensions
     groups: dict[Any, _Group] = {}
     for i in range(len(result)):
-        e = bisect.bisect_right(result._offsets, i) - 1  # noqa: SLF001 - same package
-        ent, vec, dims = result._cells(e, i - result._offsets[e])  # noqa: SLF001 - same package
+        ent, vec, dims = result.cells(i)
         out = dict(dims)
         if hourly:
             assert query.utc_range is not None

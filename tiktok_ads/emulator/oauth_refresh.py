@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-from .params import ApiError, param_error
+from .params import ApiError, json_body
 
 ACCESS_TTL = dt.timedelta(hours=24)
 REFRESH_TTL = dt.timedelta(days=365)
@@ -101,15 +100,7 @@ class RefreshTokens:
 
 def parse_refresh_body(body: bytes) -> dict[str, str]:
     """The ``oauth2/refresh_token/`` body's fields, checked (40002 on a missing one)."""
-    try:
-        payload = json.loads(body or b"{}")
-    except ValueError:
-        raise param_error("Invalid JSON body.") from None
-    if not isinstance(payload, dict):
-        raise param_error("Invalid JSON body: expected an object.")
-    for name in ("app_id", "secret", "refresh_token"):
-        if not isinstance(payload.get(name), str) or not payload[name]:
-            raise param_error(f"{name}: Missing data for required field.")
+    payload = json_body(body, ("app_id", "secret", "refresh_token"))
     grant_type = payload.get("grant_type")
     if grant_type is not None and grant_type != "refresh_token":
         # 40108 is the SDK's ERROR_CODE_INVALID_GRANT_TYPE

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Advertiser, World
 
 __all__ = [
     "ApiError",
@@ -33,6 +36,8 @@ __all__ = [
 ]
 
 PARAM_ERROR = 40002
+#: An endpoint answering for one (authorized) advertiser: (world, advertiser, query) -> (data, rows).
+AdvertiserLister = Callable[["World", "Advertiser", Mapping[str, str]], tuple[dict[str, Any], int]]
 MAX_IDS = 100
 
 
@@ -125,6 +130,20 @@ def get_id_list(name: str, value: Any, *, max_len: int = MAX_IDS) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def keep_ids(rows: list[dict[str, Any]], name: str, value: Any, field: str) -> list[dict[str, Any]]:
+    """The ``rows`` whose ``field`` is one of the ids ``value`` (decoded JSON of the id-list parameter ``name``)."""
+    wanted = set(get_id_list(name, value))
+    return [r for r in rows if str(r[field]) in wanted]
+
+
+def keep_param_ids(
+    rows: list[dict[str, Any]], params: Mapping[str, str], name: str, field: str
+) -> list[dict[str, Any]]:
+    """``keep_ids`` for the JSON id-list parameter ``name`` of the query; all ``rows`` when it is not sent."""
+    raw = get_json(params, name)
+    return rows if raw is None else keep_ids(rows, name, raw, field)
+
+
 def get_str_list(params: Mapping[str, str], name: str, *, required: bool = False) -> list[str] | None:
     """A JSON list of strings (``None`` when absent and not required); duplicates dropped, order kept."""
     value = get_json(params, name, required=required)
@@ -185,6 +204,18 @@ def parse_date(name: str, raw: str) -> dt.date:
         raise param_error(f"{name}: Not a valid date, expected format YYYY-MM-DD: {raw!r}.") from None
 
 
+def get_date_range(params: Mapping[str, str], order_problem: str) -> tuple[dt.date, dt.date]:
+    """The required ``start_date`` and ``end_date`` (``YYYY-MM-DD``); 40002 ``end_date: <order_problem>`` when
+    the end is before the start (the wording differs per endpoint)."""
+    start_raw = get_str(params, "start_date", required=True)
+    end_raw = get_str(params, "end_date", required=True)
+    assert start_raw is not None and end_raw is not None
+    start, end = parse_date("start_date", start_raw), parse_date("end_date", end_raw)
+    if end < start:
+        raise param_error(f"end_date: {order_problem}")
+    return start, end
+
+
 def get_datetime(name: str, value: Any) -> str:
     """Validate a ``YYYY-MM-DD HH:MM:SS`` (UTC) value and return it normalised (comparable as a string)."""
     if not isinstance(value, str):
@@ -230,3 +261,38 @@ def page_of(
     total = len(rows)
     info = {"page": page, "page_size": page_size, "total_number": total, "total_page": -(-total // page_size)}
     return {key: chunk, "page_info": info}, len(chunk)
+
+
+def created_between(rows: list[dict[str, Any]], filtering: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ``rows`` whose ``create_time`` is within ``filtering``'s ``creation_filter_start_time`` /
+    ``creation_filter_end_time`` (inclusive; each optional)."""
+    for bound, keep in (("creation_filter_start_time", 1), ("creation_filter_end_time", -1)):
+        if bound in filtering:
+            limit = get_datetime(f"filtering.{bound}", filtering[bound])
+            rows = [r for r in rows if (r["create_time"] >= limit if keep > 0 else r["create_time"] <= limit)]
+    return rows
+
+
+def page_with_fields(
+    rows: list[dict[str, Any]], params: Mapping[str, str], max_size: int
+) -> tuple[dict[str, Any], int]:
+    """``page_of`` (key ``list``), each row cut to the ``fields`` parameter when it is sent."""
+    fields = get_str_list(params, "fields")
+    data, count = page_of(rows, params, max_size)
+    if fields is not None:
+        data["list"] = [{k: r[k] for k in fields if k in r} for r in data["list"]]
+    return data, count
+
+
+def json_body(body: bytes, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A POST body as a JSON object (40002 when it is none), with the non-empty strings ``required`` checked."""
+    try:
+        payload = json.loads(body or b"{}")
+    except ValueError:
+        raise param_error("Invalid JSON body.") from None
+    if not isinstance(payload, dict):
+        raise param_error("Invalid JSON body: expected an object.")
+    for name in required:
+        if not isinstance(payload.get(name), str) or not payload[name]:
+            raise missing(name)
+    return payload

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .metrics import (
-    AUDIENCE_DIMENSION_SETS,
+    AUDIENCE_BREAKDOWNS,
     AUDIENCE_DIMENSIONS,
-    BASIC_EXTRA_DIMENSIONS,
+    BASIC_BREAKDOWNS,
     DATA_LEVELS,
     ID_DIMENSION,
     LEVEL_STATUS_FIELD,
@@ -24,15 +24,19 @@ from .metrics import (
 )
 from .params import (
     get_bool,
+    get_date_range,
     get_id_list,
     get_int,
     get_json,
     get_str,
     get_str_list,
     param_error,
-    parse_date,
     parse_json_list,
 )
+
+if TYPE_CHECKING:
+    from .model import World
+    from .report_rows import ReportResult
 
 __all__ = [
     "CONFLICT_MESSAGE",
@@ -58,10 +62,7 @@ _ID_FILTER_LEVELS = {
     "ad_ids": ("AUCTION_AD",),
 }
 KNOWN_DIMENSIONS = (
-    frozenset(ID_DIMENSION.values())
-    | frozenset(TIME_DIMENSIONS)
-    | AUDIENCE_DIMENSIONS
-    | BASIC_EXTRA_DIMENSIONS
+    frozenset(ID_DIMENSION.values()) | frozenset(TIME_DIMENSIONS) | AUDIENCE_DIMENSIONS | BASIC_BREAKDOWNS
 )
 MAX_SPAN_DAILY = 30
 MAX_SPAN_HOURLY = 1
@@ -70,7 +71,7 @@ MAX_SPAN_TOTAL = 365
 
 @dataclass
 class ReportQuery:
-    """A validated report request, ready for ``World.report``."""
+    """A validated report request, ready to ``run``."""
 
     advertiser_id: str
     report_type: str
@@ -86,6 +87,21 @@ class ReportQuery:
     page_size: int = 10
     #: True when a filter can match nothing the emulator models (e.g. ``buying_type`` without AUCTION).
     empty: bool = False
+
+    def run(self, world: World) -> ReportResult:
+        """The query's rows in ``world`` (lazy: see :class:`.report_rows.ReportResult`)."""
+        return world.report(
+            self.advertiser_id,
+            report_type=self.report_type,
+            data_level=self.data_level,
+            dimensions=self.dimensions,
+            metrics=self.metrics,
+            start_date=self.start_date,
+            end_date=self.end_date,
+            lifetime=self.lifetime,
+            include_deleted=self.include_deleted,
+            id_filters=self.id_filters,
+        )
 
 
 def invalid_metrics_message(names: list[str]) -> str:
@@ -142,12 +158,12 @@ def _validate_dimensions(report_type: str, data_level: str, dimensions: list[str
             raise param_error(
                 f"query_lifetime: Lifetime reports cannot be combined with time dimensions; got {times}."
             )
-        if extras not in AUDIENCE_DIMENSION_SETS:
+        if extras not in AUDIENCE_BREAKDOWNS:
             raise param_error(
                 f"{CONFLICT_MESSAGE} Audience dimensions {sorted(extras)} are not a supported combination."
             )
     else:
-        bad = sorted(extras - BASIC_EXTRA_DIMENSIONS)
+        bad = sorted(extras - BASIC_BREAKDOWNS)
         if bad:
             raise param_error(f"{CONFLICT_MESSAGE} Dimensions {bad} are not supported in BASIC reports.")
         if lifetime and (times or extras):
@@ -162,12 +178,7 @@ def _validate_dates(
 ) -> tuple[dt.date | None, dt.date | None]:
     if lifetime:
         return None, None  # dates are ignored for lifetime queries
-    raw_start = get_str(params, "start_date", required=True)
-    raw_end = get_str(params, "end_date", required=True)
-    assert raw_start is not None and raw_end is not None
-    start, end = parse_date("start_date", raw_start), parse_date("end_date", raw_end)
-    if end < start:
-        raise param_error("end_date: end_date must be later than or equal to start_date.")
+    start, end = get_date_range(params, "end_date must be later than or equal to start_date.")
     # Spans count inclusive dates. TikTok answers a stat_time_hour query for 2024-01-01..2024-01-02 (two dates,
     # one day apart) with 40002 "max time span is 1 day when use stat_time_hour" (airbytehq/airbyte
     # source-tiktok-marketing components/hourly_datetime_based_cursor.py): the limit is on the number of dates,

@@ -283,6 +283,16 @@ def _advertiser_of(params: dict[str, str], name: str | None) -> str | None:
     return value.strip().strip('"') if value else None
 
 
+class _Credential:
+    """A credential of the served world (``world.credentials.<name>``), as a read-only server attribute."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, server: Any, owner: type | None = None) -> str:
+        return str(getattr(server.world.credentials, self._name))
+
+
 class EmulatorServer:
     """An in-process TikTok Business API v1.3 emulator on ``127.0.0.1``.
 
@@ -332,13 +342,8 @@ class EmulatorServer:
         self.world: World = world if world is not None else World(world_config or WorldConfig())
         self.api = Api(self.world, max_report_cells=max_report_cells, refreshable_tokens=refreshable_tokens)
         self.stats = Stats()
-        self.limiter = RateLimiter(
-            self.api.app_id,
-            qps=qps,
-            qpm=qpm,
-            advertiser_qps=advertiser_qps,
-            path_qps=_path_qps(task_create_qps),
-        )
+        self.limiter: RateLimiter
+        self.set_limits(qps, qpm, advertiser_qps, task_create_qps)
         self.faults = FaultInjector(fault_rate, fault_seed, fault_kinds, slow_seconds)
         self._host = host
         self._port = port
@@ -406,25 +411,14 @@ class EmulatorServer:
         """``base_url + "/open_api/v1.3/"``."""
         return self.base_url + ROUTE_PREFIX
 
-    @property
-    def access_token(self) -> str:
-        """The world's long-lived access token (grants every advertiser)."""
-        return str(self.world.credentials.access_token)
-
-    @property
-    def app_id(self) -> str:
-        """The developer app id."""
-        return str(self.world.credentials.app_id)
-
-    @property
-    def secret(self) -> str:
-        """The developer app secret."""
-        return str(self.world.credentials.secret)
-
-    @property
-    def auth_code(self) -> str:
-        """The world's initial (single-use) auth code."""
-        return str(self.world.credentials.auth_code)
+    #: the world's long-lived access token (grants every advertiser)
+    access_token = _Credential()
+    #: the developer app id
+    app_id = _Credential()
+    #: the developer app secret
+    secret = _Credential()
+    #: the world's initial (single-use) auth code
+    auth_code = _Credential()
 
     @property
     def advertiser_ids(self) -> list[str]:

@@ -26,13 +26,14 @@ What is modelled:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from .assets import PER_ADVERTISER, _library_times, _video_id
-from .model import Advertiser, World, split_int
+from .delivery import split_int
+from .model import Advertiser, World
+from .model import stable_hash as _h
 
 UTC = dt.timezone.utc
 PLAIN = "%Y-%m-%d %H:%M:%S"
@@ -40,10 +41,6 @@ PLAIN = "%Y-%m-%d %H:%M:%S"
 ADS_PER_ADGROUP = 3
 FIELDS = ("spend", "impressions", "clicks", "conversion")
 """Base figures of an (ad, material, day): spend in cents, then counts."""
-
-
-def _h(*parts: object) -> int:
-    return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "big")
 
 
 @dataclass(frozen=True)

@@ -22,20 +22,16 @@ for non-Spark ads here (the docs list the field without saying).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 from .model import Advertiser, World
+from .model import stable_hash as _h
 from .params import ApiError, get_id, get_int, get_str, param_error
 
 POSTS = 4
 _IDENTITY_TYPES = frozenset({"CUSTOMIZED_USER", "AUTH_CODE", "TT_USER", "BC_AUTH_TT"})
 _POST_IDENTITY_TYPES = frozenset({"AUTH_CODE", "TT_USER", "BC_AUTH_TT"})
-
-
-def _h(*parts: object) -> int:
-    return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "big")
 
 
 def customized_identity_id(adv: Advertiser) -> str:

@@ -8,13 +8,14 @@ strings read: counts ``int``, money and ratios ``Decimal``, ``"-"`` ``None``, at
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 from . import assets, business_center, spark_ads
 from . import metrics as m
-from .model import NO_APP, World
+from .model import World
+from .wire import NO_APP
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -106,18 +107,35 @@ def entity_rows(
     version current then, so rows are the union of those versions, keyed by id and ``modify_time``.
     Deleted entities are in only when ``include_deleted``. Dicts are the API objects, untyped.
     """
-    moments = list(seen_at) if seen_at is not None else [world.now]
     id_key = f"{kind}_id"
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def listed(adv_id: str, when: dt.datetime) -> Iterator[dict[str, Any]]:
+        for obj in world.entity_objects(kind, adv_id):
+            if obj.exists(when) and (include_deleted or not obj.is_deleted(when)):
+                yield world.entity_dict(obj, when)
+
+    moments = list(seen_at) if seen_at is not None else [world.now]
+    return loaded_rows(
+        moments, advertiser_ids, listed, lambda api: (str(api[id_key]), str(api["modify_time"]))
+    )
+
+
+def loaded_rows(
+    moments: Iterable[dt.datetime],
+    advertiser_ids: Sequence[str],
+    listed: Callable[[str, dt.datetime], Iterable[dict[str, Any]]],
+    key: Callable[[dict[str, Any]], Hashable],
+) -> list[dict[str, Any]]:
+    """The rows a loader holds after running at each of ``moments``, in turn.
+
+    Each run keeps every object ``listed`` (advertiser id, instant) answers; a row of a later run replaces
+    the one of the same ``key`` (the id, or id and version) from an earlier run.
+    """
+    rows: dict[Hashable, dict[str, Any]] = {}
     for when in moments:
         for adv_id in advertiser_ids:
-            for obj in world.entity_objects(kind, adv_id):
-                if not obj.exists(when):
-                    continue
-                if obj.is_deleted(when) and not include_deleted:
-                    continue
-                api = world.entity_dict(obj, when)
-                rows[(str(api[id_key]), str(api["modify_time"]))] = api
+            for api in listed(adv_id, when):
+                rows[key(api)] = api
     return list(rows.values())
 
 

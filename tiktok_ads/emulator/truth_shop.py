@@ -10,13 +10,14 @@ code (only their wire formats are shared knowledge). Report rows are typed like 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from . import gmv_max as g
 from . import smart_plus as sp
 from .model import Advertiser, World
+from .truth import loaded_rows
 
 _CENT = Decimal("0.01")
 
@@ -188,18 +189,17 @@ def smart_plus_rows(
     ``seen_at`` lists the instants the loader ran (default: only the world's clock): each object keeps the
     state of the last run that listed it (a deleted one is listed only with ``include_deleted``).
     """
-    moments = sorted(seen_at) if seen_at is not None else [world.now]
     id_key = {"campaign": "campaign_id", "adgroup": "adgroup_id", "ad": "smart_plus_ad_id"}[kind]
-    rows: dict[str, dict[str, Any]] = {}
-    for when in moments:
-        for adv_id in advertiser_ids:
-            for obj in sp.objects(world, _adv(world, adv_id), kind, when):
-                if obj.is_deleted(when) and not include_deleted:
-                    continue
+
+    def listed(adv_id: str, when: dt.datetime) -> Iterator[dict[str, Any]]:
+        for obj in sp.objects(world, _adv(world, adv_id), kind, when):
+            if include_deleted or not obj.is_deleted(when):
                 api = sp.object_dict(world, obj, when)
                 api.setdefault("modify_time", api["create_time"])
-                rows[str(api[id_key])] = api
-    return list(rows.values())
+                yield api
+
+    moments = sorted(seen_at) if seen_at is not None else [world.now]
+    return loaded_rows(moments, advertiser_ids, listed, lambda api: str(api[id_key]))
 
 
 def _material_metrics(metrics: Sequence[str], f: dict[str, int]) -> dict[str, Any]:
