@@ -102,7 +102,8 @@ def _partition(spec: TableSpec, ctx: SourceContext, advertiser_id: str, *, first
     name = partition_name(spec.name, advertiser_id)
     rows.__name__ = name
     rows.__doc__ = f"{spec.description} (advertiser {advertiser_id})"
-    return dlt.resource(rows, name=name, **_hints(spec))()
+    # also as the resource's hint, so resource.incremental shows it before a run (and apply_hints replaces it)
+    return dlt.resource(rows, name=name, incremental=incremental, **_hints(spec))()
 
 
 def _whole_table(spec: TableSpec, ctx: SourceContext) -> DltResource:
