@@ -11,6 +11,7 @@ from behaviour_support import make_pipeline, resource_state, run
 
 from tiktok_ads import RunSummary, select_tables, tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
+from tiktok_ads.emulator import business_center as emu_bc
 from tiktok_ads.report_grid import ALL_TABLES
 
 TODAY = dt.date(2024, 6, 15)
@@ -20,13 +21,16 @@ START = TODAY - dt.timedelta(days=40)
 
 def test_every_resource_of_a_table_with_a_cursor_carries_its_own_incremental() -> None:
     ids = ["111", "222"]
-    source = tiktok_ads(access_token="t", advertiser_ids=ids, start_date="2024-01-01", tables=list(ALL_TABLES))
+    # (Business Center tables need the BCs' ids from TikTok: see the test below)
+    tables = [name for name, spec in ALL_TABLES.items() if spec.kind != "business_center"]
+    source = tiktok_ads(access_token="t", advertiser_ids=ids, start_date="2024-01-01", tables=tables)
     by_table: dict[str, list[str]] = {}
     for name, resource in source.resources.items():
         by_table.setdefault(str(resource.table_name), []).append(name)
-    for table, spec in ALL_TABLES.items():
+    for table in tables:
+        spec = ALL_TABLES[table]
         names = by_table[table]
-        partitioned = spec.kind == "report" or (spec.kind == "entity" and spec.cursor is not None)
+        partitioned = spec.kind == "report" or (spec.kind in ("entity", "business_center") and spec.cursor)
         if not partitioned:
             assert names == [table], table
             continue
@@ -73,3 +77,24 @@ def test_an_end_value_hint_backfills_one_advertiser_and_leaves_state_alone(
     assert summary.ranges == {("ad_insights", first): f"{START}..{START + dt.timedelta(days=4)}"}
     assert resource_state(pipeline) == state  # end_value: dlt throws the run's state away
     assert ("ad_insights", second) not in summary.ranges
+
+
+def test_business_center_transactions_have_a_cursor_per_business_center(
+    emulator_factory: Callable[..., EmulatorServer],
+) -> None:
+    server = emulator_factory(WORLD)
+    bc = emu_bc.bc_id(server.world)
+    source = tiktok_ads(
+        access_token=server.access_token,
+        base_url=server.base_url,
+        advertiser_ids=server.advertiser_ids,
+        start_date=START.isoformat(),
+        tables=["business_centers", "bc_transactions", "advertiser_transactions"],
+    )
+    assert sorted(source.resources) == sorted(
+        ["business_centers", f"bc_transactions__{bc}", f"advertiser_transactions__{bc}"]
+    )
+    for table in ("bc_transactions", "advertiser_transactions"):
+        wrapper = source.resources[f"{table}__{bc}"].incremental
+        cursor = wrapper.incremental if wrapper is not None else None
+        assert cursor is not None and cursor.cursor_path == "transaction_date" and cursor.lag == 7, table

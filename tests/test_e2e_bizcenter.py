@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from behaviour_support import make_pipeline, resource_state, rows, run
+from behaviour_support import make_pipeline, rows, run
 
 from tiktok_ads import TABLES, RunSummary
+from tiktok_ads.cursors import advertiser_cursors
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import business_center as emu_bc
 from tiktok_ads.emulator import truth as T
@@ -109,10 +110,9 @@ def test_bc_tables_load_and_equal_the_truth_then_go_on_incrementally(
     # the BC's ad accounts are the emulated BC's: every advertiser but the last
     assert {r["advertiser_id"] for r in rows(pipeline, "bc_advertisers")} == set(server.advertiser_ids[:-1])
     # the state keeps each BC's newest transaction day
-    state = resource_state(pipeline)
     bc = emu_bc.bc_id(server.world)
     assert (
-        state["advertiser_transactions"]["bcs"][bc]["last_date"]
+        advertiser_cursors(pipeline.state, "advertiser_transactions")[bc]["last_day"]
         == max(r["transaction_date"] for r in rows(pipeline, "advertiser_transactions")).isoformat()
     )
 

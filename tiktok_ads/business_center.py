@@ -29,6 +29,7 @@ from typing import Any
 
 import dlt
 
+from .cursors import AdvertiserCursor
 from .errors import TikTokAPIError, TikTokBadResponseError
 from .settings import BusinessCenterTable
 from .source_context import SourceContext
@@ -134,8 +135,46 @@ def _read(
     return rows
 
 
+def bc_partition(
+    ctx: SourceContext, spec: BusinessCenterTable, bc_id: str, cursor: AdvertiserCursor, *, first: bool
+) -> Iterator[Any]:
+    """One Business Center's transactions since its cursor (``lag`` days before it), then the cursor moved.
+
+    Args:
+        ctx: the source context.
+        spec: ``bc_transactions`` or ``advertiser_transactions``.
+        bc_id: the Business Center.
+        cursor: its cursor of the table (the newest transaction day loaded).
+        first: this is the table's first resource: it creates the table even if no row arrives.
+
+    Yields:
+        Typed rows.
+    """
+    if first:
+        yield dlt.mark.materialize_table_schema()
+    until = _today(ctx) + dt.timedelta(days=1)
+    stored = cursor.stored(ctx)
+    if cursor.is_backfill:
+        since, until = cursor.backfill_days(ctx)
+    elif stored is not None:
+        since = max(cursor.first_day(ctx), stored - dt.timedelta(days=cursor.lag_days))
+    else:
+        since = cursor.first_day(ctx)
+    try:
+        rows = _type(spec, _read(ctx, spec, bc_id, since, until), bc_id)
+    except TikTokAPIError as err:
+        err.add_context(table=spec.name, bc_id=bc_id)
+        raise
+    if rows:
+        ctx.summary.count(spec.name, bc_id, len(rows))
+        yield rows
+    # the newest day loaded so far (a run that found nothing newer keeps the stored day)
+    days = [r[str(spec.cursor)] for r in rows] + ([stored] if stored is not None else [])
+    cursor.commit(max(days) if days else None, ctx)
+
+
 def bc_rows(ctx: SourceContext, spec: BusinessCenterTable) -> Iterator[Rows]:
-    """The rows of one Business Center table, BC after BC (see the module docstring for the rules).
+    """The rows of a Business Center table without cursor, BC after BC (see the module docstring).
 
     Args:
         ctx: the source context.
@@ -144,32 +183,13 @@ def bc_rows(ctx: SourceContext, spec: BusinessCenterTable) -> Iterator[Rows]:
     Yields:
         Typed rows, one list per BC.
     """
-    state = dlt.current.resource_state().setdefault("bcs", {})
-    cfg = ctx.config
-    backfill = ctx.backfill_range()
     tomorrow = _today(ctx) + dt.timedelta(days=1)
     for bc_id in business_center_ids(ctx):
-        entry = state.get(bc_id) or {}
-        since: dt.date | None = None
-        until = tomorrow
-        if spec.cursor is not None:
-            if backfill is not None:
-                since, until = backfill
-            elif entry.get("last_date"):
-                last = dt.date.fromisoformat(entry["last_date"])
-                since = max(cfg.start_date, last - dt.timedelta(days=cfg.attribution_window_days))
-            else:
-                since = cfg.start_date
         try:
-            rows = _type(spec, _read(ctx, spec, bc_id, since, until), bc_id)
+            rows = _type(spec, _read(ctx, spec, bc_id, None, tomorrow), bc_id)
         except TikTokAPIError as err:
             err.add_context(table=spec.name, bc_id=bc_id)
             raise
         if rows:
             ctx.summary.count(spec.name, bc_id, len(rows))
             yield rows
-        if spec.cursor is not None and backfill is None:
-            # the newest day loaded so far (a run that found nothing newer keeps the stored day)
-            days = [r[spec.cursor].isoformat() for r in rows] + [d for d in [entry.get("last_date")] if d]
-            if days:
-                state[bc_id] = {"last_date": max(days)}

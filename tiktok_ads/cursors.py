@@ -41,7 +41,8 @@ SETTINGS_KEY = "settings"
 """Resource-state key of the settings an advertiser's cursor was reached with (``start_date``,
 ``include_deleted``): widening ``start_date`` or switching ``include_deleted`` on reloads the history."""
 
-_LEGACY_KEY = "advertisers"
+_LEGACY_KEYS = ("advertisers", "bcs")
+"""Where the previous release kept per-advertiser (per-Business Center) entries in a table's resource state."""
 
 
 def partition_name(table: str, advertiser_id: str) -> str:
@@ -86,6 +87,15 @@ def make_incremental(spec: TableSpec, ctx: SourceContext) -> Incremental[Any] | 
             return None
         return dlt.sources.incremental[dt.date](
             spec.day_column,
+            initial_value=start,
+            end_value=end,
+            lag=cfg.attribution_window_days,
+            primary_key=(),
+            allow_external_schedulers=join,
+        )
+    if spec.kind == "business_center" and spec.cursor is not None:  # transactions, per Business Center
+        return dlt.sources.incremental[dt.date](
+            spec.cursor,
             initial_value=start,
             end_value=end,
             lag=cfg.attribution_window_days,
@@ -155,9 +165,17 @@ class AdvertiserCursor:
             last -= dt.timedelta(days=1)
         return self.first_day(ctx), last
 
-    def _legacy(self) -> dict[str, Any] | None:
+    @property
+    def _by_day(self) -> bool:
+        return self.spec.kind in ("report", "business_center")
+
+    def _legacy_entries(self) -> dict[str, Any] | None:
         resources = dlt.current.source_state().get("resources", {})
-        entry = resources.get(self.spec.name, {}).get(_LEGACY_KEY, {}).get(self.advertiser_id)
+        entries = resources.get(self.spec.name, {}).get(_LEGACY_KEYS[self.spec.kind == "business_center"])
+        return entries if isinstance(entries, dict) else None
+
+    def _legacy(self) -> dict[str, Any] | None:
+        entry = (self._legacy_entries() or {}).get(self.advertiser_id)
         return entry if isinstance(entry, dict) else None
 
     def stored(self, ctx: SourceContext) -> Any:
@@ -182,10 +200,10 @@ class AdvertiserCursor:
             if legacy is None:
                 return None
             settings = legacy
-            value = legacy.get("last_day") or legacy.get(f"max_{self.spec.cursor}")
+            value = legacy.get("last_day") or legacy.get("last_date") or legacy.get(f"max_{self.spec.cursor}")
         if value is None:
             return None
-        if self.spec.kind == "report":
+        if self._by_day:
             stored_start = dt.date.fromisoformat(settings.get("start_date") or str(value)[:10])
             if stored_start > self.first_day(ctx):
                 logger.info(
@@ -193,12 +211,13 @@ class AdvertiserCursor:
                     self.advertiser_id,
                 )
                 return None
-        if ctx.config.include_deleted and not settings.get("include_deleted", False):
+        turned_on = ctx.config.include_deleted and not settings.get("include_deleted", False)
+        if turned_on and self.spec.kind != "business_center":  # (transactions have nothing deleted)
             logger.info(
                 "tiktok_ads: reloading history of advertiser %s (include_deleted)", self.advertiser_id
             )
             return None
-        if self.spec.kind == "report":
+        if self._by_day:
             return _as_date(value)
         return to_timestamp(value, f"max_{self.spec.cursor}")
 
@@ -213,19 +232,19 @@ class AdvertiserCursor:
             return
         self.incremental.advance(value)
         settings: dict[str, Any] = {"include_deleted": ctx.config.include_deleted}
-        if self.spec.kind == "report":
+        if self._by_day:
             settings["start_date"] = self.first_day(ctx).isoformat()
         dlt.current.resource_state()[SETTINGS_KEY] = settings
-        resources = dlt.current.source_state().get("resources", {})
-        legacy = resources.get(self.spec.name, {}).get(_LEGACY_KEY)
-        if isinstance(legacy, dict) and legacy.pop(self.advertiser_id, None) is not None and not legacy:
-            del resources[self.spec.name]
+        legacy = self._legacy_entries()
+        if legacy is not None and legacy.pop(self.advertiser_id, None) is not None and not legacy:
+            del dlt.current.source_state()["resources"][self.spec.name]
 
 
 def advertiser_cursors(pipeline_state: Mapping[str, Any], table: str) -> dict[str, dict[str, Any]]:
-    """Where each advertiser of ``table`` stands, read from a pipeline's state (e.g. ``pipeline.state``).
+    """Where each advertiser (Business Center) of ``table`` stands, read from a pipeline's state.
 
-    Report tables: ``{"last_day": "2024-05-10", "start_date": "2024-01-01", "include_deleted": False}``;
+    Tables by day (reports, BC transactions): ``{"last_day": "2024-05-10", "start_date": "2024-01-01",
+    "include_deleted": False}``;
     entity tables: ``{"max_modify_time": "2024-05-10T08:04:04+00:00", "include_deleted": False}``. Advertisers
     whose state the previous release kept, and that no run has moved since, are included as it kept them.
 
@@ -237,7 +256,9 @@ def advertiser_cursors(pipeline_state: Mapping[str, Any], table: str) -> dict[st
         advertiser id -> its cursor, for every advertiser with one.
     """
     resources = pipeline_state.get("sources", {}).get("tiktok_ads", {}).get("resources", {})
-    found: dict[str, dict[str, Any]] = dict(resources.get(table, {}).get(_LEGACY_KEY, {}))
+    found: dict[str, dict[str, Any]] = {}
+    for key in _LEGACY_KEYS:
+        found.update(resources.get(table, {}).get(key, {}))
     prefix = partition_name(table, "")
     for name, state in resources.items():
         settings = state.get(SETTINGS_KEY)

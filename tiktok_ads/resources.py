@@ -21,40 +21,39 @@ from dlt.extract.resource import DltResource
 from dlt.extract.source import DltSource
 
 from .arrow_pages import TableBatcher
+from .business_center import bc_partition, bc_rows, business_center_ids
 from .cursors import AdvertiserCursor, make_incremental, partition_name
 from .day_markers import DAY_MARKER_COLUMN, DAY_MARKER_HINT
 from .entity_resources import advertiser_rows, entity_partition, listed_rows
 from .report_resources import report_arrow_schema, report_partition
 from .settings import TableSpec
 from .source_context import SourceContext
+from .spark_ads import spark_post_rows
 
 Body = Callable[[SourceContext, Any], Iterator[Any]]  # each takes the record of its kind
-
-
-def _business_center_rows(ctx: SourceContext, spec: Any) -> Iterator[Any]:
-    from .business_center import bc_rows  # here: that module imports the source context
-
-    return bc_rows(ctx, spec)
-
-
-def _spark_post_rows(ctx: SourceContext, spec: Any) -> Iterator[Any]:
-    from .spark_ads import spark_post_rows  # here: that module imports the source context
-
-    return spark_post_rows(ctx, spec)
 
 
 _TABLE_BODIES: dict[str, Body] = {
     "entity": listed_rows,
     "advertiser": advertiser_rows,
-    "business_center": _business_center_rows,
-    "spark_posts": _spark_post_rows,
+    "business_center": bc_rows,
+    "spark_posts": spark_post_rows,
 }
 """Bodies of the tables read whole every run, for all advertisers in one resource."""
 
 
 def is_partitioned(spec: TableSpec) -> bool:
-    """Whether ``spec`` gets one resource per advertiser (reports, and entity lists with a cursor)."""
-    return spec.kind == "report" or (spec.kind == "entity" and spec.cursor is not None)
+    """Whether ``spec`` gets one resource per advertiser (reports, entity lists with a cursor) or per
+    Business Center (its transactions)."""
+    return spec.kind == "report" or (spec.kind in ("entity", "business_center") and spec.cursor is not None)
+
+
+_PARTITION_BODIES: dict[str, Callable[..., Iterator[Any]]] = {
+    "report": report_partition,
+    "entity": entity_partition,
+    "business_center": bc_partition,
+}
+"""Bodies of one advertiser's (one Business Center's) resource of a table with a cursor."""
 
 
 def _hints(spec: TableSpec) -> dict[str, Any]:
@@ -83,7 +82,7 @@ def _hints(spec: TableSpec) -> dict[str, Any]:
 
 
 def _partition(spec: TableSpec, ctx: SourceContext, advertiser_id: str, *, first: bool) -> DltResource:
-    body: Callable[..., Iterator[Any]] = report_partition if spec.kind == "report" else entity_partition
+    body = _PARTITION_BODIES[spec.kind]
     incremental = make_incremental(spec, ctx)
     if incremental is None:  # lifetime reports: read whole every run
 
@@ -142,6 +141,8 @@ def make_resources(spec: TableSpec, ctx: SourceContext, advertiser_ids: Sequence
     """
     if not is_partitioned(spec):
         return [_whole_table(spec, ctx)]
+    if spec.kind == "business_center":
+        advertiser_ids = business_center_ids(ctx)  # bc_ids, or one bc/get/ lookup
     if not advertiser_ids:  # nothing to read, but the table exists with its pinned columns
         return [_empty_table(spec)]
     return [_partition(spec, ctx, adv_id, first=i == 0) for i, adv_id in enumerate(advertiser_ids)]

@@ -116,29 +116,6 @@ class SourceContext:
         self.summary.note_skipped(advertiser_id, err.message)
         return True
 
-    def backfill_range(self) -> tuple[dt.date, dt.date] | None:
-        """The fixed range of a backfill run for the tables kept per Business Center, or None.
-
-        (Tables kept per advertiser take theirs from their ``dlt.sources.incremental``: :mod:`.cursors`.)
-        ``end_date`` makes a backfill of ``start_date..end_date``. With ``allow_external_schedulers``, an
-        interval from an external scheduler (Airflow's ``data_interval_start/end``, or dlt's
-        ``DLT_INTERVAL_START/END``) does too: its days ``[start, end)``.
-
-        Returns:
-            ``(first_day, last_day)`` inclusive, or None.
-        """
-        cfg = self.config
-        if cfg.end_date is not None:
-            return self.start_date(), cfg.end_date
-        interval = scheduler_interval(cfg.allow_external_schedulers)
-        if interval is not None:
-            start, end = interval
-            last = (end - dt.timedelta(microseconds=1)).date()
-            first = max(start.date(), self.start_date())
-            if last >= first:
-                return first, last
-        return None
-
 
 def scheduler_interval(allowed: bool) -> tuple[dt.datetime, dt.datetime] | None:
     """The external scheduler's interval when the source may take it, else None.
