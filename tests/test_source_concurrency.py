@@ -19,7 +19,7 @@ import pytest
 
 from tiktok_ads.arrow_pages import LOAD_ID_COLUMN, TableBatcher, arrow_schema, report_page_table
 from tiktok_ads.client import TikTokClient
-from tiktok_ads.concurrency import UnitStream
+from tiktok_ads.concurrency import PageBudget, UnitStream
 from tiktok_ads.day_markers import DAY_MARKER_COLUMN
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.errors import TikTokBadResponseError
@@ -51,6 +51,52 @@ def test_unit_stream_delivers_every_item_before_its_done_and_each_unit_once() ->
             (n for n, (kind, u, _) in enumerate(events) if kind == "item" and u == unit), default=-1
         )
         assert last_item < [n for n, (kind, u, _) in enumerate(events) if kind == "done" and u == unit][0]
+
+
+def test_a_page_budget_bounds_pages_read_ahead_across_streams_without_blocking_the_waited_one() -> None:
+    budget = PageBudget(2)
+    produced = {"a": 0, "b": 0}
+
+    def work(unit: str) -> Iterator[str]:
+        for i in range(10):
+            produced[unit] += 1
+            yield f"{unit}{i}"
+
+    b = iter(UnitStream(["b"], work, workers=1, buffer=100, budget=budget))
+    a = UnitStream(["a"], work, workers=1, buffer=100, budget=budget)
+    assert next(b)[2] == "b0"  # stream b runs and reads ahead; nobody takes its pages for a while
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.extend(v for kind, _, v in a if kind == "item"))
+    reader.start()
+    reader.join(timeout=30)
+    assert not reader.is_alive(), "the stream dlt waits on must read even when others hold the budget"
+    assert got == [f"a{i}" for i in range(10)]
+    assert produced["b"] <= 1 + 2, produced  # the page taken, and the budget's two
+    rest = [v for kind, _, v in b if kind == "item"]
+    assert rest == [f"b{i}" for i in range(1, 10)]
+    assert budget._free == 2  # every slot given back
+
+
+def test_a_closed_stream_gives_its_slots_back() -> None:
+    budget = PageBudget(3)
+    stream = iter(UnitStream([1], lambda unit: iter(range(100)), workers=1, buffer=100, budget=budget))
+    next(stream)
+    stream.close()  # (as dlt closes a generator): pages in its queue and in its worker free their slots
+    assert budget._free == 3
+
+
+def test_a_page_budget_waits_unless_urgent_and_stops() -> None:
+    budget = PageBudget(1)
+    stop = threading.Event()
+    assert budget.acquire(lambda: False, stop)
+    assert budget.acquire(lambda: True, stop)  # urgent: over the budget
+    result: list[bool] = []
+    waiter = threading.Thread(target=lambda: result.append(budget.acquire(lambda: False, stop)))
+    waiter.start()
+    budget.release()  # free is 0 now (one slot was taken over the budget): still no slot
+    stop.set()
+    waiter.join(timeout=10)
+    assert result == [False]
 
 
 def test_unit_stream_hands_errors_to_the_consumer_and_drops_a_group() -> None:

@@ -36,6 +36,45 @@ Event = tuple[EventKind, U, Any]
 _PUT_POLL_SECONDS = 0.05
 
 
+class PageBudget:
+    """Pages read ahead of dlt, counted for all the streams of a source together.
+
+    Every advertiser's resources run at once (one resource per advertiser and table), each with its own
+    :class:`UnitStream`, so per-stream buffers alone would let memory grow with the number of advertisers. A
+    worker takes a slot before it reads the next page and the consumer gives it back when it takes the page.
+    The stream dlt's thread is waiting on may always read (its pages go over the budget): dlt pulls one
+    resource at a time, so a budget held by pages of the others could otherwise block it forever.
+
+    Args:
+        pages: slots shared by the streams.
+    """
+
+    def __init__(self, pages: int) -> None:
+        self._free = max(1, pages)
+        self._cond = threading.Condition()
+
+    def acquire(self, urgent: Callable[[], bool], stop: threading.Event) -> bool:
+        """Take a slot (waiting while none is free, unless ``urgent()``); False once ``stop`` is set."""
+        with self._cond:
+            while self._free <= 0 and not urgent() and not stop.is_set():
+                self._cond.wait(_PUT_POLL_SECONDS)
+            if stop.is_set():
+                return False
+            self._free -= 1
+            return True
+
+    def release(self) -> None:
+        """Give a slot back (a page was taken by its consumer, or a worker read nothing more)."""
+        with self._cond:
+            self._free += 1
+            self._cond.notify_all()
+
+    def wake(self) -> None:
+        """Let waiting workers look again (a consumer started waiting on its stream)."""
+        with self._cond:
+            self._cond.notify_all()
+
+
 class UnitStream(Generic[U, T]):
     """Runs ``work(unit)`` for every unit on ``workers`` threads and iterates over the resulting events.
 
@@ -46,6 +85,7 @@ class UnitStream(Generic[U, T]):
         buffer: items waiting to be consumed before workers block.
         group: the group of a unit (e.g. its advertiser id), for :meth:`drop`.
         name: thread name prefix.
+        budget: pages read ahead, shared with the source's other streams (None: only ``buffer`` bounds them).
     """
 
     def __init__(
@@ -57,8 +97,13 @@ class UnitStream(Generic[U, T]):
         buffer: int,
         group: Callable[[U], Hashable] = lambda unit: None,
         name: str = "tiktok_ads",
+        budget: PageBudget | None = None,
     ) -> None:
         self._units = list(units)
+        self._budget = budget
+        self._waiting = False  # dlt's thread is blocked on this stream: its workers may exceed the budget
+        self._held = 0  # budget slots this stream holds (pages being read or waiting in the queue)
+        self._held_lock = threading.Lock()
         self._work = work
         self._workers = max(1, min(workers, len(self._units) or 1))
         self._events: queue.Queue[Event[U]] = queue.Queue(maxsize=max(1, buffer))
@@ -66,6 +111,32 @@ class UnitStream(Generic[U, T]):
         self._dropped: set[Hashable] = set()
         self._stop = threading.Event()
         self._name = name
+
+    def _take_slot(self) -> bool:
+        if self._budget is None:
+            return not self._stop.is_set()
+        if not self._budget.acquire(lambda: self._waiting, self._stop):
+            return False
+        with self._held_lock:
+            self._held += 1
+        return True
+
+    def _give_slot(self) -> None:
+        if self._budget is None:
+            return
+        with self._held_lock:
+            if self._held <= 0:  # (given back already, when the stream closed)
+                return
+            self._held -= 1
+        self._budget.release()
+
+    def _give_all_slots(self) -> None:
+        if self._budget is None:
+            return
+        with self._held_lock:
+            held, self._held = self._held, 0
+        for _ in range(held):
+            self._budget.release()
 
     def drop(self, group: Hashable) -> None:
         """Stop the units of ``group`` that have not finished (their pages so far were delivered)."""
@@ -85,13 +156,27 @@ class UnitStream(Generic[U, T]):
             if self._group(unit) in self._dropped:
                 self._put(("dropped", unit, None))
                 return
-            for item in self._work(unit):
+            items = iter(self._work(unit))
+            while True:
+                if not self._take_slot():
+                    return
+                try:
+                    item = next(items)
+                except StopIteration:
+                    self._give_slot()
+                    break
+                except BaseException:
+                    self._give_slot()
+                    raise
                 if self._stop.is_set():
+                    self._give_slot()
                     return
                 if self._group(unit) in self._dropped:
+                    self._give_slot()
                     self._put(("dropped", unit, None))
                     return
-                if not self._put(("item", unit, item)):
+                if not self._put(("item", unit, item)):  # (the slot travels with the page)
+                    self._give_slot()
                     return
             self._put(("done", unit, None))
         except BaseException as exc:  # handed to the consumer, who raises it in dlt's thread
@@ -106,10 +191,20 @@ class UnitStream(Generic[U, T]):
                 pool.submit(self._run, unit)
             pending = len(self._units)
             while pending:
-                event = self._events.get()
+                try:
+                    event = self._events.get_nowait()
+                except queue.Empty:
+                    self._waiting = True
+                    if self._budget is not None:
+                        self._budget.wake()
+                    event = self._events.get()
+                    self._waiting = False
                 if event[0] != "item":
                     pending -= 1
+                else:
+                    self._give_slot()
                 yield event
         finally:
             self._stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
+            self._give_all_slots()  # pages never taken, and pages being read, free their slots for the others

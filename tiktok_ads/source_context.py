@@ -11,6 +11,7 @@ import dlt
 
 from .async_reports import TaskSwitch
 from .client import TikTokClient
+from .concurrency import PageBudget
 from .config import SourceConfig
 from .errors import TikTokPermissionError
 from .extract import Advertiser, AdvertiserDirectory
@@ -37,6 +38,7 @@ class SourceContext:
         clock: current instant (tests and the demo use the emulator's clock).
         summary: counters for the run report.
         tasks: whether async report tasks are (still) used in this run (``async_reports``).
+        pages: the pages all resources may read ahead of dlt together (:class:`~.concurrency.PageBudget`).
     """
 
     config: SourceConfig
@@ -46,6 +48,12 @@ class SourceContext:
     summary: RunSummary = field(default_factory=RunSummary)
     tasks: TaskSwitch = field(default_factory=lambda: TaskSwitch("auto"))
     _default_start: dt.date | None = field(default=None, init=False, repr=False)
+    pages: PageBudget = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # pages read ahead of dlt, all resources together: 4 per request in flight (the one-table streams of
+        # earlier releases held up to 3 each), so memory does not grow with the number of advertisers
+        self.pages = PageBudget(4 * self.config.max_concurrency)
 
     def start_date(self) -> dt.date:
         """The first report day: the ``start_date`` setting, or by default 365 days before TikTok's UTC today.

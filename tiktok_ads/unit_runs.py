@@ -46,6 +46,7 @@ def run_units(
         buffer=2 * workers,
         group=lambda unit: unit.advertiser_id,
         name=f"tiktok_ads_{spec.name}",
+        budget=ctx.pages,
     )
     for kind, unit, value in stream:
         adv_id = unit.advertiser_id
