@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from behaviour_support import compare_reports, make_pipeline, resource_state, rows, run
+from support import advertiser_states, compare_reports, has_source_state, make_pipeline, rows, run
 
 from tiktok_ads.config import parse_advertiser_names, validate_config
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
@@ -134,7 +134,7 @@ def test_an_advertiser_the_token_may_not_read_fails_naming_it_or_is_skipped(
     text = str(err)
     assert f"advertiser {second}" in text and "skip_inaccessible_advertisers" in text
     assert first not in text.split("[")[0]  # the readable one is not blamed
-    assert not pipeline.state.get("sources"), "a failed run stores nothing"
+    assert not has_source_state(pipeline), "a failed run stores nothing"
 
     caplog.set_level(logging.WARNING, logger="tiktok_ads")
     summary = run(
@@ -209,7 +209,7 @@ def test_an_advertiser_that_loses_access_during_the_run_is_skipped(
         advertiser_ids=[first, second],
         tables=["ad_insights"],
     )
-    state = resource_state(pipeline)["ad_insights"]["advertisers"][second]
+    state = advertiser_states(pipeline, "ad_insights")[second]
     server.world.set_today(TODAY + dt.timedelta(days=1))
 
     def clock() -> dt.datetime:
@@ -231,7 +231,7 @@ def test_an_advertiser_that_loses_access_during_the_run_is_skipped(
     )
     assert set(summary.skipped) == {second} and server.stats.codes[40001] == 1
     assert any("skipping advertiser" in r.getMessage() and second in r.getMessage() for r in caplog.records)
-    states = resource_state(pipeline)["ad_insights"]["advertisers"]
+    states = advertiser_states(pipeline, "ad_insights")
     assert (
         states[second] == state and states[first]["last_day"] == server.world.local_today(first).isoformat()
     )

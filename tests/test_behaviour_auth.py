@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import tomlkit
-from behaviour_support import make_pipeline, run
+from support import make_pipeline, run
 
 from tiktok_ads import RunSummary, TikTokClient, tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from behaviour_support import make_pipeline, report_differences, report_truth, rows, run
+from support import make_pipeline, report_differences, report_truth, rows, run
 
 from tiktok_ads import TABLES
 from tiktok_ads.emulator import EmulatorServer, WorldConfig

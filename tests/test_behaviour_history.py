@@ -10,12 +10,12 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from behaviour_support import (
+from support import (
+    all_advertiser_states,
     compare_reports,
     make_pipeline,
     report_differences,
     report_truth,
-    resource_state,
     rows,
     run,
 )
@@ -71,13 +71,13 @@ def test_daily_runs_equal_the_truth_in_every_time_zone_across_month_end_and_dst(
     for when in RUNS:
         server.world.set_now(when)
         summary = run(pipeline, server, start_date=START, tables=TABLES, include_deleted=True)
-        state = resource_state(pipeline)
+        state = all_advertiser_states(pipeline)
         for adv in server.advertiser_ids:
             today = server.world.local_today(adv)
             read = summary.ranges[("ad_insights", adv)]
             # the window ends on the advertiser's own today and starts 7 days before the last run's today
             assert read.endswith(f"..{today.isoformat()}"), (when, zones[adv], read)
-            assert state["ad_insights"]["advertisers"][adv]["last_day"] == today.isoformat()
+            assert state["ad_insights"][adv]["last_day"] == today.isoformat()
         # every run: the ads' daily rows; at the edges (and at the end) the audience table too
         compared = TABLES if when in EDGE_RUNS else TABLES[:1]
         diffs = compare_reports(pipeline, server, compared, start_date=START, include_deleted=True)
@@ -117,12 +117,12 @@ def test_without_the_window_days_go_stale_and_a_backfill_reloads_them_leaving_st
     # only late-attributed metrics differ (no row missing or extra): the days were loaded, then went stale
     assert all(" missing " not in d and " extra " not in d for d in stale), stale
     assert any(" conversion = " in d or " real_time_conversion = " in d for d in stale), stale
-    state = resource_state(pipeline)
+    state = all_advertiser_states(pipeline)
 
     # backfill three of the six stale days (FIRST_DAY-6 .. FIRST_DAY-1, restated after the first run read them)
     first, last = FIRST_DAY - dt.timedelta(days=3), FIRST_DAY - dt.timedelta(days=1)
     summary = run(pipeline, server, start_date=first, end_date=last.isoformat(), **settings)
-    assert resource_state(pipeline) == state, "a backfill must not touch incremental state"
+    assert all_advertiser_states(pipeline) == state, "a backfill must not touch incremental state"
     for adv in server.advertiser_ids:
         assert summary.ranges[("ad_insights", adv)] == f"{first.isoformat()}..{last.isoformat()}"
 

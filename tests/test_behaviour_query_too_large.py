@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from behaviour_support import compare_reports, make_pipeline, report_truth, run
+from support import compare_reports, make_pipeline, report_truth, run
 
 from tiktok_ads import TABLES
 from tiktok_ads.emulator import EmulatorServer, WorldConfig

@@ -22,8 +22,9 @@ from typing import Any
 
 import dlt
 import pytest
+import support
 from hermetic import ENV_AT_START
-from test_e2e_truth import assert_report_equals_truth, report_truth, table
+from support import assert_report_equals_truth, warehouse_type
 
 from tiktok_ads import TABLES as ALL_TABLES
 from tiktok_ads import tiktok_ads
@@ -39,39 +40,6 @@ WORLD = WorldConfig(seed=23, advertisers=2, campaigns=2, adgroups=1, ads=2, days
 START = TODAY - dt.timedelta(days=20)
 POSTGRES_ENV = "DESTINATION__POSTGRES__CREDENTIALS"
 POSTGRES_CREDENTIALS = ENV_AT_START.get(POSTGRES_ENV)
-
-#: What each pinned dlt type becomes in the warehouse (information_schema.columns.data_type).
-WAREHOUSE_TYPES: dict[str, dict[str, str]] = {
-    "duckdb": {
-        "text": "VARCHAR",
-        "bigint": "BIGINT",
-        "decimal": "DECIMAL(38,9)",
-        "date": "DATE",
-        "timestamp": "TIMESTAMP WITH TIME ZONE",
-        "bool": "BOOLEAN",
-        "json": "JSON",
-    },
-    "postgres": {
-        "text": "character varying",
-        "bigint": "bigint",
-        "decimal": "numeric(38,9)",
-        "date": "date",
-        "timestamp": "timestamp with time zone",
-        "bool": "boolean",
-        "json": "jsonb",
-    },
-}
-
-
-def warehouse_type(destination: str, hint: Any) -> str:
-    """The warehouse type of a pinned column: report metrics' decimals carry their own precision and scale."""
-    kind = WAREHOUSE_TYPES[destination][str(hint["data_type"])]
-    if hint["data_type"] == "decimal" and hint.get("precision") is not None:
-        return kind.replace(
-            "(38,9)", f"({hint['precision']},{hint['scale']})"
-        )  # see tiktok_ads/metric_types.py
-    return kind
-
 
 DESTINATIONS = [
     pytest.param("duckdb", id="duckdb"),
@@ -164,7 +132,7 @@ def assert_entities_equal_truth(
         want = T.entity_rows(
             server.world, kind, advertiser_ids=server.advertiser_ids, include_deleted=True, seen_at=seen_at
         )
-        got = table(pipeline, spec.name)
+        got = support.rows(pipeline, spec.name)
         as_utc = [(r[f"{kind}_id"], r["modify_time"].astimezone(dt.timezone.utc)) for r in got]
         assert Counter((i, t.strftime(T.TIME_FORMAT)) for i, t in as_utc) == Counter(
             (r[f"{kind}_id"], r["modify_time"]) for r in want
@@ -175,7 +143,7 @@ def assert_reports_equal_truth(pipeline: dlt.Pipeline, server: EmulatorServer) -
     """Every report table, value for value, against the truth as of the emulator's clock."""
     for spec in TABLES.values():
         if spec.kind == "report":
-            want = report_truth(server, spec, include_deleted=True, start=START)
+            want = support.report_truth(server, spec, start_date=START, include_deleted=True)
             assert_report_equals_truth(pipeline, spec, want)
 
 
@@ -218,7 +186,7 @@ def test_same_tables_keys_types_truth_and_merges_on_each_destination(
         # value for value against the emulator's truth (deleted objects included)
         assert_reports_equal_truth(warehouse, server)
         assert_entities_equal_truth(warehouse, server, [first_run])
-        advertisers = table(warehouse, "advertisers")
+        advertisers = support.rows(warehouse, "advertisers")
         want = T.advertiser_rows(server.world, server.advertiser_ids)
         assert sorted(
             (a["advertiser_id"], int(a["create_time"].timestamp()), a["currency"]) for a in advertisers
@@ -229,5 +197,5 @@ def test_same_tables_keys_types_truth_and_merges_on_each_destination(
     load(warehouse, server)
     with warehouse.sql_client():
         assert_reports_equal_truth(warehouse, server)
-        assert max(r["stat_time_day"] for r in table(warehouse, "ad_insights")) > TODAY
+        assert max(r["stat_time_day"] for r in support.rows(warehouse, "ad_insights")) > TODAY
         assert_entities_equal_truth(warehouse, server, [first_run, server.world.now])

@@ -17,8 +17,7 @@ from pathlib import Path
 
 import dlt
 import pytest
-from behaviour_support import report_truth
-from test_e2e_truth import assert_report_equals_truth
+from support import assert_report_equals_truth, report_truth
 
 from tiktok_ads import TABLES
 from tiktok_ads.custom_metrics import table_specs, with_metrics

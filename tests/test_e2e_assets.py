@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from behaviour_support import make_pipeline, object_differences, rows, run, truth_value
+from support import (
+    advertiser_states,
+    all_advertiser_states,
+    make_pipeline,
+    object_differences,
+    rows,
+    run,
+    truth_value,
+)
 
 from tiktok_ads import TABLES, RunSummary, TikTokBadResponseError
 from tiktok_ads.client import ClientStats
@@ -138,12 +146,11 @@ def test_second_run_brings_only_new_and_changed_assets(tmp_path: Path, server: E
     # pixels have no cursor: every pixel arrives every run, merged on its key
     for adv in server.advertiser_ids:
         assert summary.rows[("pixels", adv)] == len(T.asset_rows(server.world, "pixel", [adv]))
-    state = pipeline.state["sources"]["tiktok_ads"]["resources"]
-    assert set(state["custom_audiences"]["advertisers"][server.advertiser_ids[0]]) == {
+    assert set(advertiser_states(pipeline, "custom_audiences")[server.advertiser_ids[0]]) == {
         "max_update_time",
         "include_deleted",
     }
-    assert state["pixels"]["advertisers"] == {}
+    assert "pixels" in all_advertiser_states(pipeline) and advertiser_states(pipeline, "pixels") == {}
 
 
 # -------------------------------------------------------------------------------- bad answers, no HTTP

@@ -10,13 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import behaviour_support as support
 import dlt
 import pytest
+import support
 
 from tiktok_ads import ALL_TABLES as TABLES
 from tiktok_ads import async_reports as tasks_module
-from tiktok_ads import tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 
 TODAY = dt.date(2026, 3, 31)
@@ -42,45 +41,23 @@ def server(emulator_factory: Callable[..., EmulatorServer]) -> EmulatorServer:
 
 def load(server: EmulatorServer, tmp_path: Path, name: str, **settings: Any) -> dlt.Pipeline:
     """One pipeline run (of ``REPORTS`` unless ``tables`` is given) into its own duckdb file."""
-    pipe = dlt.pipeline(
-        pipeline_name=f"tiktok_ads_{name}",
-        pipelines_dir=str(tmp_path / "pipelines"),
-        destination=dlt.destinations.duckdb(str(tmp_path / f"{name}.duckdb")),
-        dataset_name="tiktok",
-    )
-    settings.setdefault("start_date", START.isoformat())
+    pipe = support.make_pipeline(tmp_path, f"tiktok_ads_{name}")
+    settings.setdefault("start_date", START)
     settings.setdefault("tables", REPORTS)
-    source = tiktok_ads(
-        access_token=server.access_token,
-        advertiser_ids=server.advertiser_ids,
-        base_url=server.base_url,
-        max_qps=0,
-        clock=lambda: server.world.now,
-        **settings,
-    )
-    info = pipe.run(source, loader_file_format="parquet")
-    assert not info.has_failed_jobs
+    support.run(pipe, server, **settings)
     return pipe
-
-
-def table_rows(pipe: dlt.Pipeline, name: str) -> list[tuple[Any, ...]]:
-    """A table's data columns (no dlt columns), sorted, with decimals normalized."""
-    rows = support.rows(pipe, name)
-    return sorted(
-        tuple((k, support._norm(v)) for k, v in sorted(r.items()) if not k.startswith("_dlt")) for r in rows
-    )
 
 
 def assert_identical(left: dlt.Pipeline, right: dlt.Pipeline, tables: list[str] = REPORTS) -> None:
     for name in tables:
-        got, want = table_rows(left, name), table_rows(right, name)
+        got, want = support.data_rows(left, name), support.data_rows(right, name)
         assert got, name
         assert got == want, f"{name}: {len(got)} rows vs {len(want)}"
 
 
 def report_state(pipe: dlt.Pipeline, tables: list[str]) -> dict[str, Any]:
-    resources = pipe.state["sources"]["tiktok_ads"]["resources"]
-    return {name: resources[name]["advertisers"] for name in tables}
+    states = support.all_advertiser_states(pipe)
+    return {name: states[name] for name in tables}
 
 
 def test_tasks_and_sync_requests_load_identical_tables(server: EmulatorServer, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from behaviour_support import make_pipeline, resource_state, rows, run
+from support import business_center_states, make_pipeline, rows, run
 
 from tiktok_ads import TABLES, RunSummary
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
@@ -109,10 +109,10 @@ def test_bc_tables_load_and_equal_the_truth_then_go_on_incrementally(
     # the BC's ad accounts are the emulated BC's: every advertiser but the last
     assert {r["advertiser_id"] for r in rows(pipeline, "bc_advertisers")} == set(server.advertiser_ids[:-1])
     # the state keeps each BC's newest transaction day
-    state = resource_state(pipeline)
+    state = business_center_states(pipeline, "advertiser_transactions")
     bc = emu_bc.bc_id(server.world)
     assert (
-        state["advertiser_transactions"]["bcs"][bc]["last_date"]
+        state[bc]["last_date"]
         == max(r["transaction_date"] for r in rows(pipeline, "advertiser_transactions")).isoformat()
     )
 

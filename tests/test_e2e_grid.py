@@ -15,7 +15,7 @@ from typing import Any
 import dlt
 import duckdb
 import pytest
-from behaviour_support import _norm, make_pipeline, report_differences, report_truth, rows, run
+from support import all_advertiser_states, make_pipeline, norm, report_differences, report_truth, rows, run
 
 from tiktok_ads import ALL_TABLES, TableSpec
 from tiktok_ads.custom_reports import custom_report_specs
@@ -143,7 +143,7 @@ def _sums(
     sums = ", ".join(f"coalesce(sum({m}), 0)" for m in metrics)
     out = {}
     for row in loaded.query(f"SELECT {cols}, {sums} FROM {table} GROUP BY {cols}"):
-        vals = tuple(_norm(Decimal(v)) for v in row[len(keys) :])
+        vals = tuple(norm(Decimal(v)) for v in row[len(keys) :])
         if any(vals):
             out[tuple(row[: len(keys)])] = vals
     return out
@@ -225,6 +225,6 @@ def test_a_later_run_replaces_reread_hours_and_the_lifetime_rows_whole(
         spec = ALL_TABLES.get(name) or CUSTOM_SPECS[name]
         want = truth(server, spec, include_deleted=False, start=start)
         assert report_differences(rows(pipeline, name), want, spec) == [], name
-    state = pipeline.state["sources"]["tiktok_ads"]["resources"]
+    state = all_advertiser_states(pipeline)
     for name in REPLACED:
-        assert set(state[name]["advertisers"]) == set(server.advertiser_ids), name
+        assert set(state[name]) == set(server.advertiser_ids), name

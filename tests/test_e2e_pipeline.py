@@ -16,10 +16,11 @@ from typing import Any
 
 import dlt
 import pytest
-from test_dlt_destinations import warehouse_type
+import support
+from support import all_advertiser_states, query, warehouse_type
 
 from tiktok_ads import TABLES as ALL_TABLES
-from tiktok_ads import RunSummary, tiktok_ads
+from tiktok_ads import RunSummary
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.settings import DEFAULT_TABLES
 
@@ -36,44 +37,18 @@ START = TODAY - dt.timedelta(days=35)
 Factory = Callable[..., EmulatorServer]
 
 
-def make_pipeline(tmp_path: Path, name: str = "tiktok_ads_e2e_pipeline") -> dlt.Pipeline:
-    return dlt.pipeline(
-        pipeline_name=name,
-        pipelines_dir=str(tmp_path / "pipelines"),
-        destination=dlt.destinations.duckdb(str(tmp_path / "warehouse.duckdb")),
-        dataset_name="tiktok",
-    )
+def make_pipeline(tmp_path: Path) -> dlt.Pipeline:
+    return support.make_pipeline(tmp_path, "tiktok_ads_e2e_pipeline")
 
 
-def load(
-    pipeline: dlt.Pipeline, server: EmulatorServer, summary: RunSummary | None = None, **settings: Any
-) -> Any:
-    settings.setdefault("start_date", START.isoformat())
-    settings.setdefault("advertiser_ids", server.advertiser_ids)
-    source = tiktok_ads(
-        access_token=server.access_token,
-        base_url=server.base_url,
-        max_qps=0,
-        retry_backoff_seconds=0.01,
-        clock=lambda: server.world.now,
-        summary=summary,
-        **settings,
-    )
-    return pipeline.run(source, loader_file_format="parquet")
-
-
-def query(pipeline: dlt.Pipeline, sql: str) -> list[tuple[Any, ...]]:
-    with pipeline.sql_client() as client:
-        return [tuple(r) for r in client.execute_sql(sql) or []]
+def load(pipeline: dlt.Pipeline, server: EmulatorServer, summary: RunSummary | None = None, **settings: Any) -> Any:
+    """A run of every default table from ``START`` (unless ``settings`` say otherwise)."""
+    settings.setdefault("start_date", START)
+    return support.load(pipeline, support.emulator_source(server, summary=summary, **settings))
 
 
 def counts(pipeline: dlt.Pipeline, names: Any = None) -> dict[str, int]:
-    return {name: query(pipeline, f"SELECT count(*) FROM {name}")[0][0] for name in (names or TABLES)}
-
-
-def resource_state(pipeline: dlt.Pipeline) -> dict[str, Any]:
-    resources = pipeline.state.get("sources", {}).get("tiktok_ads", {}).get("resources", {})
-    return json.loads(json.dumps(resources, default=str))
+    return support.counts(pipeline, names or TABLES)
 
 
 def test_full_load_of_all_nine_tables(tmp_path: Path, emulator_factory: Factory) -> None:
@@ -144,17 +119,17 @@ def test_second_run_adds_nothing_and_state_is_per_advertiser(
     load(pipeline, server)
     before = counts(pipeline)
     sums = query(pipeline, "SELECT sum(spend), sum(impressions), sum(conversion) FROM ad_insights")
-    state = resource_state(pipeline)
+    state = all_advertiser_states(pipeline)
     for name, spec in TABLES.items():
         if spec.kind == "report":
-            entries = state[name]["advertisers"]
+            entries = state[name]
             assert set(entries) == set(server.advertiser_ids)
             for adv, entry in entries.items():
                 local_today = server.world.local_today(adv)
                 assert entry["last_day"] == local_today.isoformat(), (name, adv)
                 assert entry["start_date"] == START.isoformat()
         elif spec.kind == "entity":
-            assert set(state[name]["advertisers"]) == set(server.advertiser_ids)
+            assert set(state[name]) == set(server.advertiser_ids)
 
     summary = RunSummary()
     load(pipeline, server, summary)
@@ -197,12 +172,12 @@ def test_backfill_leaves_incremental_state_alone(tmp_path: Path, emulator_factor
     server = emulator_factory(WORLD)
     pipeline = make_pipeline(tmp_path)
     load(pipeline, server, tables=["ad_insights", "campaigns"])
-    state = resource_state(pipeline)
+    state = all_advertiser_states(pipeline)
     before = counts(pipeline, ["ad_insights", "campaigns"])
     summary = RunSummary()
     end = START + dt.timedelta(days=9)
     load(pipeline, server, summary, tables=["ad_insights", "campaigns"], end_date=end.isoformat())
-    assert resource_state(pipeline) == state
+    assert all_advertiser_states(pipeline) == state
     assert counts(pipeline, ["ad_insights", "campaigns"]) == before
     for adv in server.advertiser_ids:
         assert summary.ranges[("ad_insights", adv)] == f"{START.isoformat()}..{end.isoformat()}"
@@ -214,7 +189,7 @@ def test_external_scheduler_interval_is_a_backfill(
     server = emulator_factory(WORLD)
     pipeline = make_pipeline(tmp_path)
     load(pipeline, server, tables=["ad_insights"])
-    state = resource_state(pipeline)
+    state = all_advertiser_states(pipeline)
     monkeypatch.setenv("DLT_INTERVAL_START", "2024-06-01T00:00:00+00:00")
     monkeypatch.setenv("DLT_INTERVAL_END", "2024-06-03T00:00:00+00:00")
     summary = RunSummary()
@@ -222,12 +197,12 @@ def test_external_scheduler_interval_is_a_backfill(
     assert summary.ranges[("ad_insights", server.advertiser_ids[0])].endswith(
         server.world.local_today(server.advertiser_ids[0]).isoformat()
     )
-    state = resource_state(pipeline)
+    state = all_advertiser_states(pipeline)
     summary = RunSummary()
     load(pipeline, server, summary, tables=["ad_insights"], allow_external_schedulers=True)
     for adv in server.advertiser_ids:
         assert summary.ranges[("ad_insights", adv)] == "2024-06-01..2024-06-02"
-    assert resource_state(pipeline) == state
+    assert all_advertiser_states(pipeline) == state
 
 
 def test_a_failed_run_changes_nothing_and_the_next_run_completes(
@@ -236,7 +211,7 @@ def test_a_failed_run_changes_nothing_and_the_next_run_completes(
     server = emulator_factory(WORLD)
     pipeline = make_pipeline(tmp_path)
     load(pipeline, server)
-    before, state = counts(pipeline), resource_state(pipeline)
+    before, state = counts(pipeline), all_advertiser_states(pipeline)
     server.world.set_today(TODAY + dt.timedelta(days=2))
 
     server.script_fault("report/integrated/get/", nth=6, fault="50002", times=100)
@@ -249,15 +224,15 @@ def test_a_failed_run_changes_nothing_and_the_next_run_completes(
     text = str(err)
     assert "advertiser" in text and "table" in text and "window" in text and "request_id" in text
     assert counts(pipeline) == before
-    assert resource_state(pipeline) == state
-    restored = dlt.attach(pipeline.pipeline_name, pipelines_dir=str(tmp_path / "pipelines"))
+    assert all_advertiser_states(pipeline) == state
+    restored = dlt.attach(pipeline.pipeline_name, pipelines_dir=pipeline.pipelines_dir)
     assert not restored.list_extracted_load_packages() and not restored.list_normalized_load_packages()
 
     server.set_faults()  # drop the scripted fault
     load(pipeline, server)
     after = query(pipeline, "SELECT max(stat_time_day) FROM ad_insights")[0][0]
     assert after > TODAY
-    assert resource_state(pipeline) != state
+    assert all_advertiser_states(pipeline) != state
 
 
 def test_secrets_stay_out_of_state_trace_and_data(tmp_path: Path, emulator_factory: Factory) -> None:
@@ -267,11 +242,11 @@ def test_secrets_stay_out_of_state_trace_and_data(tmp_path: Path, emulator_facto
     token, secret = server.access_token, server.secret
     assert pipeline.last_trace is not None
     blobs = [
-        json.dumps(pipeline.state, default=str),
+        json.dumps(support.pipeline_state(pipeline)),
         str(pipeline.last_trace),
         repr(pipeline.last_trace.asdict()),
     ]
-    for path in (tmp_path / "pipelines").rglob("*"):
+    for path in Path(pipeline.pipelines_dir).rglob("*"):
         if path.is_file():
             blobs.append(path.read_bytes().decode("utf-8", "replace"))
     for blob in blobs:

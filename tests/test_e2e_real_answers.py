@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from behaviour_support import make_pipeline, report_differences, report_truth, rows, run, scalar
+from support import make_pipeline, report_differences, report_truth, rows, run, scalar
 
 from tiktok_ads import ALL_TABLES
 from tiktok_ads.emulator import EmulatorServer, WorldConfig

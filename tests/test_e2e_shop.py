@@ -18,7 +18,7 @@ from typing import Any
 
 import dlt
 import pytest
-from behaviour_support import make_pipeline, object_differences, report_differences, rows, run, truth_value
+from support import make_pipeline, object_differences, report_differences, rows, run, truth_value
 
 from tiktok_ads import TABLES, ConfigError, RunSummary, TikTokBadResponseError
 from tiktok_ads.custom_metrics import table_specs

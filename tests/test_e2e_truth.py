@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import behaviour_support as support
 import dlt
 import pytest
-from behaviour_support import _norm
+import support
+from support import assert_report_equals_truth, rows
 
 from tiktok_ads import TABLES as ALL_TABLES
-from tiktok_ads import TableSpec, tiktok_ads
+from tiktok_ads import TableSpec
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import truth as T
-from tiktok_ads.emulator.metrics import ADDITIVE_METRICS
 from tiktok_ads.settings import DEFAULT_TABLES
 
 #: the tables a run without the ``tables`` setting loads (not the opt-in ones such as ad_images)
@@ -43,36 +42,14 @@ def server(emulator_factory: Callable[..., EmulatorServer]) -> EmulatorServer:
 
 
 @pytest.fixture
-def pipeline(tmp_path: Path) -> Iterator[dlt.Pipeline]:
-    pipe = dlt.pipeline(
-        pipeline_name="tiktok_ads_e2e",
-        pipelines_dir=str(tmp_path / "pipelines"),
-        destination=dlt.destinations.duckdb(str(tmp_path / "e2e.duckdb")),
-        dataset_name="tiktok",
-    )
-    yield pipe
+def pipeline(tmp_path: Path) -> dlt.Pipeline:
+    return support.make_pipeline(tmp_path, "tiktok_ads_e2e")
 
 
 def run(pipeline: dlt.Pipeline, server: EmulatorServer, **settings: Any) -> Any:
-    """One pipeline run against the emulator, with the source's clock on the emulator's."""
-    settings.setdefault("start_date", START.isoformat())
-    source = tiktok_ads(
-        access_token=server.access_token,
-        advertiser_ids=server.advertiser_ids,
-        base_url=server.base_url,
-        max_qps=0,
-        clock=lambda: server.world.now,
-        **settings,
-    )
-    info = pipeline.run(source, loader_file_format="parquet")
-    assert not info.has_failed_jobs
-    return info
-
-
-def table(pipeline: dlt.Pipeline, name: str) -> list[dict[str, Any]]:
-    with pipeline.sql_client() as client, client.execute_query(f"SELECT * FROM {name}") as cur:
-        cols = [c[0] for c in cur.description]
-        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    """One pipeline run against the emulator (from ``START`` unless ``start_date`` is given)."""
+    settings.setdefault("start_date", START)
+    return support.load(pipeline, support.emulator_source(server, **settings))
 
 
 def report_truth(
@@ -81,47 +58,16 @@ def report_truth(
     return support.report_truth(server, spec, start_date=start, include_deleted=include_deleted)
 
 
-def assert_report_equals_truth(
-    pipeline: dlt.Pipeline, spec: TableSpec, expected: list[dict[str, Any]]
-) -> None:
-    got = table(pipeline, spec.name)
-    key = spec.primary_key
-    got_by_key = {tuple(r[k] for k in key): r for r in got}
-    want_by_key = {tuple(r[k] for k in key): r for r in expected}
-    assert len(got_by_key) == len(got), f"{spec.name}: duplicate keys"
-    assert len(want_by_key) == len(expected), f"{spec.name}: truth keys not unique - wrong primary key?"
-    missing = set(want_by_key) - set(got_by_key)
-    extra = set(got_by_key) - set(want_by_key)
-    assert not missing and not extra, (
-        f"{spec.name}: {len(missing)} missing e.g. {sorted(missing)[:2]}, "
-        f"{len(extra)} extra e.g. {sorted(extra)[:2]}"
-    )
-    # additive sums exactly, per advertiser
-    additive = [m for m in spec.metrics if m in ADDITIVE_METRICS]
-    for adv in {r["advertiser_id"] for r in expected}:
-        want = T.additive_totals([r for r in expected if r["advertiser_id"] == adv], additive)
-        have = T.additive_totals([r for r in got if r["advertiser_id"] == adv], additive)
-        assert {k: _norm(v) for k, v in have.items()} == {k: _norm(v) for k, v in want.items()}, (
-            spec.name,
-            adv,
-        )
-    # every row, value for value
-    for k, want_row in want_by_key.items():
-        have_row = got_by_key[k]
-        for col, value in want_row.items():
-            assert _norm(have_row[col]) == _norm(value), (spec.name, k, col, have_row[col], value)
-
-
 def test_full_load_equals_truth_for_every_table(pipeline: dlt.Pipeline, server: EmulatorServer) -> None:
     info = run(pipeline, server)
     for spec in REPORTS:
         assert_report_equals_truth(pipeline, spec, report_truth(server, spec, include_deleted=False))
         # report pages travel as Arrow tables; their rows carry the load id all the same
-        assert {r["_dlt_load_id"] for r in table(pipeline, spec.name)} == set(info.loads_ids), spec.name
+        assert {r["_dlt_load_id"] for r in rows(pipeline, spec.name)} == set(info.loads_ids), spec.name
     for spec in ENTITIES:
         kind = spec.name.rstrip("s")
         want = T.entity_rows(server.world, kind, advertiser_ids=server.advertiser_ids)
-        got = table(pipeline, spec.name)
+        got = rows(pipeline, spec.name)
         id_key = f"{kind}_id"
         assert sorted((r[id_key], r["modify_time"].strftime("%Y-%m-%d %H:%M:%S")) for r in got) == sorted(
             (r[id_key], r["modify_time"]) for r in want
@@ -135,7 +81,7 @@ def test_full_load_equals_truth_for_every_table(pipeline: dlt.Pipeline, server: 
                 tzinfo=dt.timezone.utc
             )
             assert "DELETE" not in str(g["secondary_status"])
-    advertisers = table(pipeline, "advertisers")
+    advertisers = rows(pipeline, "advertisers")
     want_adv = T.advertiser_rows(server.world, server.advertiser_ids)
     assert sorted(
         (a["advertiser_id"], int(a["create_time"].timestamp()), a["timezone"], a["currency"])
@@ -147,16 +93,16 @@ def test_rerun_adds_nothing_and_a_day_later_picks_up_new_and_restated_days(
     pipeline: dlt.Pipeline, server: EmulatorServer
 ) -> None:
     run(pipeline, server, include_deleted=True)
-    counts = {s.name: len(table(pipeline, s.name)) for s in TABLES.values()}
+    counts = {s.name: len(rows(pipeline, s.name)) for s in TABLES.values()}
     run(pipeline, server, include_deleted=True)
-    assert {s.name: len(table(pipeline, s.name)) for s in TABLES.values()} == counts, "a rerun adds rows"
+    assert {s.name: len(rows(pipeline, s.name)) for s in TABLES.values()} == counts, "a rerun adds rows"
 
     first_run = server.world.now
     server.world.set_today(TODAY + dt.timedelta(days=1))
     run(pipeline, server, include_deleted=True)
     for spec in REPORTS:
         assert_report_equals_truth(pipeline, spec, report_truth(server, spec, include_deleted=True))
-    ad_insights = table(pipeline, "ad_insights")
+    ad_insights = rows(pipeline, "ad_insights")
     assert max(r["stat_time_day"] for r in ad_insights) > TODAY
     for spec in ENTITIES:
         kind = spec.name.rstrip("s")
@@ -167,7 +113,7 @@ def test_rerun_adds_nothing_and_a_day_later_picks_up_new_and_restated_days(
             include_deleted=True,
             seen_at=[first_run, server.world.now],
         )
-        got = table(pipeline, spec.name)
+        got = rows(pipeline, spec.name)
         assert Counter((r[f"{kind}_id"], r["modify_time"].strftime(T.TIME_FORMAT)) for r in got) == Counter(
             (r[f"{kind}_id"], r["modify_time"]) for r in want
         ), spec.name
@@ -189,23 +135,13 @@ def test_column_types_are_pinned_even_without_data(
     tmp_path: Path, emulator_factory: Callable[..., EmulatorServer]
 ) -> None:
     server = emulator_factory(WORLD)
-    pipe = dlt.pipeline(
-        pipeline_name="tiktok_ads_types",
-        pipelines_dir=str(tmp_path / "p"),
-        destination=dlt.destinations.duckdb(str(tmp_path / "t.duckdb")),
-        dataset_name="tiktok",
-    )
+    pipe = support.make_pipeline(tmp_path, "tiktok_ads_types")
     # a window in which nothing ran: the tables still get every pinned column with its type
-    far = (TODAY + dt.timedelta(days=400)).isoformat()
-    source = tiktok_ads(
-        access_token=server.access_token,
-        advertiser_ids=server.advertiser_ids,
-        base_url=server.base_url,
-        max_qps=0,
-        clock=lambda: server.world.now + dt.timedelta(days=500),
-        start_date=far,
+    far = TODAY + dt.timedelta(days=400)
+    support.load(
+        pipe,
+        support.emulator_source(server, start_date=far, clock=lambda: server.world.now + dt.timedelta(days=500)),
     )
-    pipe.run(source, loader_file_format="parquet")
     schema = pipe.default_schema
     for spec in REPORTS:
         cols = schema.get_table_columns(spec.name)
@@ -225,19 +161,12 @@ def test_tables_created_by_a_run_without_advertisers_take_later_rows(
     """A first run that reads no advertiser (all inaccessible) still creates every table; the next run's
     Arrow rows fit it (no NOT NULL ``_dlt_id`` column, which only dlt's JSON normalizer fills)."""
     server = emulator_factory(WORLD)
-    pipe = dlt.pipeline(
-        pipeline_name="tiktok_ads_empty_first",
-        pipelines_dir=str(tmp_path / "p"),
-        destination=dlt.destinations.duckdb(str(tmp_path / "t.duckdb")),
-        dataset_name="tiktok",
+    pipe = support.make_pipeline(tmp_path, "tiktok_ads_empty_first")
+    nobody = support.emulator_source(
+        server, advertiser_ids=["7000000000000000999"], skip_inaccessible_advertisers=True
     )
-    common: dict[str, Any] = dict(
-        access_token=server.access_token, base_url=server.base_url, max_qps=0, clock=lambda: server.world.now
-    )
-    nobody = tiktok_ads(advertiser_ids=["7000000000000000999"], skip_inaccessible_advertisers=True, **common)
-    assert not pipe.run(nobody, loader_file_format="parquet").has_failed_jobs
+    support.load(pipe, nobody)
     assert all("_dlt_id" not in pipe.default_schema.get_table_columns(spec.name) for spec in REPORTS)
-    later = tiktok_ads(advertiser_ids=server.advertiser_ids, start_date=START.isoformat(), **common)
-    assert not pipe.run(later, loader_file_format="parquet").has_failed_jobs
+    support.load(pipe, support.emulator_source(server, start_date=START))
     for spec in REPORTS:
         assert_report_equals_truth(pipe, spec, report_truth(server, spec, include_deleted=False))

@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-import dlt
 import pytest
+import support
 
 from tiktok_ads import TABLES, ConfigError, tiktok_ads
 from tiktok_ads.custom_metrics import table_specs
@@ -461,23 +461,8 @@ def test_all_loads_a_typed_column_for_every_metric_equal_to_the_truth(
     )
     start = dt.date(2024, 6, 10)
     names = ["ad_insights", "campaign_insights_by_province"]
-    pipe = dlt.pipeline(
-        pipeline_name="tiktok_ads_all",
-        pipelines_dir=str(tmp_path / "pipelines"),
-        destination=dlt.destinations.duckdb(str(tmp_path / "all.duckdb")),
-        dataset_name="tiktok",
-    )
-    source = tiktok_ads(
-        access_token=server.access_token,
-        advertiser_ids=server.advertiser_ids,
-        base_url=server.base_url,
-        max_qps=0,
-        clock=lambda: server.world.now,
-        start_date=start.isoformat(),
-        tables=names,
-        metrics={name: "all" for name in names},
-    )
-    assert not pipe.run(source, loader_file_format="parquet").has_failed_jobs
+    pipe = support.make_pipeline(tmp_path, "tiktok_ads_all")
+    support.run(pipe, server, start_date=start, tables=names, metrics={name: "all" for name in names})
     specs = table_specs({name: "all" for name in names})
     duck = {"bigint": "BIGINT", "decimal": "DECIMAL", "text": "VARCHAR"}
     with pipe.sql_client() as client:
@@ -489,9 +474,7 @@ def test_all_loads_a_typed_column_for_every_metric_equal_to_the_truth(
                 types = {c: t for c, t in cur.fetchall()}
             for metric in spec.metrics:
                 assert types[metric].startswith(duck[METRIC_TYPES[metric]]), (name, metric, types[metric])
-            with client.execute_query(f"SELECT * FROM {name}") as cur:
-                cols = [c[0] for c in cur.description]
-                got = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+            got = support.rows(pipe, name)
             want = T.report_rows(
                 server.world,
                 advertiser_ids=server.advertiser_ids,

@@ -8,8 +8,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-import dlt
 import pytest
+import support
 
 from tests.real_tiktok import ApiTarget, real_target_or_reason
 from tiktok_ads import tiktok_ads
@@ -77,12 +77,7 @@ def test_unknown_metric_wording(api_target: ApiTarget) -> None:
 def test_the_source_loads_two_days_up_to_tiktoks_today(api_target: ApiTarget, tmp_path: Path) -> None:
     """End to end: the real source, no clock injected, reads up to the advertiser's today by TikTok's clock."""
     start = _today(api_target) - dt.timedelta(days=2)
-    pipeline = dlt.pipeline(
-        pipeline_name=f"real_{api_target.name}",
-        pipelines_dir=str(tmp_path / "pipelines"),
-        destination=dlt.destinations.duckdb(str(tmp_path / "real.duckdb")),
-        dataset_name="tiktok",
-    )
+    pipeline = support.make_pipeline(tmp_path, f"real_{api_target.name}")
     source = tiktok_ads(
         access_token=api_target.access_token,
         base_url=api_target.base_url,
@@ -91,9 +86,8 @@ def test_the_source_loads_two_days_up_to_tiktoks_today(api_target: ApiTarget, tm
         tables=["advertisers", "advertiser_insights"],
         max_qps=5,
     )
-    info = pipeline.run(source, loader_file_format="parquet")
-    assert not info.has_failed_jobs
-    state = pipeline.state["sources"]["tiktok_ads"]["resources"]["advertiser_insights"]["advertisers"]
+    support.load(pipeline, source)
+    state = support.advertiser_states(pipeline, "advertiser_insights")
     last_day = dt.date.fromisoformat(state[api_target.advertiser_id]["last_day"])
     assert (
         start < last_day <= start + dt.timedelta(days=3)

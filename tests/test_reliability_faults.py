@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import json
 import logging
 import random
 import re
@@ -23,6 +22,7 @@ from typing import Any
 import dlt
 import duckdb
 import pytest
+import support
 
 import tiktok_ads_pipeline as script
 from bench.bench_crash import destination_problems, truth_tables
@@ -225,7 +225,7 @@ def snapshot(workdir: Path) -> dict[str, Any]:
             rows = con.execute(f'SELECT * FROM {script.DEFAULT_DATASET}."{name}"').fetchall()
             tables[name] = sorted(rows, key=repr)
     pipeline = dlt.attach(script.PIPELINE_NAME, pipelines_dir=str(workdir / "pipelines"))
-    state = json.loads(json.dumps(pipeline.state, default=str))
+    state = support.pipeline_state(pipeline)
     return {"tables": tables, "state": state}
 
 

@@ -9,24 +9,19 @@ run and revoked. Then every artefact is searched, compressed ones decompressed.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import gzip
 import io
 import json
 import logging
-import pickle
 import socket
 import traceback
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import dlt
-import duckdb
-import pyarrow.parquet as pq
 import pytest
+import support
+from secret_texts import destination_texts, texts_of_file
 
 import tiktok_ads_pipeline as script
 from tiktok_ads import tiktok_ads
@@ -65,39 +60,6 @@ def debug_log() -> Iterator[io.StringIO]:
         root.removeHandler(handler)
         for lg, level in zip(loggers, levels, strict=True):
             lg.setLevel(level)
-
-
-def texts_of_file(path: Path) -> list[str]:
-    """What a file holds, readably: its bytes, and gzip, parquet, pickle or zlib/base64 contents decoded."""
-    raw = path.read_bytes()
-    out = [raw.decode("latin-1")]
-    if raw[:2] == b"\x1f\x8b":
-        out.append(gzip.decompress(raw).decode("utf-8", "replace"))
-    if raw[:4] == b"PAR1":
-        out.append(repr(pq.read_table(path).to_pylist()))
-    if path.suffix == ".pickle":
-        out.append(repr(pickle.loads(raw)))
-    return out
-
-
-def decompressed_state(value: Any) -> str:
-    """dlt stores the pipeline state in the destination as base64 of zlib-compressed JSON."""
-    try:
-        return zlib.decompress(base64.b64decode(value)).decode("utf-8", "replace")
-    except Exception:
-        return ""
-
-
-def destination_texts(db_path: Path) -> list[str]:
-    """Every value of every table of every schema of the duckdb file (compressed state decompressed)."""
-    out: list[str] = []
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        tables = con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
-        for schema, table in tables:
-            for row in con.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall():
-                out.append(repr(row))
-                out.extend(decompressed_state(v) for v in row if isinstance(v, str) and len(v) > 40)
-    return out
 
 
 def test_no_secret_reaches_output_logs_trace_state_packages_or_destination(
@@ -164,7 +126,7 @@ def test_no_secret_reaches_output_logs_trace_state_packages_or_destination(
         "stderr": [err],
         "log": [debug_log.getvalue()],
         "trace": [str(pipeline.last_trace), repr(pipeline.last_trace.asdict())],
-        "state": [json.dumps(pipeline.state, default=str)],
+        "state": [json.dumps(support.pipeline_state(pipeline))],
         "destination": destination_texts(workdir / "tiktok_ads.duckdb"),
     }
     files = [p for p in Path(pipelines).rglob("*") if p.is_file()]

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 import tomlkit
-from behaviour_support import make_pipeline, rows, run
-from test_reliability_secrets import destination_texts, texts_of_file
+from secret_texts import destination_texts, texts_of_file
+from support import make_pipeline, rows, run
 
 import tiktok_ads_pipeline as script
 from tiktok_ads import TikTokAppMismatchError, TokenNotPersistedError, TokenPair

@@ -7,13 +7,12 @@ import logging
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
 
 import dlt
 import pytest
 import requests
+import support
 
-from tiktok_ads import tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.server_clock import ServerClock, parse_http_date, tiktok_now
 
@@ -72,9 +71,7 @@ def test_emulator_date_header_is_its_clock(emulator_factory: Callable[..., Emula
 
 
 def _last_days(pipeline: dlt.Pipeline) -> dict[str, dt.date]:
-    sql = "SELECT advertiser_id, max(stat_time_day) FROM ad_insights GROUP BY advertiser_id"
-    with pipeline.sql_client() as client:
-        found: list[Any] = client.execute_sql(sql) or []
+    found = support.query(pipeline, "SELECT advertiser_id, max(stat_time_day) FROM ad_insights GROUP BY advertiser_id")
     return {str(adv): (day.date() if isinstance(day, dt.datetime) else day) for adv, day in found}
 
 
@@ -82,25 +79,12 @@ def test_a_run_without_an_injected_clock_loads_the_emulated_days(
     tmp_path: Path, emulator_factory: Callable[..., EmulatorServer]
 ) -> None:
     server = emulator_factory(WORLD)
-    pipeline = dlt.pipeline(
-        pipeline_name="server_clock",
-        pipelines_dir=str(tmp_path / "pipelines"),
-        destination=dlt.destinations.duckdb(str(tmp_path / "clock.duckdb")),
-        dataset_name="tiktok",
-    )
-    source = tiktok_ads(
-        access_token=server.access_token,
-        base_url=server.base_url,
-        advertiser_ids=server.advertiser_ids,
-        start_date=(TODAY - dt.timedelta(days=10)).isoformat(),
-        tables=["ad_insights"],
-        max_qps=0,
-    )  # no clock=: today comes from the emulator's Date header
-    info = pipeline.run(source, loader_file_format="parquet")
-    assert not info.has_failed_jobs
+    pipeline = support.make_pipeline(tmp_path, "server_clock")
+    # clock=None: today comes from the emulator's Date header
+    support.run(pipeline, server, start_date=TODAY - dt.timedelta(days=10), tables=["ad_insights"], clock=None)
     want = {adv: server.world.local_today(adv) for adv in server.advertiser_ids}
     assert _last_days(pipeline) == want
-    state = pipeline.state["sources"]["tiktok_ads"]["resources"]["ad_insights"]["advertisers"]
+    state = support.advertiser_states(pipeline, "ad_insights")
     assert {adv: dt.date.fromisoformat(e["last_day"]) for adv, e in state.items()} == want
 
 
@@ -110,20 +94,8 @@ def test_the_default_start_date_is_a_year_before_tiktoks_today(
     """No start_date and no clock: the default (365 days back) counts from TikTok's today, not the machine's
     (which is years after this world's: from the machine's clock nothing would be read)."""
     server = emulator_factory(WORLD)
-    pipeline = dlt.pipeline(
-        pipeline_name="default_start",
-        pipelines_dir=str(tmp_path / "pipelines"),
-        destination=dlt.destinations.duckdb(str(tmp_path / "start.duckdb")),
-        dataset_name="tiktok",
-    )
-    source = tiktok_ads(
-        access_token=server.access_token,
-        base_url=server.base_url,
-        advertiser_ids=server.advertiser_ids,
-        tables=["ad_insights"],
-        max_qps=0,
-    )
-    assert not pipeline.run(source, loader_file_format="parquet").has_failed_jobs
+    pipeline = support.make_pipeline(tmp_path, "default_start")
+    support.run(pipeline, server, start_date=None, tables=["ad_insights"], clock=None)
     assert _last_days(pipeline) == {adv: server.world.local_today(adv) for adv in server.advertiser_ids}
-    state = pipeline.state["sources"]["tiktok_ads"]["resources"]["ad_insights"]["advertisers"]
+    state = support.advertiser_states(pipeline, "ad_insights")
     assert {e["start_date"] for e in state.values()} == {(TODAY - dt.timedelta(days=365)).isoformat()}
