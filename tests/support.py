@@ -33,7 +33,9 @@ from tiktok_ads.emulator.metrics import ADDITIVE_METRICS
 # ------------------------------------------------------------------------------------ pipelines and runs
 
 
-def make_pipeline(tmp_path: Path, name: str = "tiktok_ads_test", dataset_name: str = "tiktok") -> dlt.Pipeline:
+def make_pipeline(
+    tmp_path: Path, name: str = "tiktok_ads_test", dataset_name: str = "tiktok"
+) -> dlt.Pipeline:
     """A duckdb pipeline in ``tmp_path``: its own pipelines dir (``pipeline.pipelines_dir``) and duckdb file
     ``<name>.duckdb``, so no state is shared between tests."""
     return dlt.pipeline(
@@ -157,7 +159,6 @@ def warehouse_type(destination: str, hint: Any) -> str:
     return kind
 
 
-
 def rows(pipeline: dlt.Pipeline, table: str, where: str = "") -> list[dict[str, Any]]:
     """Every row of a destination table (optionally filtered by a SQL ``where`` clause) as dicts."""
     sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "")
@@ -188,7 +189,8 @@ def data_rows(pipeline: dlt.Pipeline, table: str) -> list[tuple[Any, ...]]:
     """A table's data columns (no ``_dlt`` columns) as sorted ``(column, value)`` tuples, decimals normalized:
     equal for two pipelines that loaded the same data, whatever their load ids."""
     return sorted(
-        tuple((k, norm(v)) for k, v in sorted(r.items()) if not k.startswith("_dlt")) for r in rows(pipeline, table)
+        tuple((k, norm(v)) for k, v in sorted(r.items()) if not k.startswith("_dlt"))
+        for r in rows(pipeline, table)
     )
 
 
@@ -362,4 +364,3 @@ def object_differences(pipeline: dlt.Pipeline, name: str, want: list[dict[str, A
             if stored_value(data_type, g.get(col)) != truth_value(data_type, value):
                 out.append(f"{name}: {k} {col} = {g.get(col)!r}, truth {value!r}")
     return out[:20]
-

@@ -6,7 +6,7 @@ machine's dlt settings (``tests/hermetic.py``), so it is passed to the destinati
 PostgreSQL case is skipped with that reason. Each test uses a fresh dataset (schema) and drops it afterwards.
 
 On each destination: all nine tables, their warehouse column types, unique non-null keys, the truth
-comparison of ``test_e2e_truth.py`` value for value (deleted objects included), a rerun that adds
+comparison of ``tests/e2e/test_truth.py`` value for value (deleted objects included), a rerun that adds
 nothing, and a day later a merge of the new and restated days. Nothing here is destination-specific
 SQL beyond ``information_schema``: loading, typing and merging are dlt's.
 """

@@ -27,7 +27,7 @@ import tiktok_ads_pipeline as script
 from tiktok_ads.cli_settings import source_setting_options
 from tiktok_ads.settings import DEFAULT_TABLES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / "deploy" / "github-actions" / "tiktok_ads.yml"
 DAG_FOLDER = ROOT / "deploy" / "airflow"
 AIRFLOW_VENV = Path(

@@ -3,7 +3,7 @@
 The emulator never answers wrongly, so these tests serve TikTok's wire format from a small scripted HTTP
 server on loopback (``advertiser/info/`` plus ``report/integrated/get/`` pages) and run the real source through
 dlt into duckdb. Property tests (hypothesis) cover paging under every kind of lying ``page_info`` and the
-typing of report rows; date-window slicing is property-tested in ``test_source_windows.py``.
+typing of report rows; date-window slicing is property-tested in ``tests/source/test_windows.py``.
 """
 
 from __future__ import annotations

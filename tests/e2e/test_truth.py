@@ -140,7 +140,9 @@ def test_column_types_are_pinned_even_without_data(
     far = TODAY + dt.timedelta(days=400)
     support.load(
         pipe,
-        support.emulator_source(server, start_date=far, clock=lambda: server.world.now + dt.timedelta(days=500)),
+        support.emulator_source(
+            server, start_date=far, clock=lambda: server.world.now + dt.timedelta(days=500)
+        ),
     )
     schema = pipe.default_schema
     for spec in REPORTS:

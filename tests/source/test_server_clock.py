@@ -71,7 +71,9 @@ def test_emulator_date_header_is_its_clock(emulator_factory: Callable[..., Emula
 
 
 def _last_days(pipeline: dlt.Pipeline) -> dict[str, dt.date]:
-    found = support.query(pipeline, "SELECT advertiser_id, max(stat_time_day) FROM ad_insights GROUP BY advertiser_id")
+    found = support.query(
+        pipeline, "SELECT advertiser_id, max(stat_time_day) FROM ad_insights GROUP BY advertiser_id"
+    )
     return {str(adv): (day.date() if isinstance(day, dt.datetime) else day) for adv, day in found}
 
 
@@ -81,7 +83,9 @@ def test_a_run_without_an_injected_clock_loads_the_emulated_days(
     server = emulator_factory(WORLD)
     pipeline = support.make_pipeline(tmp_path, "server_clock")
     # clock=None: today comes from the emulator's Date header
-    support.run(pipeline, server, start_date=TODAY - dt.timedelta(days=10), tables=["ad_insights"], clock=None)
+    support.run(
+        pipeline, server, start_date=TODAY - dt.timedelta(days=10), tables=["ad_insights"], clock=None
+    )
     want = {adv: server.world.local_today(adv) for adv in server.advertiser_ids}
     assert _last_days(pipeline) == want
     state = support.advertiser_states(pipeline, "ad_insights")

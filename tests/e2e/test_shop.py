@@ -33,7 +33,7 @@ TODAY = dt.date(2025, 5, 1)
 WORLD = WorldConfig(seed=5, advertisers=2, campaigns=1, adgroups=1, ads=1, days=12, today=TODAY)
 START = TODAY - dt.timedelta(days=12)
 UTC = dt.timezone.utc
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 GMV_OBJECTS = ["gmv_max_stores", "gmv_max_campaigns"]
 GMV_REPORTS = [

@@ -117,7 +117,7 @@ def test_column_types_are_pinned() -> None:
             if column in ("create_time", "modify_time"):
                 assert kind == "timestamp" and hint.get("timezone") is True, (spec.name, column)
         if spec.kind == "report" and spec.endpoint == "report/integrated/get/":
-            # (the GMV Max and Smart+ report tables pin their own metrics: tests/test_e2e_shop.py)
+            # (the GMV Max and Smart+ report tables pin their own metrics: tests/e2e/test_shop.py)
             assert spec.columns["stat_time_day"]["data_type"] == "date"
             for metric in spec.metrics:
                 assert spec.columns[metric]["data_type"] == METRIC_TYPES[metric]

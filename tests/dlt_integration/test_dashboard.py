@@ -38,7 +38,7 @@ import pytest
 import requests
 import websockets
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 TABLES = ("advertisers", "campaigns", "ad_insights", "ad_insights_by_country")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

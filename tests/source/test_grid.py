@@ -1,7 +1,7 @@
 """The metric catalogue, the report grid's specs and the custom_reports setting (issue 8), without HTTP.
 
 The metrics are one catalogue (``tiktok_ads/metrics.toml``) read by the source and the emulator (see
-``test_metric_catalogue.py``); the dimensions are still written twice, and the first test checks that those
+``tests/source/test_metric_catalogue.py``); the dimensions are still written twice, and the first test checks that those
 agree and that the emulator has a formula for exactly the catalogue's metrics, of the right type.
 """
 
@@ -267,7 +267,7 @@ def test_custom_reports_has_a_json_command_line_option() -> None:
 
 
 def test_the_readme_lists_every_table_with_its_key_and_cursor() -> None:
-    text = (Path(__file__).parent.parent / "README.md").read_text()
+    text = (Path(__file__).parents[2] / "README.md").read_text()
     tables = text[text.index("## Tables") : text.index("## How incremental loading works")]
     for name, spec in ALL_TABLES.items():
         line = next((row for row in tables.splitlines() if row.startswith(f"| `{name}` |")), None)

@@ -33,7 +33,7 @@ from tiktok_ads.emulator import truth as T
 from tiktok_ads.progress import make_collector, resolve_progress
 from tiktok_ads.run_report import RunReport, format_run_report
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: Entities only (their requests do not depend on the date), so the script may use the real clock.
 WORLD = WorldConfig(seed=31, advertisers=2, campaigns=4, adgroups=1, ads=1, days=5)
 DLT_OPTIONS = (

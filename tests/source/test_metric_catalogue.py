@@ -520,7 +520,7 @@ def test_all_from_the_environment_and_the_command_line(
 
 
 def test_the_readme_states_the_current_metric_counts() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("### Metrics") : readme.index("### Entity tables keep every version")]
     assert f"{len(METRICS)} metrics in {len(METRIC_GROUPS)} groups" in section
     for name, spec in TABLES.items():

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EMULATOR = ROOT / "tiktok_ads" / "emulator"
 #: What the emulator may read of the source package: the reader of the one metric catalogue (data shared by
 #: both, so they agree on which metrics exist), which itself imports nothing of the package.

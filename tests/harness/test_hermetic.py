@@ -19,7 +19,7 @@ import hermetic
 from dlt.common.configuration.container import Container
 from dlt.common.configuration.specs.pluggable_run_context import PluggableRunContext
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ("access_token", "app_id", "secret", "advertiser_ids", "start_date", "base_url")
 
 SECRETS_TOML = """\
@@ -60,11 +60,11 @@ ENVIRONMENT = {
 
 #: the tests that failed on a machine configured as above, before the fixture
 ONCE_FAILING = [
-    "tests/test_behaviour_auth.py::test_auth_refusals_and_missing_values",
-    "tests/test_behaviour_auth.py::test_auth_asks_for_what_is_missing_in_a_terminal",
-    "tests/test_behaviour_advertisers.py::test_advertisers_by_name_or_all_the_token_may_read",
-    "tests/test_reliability_settings.py::test_bad_setting_is_named_before_any_request[empty advertiser list]",
-    "tests/test_reliability_settings.py::test_bad_setting_is_named_before_any_request[blank advertiser list]",
+    "tests/behaviour/test_auth.py::test_auth_refusals_and_missing_values",
+    "tests/behaviour/test_auth.py::test_auth_asks_for_what_is_missing_in_a_terminal",
+    "tests/behaviour/test_advertisers.py::test_advertisers_by_name_or_all_the_token_may_read",
+    "tests/reliability/test_settings.py::test_bad_setting_is_named_before_any_request[empty advertiser list]",
+    "tests/reliability/test_settings.py::test_bad_setting_is_named_before_any_request[blank advertiser list]",
 ]
 
 

@@ -1,6 +1,6 @@
 """End to end through dlt into duckdb against the emulator: tables, keys, types in the warehouse, state, and the
 pipeline script (``--demo``, no credentials, failures). Value-for-value truth comparisons are in
-``test_e2e_truth.py``.
+``tests/e2e/test_truth.py``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tiktok_ads.settings import DEFAULT_TABLES
 #: the tables a run without the ``tables`` setting loads (not the opt-in ones such as ad_images)
 TABLES = {name: ALL_TABLES[name] for name in DEFAULT_TABLES}
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2024, 6, 15)
 WORLD = WorldConfig(seed=5, advertisers=2, campaigns=2, adgroups=1, ads=2, days=35, today=TODAY)
 START = TODAY - dt.timedelta(days=35)
@@ -41,7 +41,9 @@ def make_pipeline(tmp_path: Path) -> dlt.Pipeline:
     return support.make_pipeline(tmp_path, "tiktok_ads_e2e_pipeline")
 
 
-def load(pipeline: dlt.Pipeline, server: EmulatorServer, summary: RunSummary | None = None, **settings: Any) -> Any:
+def load(
+    pipeline: dlt.Pipeline, server: EmulatorServer, summary: RunSummary | None = None, **settings: Any
+) -> Any:
     """A run of every default table from ``START`` (unless ``settings`` say otherwise)."""
     settings.setdefault("start_date", START)
     return support.load(pipeline, support.emulator_source(server, summary=summary, **settings))

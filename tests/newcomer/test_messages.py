@@ -29,7 +29,7 @@ from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.errors import TikTokConnectionError, TikTokTransientError
 from tiktok_ads_pipeline import run_auth
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 Factory = Callable[..., EmulatorServer]
 SETTING = "sources.tiktok_ads."
 TODAY = dt.date(2024, 6, 15)

@@ -25,7 +25,7 @@ from tiktok_ads.settings import PRODUCTION_BASE_URL, SANDBOX_BASE_URL
 from tiktok_ads_pipeline import run_auth
 
 Factory = Callable[..., EmulatorServer]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 3, 31)
 WORLD = WorldConfig(seed=51, advertisers=3, campaigns=1, adgroups=1, ads=1, days=10, today=TODAY)
 START = TODAY - dt.timedelta(days=10)

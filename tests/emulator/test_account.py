@@ -1,6 +1,6 @@
 """The five account-side read endpoints of tiktok_ads/emulator/api_account.py: parameters, paging, envelopes.
 
-(Identities, balances and transactions: tests/test_emulator_bizcenter.py.)"""
+(Identities, balances and transactions: tests/emulator/test_bizcenter.py.)"""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from tiktok_ads.custom_metrics import table_specs, with_metrics
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORLD = WorldConfig(seed=41, advertisers=2, campaigns=2, adgroups=1, ads=2, days=12)
 COUNTRY_METRICS = ["spend", "impressions", "clicks", "conversion", "cost_per_conversion"]
 

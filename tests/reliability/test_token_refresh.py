@@ -29,7 +29,7 @@ from tiktok_ads.errors import find_tiktok_error
 from tiktok_ads.extract import discover_advertiser_ids
 
 Factory = Callable[..., EmulatorServer]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 UTC = dt.timezone.utc
 NOW = dt.datetime.now(UTC).replace(microsecond=0)
 WORLD = WorldConfig(seed=91, advertisers=2, campaigns=1, adgroups=1, ads=1, days=5, today=NOW.date())

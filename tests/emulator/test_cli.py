@@ -19,7 +19,7 @@ import requests
 
 from tiktok_ads.emulator.model import WorldConfig
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORLD = ["--port", "0", "--advertisers", "2", "--campaigns", "2", "--adgroups", "2", "--ads", "2",
          "--days", "30", "--today", "2024-06-15"]  # fmt: skip
 ARGS = [*WORLD, "--seed", "5", "--qps", "0", "--qpm", "0"]
