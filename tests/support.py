@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+import os
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,47 @@ from tiktok_ads import TABLES, RunSummary, TableSpec, tiktok_ads
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator import truth as T
 from tiktok_ads.emulator.metrics import ADDITIVE_METRICS
+
+#: the checkout, and its pipeline script
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "tiktok_ads_pipeline.py"
+
+# --------------------------------------------------------------------------------------------- processes
+
+
+def run_command(
+    command: Sequence[str | Path], *, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` to its end in ``cwd`` (under ``env``, default this process's), with no standard input
+    and its output captured as text."""
+    return subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=None if env is None else dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def script_env(
+    env: Mapping[str, str] | None = None, drop: tuple[str, ...] = ("SOURCES__", "DESTINATION__")
+) -> dict[str, str]:
+    """This process's environment without the variables starting with ``drop`` (dlt settings), with the checkout
+    on ``PYTHONPATH``, telemetry off, and ``env`` on top."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    clean.update(PYTHONPATH=str(ROOT), RUNTIME__DLTHUB_TELEMETRY="false")
+    clean.update(env or {})
+    return clean
+
+
+def run_script(
+    args: Sequence[str | Path], *, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 240
+) -> subprocess.CompletedProcess[str]:
+    """Run the pipeline script (``tiktok_ads_pipeline.py args``) as a user would, in a new process."""
+    return run_command([sys.executable, SCRIPT, *args], cwd=cwd, env=env, timeout=timeout)
+
 
 # ------------------------------------------------------------------------------------ pipelines and runs
 

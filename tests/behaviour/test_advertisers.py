@@ -120,15 +120,9 @@ def test_an_advertiser_the_token_may_not_read_fails_naming_it_or_is_skipped(
     token = server.api.create_token([first])
     tables = ["advertisers", "campaigns", "ad_insights"]
     pipeline = make_pipeline(tmp_path)
+    reads = {"start_date": START, "access_token": token, "advertiser_ids": [first, second], "tables": tables}
     with pytest.raises(Exception) as info:
-        run(
-            pipeline,
-            server,
-            start_date=START,
-            access_token=token,
-            advertiser_ids=[first, second],
-            tables=tables,
-        )
+        run(pipeline, server, **reads)
     err = find_tiktok_error(info.value)
     assert isinstance(err, TikTokPermissionError) and err.code == 40001 and err.advertiser_id == second
     text = str(err)
@@ -137,15 +131,7 @@ def test_an_advertiser_the_token_may_not_read_fails_naming_it_or_is_skipped(
     assert not has_source_state(pipeline), "a failed run stores nothing"
 
     caplog.set_level(logging.WARNING, logger="tiktok_ads")
-    summary = run(
-        pipeline,
-        server,
-        start_date=START,
-        access_token=token,
-        advertiser_ids=[first, second],
-        tables=tables,
-        skip_inaccessible_advertisers=True,
-    )
+    summary = run(pipeline, server, **reads, skip_inaccessible_advertisers=True)
     assert set(summary.skipped) == {second}
     assert any(second in r.getMessage() and "skipping" in r.getMessage() for r in caplog.records)
     for table in tables:
@@ -201,14 +187,13 @@ def test_an_advertiser_that_loses_access_during_the_run_is_skipped(
     grant = server.api.grant(token)
     assert grant is not None
     pipeline = make_pipeline(tmp_path)
-    run(
-        pipeline,
-        server,
-        start_date=START,
-        access_token=token,
-        advertiser_ids=[first, second],
-        tables=["ad_insights"],
-    )
+    reads = {
+        "start_date": START,
+        "access_token": token,
+        "advertiser_ids": [first, second],
+        "tables": ["ad_insights"],
+    }
+    run(pipeline, server, **reads)
     state = advertiser_states(pipeline, "ad_insights")[second]
     server.world.set_today(TODAY + dt.timedelta(days=1))
 
@@ -219,16 +204,7 @@ def test_an_advertiser_that_loses_access_during_the_run_is_skipped(
         return server.world.now
 
     caplog.set_level(logging.WARNING, logger="tiktok_ads")
-    summary = run(
-        pipeline,
-        server,
-        start_date=START,
-        access_token=token,
-        advertiser_ids=[first, second],
-        tables=["ad_insights"],
-        skip_inaccessible_advertisers=True,
-        clock=clock,
-    )
+    summary = run(pipeline, server, **reads, skip_inaccessible_advertisers=True, clock=clock)
     assert set(summary.skipped) == {second} and server.stats.codes[40001] == 1
     assert any("skipping advertiser" in r.getMessage() and second in r.getMessage() for r in caplog.records)
     states = advertiser_states(pipeline, "ad_insights")

@@ -9,12 +9,12 @@ import datetime as dt
 import io
 import os
 import stat
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import support
 import tomlkit
 from support import make_pipeline, run
 
@@ -109,21 +109,8 @@ def test_auth_exchanges_the_code_stores_the_token_for_dlt_and_lists_advertisers(
         SOURCES__TIKTOK_ADS__BASE_URL=server.base_url,
         SOURCES__TIKTOK_ADS__MAX_QPS="0",
     )
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "tiktok_ads_pipeline.py"),
-            "--tables",
-            "advertisers",
-            "--pipelines-dir",
-            "p",
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        stdin=subprocess.DEVNULL,
+    proc = support.run_script(
+        ["--tables", "advertisers", "--pipelines-dir", "p"], cwd=tmp_path, env=env, timeout=240
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert first in proc.stdout and third in proc.stdout and second not in proc.stdout

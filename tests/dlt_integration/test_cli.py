@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import support
 
 import tiktok_ads_pipeline as script
 from tiktok_ads import tiktok_ads
@@ -98,21 +99,10 @@ def _run_script(
     args: list[str], cwd: Path, env: dict[str, str], *, tty: bool = False, timeout: float = 120
 ) -> tuple[int, str, str]:
     """Run the script in ``cwd``; with ``tty`` its stdout and stderr are a terminal (read back together)."""
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SOURCES__", "DESTINATION__", "PROGRESS"))
-    }
-    clean.update(PYTHONPATH=str(ROOT), RUNTIME__DLTHUB_TELEMETRY="false", **env)
-    command = [sys.executable, str(ROOT / "tiktok_ads_pipeline.py"), *args]
+    clean = support.script_env(env, drop=("SOURCES__", "DESTINATION__", "PROGRESS"))
+    command = [sys.executable, str(support.SCRIPT), *args]
     if not tty:
-        proc = subprocess.run(
-            command,
-            cwd=cwd,
-            env=clean,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
-        )
+        proc = support.run_script(args, cwd=cwd, env=clean, timeout=timeout)
         return proc.returncode, proc.stdout, proc.stderr
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # a terminal has a size

@@ -15,12 +15,12 @@ import json
 import os
 import re
 import shlex
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import support
 import yaml
 
 import tiktok_ads_pipeline as script
@@ -147,14 +147,8 @@ def test_airflow_dag_imports_and_builds_parallel_table_group_tasks(tmp_path: Pat
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
         "RUNTIME__DLTHUB_TELEMETRY": "false",
     }
-    proc = subprocess.run(
-        [str(python), "-c", PROBE, str(DAG_FOLDER)],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
+    proc = support.run_command(
+        [str(python), "-c", PROBE, str(DAG_FOLDER)], cwd=tmp_path, env=env, timeout=120
     )
     line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT")), None)
     assert proc.returncode == 0 and line, proc.stdout[-3000:] + proc.stderr[-3000:]

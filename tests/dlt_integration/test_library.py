@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import dlt
 import pytest
+import support
 from support import assert_report_equals_truth, report_truth
 
 from tiktok_ads import TABLES
@@ -63,14 +63,8 @@ def test_readme_library_and_inspection_snippets_run_against_the_emulator(
         SOURCES__TIKTOK_ADS__START_DATE=server.world.history_start.isoformat(),
         SOURCES__TIKTOK_ADS__MAX_QPS="0",
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", library + "\n" + inspection],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        stdin=subprocess.DEVNULL,
+    proc = support.run_command(
+        [sys.executable, "-c", library + "\n" + inspection], cwd=tmp_path, env=env, timeout=180
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "rows by country" in proc.stdout

@@ -261,19 +261,7 @@ def test_secrets_stay_out_of_state_trace_and_data(tmp_path: Path, emulator_facto
 def script(
     args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 240
 ) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SOURCES__", "DESTINATION__"))}
-    clean["PYTHONPATH"] = str(ROOT)
-    clean["RUNTIME__DLTHUB_TELEMETRY"] = "false"
-    clean.update(env or {})
-    return subprocess.run(
-        [sys.executable, str(ROOT / "tiktok_ads_pipeline.py"), *args],
-        cwd=cwd,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
+    return support.run_script(args, cwd=cwd, env=support.script_env(env), timeout=timeout)
 
 
 def test_demo_loads_all_nine_tables(tmp_path: Path) -> None:

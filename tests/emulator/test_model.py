@@ -181,26 +181,17 @@ def test_hours_sum_to_days_and_today_is_partial(world: World) -> None:
         )
         assert len(hourly) == n_hours
         assert additive_totals(hourly, ADDITIVE) == {n: daily[0][n] for n in ADDITIVE}
+
     # later the same day, today's figures have grown
-    before = _adv_rows(
-        world,
-        adv,
-        ["advertiser_id", "stat_time_day"],
-        ["impressions"],
-        local_today,
-        local_today,
-    )[0]["impressions"]
+    def impressions_today(w: World) -> Any:
+        return _adv_rows(
+            w, adv, ["advertiser_id", "stat_time_day"], ["impressions"], local_today, local_today
+        )[0]["impressions"]
+
+    before = impressions_today(world)
     later = World(world.config)
     later.set_now(world.now + dt.timedelta(hours=6))
-    after = _adv_rows(
-        later,
-        adv,
-        ["advertiser_id", "stat_time_day"],
-        ["impressions"],
-        local_today,
-        local_today,
-    )[0]["impressions"]
-    assert after > before
+    assert impressions_today(later) > before
 
 
 def _q(x: Decimal) -> Decimal:

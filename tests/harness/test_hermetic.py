@@ -10,12 +10,12 @@ a home with ``~/.dlt/secrets.toml``.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import dlt
 import hermetic
+import support
 from dlt.common.configuration.container import Container
 from dlt.common.configuration.specs.pluggable_run_context import PluggableRunContext
 
@@ -90,14 +90,8 @@ def test_dlt_sees_no_setting_of_the_machine_in_process_or_in_a_subprocess(tmp_pa
         f"names = {SETTINGS!r}\n"
         "print([n for n in names if dlt.secrets.get('sources.tiktok_ads.' + n) is not None])\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
+    proc = support.run_command(
+        [sys.executable, "-c", probe], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120
     )
     assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 
@@ -117,14 +111,11 @@ def test_the_tests_pass_in_a_configured_checkout_with_dlt_variables_and_a_home_d
     nodes = [str(ROOT / n) for n in ONCE_FAILING]
     nodes.append(f"{Path(__file__)}::test_dlt_sees_no_setting_of_the_machine_in_process_or_in_a_subprocess")
     # pytest started in the configured folder: there dlt reads .dlt/ (as from a checkout after `auth`)
-    proc = subprocess.run(
+    proc = support.run_command(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(ROOT), *nodes],
         cwd=checkout,
         env=env,
-        capture_output=True,
-        text=True,
         timeout=600,
-        stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert f"{len(nodes)} passed" in proc.stdout, proc.stdout[-4000:]

@@ -13,14 +13,13 @@ import logging
 import os
 import re
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
+import support
 import tomlkit
 
 import tiktok_ads_pipeline as script
@@ -100,18 +99,7 @@ def test_a_broken_dlt_file_in_the_checkout_is_named_by_a_fresh_process(workdir: 
     broken.parent.mkdir()
     broken.write_text(BROKEN_TOML)
     try:
-        done = subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "tiktok_ads_pipeline.py"),
-                "--pipelines-dir",
-                str(workdir / "pipelines"),
-            ],
-            cwd=workdir,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = support.run_script(["--pipelines-dir", str(workdir / "pipelines")], cwd=workdir, timeout=120)
     finally:
         broken.unlink()  # restoring dlt's own context at teardown reads ./.dlt (the working folder)
     assert done.returncode == script.EXIT_USAGE, done.stderr
@@ -181,35 +169,6 @@ def test_progress_counts_leave_out_the_day_marker_rows(
     assert extracted[-1] == stored, (stored, extracted)
 
 
-CASES: list[tuple[str, list[str], dict[str, str], str]] = [
-    # (name, options, environment, the setting the message names): an empty option is an empty value
-    ("empty --advertiser-ids", ["--advertiser-ids", ""], {}, SETTING + "advertiser_ids"),
-    ("empty --tables", ["--tables", ""], {"TABLES": "ads"}, SETTING + "tables"),
-    ("blank --tables", ["--tables", " "], {"TABLES": "ads"}, SETTING + "tables"),
-    ("metrics env var that is not JSON", [], {"METRICS": '{"ad_insights": [spend]}'}, SETTING + "metrics"),
-]
-
-
-@pytest.mark.parametrize(("name", "options", "env", "setting"), CASES, ids=[c[0] for c in CASES])
-def test_empty_or_malformed_values_are_refused_naming_the_setting(
-    name: str,
-    options: list[str],
-    env: dict[str, str],
-    setting: str,
-    workdir: Path,
-    emulator: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    settings_env(monkeypatch, emulator, **env)
-    code, out, err = run_script(options, workdir, capsys)
-    assert code == script.EXIT_USAGE, (name, out, err)
-    assert setting in err, err
-    assert emulator.stats.total_requests == 0
-    if "METRICS" in env:
-        assert "JSON object" in err and "line 1 column 18" in err, err
-
-
 def test_malformed_metrics_json_on_the_command_line_says_where_it_broke(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -269,21 +228,10 @@ def test_auth_with_a_base_url_stores_it_so_the_next_run_goes_to_the_same_host(
     # the run the message tells the user to start (a new process: dlt reads .dlt/ afresh) goes to the emulator
     monkeypatch.delenv("SOURCES__TIKTOK_ADS__SECRET")
     before = server.stats.total_requests
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "tiktok_ads_pipeline.py"),
-            "--tables",
-            "advertisers",
-            "--progress",
-            "none",
-            "--pipelines-dir",
-            str(workdir / "pipelines"),
-        ],
+    done = support.run_script(
+        ["--tables", "advertisers", "--progress", "none", "--pipelines-dir", str(workdir / "pipelines")],
         cwd=workdir,
         env={**os.environ, "SOURCES__TIKTOK_ADS__MAX_QPS": "0"},
-        capture_output=True,
-        text=True,
         timeout=120,
     )
     assert done.returncode == script.EXIT_OK, done.stderr

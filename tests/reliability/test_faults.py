@@ -26,7 +26,7 @@ import support
 
 import tiktok_ads_pipeline as script
 from bench.bench_crash import destination_problems, truth_tables
-from tiktok_ads import RunSummary, tiktok_ads
+from tiktok_ads import RunSummary
 from tiktok_ads.client import TikTokClient
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator.faults import ENVELOPE_FAULTS, FAULT_KINDS, HTTP_FAULTS
@@ -144,28 +144,19 @@ def test_a_failure_on_page_7_retries_page_7_only(
     start = server.world.history_start
     truth = truth_tables(server.world, server.advertiser_ids, start)["ad_insights_by_age_and_gender"]
     adv = collections.Counter(r["advertiser_id"] for r in truth).most_common(1)[0][0]  # the busiest one
-    pipeline = dlt.pipeline(
-        pipeline_name="page7",
-        pipelines_dir=str(tmp_path / "pipelines"),
-        destination=dlt.destinations.duckdb(str(tmp_path / "page7.duckdb")),
-        dataset_name=script.DEFAULT_DATASET,
-    )
+    pipeline = support.make_pipeline(tmp_path, "page7", dataset_name=script.DEFAULT_DATASET)
     server.script_fault(REPORT, nth=7, fault="50002")
     summary = RunSummary()
-    source = tiktok_ads(
-        access_token=server.access_token,
-        advertiser_ids=[adv],
-        base_url=server.base_url,
-        tables=["ad_insights_by_age_and_gender"],
-        start_date=start.isoformat(),
-        page_size=50,
-        max_qps=0,
-        retry_backoff_seconds=0.01,
-        clock=lambda: server.world.now,
-        summary=summary,
-    )
     with caplog.at_level(logging.DEBUG, logger="urllib3.connectionpool"):
-        pipeline.run(source, loader_file_format="parquet")
+        support.run(
+            pipeline,
+            server,
+            start_date=start,
+            summary=summary,
+            advertiser_ids=[adv],
+            tables=["ad_insights_by_age_and_gender"],
+            page_size=50,
+        )
 
     # on the wire: every page once, page 7 twice (the first answer was TikTok's 50002)
     pages = collections.Counter(

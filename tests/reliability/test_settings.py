@@ -33,6 +33,11 @@ CASES: list[tuple[str, list[str], dict[str, str | None], str]] = [
     ("negative attribution window in the environment", [], {"ATTRIBUTION_WINDOW_DAYS": "-7"}, SETTING + "attribution_window_days"),
     ("unknown destination", ["--destination", "nowhere"], {}, "--destination"),
     ("page size above TikTok's maximum", [], {"PAGE_SIZE": "5000"}, SETTING + "page_size"),
+    # an empty option is an empty value, not "unset"
+    ("empty --advertiser-ids", ["--advertiser-ids", ""], {}, SETTING + "advertiser_ids"),
+    ("empty --tables", ["--tables", ""], {"TABLES": "ads"}, SETTING + "tables"),
+    ("blank --tables", ["--tables", " "], {"TABLES": "ads"}, SETTING + "tables"),
+    ("metrics env var that is not JSON", [], {"METRICS": '{"ad_insights": [spend]}'}, SETTING + "metrics"),
 ]  # fmt: skip
 
 
@@ -67,3 +72,5 @@ def test_bad_setting_is_named_before_any_request(
     # nothing reached TikTok: not one request, not even a connection
     assert emulator.stats.total_requests == 0 and emulator.stats.connections == 0, emulator.stats.snapshot()
     assert not (workdir / "tiktok_ads.duckdb").exists()
+    if "METRICS" in env:  # the JSON error says where the value is broken
+        assert "JSON object" in err and "line 1 column 18" in err, err

@@ -10,13 +10,12 @@ import datetime as dt
 import io
 import logging
 import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import support
 import tomlkit
 from secret_texts import destination_texts, texts_of_file
 from support import make_pipeline, rows, run
@@ -73,6 +72,17 @@ def _grant(server: EmulatorServer) -> dict[str, Any]:
     return dict(answer.data)
 
 
+def _refreshable(server: EmulatorServer, data: dict[str, Any]) -> dict[str, Any]:
+    """The settings of a run that may refresh the token pair of ``data`` (a :func:`_grant` answer)."""
+    return {
+        "start_date": NOW.date(),
+        "access_token": data["access_token"],
+        "app_id": server.app_id,
+        "secret": server.secret,
+        "refresh_token": data["refresh_token"],
+    }
+
+
 def test_auth_stores_both_tokens_and_runs_refresh_and_persist_the_rotated_pair(
     workdir: Path,
     server: EmulatorServer,
@@ -98,21 +108,10 @@ def test_auth_stores_both_tokens_and_runs_refresh_and_persist_the_rotated_pair(
 
     def load() -> None:
         """A run as the user starts it: a new process, which reads .dlt/secrets.toml afresh."""
-        done = subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "tiktok_ads_pipeline.py"),
-                "--tables",
-                "advertisers",
-                "--progress",
-                "none",
-                "--pipelines-dir",
-                str(workdir / "pipelines"),
-            ],
+        done = support.run_script(
+            ["--tables", "advertisers", "--progress", "none", "--pipelines-dir", str(workdir / "pipelines")],
             cwd=workdir,
             env={**os.environ, "SOURCES__TIKTOK_ADS__MAX_QPS": "0", "RUNTIME__LOG_LEVEL": "DEBUG"},
-            capture_output=True,
-            text=True,
             timeout=120,
         )
         shown.extend([done.stdout, done.stderr])
@@ -159,12 +158,8 @@ def test_refresh_token_from_elsewhere_goes_to_the_callback(workdir: Path, server
     run(
         pipeline,
         server,
-        start_date=NOW.date(),
+        **_refreshable(server, data),
         tables=["advertisers"],
-        access_token=data["access_token"],
-        app_id=server.app_id,
-        secret=server.secret,
-        refresh_token=data["refresh_token"],
         access_token_expires_at=(NOW + dt.timedelta(seconds=data["expires_in"])).isoformat(),
         on_token_refresh=seen.append,
     )
@@ -182,12 +177,8 @@ def test_unknown_expiry_refreshes_when_tiktok_says_expired(workdir: Path, server
     run(
         pipeline,
         server,
-        start_date=NOW.date(),
+        **_refreshable(server, data),
         tables=["advertisers", "campaigns"],
-        access_token=data["access_token"],
-        app_id=server.app_id,
-        secret=server.secret,
-        refresh_token=data["refresh_token"],
         on_token_refresh=seen.append,
     )
     assert len(seen) == 1  # one refresh, although several requests got 40102 at once
@@ -268,12 +259,8 @@ def test_an_expired_refresh_token_says_to_authorize_again(workdir: Path, server:
         run(
             make_pipeline(workdir, "refresh_expired"),
             server,
-            start_date=NOW.date(),
+            **_refreshable(server, data),
             tables=["advertisers"],
-            access_token=data["access_token"],
-            app_id=server.app_id,
-            secret=server.secret,
-            refresh_token=data["refresh_token"],
             access_token_expires_at=NOW.isoformat(),
             on_token_refresh=lambda pair: None,
         )
