@@ -1,11 +1,13 @@
 """The tests' one support module: pipelines and runs of the real source against the emulator, the source's
 stored state, queries of the destination, and comparisons with the emulator's truth (``tiktok_ads.emulator.truth``).
 
+- processes: :func:`run_command`, :func:`run_script` (the pipeline script in a new process), :func:`script_env`;
 - pipelines and runs: :func:`make_pipeline`, :func:`emulator_source`, :func:`load`, :func:`run`;
 - state (the only place tests read it): :func:`advertiser_states`, :func:`all_advertiser_states`,
   :func:`business_center_states`, :func:`has_source_state`, :func:`pipeline_state`;
-- queries: :func:`rows`, :func:`scalar`, :func:`query`, :func:`counts`, :func:`data_rows`;
-- truth: :func:`report_truth`, :func:`report_differences`, :func:`compare_reports`, :func:`object_differences`,
+- queries: :func:`rows`, :func:`scalar`, :func:`query`, :func:`counts`, :func:`data_rows`, :func:`warehouse_type`;
+- truth: :func:`report_truth`, :func:`report_differences`, :func:`compare_reports`,
+  :func:`assert_report_equals_truth`, :func:`object_differences`,
   :func:`truth_value`, :func:`stored_value`, :func:`norm`.
 
 Comparisons return a list of differences (empty = equal) instead of asserting, so a test can also show that
