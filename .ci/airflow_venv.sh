@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Apache Airflow in its own virtualenv, for tests/test_dlt_deploy.py (the DAG in deploy/airflow/).
+# Apache Airflow in its own virtualenv, for tests/dlt_integration/test_deploy.py (the DAG in deploy/airflow/).
 #
 # Airflow pins much of what it needs and is heavy (about 150 packages, 3-4 minutes from an empty pip cache),
 # so it never goes into the project's venv. The venv is kept between runs on the same machine and rebuilt

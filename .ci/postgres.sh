@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# A throwaway PostgreSQL server for the destination tests (tests/test_dlt_destinations.py).
+# A throwaway PostgreSQL server for the destination tests (tests/dlt_integration/test_destinations.py).
 #
 # Source it from bash (`. .ci/postgres.sh`): it installs PostgreSQL from the Debian packages when it is
 # missing (as root or with password-less sudo, no standard input), starts a private server in a temporary

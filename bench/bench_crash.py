@@ -17,7 +17,7 @@ After the last trial one more clean run must change nothing. Run from the reposi
     /work/venv/bin/python bench/bench_crash.py --trials 40 --seed 7 --keep
     /work/venv/bin/python bench/bench_crash.py --max-update 8 --max-delay 0   # exactly at random updates
 
-The test suite runs three trials of the same code (``tests/test_reliability_crash.py``).
+The test suite runs three trials of the same code (``tests/reliability/test_crash.py``).
 """
 
 from __future__ import annotations

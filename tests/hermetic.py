@@ -13,7 +13,7 @@ all. The autouse fixture of ``conftest.py`` (:func:`isolate`) gives each test, i
 A test that wants a setting sets it itself (``monkeypatch.setenv``, a ``.dlt/`` in its ``tmp_path``, ...).
 The few values a test may take from the machine are read from :data:`ENV_AT_START`, captured when
 ``conftest.py`` imports this module, before any test runs (``DESTINATION__POSTGRES__CREDENTIALS``, which
-``.ci/run`` exports for ``tests/test_dlt_destinations.py``).
+``.ci/run`` exports for ``tests/dlt_integration/test_destinations.py``).
 
 Known limit: run as root, dlt's global folder is ``/var/dlt`` and no variable moves it, so a subprocess (the
 pipeline script run by a test) would still read ``/var/dlt/*.toml``; this process does not.

@@ -12,7 +12,7 @@ Its value is ``STEP:N:ACTION:PATH``:
   ``pid``); a harness passes the write end of a pipe as ``/dev/fd/<n>`` and reads it, so it learns the moment
   without polling.
 
-Example (``bench/bench_crash.py`` and ``tests/test_reliability_crash.py`` do this)::
+Example (``bench/bench_crash.py`` and ``tests/reliability/test_crash.py`` do this)::
 
     TIKTOK_ADS_TEST_CRASH_POINT=load:1:pause:/tmp/point.jsonl python tiktok_ads_pipeline.py
 
