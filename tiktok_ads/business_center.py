@@ -135,6 +135,20 @@ def _read(
     return rows
 
 
+def _typed_rows(
+    ctx: SourceContext, spec: BusinessCenterTable, bc_id: str, since: dt.date | None, until: dt.date
+) -> Rows:
+    """One BC's typed rows of one table (counted in the run summary); errors name the table and the BC."""
+    try:
+        rows = _type(spec, _read(ctx, spec, bc_id, since, until), bc_id)
+    except TikTokAPIError as err:
+        err.add_context(table=spec.name, bc_id=bc_id)
+        raise
+    if rows:
+        ctx.summary.count(spec.name, bc_id, len(rows))
+    return rows
+
+
 def bc_partition(
     ctx: SourceContext, spec: BusinessCenterTable, bc_id: str, cursor: AdvertiserCursor, *, first: bool
 ) -> Iterator[Any]:
@@ -160,13 +174,8 @@ def bc_partition(
         since = max(cursor.first_day(ctx), stored - dt.timedelta(days=cursor.lag_days))
     else:
         since = cursor.first_day(ctx)
-    try:
-        rows = _type(spec, _read(ctx, spec, bc_id, since, until), bc_id)
-    except TikTokAPIError as err:
-        err.add_context(table=spec.name, bc_id=bc_id)
-        raise
+    rows = _typed_rows(ctx, spec, bc_id, since, until)
     if rows:
-        ctx.summary.count(spec.name, bc_id, len(rows))
         yield rows
     # the newest day loaded so far (a run that found nothing newer keeps the stored day)
     days = [r[str(spec.cursor)] for r in rows] + ([stored] if stored is not None else [])
@@ -185,11 +194,6 @@ def bc_rows(ctx: SourceContext, spec: BusinessCenterTable) -> Iterator[Rows]:
     """
     tomorrow = _today(ctx) + dt.timedelta(days=1)
     for bc_id in business_center_ids(ctx):
-        try:
-            rows = _type(spec, _read(ctx, spec, bc_id, None, tomorrow), bc_id)
-        except TikTokAPIError as err:
-            err.add_context(table=spec.name, bc_id=bc_id)
-            raise
+        rows = _typed_rows(ctx, spec, bc_id, None, tomorrow)
         if rows:
-            ctx.summary.count(spec.name, bc_id, len(rows))
             yield rows

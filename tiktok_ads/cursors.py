@@ -82,20 +82,14 @@ def make_incremental(spec: TableSpec, ctx: SourceContext) -> Incremental[Any] | 
     join = scheduler_interval(cfg.allow_external_schedulers) is not None
     start = None if cfg.start_date_is_default and cfg.end_date is None else cfg.start_date
     end = cfg.end_date + dt.timedelta(days=1) if cfg.end_date is not None else None
-    if spec.kind == "report":
-        if spec.lifetime or spec.day_column is None:
-            return None
+    day_column: str | None = None  # a cursor by day: reports, and Business Center transactions
+    if spec.kind == "report" and not spec.lifetime:
+        day_column = spec.day_column
+    elif spec.kind == "business_center":
+        day_column = spec.cursor
+    if day_column is not None:
         return dlt.sources.incremental[dt.date](
-            spec.day_column,
-            initial_value=start,
-            end_value=end,
-            lag=cfg.attribution_window_days,
-            primary_key=(),
-            allow_external_schedulers=join,
-        )
-    if spec.kind == "business_center" and spec.cursor is not None:  # transactions, per Business Center
-        return dlt.sources.incremental[dt.date](
-            spec.cursor,
+            day_column,
             initial_value=start,
             end_value=end,
             lag=cfg.attribution_window_days,
