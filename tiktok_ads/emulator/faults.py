@@ -84,6 +84,8 @@ class ScriptedFault:
     nth: int
     fault: str
     times: int = 1
+    page: int | None = None
+    """Only requests for this ``page`` count (nth among them): a page, whatever the order pages arrive in."""
 
     def hits(self, count: int) -> bool:
         """Whether the ``count``-th request to the route gets this fault."""
@@ -120,14 +122,18 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._scripted: list[ScriptedFault] = []
         self._counts: dict[str, int] = {}
+        self._page_counts: dict[tuple[str, int], int] = {}
         self._any_count = 0
 
-    def script(self, path: str, nth: int, fault: str, times: int = 1) -> ScriptedFault:
+    def script(
+        self, path: str, nth: int, fault: str, times: int = 1, page: int | None = None
+    ) -> ScriptedFault:
         """Plan ``fault`` for the ``nth`` request (1-based) to ``path``.
 
         ``path`` is a route such as ``"report/integrated/get/"`` (slashes and the ``/open_api/v1.3`` prefix are
         optional) or ``"*"`` for any route. ``nth`` counts from now: ``nth=3`` is the third request to the path
         after this call. ``times`` repeats the fault on the following requests (``nth .. nth+times-1``).
+        ``page``: count only the requests for that page (``nth=1, page=7``: the first request for page 7).
         """
         if fault not in FAULT_KINDS:
             raise ValueError(f"unknown fault {fault!r}; choose from {list(FAULT_KINDS)}")
@@ -135,8 +141,11 @@ class FaultInjector:
             raise ValueError("nth and times must be >= 1")
         route = "*" if path == "*" else normalize_route(path)
         with self._lock:
-            already = self._any_count if route == "*" else self._counts.get(route, 0)
-            planned = ScriptedFault(route, already + nth, fault, times)
+            if page is not None:
+                already = self._page_counts.get((route, page), 0)
+            else:
+                already = self._any_count if route == "*" else self._counts.get(route, 0)
+            planned = ScriptedFault(route, already + nth, fault, times, page)
             self._scripted.append(planned)
         return planned
 
@@ -152,13 +161,22 @@ class FaultInjector:
         with self._lock:
             self._scripted.clear()
 
-    def choose(self, route: str) -> str | None:
-        """Count one request to ``route`` and return the fault kind to inject, or ``None``."""
+    def choose(self, route: str, page: int | None = None) -> str | None:
+        """Count one request to ``route`` (for ``page``, if it names one) and return the fault to inject, or ``None``."""
         with self._lock:
             count = self._counts.get(route, 0) + 1
             self._counts[route] = count
             self._any_count += 1
+            if page is not None:
+                for key in ((route, page), ("*", page)):
+                    self._page_counts[key] = self._page_counts.get(key, 0) + 1
             for planned in self._scripted:
+                if planned.page is not None:
+                    if planned.page != page or planned.route not in ("*", route):
+                        continue
+                    if planned.hits(self._page_counts[(planned.route, page)]):
+                        return planned.fault
+                    continue
                 target = self._any_count if planned.route == "*" else count
                 if (planned.route == "*" or planned.route == route) and planned.hits(target):
                     return planned.fault

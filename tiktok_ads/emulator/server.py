@@ -217,7 +217,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         emulator.stats.count_request(route)
         request_id = new_request_id(emulator.world.now)
-        fault = emulator.faults.choose(route)
+        fault = emulator.faults.choose(route, _page_of(query))
         truncate = False
         if fault is not None:
             emulator.stats.count_fault(fault)
@@ -264,6 +264,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, payload, JSON_TYPE, request_id=request_id, close=True)
             return
         self._send(200, payload, JSON_TYPE, request_id=request_id, headers=answer.headers)
+
+
+def _page_of(query: str) -> int | None:
+    """The ``page`` query parameter of a request, if it is a number."""
+    for part in query.split("&"):
+        name, _, value = part.partition("=")
+        if name == "page" and value.isdigit():
+            return int(value)
+    return None
 
 
 def _route_of(path: str) -> str:
@@ -447,10 +456,13 @@ class EmulatorServer:
         if self.latency.enabled:
             time.sleep(self.latency.delay(rows))
 
-    def script_fault(self, path: str, nth: int = 1, fault: str = "50002", times: int = 1) -> None:
+    def script_fault(
+        self, path: str, nth: int = 1, fault: str = "50002", times: int = 1, page: int | None = None
+    ) -> None:
         """Make the ``nth`` request (counted from now) to ``path`` (e.g. ``"report/integrated/get/"``, or ``"*"``)
-        answer ``fault`` (a kind of :data:`~tiktok_ads.emulator.faults.FAULT_KINDS`), ``times`` times in a row."""
-        self.faults.script(path, nth, fault, times)
+        answer ``fault`` (a kind of :data:`~tiktok_ads.emulator.faults.FAULT_KINDS`), ``times`` times in a row;
+        with ``page``, the ``nth`` request for that page (pages fetched ahead arrive in any order)."""
+        self.faults.script(path, nth, fault, times, page)
 
     def set_faults(
         self,
