@@ -14,9 +14,13 @@ The entity and advertiser requests are made the source's way (``entity_pages`` p
 ``advertiser/info/`` per 100) and added to each total. The windows are the source's
 (:func:`tiktok_ads.windows.report_range` on the emulator's clock, 30-day windows).
 
+``--pipeline`` runs the real pipeline instead (the source into duckdb, the nine default tables, async tasks
+as by default), with ``share_report_requests`` off and on, and prints the requests the emulator counted.
+
 Run from the repository root::
 
     /work/venv/bin/python bench/bench_report_batches.py
+    /work/venv/bin/python bench/bench_report_batches.py --pipeline
 """
 
 from __future__ import annotations
@@ -155,5 +159,51 @@ def main() -> None:
         server.stop()
 
 
+def pipeline_runs(share: bool) -> tuple[int, int]:
+    """Requests of the whole pipeline's first load and of its daily run a day later."""
+    import tempfile
+
+    import dlt
+
+    from tiktok_ads import tiktok_ads
+
+    server = EmulatorServer(AGENCY, qps=None, qpm=None, advertiser_qps=None, task_create_qps=None).start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            pipe = dlt.pipeline(
+                pipeline_name="bench_shared",
+                pipelines_dir=f"{tmp}/p",
+                destination=dlt.destinations.duckdb(f"{tmp}/w.duckdb"),
+                dataset_name="tiktok",
+            )
+            counts = []
+            for day in (TODAY, TODAY + dt.timedelta(days=1)):
+                server.world.set_today(day)
+                before = server.stats.total_requests
+                source = tiktok_ads(
+                    access_token=server.access_token,
+                    base_url=server.base_url,
+                    advertiser_ids=server.advertiser_ids,
+                    start_date=(TODAY - dt.timedelta(days=AGENCY.days)).isoformat(),
+                    max_qps=0,
+                    share_report_requests=share,
+                    clock=lambda: server.world.now,
+                )
+                pipe.run(source, loader_file_format="parquet")
+                counts.append(server.stats.total_requests - before)
+            return counts[0], counts[1]
+    finally:
+        server.stop()
+
+
+def main_pipeline() -> None:
+    """The whole pipeline with shared report requests off and on."""
+    alone = pipeline_runs(False)
+    shared = pipeline_runs(True)
+    print("agency (20 advertisers, 90 days, nine tables), requests counted by the emulator:")
+    for title, a, b in (("first load", alone[0], shared[0]), ("daily run a day later", alone[1], shared[1])):
+        print(f"  {title:<22} one advertiser per request {a:>4}, shared {b:>4} ({b / a:.2f})")
+
+
 if __name__ == "__main__":
-    main()
+    main_pipeline() if "--pipeline" in sys.argv[1:] else main()

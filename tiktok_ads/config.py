@@ -70,6 +70,7 @@ class SourceConfig:
     skip_inaccessible_advertisers: bool
     bc_ids: tuple[str, ...]
     async_reports: str
+    share_report_requests: bool = False
 
     def __repr__(self) -> str:
         fields = []
@@ -442,6 +443,7 @@ def validate_config(
         ),
         bc_ids=bcs,
         async_reports=_async_mode(raw["async_reports"]),
+        share_report_requests=_bool_setting(raw["share_report_requests"], "share_report_requests"),
     )
 
 

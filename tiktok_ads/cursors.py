@@ -168,6 +168,12 @@ class AdvertiserCursor:
         entries = resources.get(self.spec.name, {}).get(_LEGACY_KEYS[self.spec.kind == "business_center"])
         return entries if isinstance(entries, dict) else None
 
+    def _resource_state(self) -> dict[str, Any]:
+        # by name, not dlt.current.resource_state(): a table's planner reads every advertiser's cursor
+        resources = dlt.current.source_state().setdefault("resources", {})
+        state: dict[str, Any] = resources.setdefault(partition_name(self.spec.name, self.advertiser_id), {})
+        return state
+
     def _legacy(self) -> dict[str, Any] | None:
         entry = (self._legacy_entries() or {}).get(self.advertiser_id)
         return entry if isinstance(entry, dict) else None
@@ -186,7 +192,7 @@ class AdvertiserCursor:
         """
         if self.is_backfill:
             return None
-        settings = dlt.current.resource_state().get(SETTINGS_KEY)
+        settings = self._resource_state().get(SETTINGS_KEY)
         if settings is not None:
             value = self.incremental.get_state().get("last_value")
         else:
@@ -228,7 +234,7 @@ class AdvertiserCursor:
         settings: dict[str, Any] = {"include_deleted": ctx.config.include_deleted}
         if self._by_day:
             settings["start_date"] = self.first_day(ctx).isoformat()
-        dlt.current.resource_state()[SETTINGS_KEY] = settings
+        self._resource_state()[SETTINGS_KEY] = settings
         legacy = self._legacy_entries()
         if legacy is not None and legacy.pop(self.advertiser_id, None) is not None and not legacy:
             del dlt.current.source_state()["resources"][self.spec.name]

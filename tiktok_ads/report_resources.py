@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from .day_markers import DAY_MARKER_COLUMN, day_markers
 from .errors import ConfigError, TikTokAPIError
 from .extract import Advertiser, report_pages
 from .json_pages import report_decoder
+from .report_batches import ReportBatches
 from .settings import ARROW_BATCH_ROWS, ReportTable
 from .source_context import SourceContext
 from .unit_runs import run_units
@@ -57,7 +59,7 @@ def _load_id() -> str | None:
 
 
 def report_days(
-    ctx: SourceContext, advertiser: Advertiser, cursor: AdvertiserCursor | None
+    ctx: SourceContext, advertiser: Advertiser, cursor: AdvertiserCursor | None, *, note: bool = True
 ) -> DateWindow | None:
     """The days one run reads for one advertiser, in its time zone (None: nothing to read).
 
@@ -69,6 +71,7 @@ def report_days(
         ctx: the source context.
         advertiser: the advertiser (its time zone decides "today").
         cursor: its cursor of the table, None for lifetime tables.
+        note: warn about an ``end_date`` after today (once per run; the planner of shared requests does not).
 
     Returns:
         The inclusive days, or None.
@@ -76,7 +79,7 @@ def report_days(
     today = local_today(advertiser.timezone, ctx.clock())
     if cursor is not None and cursor.is_backfill:
         first, last = cursor.backfill_days(ctx)
-        if last > today:
+        if last > today and note:
             ctx.summary.warn_once(
                 f"end_date {last} is after today ({today}) in the time zone of advertiser "
                 f"{advertiser.advertiser_id} ({advertiser.timezone}): reading up to {today}"
@@ -92,8 +95,73 @@ def report_days(
     )
 
 
+class SharedReports:
+    """A report table's requests shared between its advertisers (``share_report_requests``).
+
+    dlt calls every resource function before it iterates any (and binds each incremental then), so each
+    advertiser's resource registers its incremental when called; the first body to read plans every
+    registered advertiser's windows at once and builds one :class:`~.report_batches.ReportBatches` from them.
+
+    Args:
+        ctx: the source context.
+        spec: the report table.
+    """
+
+    def __init__(self, ctx: SourceContext, spec: ReportTable) -> None:
+        self._ctx = ctx
+        self._spec = spec
+        self._incrementals: dict[str, Any] = {}
+        self._batches: ReportBatches | None = None
+        self._lock = threading.Lock()
+
+    def register(self, advertiser_id: str, incremental: Any) -> None:
+        """Note an advertiser's (about to be bound) incremental, None for a table without cursor."""
+        with self._lock:
+            self._incrementals[advertiser_id] = incremental
+            self._batches = None  # a new run plans again
+
+    def batches(self) -> ReportBatches:
+        """The table's shared requests, planned from every registered advertiser on first use."""
+        with self._lock:
+            if self._batches is None:
+                self._batches = self._plan()
+            return self._batches
+
+    def _plan(self) -> ReportBatches:
+        ctx, spec = self._ctx, self._spec
+        plans: dict[str, list[DateWindow]] = {}
+        zones: dict[str, str | None] = {}
+        for adv_id, incremental in self._incrementals.items():
+            advertiser = ctx.advertiser(adv_id)
+            if advertiser is None:
+                continue
+            cursor = AdvertiserCursor(spec, adv_id, incremental) if incremental is not None else None
+            days = report_days(ctx, advertiser, cursor, note=False)
+            if days is None or use_task(
+                ctx.tasks.mode, spec, days, include_deleted=ctx.config.include_deleted
+            ):
+                continue  # nothing to read, or one task: not shared
+            plans[adv_id] = split_range(days.start, days.end, spec.window_days)
+            zones[adv_id] = advertiser.timezone
+        return ReportBatches(
+            ctx.client,
+            spec,
+            plans,
+            zones,
+            include_deleted=ctx.config.include_deleted,
+            page_size=ctx.config.page_size,
+            decode=report_decoder(spec.dimensions, spec.metrics),
+        )
+
+
 def report_partition(
-    ctx: SourceContext, spec: ReportTable, advertiser_id: str, cursor: AdvertiserCursor | None, *, first: bool
+    ctx: SourceContext,
+    spec: ReportTable,
+    advertiser_id: str,
+    cursor: AdvertiserCursor | None,
+    *,
+    first: bool,
+    shared: SharedReports | None = None,
 ) -> Iterator[Any]:
     """Arrow tables of one advertiser's rows of one report table, then its cursor moved to the last day read.
 
@@ -107,6 +175,7 @@ def report_partition(
         advertiser_id: the advertiser.
         cursor: its cursor (None for lifetime tables).
         first: this is the table's first resource: it yields the empty table that creates the table.
+        shared: the table's requests shared with its other advertisers (``share_report_requests``), or None.
 
     Yields:
         Arrow tables of typed rows and day markers.
@@ -133,7 +202,12 @@ def report_partition(
     # parsed from the body by pyarrow's JSON reader, without a Python object per value
     decode = report_decoder(spec.dimensions, spec.metrics)
 
+    # planned here, in dlt's thread (it reads every advertiser's state), before any worker asks for a page
+    batches = shared.batches() if shared is not None else None
+
     def windows(window: DateWindow) -> Iterator[Any]:
+        if batches is not None:
+            return batches.pages(advertiser_id, window)
         return report_pages(
             ctx.client,
             spec,
@@ -183,5 +257,7 @@ def report_partition(
             yield batch
     if (last := batcher.flush()) is not None:
         yield last
+    if skipped and batches is not None:
+        batches.discard(advertiser_id)
     if cursor is not None and not skipped:
         cursor.commit(days.end, ctx)

@@ -25,7 +25,7 @@ from .business_center import bc_partition, bc_rows, business_center_ids
 from .cursors import AdvertiserCursor, make_incremental, partition_name
 from .day_markers import DAY_MARKER_COLUMN, DAY_MARKER_HINT
 from .entity_resources import advertiser_rows, entity_partition, listed_rows
-from .report_resources import report_arrow_schema, report_partition
+from .report_resources import SharedReports, report_arrow_schema, report_partition
 from .settings import TableSpec
 from .source_context import SourceContext
 from .spark_ads import spark_post_rows
@@ -81,21 +81,36 @@ def _hints(spec: TableSpec) -> dict[str, Any]:
     }
 
 
+def _shared(spec: TableSpec, ctx: SourceContext) -> SharedReports | None:
+    """The table's shared report requests (``share_report_requests``, report tables), one per table."""
+    if spec.kind != "report" or not ctx.config.share_report_requests:
+        return None
+    shared: SharedReports = ctx.shared_reports.setdefault(spec.name, SharedReports(ctx, spec))
+    return shared
+
+
 def _partition(spec: TableSpec, ctx: SourceContext, advertiser_id: str, *, first: bool) -> DltResource:
     body = _PARTITION_BODIES[spec.kind]
     incremental = make_incremental(spec, ctx)
+    shared = _shared(spec, ctx)
+    extra: dict[str, Any] = {"shared": shared} if shared is not None else {}
+
+    # Plain functions returning the body: dlt calls every resource's before it iterates any, so a table's
+    # shared requests know all of its advertisers' incrementals (bound by then) when the first body reads.
     if incremental is None:  # lifetime reports: read whole every run
 
         def whole() -> Iterator[Any]:
-            yield from body(ctx, spec, advertiser_id, None, first=first)
+            if shared is not None:
+                shared.register(advertiser_id, None)
+            return body(ctx, spec, advertiser_id, None, first=first, **extra)
 
         rows: Callable[..., Iterator[Any]] = whole
     else:
 
         def incremental_rows(cursor: Any = incremental) -> Iterator[Any]:
-            yield from body(
-                ctx, spec, advertiser_id, AdvertiserCursor(spec, advertiser_id, cursor), first=first
-            )
+            if shared is not None:
+                shared.register(advertiser_id, cursor)
+            return _with_cursor(body, ctx, spec, advertiser_id, cursor, first=first, **extra)
 
         rows = incremental_rows
     name = partition_name(spec.name, advertiser_id)
@@ -103,6 +118,18 @@ def _partition(spec: TableSpec, ctx: SourceContext, advertiser_id: str, *, first
     rows.__doc__ = f"{spec.description} (advertiser {advertiser_id})"
     # also as the resource's hint, so resource.incremental shows it before a run (and apply_hints replaces it)
     return dlt.resource(rows, name=name, incremental=incremental, **_hints(spec))()
+
+
+def _with_cursor(
+    body: Callable[..., Iterator[Any]],
+    ctx: SourceContext,
+    spec: TableSpec,
+    advertiser_id: str,
+    incremental: Any,
+    **options: Any,
+) -> Iterator[Any]:
+    # the cursor is made when the body starts, once dlt has bound the incremental (binding resets advance)
+    yield from body(ctx, spec, advertiser_id, AdvertiserCursor(spec, advertiser_id, incremental), **options)
 
 
 def _whole_table(spec: TableSpec, ctx: SourceContext) -> DltResource:

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import dlt
 
@@ -49,6 +50,8 @@ class SourceContext:
     tasks: TaskSwitch = field(default_factory=lambda: TaskSwitch("auto"))
     _default_start: dt.date | None = field(default=None, init=False, repr=False)
     pages: PageBudget = field(init=False, repr=False)
+    shared_reports: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Each report table's requests shared between advertisers (``share_report_requests``), by table."""
 
     def __post_init__(self) -> None:
         # pages read ahead of dlt, all resources together: 4 per request in flight (the one-table streams of

@@ -134,6 +134,12 @@ class TikTokAdsSettings(BaseConfiguration):
         "async report task instead of a request per window and page, synchronously if the task fails; "
         "``always``: every range of a table tasks can answer; ``never``: synchronous requests only.",
     )
+    share_report_requests: bool = setting(
+        False,
+        "read up to five advertisers of one time zone in one report request (``advertiser_ids``), split back "
+        "per advertiser: fewer requests for agencies; off by default until checked on a real account (TikTok "
+        "may drop money decimals in such answers).",
+    )
     metrics: str | dict[str, list[str] | str] | None = setting(
         None,
         'metrics per report table, replacing its default list, e.g. ``{"ad_insights": ["spend", '
