@@ -166,7 +166,13 @@ def test_exceptions_and_reprs_redact_secrets(tmp_path: Path, emulator: EmulatorS
         start_date="2024-06-01",
     )
     client = TikTokClient(token, base_url=emulator.base_url, app_id=emulator.app_id, secret=secret)
-    source = tiktok_ads(access_token=token, app_id=emulator.app_id, secret=secret, base_url=emulator.base_url)
+    source = tiktok_ads(  # (ids given: nothing is requested when the source is built)
+        access_token=token,
+        advertiser_ids=emulator.advertiser_ids,
+        app_id=emulator.app_id,
+        secret=secret,
+        base_url=emulator.base_url,
+    )
     shown = [repr(config), str(config), repr(client), str(client), repr(source), str(source)]
     # a failing run: the secret is in the query string of oauth2/advertiser/get/, which nobody answers
     with socket.socket() as sock:
@@ -177,10 +183,11 @@ def test_exceptions_and_reprs_redact_secrets(tmp_path: Path, emulator: EmulatorS
         pipelines_dir=str(tmp_path / "pipelines"),
         destination=dlt.destinations.duckdb(str(tmp_path / "x.duckdb")),
     )
-    failing = tiktok_ads(
-        access_token=token, app_id=emulator.app_id, secret=secret, base_url=closed, max_retries=0
-    )
     with pytest.raises(Exception) as info:
+        # (discovering the advertisers is the source's first request: it fails when the source is built)
+        failing = tiktok_ads(
+            access_token=token, app_id=emulator.app_id, secret=secret, base_url=closed, max_retries=0
+        )
         pipeline.run(failing)
     shown += [str(info.value), repr(info.value), "".join(traceback.format_exception(info.value))]
     assert "ConnectionError" in shown[-1]  # the chain is there, and it is clean

@@ -497,14 +497,14 @@ def test_all_from_the_environment_and_the_command_line(
     monkeypatch.setenv("SOURCES__TIKTOK_ADS__METRICS", "all")
     source = tiktok_ads(access_token="t", advertiser_ids=["1"], base_url="http://127.0.0.1:9")
     spec = TABLES["ad_insights"]
-    assert set(source.resources["ad_insights"].columns) >= set(all_metrics("BASIC", "AUCTION_AD"))
-    assert len(source.resources["ad_insights"].columns) > len(spec.columns)
+    assert set(source.resources["ad_insights__1"].columns) >= set(all_metrics("BASIC", "AUCTION_AD"))
+    assert len(source.resources["ad_insights__1"].columns) > len(spec.columns)
     monkeypatch.setenv("SOURCES__TIKTOK_ADS__METRICS", '{"campaign_insights_by_province": "all"}')
     source = tiktok_ads(access_token="t", advertiser_ids=["1"], base_url="http://127.0.0.1:9")
-    assert set(source.resources["campaign_insights_by_province"].columns) >= set(
+    assert set(source.resources["campaign_insights_by_province__1"].columns) >= set(
         all_metrics("AUDIENCE", "AUCTION_CAMPAIGN")
     )
-    assert set(source.resources["ad_insights"].columns) - {"_day_marker"} == set(spec.columns)
+    assert set(source.resources["ad_insights__1"].columns) - {"_day_marker"} == set(spec.columns)
     parser = argparse.ArgumentParser()
     add_setting_options(parser)
     assert parser.parse_args(["--metrics", "all"]).metrics == "all"
