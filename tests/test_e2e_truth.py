@@ -20,6 +20,7 @@ from behaviour_support import _norm
 
 from tiktok_ads import TABLES as ALL_TABLES
 from tiktok_ads import TableSpec, tiktok_ads
+from tiktok_ads.duckdb_merge import bounded_duckdb
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import truth as T
 from tiktok_ads.emulator.metrics import ADDITIVE_METRICS
@@ -42,12 +43,13 @@ def server(emulator_factory: Callable[..., EmulatorServer]) -> EmulatorServer:
     return emulator_factory(WORLD)
 
 
-@pytest.fixture
-def pipeline(tmp_path: Path) -> Iterator[dlt.Pipeline]:
+@pytest.fixture(params=[dlt.destinations.duckdb, bounded_duckdb], ids=["dlt_duckdb", "bounded_merge"])
+def pipeline(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dlt.Pipeline]:
+    """dlt's duckdb and the pipeline script's (its own merge SQL, ``duckdb_merge.py``): the truth holds in both."""
     pipe = dlt.pipeline(
         pipeline_name="tiktok_ads_e2e",
         pipelines_dir=str(tmp_path / "pipelines"),
-        destination=dlt.destinations.duckdb(str(tmp_path / "e2e.duckdb")),
+        destination=request.param(credentials=str(tmp_path / "e2e.duckdb")),
         dataset_name="tiktok",
     )
     yield pipe
