@@ -42,6 +42,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from tiktok_ads import RunSummary, tiktok_ads
 from tiktok_ads.client import redact
+from tiktok_ads.duckdb_merge import bounded_duckdb
 from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_in_chain, find_tiktok_error
 from tiktok_ads.memory_limits import (
     DUCKDB_MB_PER_COLUMN,
@@ -365,6 +366,12 @@ def _duckdb_limits(args: argparse.Namespace, columns: int = 0) -> str | None:
     return None
 
 
+def _destination(name: str) -> Any:
+    """The destination to load into: for duckdb, dlt's with a merge whose memory does not grow with the load
+    (``tiktok_ads/duckdb_merge.py``), else the name for dlt to resolve."""
+    return bounded_duckdb() if name == "duckdb" else name
+
+
 def _loader_file_format(destination: str) -> Any:
     """Parquet for duckdb (an order of magnitude faster than its default INSERT files), csv for postgres
     (COPY: about 3x faster to load than INSERT statements), else dlt's default."""
@@ -561,7 +568,7 @@ def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: s
             return EXIT_USAGE
         pipeline = dlt.pipeline(
             pipeline_name=PIPELINE_NAME,
-            destination=args.destination,
+            destination=_destination(args.destination),
             dataset_name=dataset_name,
             pipelines_dir=args.pipelines_dir,
             dev_mode=bool(args.dev_mode),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from support import assert_report_equals_truth, rows
 
 from tiktok_ads import TABLES as ALL_TABLES
 from tiktok_ads import TableSpec
+from tiktok_ads.duckdb_merge import bounded_duckdb
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import truth as T
 from tiktok_ads.settings import DEFAULT_TABLES
@@ -41,9 +42,16 @@ def server(emulator_factory: Callable[..., EmulatorServer]) -> EmulatorServer:
     return emulator_factory(WORLD)
 
 
-@pytest.fixture
-def pipeline(tmp_path: Path) -> dlt.Pipeline:
-    return support.make_pipeline(tmp_path, "tiktok_ads_e2e")
+@pytest.fixture(params=[dlt.destinations.duckdb, bounded_duckdb], ids=["dlt_duckdb", "bounded_merge"])
+def pipeline(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dlt.Pipeline]:
+    """dlt's duckdb and the pipeline script's (its own merge SQL, ``duckdb_merge.py``): the truth holds in both."""
+    pipe = dlt.pipeline(
+        pipeline_name="tiktok_ads_e2e",
+        pipelines_dir=str(tmp_path / "pipelines"),
+        destination=request.param(credentials=str(tmp_path / "e2e.duckdb")),
+        dataset_name="tiktok",
+    )
+    yield pipe
 
 
 def run(pipeline: dlt.Pipeline, server: EmulatorServer, **settings: Any) -> Any:
