@@ -5,6 +5,7 @@ stored state, queries of the destination, and comparisons with the emulator's tr
 - pipelines and runs: :func:`make_pipeline`, :func:`emulator_source`, :func:`load`, :func:`run`;
 - state (the only place tests read it): :func:`advertiser_states`, :func:`all_advertiser_states`,
   :func:`business_center_states`, :func:`has_source_state`, :func:`pipeline_state`;
+- report queries to the emulator: :func:`basic_report_query`;
 - queries: :func:`rows`, :func:`scalar`, :func:`query`, :func:`counts`, :func:`data_rows`, :func:`warehouse_type`;
 - truth: :func:`report_truth`, :func:`report_differences`, :func:`compare_reports`,
   :func:`assert_report_equals_truth`, :func:`object_differences`,
@@ -177,6 +178,21 @@ def has_source_state(pipeline: dlt.Pipeline) -> bool:
 def pipeline_state(pipeline: dlt.Pipeline) -> dict[str, Any]:
     """The whole pipeline state as plain JSON values (for "nothing changed" snapshots and secret scans)."""
     return dict(json.loads(json.dumps(pipeline.state, default=str)))
+
+
+# ------------------------------------------------------------------------------- report queries (HTTP)
+
+
+def basic_report_query(**fields: Any) -> dict[str, Any]:
+    """A BASIC ``report/integrated/get/`` query of four common metrics, one page of 1000, with ``fields``
+    added or overriding; a field given as None is left out."""
+    params: dict[str, Any] = {
+        "report_type": "BASIC",
+        "metrics": ["spend", "impressions", "clicks", "ctr"],
+        "page_size": 1000,
+        **fields,
+    }
+    return {k: v for k, v in params.items() if v is not None}
 
 
 # ----------------------------------------------------------------------------------------------- queries
