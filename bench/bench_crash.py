@@ -58,41 +58,19 @@ UTC = dt.timezone.utc
 # ------------------------------------------------------------------------------------------ the world
 
 
-@dataclasses.dataclass(frozen=True)
-class CrashWorld:
-    """The emulated account: the same values build the emulator process's world and the truth here.
+def crash_world(today: dt.date | None = None) -> WorldConfig:
+    """The emulated account: the same config builds the emulator process's world and the truth here.
 
     ``today`` defaults to yesterday (UTC): the emulator's clock stands at ``today`` 12:00 UTC, and the
     pipeline takes its "today" from the emulator's ``Date`` header, so it reads up to each advertiser's
     emulated today.
     """
-
-    seed: int = 11
-    advertisers: int = 2
-    campaigns: int = 1
-    adgroups: int = 1
-    ads: int = 2
-    days: int = 10
-    today: dt.date = dataclasses.field(
-        default_factory=lambda: dt.datetime.now(UTC).date() - dt.timedelta(days=1)
-    )
-
-    def config(self) -> WorldConfig:
-        """The emulator's world configuration."""
-        return WorldConfig(**dataclasses.asdict(self))
-
-    def cli_args(self) -> list[str]:
-        """The same world as ``python -m tiktok_ads.emulator`` arguments."""
-        return self.config().cli_args()
-
-    @property
-    def start_date(self) -> dt.date:
-        """The first day of the emulated history (the pipeline's ``start_date``)."""
-        return self.today - dt.timedelta(days=self.days)
+    today = today or dt.datetime.now(UTC).date() - dt.timedelta(days=1)
+    return WorldConfig(seed=11, advertisers=2, campaigns=1, adgroups=1, ads=2, days=10, today=today)
 
 
 @contextlib.contextmanager
-def emulator_process(world: CrashWorld, extra_args: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+def emulator_process(world: WorldConfig, extra_args: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
     """Run ``python -m tiktok_ads.emulator`` over ``world`` (no limits, no faults) and yield its JSON line.
 
     Args:
@@ -539,7 +517,7 @@ def run_trials(
     trials: int,
     *,
     workdir: Path,
-    world: CrashWorld | None = None,
+    world: WorldConfig | None = None,
     seed: int = 1,
     updates: tuple[int, int] = (1, 1),
     max_delay: float = 0.8,
@@ -559,7 +537,7 @@ def run_trials(
     Args:
         trials: number of kills.
         workdir: empty folder for the duckdb file, the pipelines dir and the logs.
-        world: the emulated account (default :class:`CrashWorld`).
+        world: the emulated account (default :func:`crash_world`).
         seed: seed of the kill points and delays.
         updates: lowest and highest progress update (1 = the first) to kill at.
         max_delay: longest delay after that update.
@@ -571,13 +549,15 @@ def run_trials(
     Returns:
         The trials, plus (with ``final_run``) a last pseudo-trial, target ``final``, for the clean run.
     """
-    world = world or CrashWorld()
+    world = world or crash_world()
+    model = World(world)
+    start = model.history_start  # the first day of the emulated history: the pipeline's start_date
     rng = random.Random(seed)
     db_path = workdir / f"{PIPELINE_NAME}.duckdb"
     results: list[Trial] = []
     with emulator_process(world) as info:
-        env = pipeline_env(info, world.start_date, **({"tables": ",".join(tables)} if tables else {}))
-        truth = truth_tables(World(world.config()), info["advertiser_ids"], world.start_date)
+        env = pipeline_env(info, start, **({"tables": ",".join(tables)} if tables else {}))
+        truth = truth_tables(model, info["advertiser_ids"], start)
         truth = {name: rows for name, rows in truth.items() if not tables or name in tables}
         for number in range(1, trials + 1):
             target = PHASES[(number - 1) % len(PHASES)]
