@@ -47,6 +47,7 @@ if str(ROOT) not in sys.path:
 from bench.workdir import work_folder  # noqa: E402
 from tiktok_ads.emulator import truth as T  # noqa: E402
 from tiktok_ads.emulator.model import World, WorldConfig  # noqa: E402
+from tiktok_ads.emulator.truth_compare import keyed_differences  # noqa: E402
 from tiktok_ads.settings import DEFAULT_TABLES, TABLES  # noqa: E402
 
 PIPELINE_NAME = "tiktok_ads"
@@ -371,28 +372,20 @@ def destination_problems(
             def key_of(row: dict[str, Any], key: Sequence[str] = key) -> tuple[Any, ...]:
                 return tuple(_norm(row.get(k)) for k in key)
 
-            got_by_key = {key_of(r): r for r in got}
-            want_by_key = {key_of(r): r for r in want}
-            if len(got_by_key) != len(got):
-                problems.append(f"{name}: {len(got) - len(got_by_key)} duplicate rows")
-            missing = sorted(set(want_by_key) - set(got_by_key), key=repr)
-            extra = sorted(set(got_by_key) - set(want_by_key), key=repr)
+            diff = keyed_differences(got, want, key_of, _norm)
+            if diff.duplicates:
+                problems.append(f"{name}: {diff.duplicates} duplicate rows")
+            missing = sorted(diff.missing, key=repr)
+            extra = sorted(diff.extra, key=repr)
             if missing:
                 problems.append(f"{name}: {len(missing)} rows missing, e.g. {missing[:2]}")
             if extra:
                 problems.append(f"{name}: {len(extra)} rows that should not be there, e.g. {extra[:2]}")
-            wrong = 0
-            example = ""
-            for k, want_row in want_by_key.items():
-                have = got_by_key.get(k)
-                if have is None:
-                    continue
-                for col, value in want_row.items():
-                    if _norm(have.get(col)) != _norm(value):
-                        wrong += 1
-                        example = example or f"{k} {col}: {have.get(col)!r} != {value!r}"
-            if wrong:
-                problems.append(f"{name}: {wrong} wrong values, e.g. {example}")
+            if diff.wrong:
+                k, col, have, value = diff.wrong[0]
+                problems.append(
+                    f"{name}: {len(diff.wrong)} wrong values, e.g. {k} {col}: {have!r} != {value!r}"
+                )
     return problems
 
 

@@ -36,6 +36,7 @@ from tiktok_ads.cursors import advertiser_cursors
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator import truth as T
 from tiktok_ads.emulator.metrics import ADDITIVE_METRICS
+from tiktok_ads.emulator.truth_compare import keyed_differences
 from tiktok_ads.report_grid import ALL_TABLES
 
 #: the checkout, and its pipeline script
@@ -312,23 +313,12 @@ def report_differences(
         value that differs (``[]`` when the table equals the truth).
     """
     out: list[str] = []
-    got = list(got)
-    key = spec.primary_key
-    got_by_key = {tuple(r[k] for k in key): r for r in got}
-    want_by_key = {tuple(r[k] for k in key): r for r in expected}
-    if len(got_by_key) != len(got):
-        out.append(f"{spec.name}: {len(got) - len(got_by_key)} duplicate key(s)")
-    for k in sorted(set(want_by_key) - set(got_by_key), key=str):
-        out.append(f"{spec.name}: missing {k}")
-    for k in sorted(set(got_by_key) - set(want_by_key), key=str):
-        out.append(f"{spec.name}: extra {k}")
-    for k, want in want_by_key.items():
-        have = got_by_key.get(k)
-        if have is None:
-            continue
-        for col, value in want.items():
-            if norm(have.get(col)) != norm(value):
-                out.append(f"{spec.name}: {k} {col} = {have.get(col)!r}, truth {value!r}")
+    diff = keyed_differences(list(got), expected, lambda r: tuple(r[k] for k in spec.primary_key), norm)
+    if diff.duplicates:
+        out.append(f"{spec.name}: {diff.duplicates} duplicate key(s)")
+    out += [f"{spec.name}: missing {k}" for k in sorted(diff.missing, key=str)]
+    out += [f"{spec.name}: extra {k}" for k in sorted(diff.extra, key=str)]
+    out += [f"{spec.name}: {k} {col} = {have!r}, truth {value!r}" for k, col, have, value in diff.wrong]
     return out[:limit]
 
 
