@@ -47,6 +47,7 @@ if str(ROOT) not in sys.path:
 from bench.workdir import work_folder  # noqa: E402
 from tiktok_ads.emulator import truth as T  # noqa: E402
 from tiktok_ads.emulator.model import World, WorldConfig  # noqa: E402
+from tiktok_ads.emulator.truth_compare import keyed_differences  # noqa: E402
 from tiktok_ads.settings import DEFAULT_TABLES, TABLES  # noqa: E402
 
 PIPELINE_NAME = "tiktok_ads"
@@ -58,41 +59,19 @@ UTC = dt.timezone.utc
 # ------------------------------------------------------------------------------------------ the world
 
 
-@dataclasses.dataclass(frozen=True)
-class CrashWorld:
-    """The emulated account: the same values build the emulator process's world and the truth here.
+def crash_world(today: dt.date | None = None) -> WorldConfig:
+    """The emulated account: the same config builds the emulator process's world and the truth here.
 
     ``today`` defaults to yesterday (UTC): the emulator's clock stands at ``today`` 12:00 UTC, and the
     pipeline takes its "today" from the emulator's ``Date`` header, so it reads up to each advertiser's
     emulated today.
     """
-
-    seed: int = 11
-    advertisers: int = 2
-    campaigns: int = 1
-    adgroups: int = 1
-    ads: int = 2
-    days: int = 10
-    today: dt.date = dataclasses.field(
-        default_factory=lambda: dt.datetime.now(UTC).date() - dt.timedelta(days=1)
-    )
-
-    def config(self) -> WorldConfig:
-        """The emulator's world configuration."""
-        return WorldConfig(**dataclasses.asdict(self))
-
-    def cli_args(self) -> list[str]:
-        """The same world as ``python -m tiktok_ads.emulator`` arguments."""
-        return self.config().cli_args()
-
-    @property
-    def start_date(self) -> dt.date:
-        """The first day of the emulated history (the pipeline's ``start_date``)."""
-        return self.today - dt.timedelta(days=self.days)
+    today = today or dt.datetime.now(UTC).date() - dt.timedelta(days=1)
+    return WorldConfig(seed=11, advertisers=2, campaigns=1, adgroups=1, ads=2, days=10, today=today)
 
 
 @contextlib.contextmanager
-def emulator_process(world: CrashWorld, extra_args: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+def emulator_process(world: WorldConfig, extra_args: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
     """Run ``python -m tiktok_ads.emulator`` over ``world`` (no limits, no faults) and yield its JSON line.
 
     Args:
@@ -393,28 +372,20 @@ def destination_problems(
             def key_of(row: dict[str, Any], key: Sequence[str] = key) -> tuple[Any, ...]:
                 return tuple(_norm(row.get(k)) for k in key)
 
-            got_by_key = {key_of(r): r for r in got}
-            want_by_key = {key_of(r): r for r in want}
-            if len(got_by_key) != len(got):
-                problems.append(f"{name}: {len(got) - len(got_by_key)} duplicate rows")
-            missing = sorted(set(want_by_key) - set(got_by_key), key=repr)
-            extra = sorted(set(got_by_key) - set(want_by_key), key=repr)
+            diff = keyed_differences(got, want, key_of, _norm)
+            if diff.duplicates:
+                problems.append(f"{name}: {diff.duplicates} duplicate rows")
+            missing = sorted(diff.missing, key=repr)
+            extra = sorted(diff.extra, key=repr)
             if missing:
                 problems.append(f"{name}: {len(missing)} rows missing, e.g. {missing[:2]}")
             if extra:
                 problems.append(f"{name}: {len(extra)} rows that should not be there, e.g. {extra[:2]}")
-            wrong = 0
-            example = ""
-            for k, want_row in want_by_key.items():
-                have = got_by_key.get(k)
-                if have is None:
-                    continue
-                for col, value in want_row.items():
-                    if _norm(have.get(col)) != _norm(value):
-                        wrong += 1
-                        example = example or f"{k} {col}: {have.get(col)!r} != {value!r}"
-            if wrong:
-                problems.append(f"{name}: {wrong} wrong values, e.g. {example}")
+            if diff.wrong:
+                k, col, have, value = diff.wrong[0]
+                problems.append(
+                    f"{name}: {len(diff.wrong)} wrong values, e.g. {k} {col}: {have!r} != {value!r}"
+                )
     return problems
 
 
@@ -539,7 +510,7 @@ def run_trials(
     trials: int,
     *,
     workdir: Path,
-    world: CrashWorld | None = None,
+    world: WorldConfig | None = None,
     seed: int = 1,
     updates: tuple[int, int] = (1, 1),
     max_delay: float = 0.8,
@@ -559,7 +530,7 @@ def run_trials(
     Args:
         trials: number of kills.
         workdir: empty folder for the duckdb file, the pipelines dir and the logs.
-        world: the emulated account (default :class:`CrashWorld`).
+        world: the emulated account (default :func:`crash_world`).
         seed: seed of the kill points and delays.
         updates: lowest and highest progress update (1 = the first) to kill at.
         max_delay: longest delay after that update.
@@ -571,13 +542,15 @@ def run_trials(
     Returns:
         The trials, plus (with ``final_run``) a last pseudo-trial, target ``final``, for the clean run.
     """
-    world = world or CrashWorld()
+    world = world or crash_world()
+    model = World(world)
+    start = model.history_start  # the first day of the emulated history: the pipeline's start_date
     rng = random.Random(seed)
     db_path = workdir / f"{PIPELINE_NAME}.duckdb"
     results: list[Trial] = []
     with emulator_process(world) as info:
-        env = pipeline_env(info, world.start_date, **({"tables": ",".join(tables)} if tables else {}))
-        truth = truth_tables(World(world.config()), info["advertiser_ids"], world.start_date)
+        env = pipeline_env(info, start, **({"tables": ",".join(tables)} if tables else {}))
+        truth = truth_tables(model, info["advertiser_ids"], start)
         truth = {name: rows for name, rows in truth.items() if not tables or name in tables}
         for number in range(1, trials + 1):
             target = PHASES[(number - 1) % len(PHASES)]

@@ -157,24 +157,34 @@ class Worlds:
     @classmethod
     def full(cls) -> Worlds:
         """The benchmark's worlds."""
-        today = dt.datetime.now(UTC).date() - dt.timedelta(days=2)
-        return cls(
-            agency=WorldSpec(advertisers=20, campaigns=3, adgroups=3, ads=3, days=90, today=today),
-            big=WorldSpec(advertisers=8, campaigns=10, adgroups=10, ads=10, days=365, today=FIXED_TODAY),
-            small=WorldSpec(advertisers=2, campaigns=10, adgroups=10, ads=10, days=300, today=FIXED_TODAY),
-            huge=WorldSpec(advertisers=40, campaigns=10, adgroups=10, ads=10, days=365, today=FIXED_TODAY),
-        )
+        return cls._sized(smoke=False)
 
     @classmethod
     def smoke(cls) -> Worlds:
         """Tiny worlds that check the benchmark itself in a minute (``--smoke``; the figures mean nothing)."""
-        today = dt.datetime.now(UTC).date() - dt.timedelta(days=2)
-        return cls(
-            agency=WorldSpec(advertisers=3, campaigns=1, adgroups=1, ads=2, days=40, today=today),
-            big=WorldSpec(advertisers=2, campaigns=2, adgroups=2, ads=3, days=60, today=FIXED_TODAY),
-            small=WorldSpec(advertisers=1, campaigns=2, adgroups=2, ads=3, days=60, today=FIXED_TODAY),
-            huge=WorldSpec(advertisers=3, campaigns=2, adgroups=2, ads=3, days=60, today=FIXED_TODAY),
-        )
+        return cls._sized(smoke=True)
+
+    @classmethod
+    def _sized(cls, smoke: bool) -> Worlds:
+        """The worlds of ``WORLD_SIZES``: ``agency`` two days before the real UTC date, the others at
+        ``FIXED_TODAY``."""
+        rolling = dt.datetime.now(UTC).date() - dt.timedelta(days=2)
+        worlds: dict[str, WorldSpec] = {}
+        for name, (full, tiny) in WORLD_SIZES.items():
+            advertisers, campaigns, adgroups, ads, days = tiny if smoke else full
+            today = rolling if name == "agency" else FIXED_TODAY
+            worlds[name] = WorldSpec(advertisers, campaigns, adgroups, ads, days, today)
+        return cls(**worlds)
+
+
+#: each world's (advertisers, campaigns, ad groups per campaign, ads per ad group, days): for the benchmark,
+#: and for ``--smoke``
+WORLD_SIZES: dict[str, tuple[tuple[int, int, int, int, int], tuple[int, int, int, int, int]]] = {
+    "agency": ((20, 3, 3, 3, 90), (3, 1, 1, 2, 40)),
+    "big": ((8, 10, 10, 10, 365), (2, 2, 2, 3, 60)),
+    "small": ((2, 10, 10, 10, 300), (1, 2, 2, 3, 60)),
+    "huge": ((40, 10, 10, 10, 365), (3, 2, 2, 3, 60)),  # ~5.1M ad_insights rows
+}
 
 
 def backfill(world: WorldSpec, tables: Sequence[str]) -> Workload:
@@ -782,14 +792,23 @@ class Bench:
                 results.append(result)
         return results
 
+    def backfill_scenario(
+        self, scenario: str, title: str, world: WorldSpec
+    ) -> tuple[list[RunResult], list[RunResult]]:
+        """Say and run ``scenario``'s backfills of ``world``, keep them and print their medians.
+
+        Returns:
+            All the runs, and those that succeeded.
+        """
+        print(f"\n({scenario}) {title}: {world.describe()}; ad_insights only (backfill)", flush=True)
+        runs = self.backfill_runs(scenario, world)
+        self.results[scenario] = runs
+        print(f"({scenario}) " + medians_line(runs), flush=True)
+        return runs, [r for r in runs if r.ok]
+
     def throughput(self) -> None:
         """Scenario (b): at least 1M ad_insights rows, no limits; report rows per pipeline CPU second."""
-        world = self.worlds.big
-        print(f"\n(b) throughput, no limits: {world.describe()}; ad_insights only (backfill)", flush=True)
-        results = self.backfill_runs("b", world)
-        self.results["b"] = results
-        ok = [r for r in results if r.ok]
-        print("(b) " + medians_line(results), flush=True)
+        results, ok = self.backfill_scenario("b", "throughput, no limits", self.worlds.big)
         rate = median([r.report_rows / r.cpu for r in ok if r.cpu]) if ok else None
         wall_rate = median([r.report_rows / r.wall for r in ok if r.wall]) if ok else None
         print(f"(b) median report rows per wall second: {wall_rate or 0:,.0f}", flush=True)
@@ -836,12 +855,7 @@ class Bench:
 
     def memory_huge(self) -> None:
         """Scenario (e): peak RSS at ~5M rows, against (d)'s 250k run when (d) ran in the same invocation."""
-        world = self.worlds.huge
-        print(f"\n(e) memory, 5M rows: {world.describe()}; ad_insights only (backfill)", flush=True)
-        runs = self.backfill_runs("e", world)
-        self.results["e"] = runs
-        ok = [r for r in runs if r.ok]
-        print("(e) " + medians_line(runs), flush=True)
+        runs, ok = self.backfill_scenario("e", "memory, 5M rows", self.worlds.huge)
         rss = median([r.max_rss_mb for r in ok]) if ok else None
         rows = median([r.rows for r in ok]) if ok else 0
         rate = median([r.report_rows / r.cpu for r in ok if r.cpu]) if ok else None

@@ -21,13 +21,16 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import hermetic  # captures the environment as the suite starts, before any test changes it
 import pytest
 import requests
 
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 #: A small world with a fixed "today", so tests are deterministic whatever the real date.
 SMALL_WORLD = WorldConfig(
@@ -52,21 +55,29 @@ def isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monkey
         yield
 
 
+def kept_until_teardown(make: Callable[P, T], close: Callable[[T], object]) -> Iterator[Callable[P, T]]:
+    """A fixture's body: yield ``make``, keeping what it makes, and ``close`` each of those at teardown."""
+    made: list[T] = []
+
+    def keep(*args: P.args, **kwargs: P.kwargs) -> T:
+        made.append(thing := make(*args, **kwargs))
+        return thing
+
+    yield keep
+    for thing in made:
+        close(thing)
+
+
 @pytest.fixture
 def emulator_factory() -> Iterator[Callable[..., EmulatorServer]]:
     """Start in-process emulators: ``make(world_config=None, **EmulatorServer kwargs)``; all stopped at teardown."""
-    servers: list[EmulatorServer] = []
 
-    def make(world_config: WorldConfig | None = None, **kwargs: Any) -> EmulatorServer:
+    def start(world_config: WorldConfig | None = None, **kwargs: Any) -> EmulatorServer:
         for name in ("qps", "qpm", "advertiser_qps", "task_create_qps"):
             kwargs.setdefault(name, None)
-        server = EmulatorServer(world_config or SMALL_WORLD, **kwargs).start()
-        servers.append(server)
-        return server
+        return EmulatorServer(world_config or SMALL_WORLD, **kwargs).start()
 
-    yield make
-    for server in servers:
-        server.stop()
+    yield from kept_until_teardown(start, EmulatorServer.stop)
 
 
 @pytest.fixture
@@ -133,16 +144,7 @@ def tiktok(emulator: EmulatorServer) -> Iterator[TikTokCall]:
 @pytest.fixture
 def tiktok_for() -> Iterator[Callable[[EmulatorServer], TikTokCall]]:
     """Make :class:`TikTokCall` helpers for servers from ``emulator_factory``; closed at teardown."""
-    made: list[TikTokCall] = []
-
-    def make(server: EmulatorServer) -> TikTokCall:
-        call = TikTokCall(server)
-        made.append(call)
-        return call
-
-    yield make
-    for call in made:
-        call.close()
+    yield from kept_until_teardown(TikTokCall, TikTokCall.close)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ stored state, queries of the destination, and comparisons with the emulator's tr
 - pipelines and runs: :func:`make_pipeline`, :func:`emulator_source`, :func:`load`, :func:`run`;
 - state (the only place tests read it): :func:`advertiser_states`, :func:`all_advertiser_states`,
   :func:`business_center_states`, :func:`has_source_state`, :func:`pipeline_state`;
+- report queries to the emulator: :func:`basic_report_query`;
 - queries: :func:`rows`, :func:`scalar`, :func:`query`, :func:`counts`, :func:`data_rows`, :func:`warehouse_type`;
 - truth: :func:`report_truth`, :func:`report_differences`, :func:`compare_reports`,
   :func:`assert_report_equals_truth`, :func:`object_differences`,
@@ -35,6 +36,7 @@ from tiktok_ads.cursors import advertiser_cursors
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator import truth as T
 from tiktok_ads.emulator.metrics import ADDITIVE_METRICS
+from tiktok_ads.emulator.truth_compare import keyed_differences
 from tiktok_ads.report_grid import ALL_TABLES
 
 #: the checkout, and its pipeline script
@@ -179,6 +181,21 @@ def pipeline_state(pipeline: dlt.Pipeline) -> dict[str, Any]:
     return dict(json.loads(json.dumps(pipeline.state, default=str)))
 
 
+# ------------------------------------------------------------------------------- report queries (HTTP)
+
+
+def basic_report_query(**fields: Any) -> dict[str, Any]:
+    """A BASIC ``report/integrated/get/`` query of four common metrics, one page of 1000, with ``fields``
+    added or overriding; a field given as None is left out."""
+    params: dict[str, Any] = {
+        "report_type": "BASIC",
+        "metrics": ["spend", "impressions", "clicks", "ctr"],
+        "page_size": 1000,
+        **fields,
+    }
+    return {k: v for k, v in params.items() if v is not None}
+
+
 # ----------------------------------------------------------------------------------------------- queries
 
 #: What each pinned dlt type becomes in the warehouse (information_schema.columns.data_type).
@@ -296,23 +313,12 @@ def report_differences(
         value that differs (``[]`` when the table equals the truth).
     """
     out: list[str] = []
-    got = list(got)
-    key = spec.primary_key
-    got_by_key = {tuple(r[k] for k in key): r for r in got}
-    want_by_key = {tuple(r[k] for k in key): r for r in expected}
-    if len(got_by_key) != len(got):
-        out.append(f"{spec.name}: {len(got) - len(got_by_key)} duplicate key(s)")
-    for k in sorted(set(want_by_key) - set(got_by_key), key=str):
-        out.append(f"{spec.name}: missing {k}")
-    for k in sorted(set(got_by_key) - set(want_by_key), key=str):
-        out.append(f"{spec.name}: extra {k}")
-    for k, want in want_by_key.items():
-        have = got_by_key.get(k)
-        if have is None:
-            continue
-        for col, value in want.items():
-            if norm(have.get(col)) != norm(value):
-                out.append(f"{spec.name}: {k} {col} = {have.get(col)!r}, truth {value!r}")
+    diff = keyed_differences(list(got), expected, lambda r: tuple(r[k] for k in spec.primary_key), norm)
+    if diff.duplicates:
+        out.append(f"{spec.name}: {diff.duplicates} duplicate key(s)")
+    out += [f"{spec.name}: missing {k}" for k in sorted(diff.missing, key=str)]
+    out += [f"{spec.name}: extra {k}" for k in sorted(diff.extra, key=str)]
+    out += [f"{spec.name}: {k} {col} = {have!r}, truth {value!r}" for k, col, have, value in diff.wrong]
     return out[:limit]
 
 

@@ -48,6 +48,12 @@ def no_tiktok_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
+@pytest.fixture
+def server(emulator_factory: Factory, no_tiktok_env: None) -> EmulatorServer:
+    """An emulator of ``WORLD``, with no ``SOURCES__*`` settings left in the environment."""
+    return emulator_factory(WORLD)
+
+
 def auth(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Run ``tiktok_ads_pipeline.py auth`` in-process (stdin is not a terminal: it never prompts)."""
     out = io.StringIO()
@@ -58,12 +64,10 @@ def auth(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 
 def test_auth_exchanges_the_code_stores_the_token_for_dlt_and_lists_advertisers(
     tmp_path: Path,
-    emulator_factory: Factory,
+    server: EmulatorServer,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-    no_tiktok_env: None,
 ) -> None:
-    server = emulator_factory(WORLD)
     first, second, third = server.advertiser_ids
     names = {a.advertiser_id: a.name for a in server.world.advertisers}
     code = server.api.issue_auth_code([first, third])  # the user authorized two of the three accounts
@@ -117,9 +121,8 @@ def test_auth_exchanges_the_code_stores_the_token_for_dlt_and_lists_advertisers(
 
 
 def test_auth_refusals_and_missing_values(
-    tmp_path: Path, emulator_factory: Factory, capsys: pytest.CaptureFixture[str], no_tiktok_env: None
+    tmp_path: Path, server: EmulatorServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server = emulator_factory(WORLD)
     secrets = tmp_path / "secrets.toml"
     base = ["--app-id", server.app_id, "--secret", server.secret, "--base-url", server.base_url]
     status, out, err = auth([*base, "--auth-code", server.auth_code, "--secrets-path", str(secrets)], capsys)
@@ -144,12 +147,10 @@ def test_auth_refusals_and_missing_values(
 
 def test_auth_asks_for_what_is_missing_in_a_terminal(
     tmp_path: Path,
-    emulator_factory: Factory,
+    server: EmulatorServer,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-    no_tiktok_env: None,
 ) -> None:
-    server = emulator_factory(WORLD)
     asked: list[str] = []
     answers = {"Secret: ": server.secret, "Auth code: ": server.auth_code}
 

@@ -71,7 +71,9 @@ def test_an_end_value_hint_backfills_one_advertiser_and_leaves_state_alone(
         clock=lambda: server.world.now,
         summary=summary,
     ).with_resources(f"ad_insights__{first}")
-    backfill = dlt.sources.incremental("stat_time_day", initial_value=START, end_value=START + dt.timedelta(days=5))
+    backfill = dlt.sources.incremental(
+        "stat_time_day", initial_value=START, end_value=START + dt.timedelta(days=5)
+    )
     source.resources[f"ad_insights__{first}"].apply_hints(incremental=backfill)
     assert not pipeline.run(source, loader_file_format="parquet").has_failed_jobs
     assert summary.ranges == {("ad_insights", first): f"{START}..{START + dt.timedelta(days=4)}"}

@@ -40,10 +40,7 @@ def test_state_of_the_previous_release_goes_on_without_reloading_history(
     # ... and its state instead of this release's
     with pipeline.managed_state() as state:  # local state, as the release left it
         state["sources"]["tiktok_ads"] = legacy
-    assert (
-        advertiser_states(pipeline, "ad_insights")
-        == legacy["resources"]["ad_insights"]["advertisers"]
-    )
+    assert advertiser_states(pipeline, "ad_insights") == legacy["resources"]["ad_insights"]["advertisers"]
 
     server.world.set_today(TODAY + dt.timedelta(days=2))
     summary = run(pipeline, server, start_date=START)
@@ -66,6 +63,4 @@ def test_state_of_the_previous_release_goes_on_without_reloading_history(
     for table in DEFAULT_TABLES:
         assert "advertisers" not in resources.get(table, {}), table
     for adv in server.advertiser_ids:
-        assert (
-            after[adv]["last_day"] == server.world.local_today(adv).isoformat()
-        )
+        assert after[adv]["last_day"] == server.world.local_today(adv).isoformat()

@@ -186,7 +186,9 @@ def test_settings_come_from_toml_and_env_vars_options_win_and_the_run_ends_with_
     for step in ("Extract tiktok_ads", "Normalize tiktok_ads", "Load tiktok_ads"):
         assert step in out, out
     # dlt counts resources: advertisers, and campaigns once per advertiser (each has its own cursor)
-    assert f"Resources: {1 + len(server.advertiser_ids)}/{1 + len(server.advertiser_ids)}" in out and err == "", err
+    assert (
+        f"Resources: {1 + len(server.advertiser_ids)}/{1 + len(server.advertiser_ids)}" in out and err == ""
+    ), err
     # the run table on stdout: a row per table, a column per advertiser, totals, requests and time
     lines = out.splitlines()
     header = next(line for line in lines if line.startswith("table "))

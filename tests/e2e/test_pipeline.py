@@ -32,9 +32,11 @@ TODAY = dt.date(2024, 6, 15)
 WORLD = WorldConfig(seed=5, advertisers=2, campaigns=2, adgroups=1, ads=2, days=35, today=TODAY)
 START = TODAY - dt.timedelta(days=35)
 
-#: What each pinned dlt type becomes in duckdb.
 
-Factory = Callable[..., EmulatorServer]
+@pytest.fixture
+def server(emulator_factory: Callable[..., EmulatorServer]) -> EmulatorServer:
+    """An emulator of ``WORLD``."""
+    return emulator_factory(WORLD)
 
 
 def make_pipeline(tmp_path: Path) -> dlt.Pipeline:
@@ -53,8 +55,7 @@ def counts(pipeline: dlt.Pipeline, names: Any = None) -> dict[str, int]:
     return support.counts(pipeline, names or TABLES)
 
 
-def test_full_load_of_all_nine_tables(tmp_path: Path, emulator_factory: Factory) -> None:
-    server = emulator_factory(WORLD)
+def test_full_load_of_all_nine_tables(tmp_path: Path, server: EmulatorServer) -> None:
     pipeline = make_pipeline(tmp_path)
     summary = RunSummary()
     info = load(pipeline, server, summary)
@@ -113,10 +114,7 @@ def test_full_load_of_all_nine_tables(tmp_path: Path, emulator_factory: Factory)
     assert nulls >= 0  # the column is BIGINT (checked above), so a '-' could not have been stored as text
 
 
-def test_second_run_adds_nothing_and_state_is_per_advertiser(
-    tmp_path: Path, emulator_factory: Factory
-) -> None:
-    server = emulator_factory(WORLD)
+def test_second_run_adds_nothing_and_state_is_per_advertiser(tmp_path: Path, server: EmulatorServer) -> None:
     pipeline = make_pipeline(tmp_path)
     load(pipeline, server)
     before = counts(pipeline)
@@ -148,8 +146,7 @@ def test_second_run_adds_nothing_and_state_is_per_advertiser(
             )
 
 
-def test_an_advertiser_added_later_loads_its_whole_history(tmp_path: Path, emulator_factory: Factory) -> None:
-    server = emulator_factory(WORLD)
+def test_an_advertiser_added_later_loads_its_whole_history(tmp_path: Path, server: EmulatorServer) -> None:
     first, second = server.advertiser_ids
     pipeline = make_pipeline(tmp_path)
     load(pipeline, server, advertiser_ids=[first], tables=["ad_insights", "ads"])
@@ -170,8 +167,7 @@ def test_an_advertiser_added_later_loads_its_whole_history(tmp_path: Path, emula
     assert query(pipeline, f"SELECT count(*) FROM ad_insights WHERE advertiser_id = '{first}'")[0][0] == alone
 
 
-def test_backfill_leaves_incremental_state_alone(tmp_path: Path, emulator_factory: Factory) -> None:
-    server = emulator_factory(WORLD)
+def test_backfill_leaves_incremental_state_alone(tmp_path: Path, server: EmulatorServer) -> None:
     pipeline = make_pipeline(tmp_path)
     load(pipeline, server, tables=["ad_insights", "campaigns"])
     state = all_advertiser_states(pipeline)
@@ -186,9 +182,8 @@ def test_backfill_leaves_incremental_state_alone(tmp_path: Path, emulator_factor
 
 
 def test_external_scheduler_interval_is_a_backfill(
-    tmp_path: Path, emulator_factory: Factory, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server = emulator_factory(WORLD)
     pipeline = make_pipeline(tmp_path)
     load(pipeline, server, tables=["ad_insights"])
     state = all_advertiser_states(pipeline)
@@ -208,9 +203,8 @@ def test_external_scheduler_interval_is_a_backfill(
 
 
 def test_a_failed_run_changes_nothing_and_the_next_run_completes(
-    tmp_path: Path, emulator_factory: Factory
+    tmp_path: Path, server: EmulatorServer
 ) -> None:
-    server = emulator_factory(WORLD)
     pipeline = make_pipeline(tmp_path)
     load(pipeline, server)
     before, state = counts(pipeline), all_advertiser_states(pipeline)
@@ -237,8 +231,7 @@ def test_a_failed_run_changes_nothing_and_the_next_run_completes(
     assert all_advertiser_states(pipeline) != state
 
 
-def test_secrets_stay_out_of_state_trace_and_data(tmp_path: Path, emulator_factory: Factory) -> None:
-    server = emulator_factory(WORLD)
+def test_secrets_stay_out_of_state_trace_and_data(tmp_path: Path, server: EmulatorServer) -> None:
     pipeline = make_pipeline(tmp_path)
     load(pipeline, server, tables=["advertisers", "campaigns"], app_id=server.app_id, secret=server.secret)
     token, secret = server.access_token, server.secret
@@ -331,8 +324,7 @@ def test_script_rejects_bad_settings_before_any_request(tmp_path: Path) -> None:
         assert "tok-Xy12Zq98" not in proc.stderr + proc.stdout
 
 
-def test_script_failure_is_one_clear_paragraph(tmp_path: Path, emulator_factory: Factory) -> None:
-    server = emulator_factory(WORLD)
+def test_script_failure_is_one_clear_paragraph(tmp_path: Path, server: EmulatorServer) -> None:
     env = {
         "SOURCES__TIKTOK_ADS__ACCESS_TOKEN": "revoked-token-Mn54Rt",
         "SOURCES__TIKTOK_ADS__BASE_URL": server.base_url,
@@ -348,8 +340,7 @@ def test_script_failure_is_one_clear_paragraph(tmp_path: Path, emulator_factory:
     assert len([line for line in message.splitlines() if line.strip()]) == 1
 
 
-def test_script_loads_with_settings_from_env(tmp_path: Path, emulator_factory: Factory) -> None:
-    server = emulator_factory(WORLD)
+def test_script_loads_with_settings_from_env(tmp_path: Path, server: EmulatorServer) -> None:
     env = {
         "SOURCES__TIKTOK_ADS__ACCESS_TOKEN": server.access_token,
         "SOURCES__TIKTOK_ADS__BASE_URL": server.base_url,

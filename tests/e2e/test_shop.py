@@ -91,70 +91,34 @@ def material_truth(server: EmulatorServer, name: str, start: dt.date = START) ->
     )
 
 
+#: a table's expected (kind, endpoint, primary key, cursor)
+Expected = tuple[str, str, tuple[str, ...], str | None]
+
+
+def changed_entity(endpoint: str, id_field: str) -> Expected:
+    """An entity table keyed by advertiser and ``id_field``, read by ``modify_time``."""
+    return ("entity", endpoint, ("advertiser_id", id_field), "modify_time")
+
+
+def gmv_report(*ids: str, time: str = "stat_time_day") -> Expected:
+    """A GMV Max report keyed by advertiser, store, ``ids`` and its ``time`` dimension, read by that time."""
+    return ("report", "gmv_max/report/get/", ("advertiser_id", "store_id", *ids, time), time)
+
+
 def test_tables_are_opt_in_with_keys_cursors_and_in_help() -> None:
     assert not set(ALL) & set(DEFAULT_TABLES) and len(DEFAULT_TABLES) == 9
     expected = {
         "gmv_max_stores": ("entity", "gmv_max/store/list/", ("advertiser_id", "store_id"), None),
-        "gmv_max_campaigns": (
-            "entity",
-            "gmv_max/campaign/get/",
-            ("advertiser_id", "campaign_id"),
-            "modify_time",
-        ),
-        "gmv_max_product_campaign_insights": (
-            "report",
-            "gmv_max/report/get/",
-            ("advertiser_id", "store_id", "campaign_id", "stat_time_day"),
-            "stat_time_day",
-        ),
-        "gmv_max_live_campaign_insights": (
-            "report",
-            "gmv_max/report/get/",
-            ("advertiser_id", "store_id", "campaign_id", "stat_time_day"),
-            "stat_time_day",
-        ),
-        "gmv_max_product_insights": (
-            "report",
-            "gmv_max/report/get/",
-            ("advertiser_id", "store_id", "campaign_id", "item_group_id", "stat_time_day"),
-            "stat_time_day",
-        ),
-        "gmv_max_advertiser_insights": (
-            "report",
-            "gmv_max/report/get/",
-            ("advertiser_id", "store_id", "stat_time_day"),
-            "stat_time_day",
-        ),
-        "gmv_max_campaign_insights_hourly": (
-            "report",
-            "gmv_max/report/get/",
-            ("advertiser_id", "store_id", "campaign_id", "stat_time_hour"),
-            "stat_time_hour",
-        ),
-        "gmv_max_live_room_insights": (
-            "report",
-            "gmv_max/report/get/",
-            ("advertiser_id", "store_id", "campaign_id", "room_id", "stat_time_day"),
-            "stat_time_day",
-        ),
-        "smart_plus_campaigns": (
-            "entity",
-            "smart_plus/campaign/get/",
-            ("advertiser_id", "campaign_id"),
-            "modify_time",
-        ),
-        "smart_plus_adgroups": (
-            "entity",
-            "smart_plus/adgroup/get/",
-            ("advertiser_id", "adgroup_id"),
-            "modify_time",
-        ),
-        "smart_plus_ads": (
-            "entity",
-            "smart_plus/ad/get/",
-            ("advertiser_id", "smart_plus_ad_id"),
-            "modify_time",
-        ),
+        "gmv_max_campaigns": changed_entity("gmv_max/campaign/get/", "campaign_id"),
+        "gmv_max_product_campaign_insights": gmv_report("campaign_id"),
+        "gmv_max_live_campaign_insights": gmv_report("campaign_id"),
+        "gmv_max_product_insights": gmv_report("campaign_id", "item_group_id"),
+        "gmv_max_advertiser_insights": gmv_report(),
+        "gmv_max_campaign_insights_hourly": gmv_report("campaign_id", time="stat_time_hour"),
+        "gmv_max_live_room_insights": gmv_report("campaign_id", "room_id"),
+        "smart_plus_campaigns": changed_entity("smart_plus/campaign/get/", "campaign_id"),
+        "smart_plus_adgroups": changed_entity("smart_plus/adgroup/get/", "adgroup_id"),
+        "smart_plus_ads": changed_entity("smart_plus/ad/get/", "smart_plus_ad_id"),
         "smart_plus_material_insights": (
             "report",
             "smart_plus/material_report/breakdown/",

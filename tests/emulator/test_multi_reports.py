@@ -8,19 +8,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from support import basic_report_query
 
 from tiktok_ads.emulator import EmulatorServer, multi_reports
 
 REPORT = "report/integrated/get/"
-BASE: dict[str, Any] = {
-    "report_type": "BASIC",
-    "data_level": "AUCTION_CAMPAIGN",
-    "dimensions": ["campaign_id", "stat_time_day"],
-    "metrics": ["spend", "impressions", "clicks", "ctr"],
-    "start_date": "2024-06-10",
-    "end_date": "2024-06-14",
-    "page_size": 1000,
-}
+BASE = basic_report_query(
+    data_level="AUCTION_CAMPAIGN",
+    dimensions=["campaign_id", "stat_time_day"],
+    start_date="2024-06-10",
+    end_date="2024-06-14",
+)
 
 
 def rows(tiktok: Any, **params: Any) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from support import basic_report_query
 
 from tiktok_ads.emulator import EmulatorServer
 
@@ -21,19 +22,29 @@ STATUS_ALL = [{"field_name": "ad_status", "filter_type": "IN", "filter_value": '
 
 
 def base(advertiser_id: str, **over: Any) -> dict[str, Any]:
-    """A valid ad-level daily BASIC query, with overrides."""
-    params: dict[str, Any] = {
+    """A valid ad-level daily BASIC query, with overrides (None leaves a field out)."""
+    ad_daily = {
         "advertiser_id": advertiser_id,
-        "report_type": "BASIC",
         "data_level": "AUCTION_AD",
         "dimensions": ["ad_id", "stat_time_day"],
-        "metrics": ["spend", "impressions", "clicks", "ctr"],
         "start_date": "2024-05-20",
         "end_date": "2024-06-14",
-        "page_size": 1000,
     }
-    params.update(over)
-    return {k: v for k, v in params.items() if v is not None}
+    return basic_report_query(**{**ad_daily, **over})
+
+
+#: each BASIC data level's own id dimension
+LEVEL_ID = {
+    "AUCTION_ADVERTISER": "advertiser_id",
+    "AUCTION_CAMPAIGN": "campaign_id",
+    "AUCTION_ADGROUP": "adgroup_id",
+    "AUCTION_AD": "ad_id",
+}
+
+
+def by_level_id(advertiser_id: str, level: str, **over: Any) -> dict[str, Any]:
+    """:func:`base` at ``level``, by that level's id alone (no time dimension)."""
+    return base(advertiser_id, data_level=level, dimensions=[LEVEL_ID[level]], **over)
 
 
 def rows(tiktok: Any, **params: Any) -> list[dict[str, Any]]:
@@ -184,20 +195,15 @@ def test_unknown_metric_message_like_tiktok(tiktok: Any, emulator: EmulatorServe
 
 
 @pytest.mark.parametrize(
-    ("level", "dims", "metric"),
+    ("level", "metric"),
     [
-        ("AUCTION_CAMPAIGN", ["campaign_id"], "adgroup_id"),
-        ("AUCTION_ADVERTISER", ["advertiser_id"], "campaign_name"),
-        ("AUCTION_AD", ["ad_id"], "cash_spend"),
+        ("AUCTION_CAMPAIGN", "adgroup_id"),
+        ("AUCTION_ADVERTISER", "campaign_name"),
+        ("AUCTION_AD", "cash_spend"),
     ],
 )
-def test_metric_not_allowed_at_level(
-    tiktok: Any, emulator: EmulatorServer, level: str, dims: list[str], metric: str
-) -> None:
-    message = error(
-        tiktok,
-        **base(emulator.advertiser_ids[0], data_level=level, dimensions=dims, metrics=["spend", metric]),
-    )
+def test_metric_not_allowed_at_level(tiktok: Any, emulator: EmulatorServer, level: str, metric: str) -> None:
+    message = error(tiktok, **by_level_id(emulator.advertiser_ids[0], level, metrics=["spend", metric]))
     # the same wording as for unknown metrics: TikTok names the metric, not the reason
     assert message.endswith(f"Invalid metric fields: ['{metric}']. ")
 
@@ -361,19 +367,19 @@ def test_v12_filters_param_is_silently_ignored(tiktok: Any, emulator: EmulatorSe
 
 
 @pytest.mark.parametrize(
-    ("level", "dims", "field"),
+    ("level", "field"),
     [
-        ("AUCTION_AD", ["ad_id"], "campaign_status"),
-        ("AUCTION_ADGROUP", ["adgroup_id"], "ad_status"),
-        ("AUCTION_CAMPAIGN", ["campaign_id"], "adgroup_status"),
-        ("AUCTION_ADVERTISER", ["advertiser_id"], "campaign_status"),
+        ("AUCTION_AD", "campaign_status"),
+        ("AUCTION_ADGROUP", "ad_status"),
+        ("AUCTION_CAMPAIGN", "adgroup_status"),
+        ("AUCTION_ADVERTISER", "campaign_status"),
     ],
 )
 def test_status_field_of_another_level_is_40002(
-    tiktok: Any, emulator: EmulatorServer, level: str, dims: list[str], field: str
+    tiktok: Any, emulator: EmulatorServer, level: str, field: str
 ) -> None:
     filtering = [{"field_name": field, "filter_type": "IN", "filter_value": '["STATUS_ALL"]'}]
-    params = base(emulator.advertiser_ids[0], data_level=level, dimensions=dims, filtering=filtering)
+    params = by_level_id(emulator.advertiser_ids[0], level, filtering=filtering)
     assert field in error(tiktok, **params)
 
 

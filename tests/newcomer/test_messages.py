@@ -42,6 +42,12 @@ def closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.fixture
+def server(emulator_factory: Factory) -> EmulatorServer:
+    """An emulator of ``WORLD``."""
+    return emulator_factory(WORLD)
+
+
 def settings_env(monkeypatch: pytest.MonkeyPatch, server: EmulatorServer | None, **extra: str) -> None:
     """Valid ``SOURCES__TIKTOK_ADS__*`` settings for ``server`` (or for a host that is down), plus ``extra``."""
     values = {
@@ -149,12 +155,8 @@ def test_a_refused_connection_after_the_host_answered_is_retried_with_its_cause_
 
 
 def test_progress_counts_leave_out_the_day_marker_rows(
-    workdir: Path,
-    emulator_factory: Factory,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    workdir: Path, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server = emulator_factory(WORLD)
     settings_env(monkeypatch, server)
     code, out, err = run_script(["--progress", "log", "--tables", "ad_insights,ads"], workdir, capsys)
     assert code == script.EXIT_OK, err
@@ -211,12 +213,8 @@ def test_pipelines_dir_help_names_dlts_real_default(capsys: pytest.CaptureFixtur
 
 
 def test_auth_with_a_base_url_stores_it_so_the_next_run_goes_to_the_same_host(
-    workdir: Path,
-    emulator_factory: Factory,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    workdir: Path, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server = emulator_factory(WORLD)
     auth_code = server.api.issue_auth_code(list(server.advertiser_ids))
     monkeypatch.setenv("SOURCES__TIKTOK_ADS__SECRET", server.secret)
     out = io.StringIO()
@@ -241,11 +239,10 @@ def test_auth_with_a_base_url_stores_it_so_the_next_run_goes_to_the_same_host(
 def test_an_end_date_after_today_is_capped_and_said(
     workdir: Path,
     caplog: pytest.LogCaptureFixture,
-    emulator_factory: Factory,
+    server: EmulatorServer,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    server = emulator_factory(WORLD)
     settings_env(monkeypatch, server, END_DATE="2099-01-01", TABLES="ad_insights,ad_insights_by_country")
     with caplog.at_level(logging.WARNING, "tiktok_ads"):
         code, out, err = run_script(["--progress", "none"], workdir, capsys)
@@ -256,12 +253,8 @@ def test_an_end_date_after_today_is_capped_and_said(
 
 
 def test_a_dataset_name_dlt_renames_is_said_once_in_our_words(
-    workdir: Path,
-    emulator_factory: Factory,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    workdir: Path, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server = emulator_factory(WORLD)
     settings_env(monkeypatch, server, TABLES="advertisers")
     code, out, err = run_script(["--progress", "none", "--dataset-name", "My-Ads"], workdir, capsys)
     assert code == script.EXIT_OK, err

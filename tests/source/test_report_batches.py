@@ -79,6 +79,12 @@ def los_angeles(zones: dict[str, str]) -> list[str]:
     return [a for a, zone in zones.items() if zone == "America/Los_Angeles"]
 
 
+def zones_and_los_angeles(server: EmulatorServer) -> tuple[dict[str, str], list[str]]:
+    """:func:`two_zones` of the world, and its three advertisers in Los Angeles."""
+    zones = two_zones(server)
+    return zones, los_angeles(zones)
+
+
 def report_requests(client: TikTokClient) -> int:
     return client.stats.requests_by_path[REPORT]
 
@@ -231,8 +237,7 @@ def test_two_members_asking_at_once_share_one_fetch(
     world: EmulatorServer, client: TikTokClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec = ALL_TABLES["campaign_insights"]
-    zones = two_zones(world)
-    la = los_angeles(zones)
+    zones, la = zones_and_los_angeles(world)
     batches = ReportBatches(
         client, spec, dict.fromkeys(la, WINDOWS[:1]), zones, include_deleted=False, page_size=1000
     )
@@ -277,8 +282,7 @@ def test_a_cut_answer_is_read_one_advertiser_per_request(
     world: EmulatorServer, client: TikTokClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec = ALL_TABLES["ad_insights"]
-    zones = two_zones(world)
-    la = los_angeles(zones)
+    zones, la = zones_and_los_angeles(world)
     window = WINDOWS[1]
     options: dict[str, Any] = {"include_deleted": True, "page_size": 1000}
     alone = {a: typed(spec, a, report_pages(client, spec, a, window, **options), False) for a in la}
@@ -297,8 +301,7 @@ def test_a_refused_batch_is_read_alone_and_the_unreadable_advertiser_fails_alone
     world: EmulatorServer,
 ) -> None:
     spec = ALL_TABLES["campaign_insights"]
-    zones = two_zones(world)
-    la = los_angeles(zones)
+    zones, la = zones_and_los_angeles(world)
     token = world.api.create_token(la[:2])  # the third is not granted: TikTok refuses the batch (40001)
     with client_of(world, token) as client:
         batches = ReportBatches(

@@ -53,6 +53,22 @@ def _kinds(text: str) -> list[str]:
     return kinds
 
 
+#: the options of the "limits" group: flag, type, default, help
+LIMIT_OPTIONS: tuple[tuple[str, type, float, str], ...] = (
+    ("--qps", float, 10, "app-level requests per second (default 10)"),
+    ("--qpm", float, 600, "app-level requests per minute (default 600)"),
+    ("--advertiser-qps", float, 20, "requests per second per advertiser and path (default 20)"),
+    (
+        "--task-create-qps",
+        float,
+        1,
+        "report/task/create/ requests per second of the app (default 1, TikTok's)",
+    ),
+    ("--task-checks", int, 2, "checks after which an async report task has succeeded (default 2)"),
+    ("--max-report-cells", int, 0, "answer 40067 above rows x metrics cells (default 0 = off)"),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(
@@ -72,32 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--today", type=_date, default=None, help="the emulated today, YYYY-MM-DD (default: UTC date)"
     )
     limits = p.add_argument_group("limits (0 = unlimited)")
-    limits.add_argument("--qps", type=float, default=10, help="app-level requests per second (default 10)")
-    limits.add_argument("--qpm", type=float, default=600, help="app-level requests per minute (default 600)")
-    limits.add_argument(
-        "--advertiser-qps",
-        type=float,
-        default=20,
-        help="requests per second per advertiser and path (default 20)",
-    )
-    limits.add_argument(
-        "--task-create-qps",
-        type=float,
-        default=1,
-        help="report/task/create/ requests per second of the app (default 1, TikTok's)",
-    )
-    limits.add_argument(
-        "--task-checks",
-        type=int,
-        default=2,
-        help="checks after which an async report task has succeeded (default 2)",
-    )
-    limits.add_argument(
-        "--max-report-cells",
-        type=int,
-        default=0,
-        help="answer 40067 above rows x metrics cells (default 0 = off)",
-    )
+    for flag, kind, default, text in LIMIT_OPTIONS:
+        limits.add_argument(flag, type=kind, default=default, help=text)
     timing = p.add_argument_group("timing (see tiktok_ads.emulator.latency; default: instant answers)")
     timing.add_argument(
         "--latency",

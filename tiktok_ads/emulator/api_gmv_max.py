@@ -31,7 +31,7 @@ Sources: the official SDK (``tiktok-business-api-sdk-official``: ``StoreApi.gmv_
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -67,14 +67,9 @@ DIMENSIONS = (
 )
 _NOT_MODELLED = ("item_id", "duration")
 MONEY = ("cost", "net_cost", "gross_revenue")
-COUNTS = (
-    "orders",
-    "product_impressions",
-    "product_clicks",
-    "live_views",
-    "10_second_live_views",
-    "live_follows",
-)
+_PRODUCT_COUNTS = ("product_impressions", "product_clicks")
+_LIVE_COUNTS = ("live_views", "10_second_live_views", "live_follows")
+COUNTS = ("orders", *_PRODUCT_COUNTS, *_LIVE_COUNTS)
 #: ratio metric -> (numerator, denominator, scale): value = numerator / denominator * scale
 RATIOS: dict[str, tuple[str, str, int]] = {
     "roi": ("gross_revenue", "cost", 1),
@@ -85,14 +80,9 @@ RATIOS: dict[str, tuple[str, str, int]] = {
 }
 ATTRIBUTES = ("campaign_name", "operation_status")
 METRICS = (*MONEY, *COUNTS, *RATIOS, *ATTRIBUTES)
-_PRODUCT_ONLY = ("product_impressions", "product_clicks", "product_click_rate")
-_LIVE_ONLY = (
-    "live_views",
-    "10_second_live_views",
-    "live_follows",
-    "cost_per_live_view",
-    "cost_per_10_second_live_views",
-)
+#: metrics of one promotion type only
+_PRODUCT_ONLY = (*_PRODUCT_COUNTS, "product_click_rate")
+_LIVE_ONLY = (*_LIVE_COUNTS, "cost_per_live_view", "cost_per_10_second_live_views")
 PROMOTION_TYPES = {"PRODUCT_GMV_MAX": "PRODUCT", "LIVE_GMV_MAX": "LIVE"}
 CAMPAIGN_STATUSES = (
     "STATUS_DELIVERY_OK",
@@ -199,6 +189,30 @@ def _dates(params: Mapping[str, str], time_dim: str | None) -> tuple[dt.date, dt
     return start, end
 
 
+def _names(
+    params: Mapping[str, str],
+    field: str,
+    noun: str,
+    allowed: Sequence[str],
+    most: int,
+    *,
+    say_allowed: bool = False,
+    unmodelled: Sequence[str] = (),
+) -> list[str]:
+    """The required list ``field``: 1 to ``most`` names, each one of ``allowed`` (the refusal of another lists
+    them when ``say_allowed``) and none of ``unmodelled`` (allowed by TikTok, not modelled here)."""
+    names = get_str_list(params, field, required=True) or []
+    if not 1 <= len(names) <= most:
+        raise param_error(f"{field}: Length must be between 1 and {most}. Got {len(names)}.")
+    for name in names:
+        if name not in allowed:
+            listed = f"; allowed: {', '.join(allowed)}" if say_allowed else ""
+            raise param_error(f"{field}: Invalid {noun} {name!r}{listed}.")
+        if name in unmodelled:
+            raise param_error(f"{field}: {name} is not supported by this emulator.")
+    return names
+
+
 def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``gmv_max/report/get/``."""
     raw_stores = get_json(params, "store_ids", required=True)
@@ -209,14 +223,9 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
     store = known.get(store_ids[0])
     if store is None:
         raise param_error(f"store_ids: The advertiser has no access to store {store_ids[0]}.")
-    dimensions = get_str_list(params, "dimensions", required=True) or []
-    if not 1 <= len(dimensions) <= 3:
-        raise param_error(f"dimensions: Length must be between 1 and 3. Got {len(dimensions)}.")
-    for dim in dimensions:
-        if dim not in DIMENSIONS:
-            raise param_error(f"dimensions: Invalid dimension {dim!r}; allowed: {', '.join(DIMENSIONS)}.")
-        if dim in _NOT_MODELLED:
-            raise param_error(f"dimensions: {dim} is not supported by this emulator.")
+    dimensions = _names(
+        params, "dimensions", "dimension", DIMENSIONS, 3, say_allowed=True, unmodelled=_NOT_MODELLED
+    )
     times = [d for d in dimensions if d in ("stat_time_day", "stat_time_hour")]
     if len(times) > 1:
         raise param_error("dimensions: stat_time_day and stat_time_hour cannot be combined.")
@@ -226,12 +235,7 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
         raise param_error("dimensions: item_group_id and room_id cannot be combined.")
     if part_dim and time_dim == "stat_time_hour":
         raise param_error(f"dimensions: {part_dim} cannot be combined with stat_time_hour.")
-    metrics = get_str_list(params, "metrics", required=True) or []
-    if not 1 <= len(metrics) <= 100:
-        raise param_error(f"metrics: Length must be between 1 and 100. Got {len(metrics)}.")
-    for name in metrics:
-        if name not in METRICS:
-            raise param_error(f"metrics: Invalid metric {name!r}.")
+    metrics = _names(params, "metrics", "metric", METRICS, 100)
     start, end = _dates(params, time_dim)
     filtering = get_filtering(params)
     found = [c for c in g.campaigns(world, adv) if c.store.store_id == store.store_id]

@@ -69,26 +69,25 @@ AUDIENCE_DIMENSIONS: frozenset[str] = frozenset(BREAKDOWN_VALUES)
 
 ALL_DIMENSIONS: frozenset[str] = ID_DIMENSIONS | frozenset(TIME_DIMENSIONS) | AUDIENCE_DIMENSIONS
 
+#: Video counts: plays, watched at least 2 s / 6 s, and viewed to each quartile.
+VIDEO_COUNTS: tuple[str, ...] = (
+    "video_play_actions",
+    "video_watched_2s",
+    "video_watched_6s",
+    *(f"video_views_p{quartile}" for quartile in (25, 50, 75, 100)),
+)
+#: Engagement counts.
+ENGAGEMENT_COUNTS = ("likes", "comments", "shares", "follows", "profile_visits", "clicks_on_music_disc")
+
 #: Integer base fields the model generates per ad and day (money in cents, play time in ms).
 BASE_FIELDS: tuple[str, ...] = (
     "impressions",
     "clicks",
     "spend",
     "reach",
-    "video_play_actions",
-    "video_watched_2s",
-    "video_watched_6s",
-    "video_views_p25",
-    "video_views_p50",
-    "video_views_p75",
-    "video_views_p100",
+    *VIDEO_COUNTS,
     "play_time_ms",
-    "likes",
-    "comments",
-    "shares",
-    "follows",
-    "profile_visits",
-    "clicks_on_music_disc",
+    *ENGAGEMENT_COUNTS,
     "engaged_view",
     "engaged_view_15s",
     "conversion",
@@ -179,6 +178,17 @@ def _event(name: str) -> tuple[MetricDef, MetricDef]:
     return _count(name), _ratio(f"cost_per_{name}", "spend", name, 0.01)
 
 
+def _outcome(prefix: str, name: str, per: str) -> tuple[MetricDef, MetricDef, MetricDef]:
+    """A conversion-like count (``real_time_`` or no ``prefix``), its cost (``<prefix>cost_per_<name>``) and
+    its rate in % of ``per`` (``<prefix><name>_rate``)."""
+    count = f"{prefix}{name}"
+    return (
+        _count(count),
+        _ratio(f"{prefix}cost_per_{name}", "spend", count, 0.01),
+        _ratio(f"{count}_rate", count, per, 100),
+    )
+
+
 # Where TikTok accepts each metric (levels, AUDIENCE) is the catalogue's; these are generation formulas only.
 _SECONDARY = {"dash_without_secondary_goal": True}
 
@@ -196,19 +206,11 @@ _METRIC_LIST: list[MetricDef] = [
     _money("cash_spend", base="spend"),
     _money("voucher_spend"),
     # conversions and results
-    _count("conversion"),
-    _ratio("cost_per_conversion", "spend", "conversion", 0.01),
-    _ratio("conversion_rate", "conversion", "clicks", 100),
+    *_outcome("", "conversion", "clicks"),
     _ratio("conversion_rate_v2", "conversion", "impressions", 100),
-    _count("real_time_conversion"),
-    _ratio("real_time_cost_per_conversion", "spend", "real_time_conversion", 0.01),
-    _ratio("real_time_conversion_rate", "real_time_conversion", "clicks", 100),
-    _count("result"),
-    _ratio("cost_per_result", "spend", "result", 0.01),
-    _ratio("result_rate", "result", "impressions", 100),
-    _count("real_time_result"),
-    _ratio("real_time_cost_per_result", "spend", "real_time_result", 0.01),
-    _ratio("real_time_result_rate", "real_time_result", "impressions", 100),
+    *_outcome("real_time_", "conversion", "clicks"),
+    *_outcome("", "result", "impressions"),
+    *_outcome("real_time_", "result", "impressions"),
     MetricDef(name="secondary_goal_result", kind="count", base="secondary_goal_result", **_SECONDARY),  # type: ignore[arg-type]
     _ratio("cost_per_secondary_goal_result", "spend", "secondary_goal_result", 0.01, **_SECONDARY),
     _ratio("secondary_goal_result_rate", "secondary_goal_result", "impressions", 100, **_SECONDARY),
@@ -225,24 +227,13 @@ _METRIC_LIST: list[MetricDef] = [
     *_event("registration"),
     *_event("sales_lead"),
     # video
-    _count("video_play_actions"),
-    _count("video_watched_2s"),
-    _count("video_watched_6s"),
-    _count("video_views_p25"),
-    _count("video_views_p50"),
-    _count("video_views_p75"),
-    _count("video_views_p100"),
+    *(_count(name) for name in VIDEO_COUNTS),
     _ratio("average_video_play", "play_time_ms", "video_play_actions", 0.001),
     _ratio("average_video_play_per_user", "play_time_ms", "reach", 0.001, uv=True),
     _count("engaged_view"),
     _count("engaged_view_15s"),
     # engagement
-    _count("likes"),
-    _count("comments"),
-    _count("shares"),
-    _count("follows"),
-    _count("profile_visits"),
-    _count("clicks_on_music_disc"),
+    *(_count(name) for name in ENGAGEMENT_COUNTS),
     _ratio("profile_visits_rate", "profile_visits", "impressions", 100),
 ]
 
