@@ -104,7 +104,8 @@ def test_full_load_with_faults_in_ten_percent_of_requests_equals_the_truth(
     for i, kind in enumerate(FAULT_KINDS):
         server.script_fault("*", nth=30 + 4 * i, fault=kind)
     server.set_limits(qps=2, advertiser_qps=1)
-    settings(monkeypatch, server, page_size=20)
+    # max_qps = 0 (no pacing): every refusal of the throttled seconds uses one of a request's retries
+    settings(monkeypatch, server, page_size=20, max_retries=20)
     done = threading.Event()
     watcher = lift_rate_limits_once_both_hit(server, done)
     try:
