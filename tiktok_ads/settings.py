@@ -494,6 +494,45 @@ PIXEL_COLUMNS: TTableSchemaColumns = {
     "events": _col("json", "The pixel's events: event_id, name, event_type, statistic_type, currency"),
 }
 
+SAVED_AUDIENCE_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Added by the source (the advertiser the list was read for)"),
+    "saved_audience_id": _col("text", "Saved audience id"),
+    "saved_audience_name": _col("text"),
+    "location_ids": _col("json", "Targeted location ids"),
+    "gender": _col("text"),
+    "age_groups": _col("json"),
+    "languages": _col("json"),
+    "audience_ids": _col("json", "Custom audiences included (custom_audiences.custom_audience_id)"),
+    "excluded_audience_ids": _col("json", "Custom audiences excluded"),
+    "create_time": _col("timestamp", "Creation time (UTC)"),
+}
+
+CREATIVE_PORTFOLIO_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Added by the source (the advertiser the list was read for)"),
+    "creative_portfolio_id": _col("text", "Portfolio id (interactive add-ons, cards ...)"),
+    "creative_portfolio_type": _col("text", "CARD, DOWNLOAD_CARD, GESTURE, COUNTDOWN_STICKER ..."),
+    "create_time": _col("timestamp", "Creation time (UTC)"),
+}
+
+AUTOMATED_RULE_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Added by the source (the advertiser the list was read for)"),
+    "rule_id": _col("text", "Automated rule id"),
+    "name": _col("text"),
+    "status": _col("text", "RULE_STATUS_OPEN / RULE_STATUS_CLOSE"),
+    "dimension": _col("text", "The level the rule acts on (CAMPAIGN, ADGROUP, AD)"),
+    "action": _col("text", "TURN_OFF, INCREASE_BUDGET ..."),
+    "create_time": _col("timestamp", "Creation time (UTC)"),
+}
+
+AUTOMATED_RULE_RESULT_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Added by the source (the advertiser the list was read for)"),
+    "exec_id": _col("text", "One run of a rule"),
+    "rule_id": _col("text", "automated_rules.rule_id"),
+    "exec_time": _col("timestamp", "When the rule ran (UTC); the incremental cursor"),
+    "result_type": _col("text", "SUCCESS, NOT_TRIGGERED ..."),
+    "affected_object_count": _col("bigint", "Objects the run changed"),
+}
+
 # --------------------------------------------------------------------------------------------------
 # The registry
 # --------------------------------------------------------------------------------------------------
@@ -1139,6 +1178,47 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "Custom audiences of each advertiser, latest state (update_time)",
                 cursor="update_time",
                 max_page_size=100,
+            ),
+            # account-side lists (emulator: tiktok_ads/emulator/api_account.py, with their sources); objects
+            # without a modification time are read whole every run, merged on their key
+            _asset(
+                "saved_audiences",
+                "dmp/saved_audience/list/",
+                "saved_audience_id",
+                SAVED_AUDIENCE_COLUMNS,
+                "Saved audiences (targeting presets) of each advertiser, read whole every run",
+                cursor=None,
+                list_key="saved_audiences",
+                max_page_size=100,  # UNSURE: 1-100, as the other audience list
+            ),
+            _asset(
+                "creative_portfolios",
+                "creative/portfolio/list/",
+                "creative_portfolio_id",
+                CREATIVE_PORTFOLIO_COLUMNS,
+                "Creative portfolios (interactive add-ons) of each advertiser, read whole every run",
+                cursor=None,
+                list_key="creative_portfolios",
+                max_page_size=100,
+            ),
+            _asset(
+                "automated_rules",
+                "optimizer/rule/list/",
+                "rule_id",
+                AUTOMATED_RULE_COLUMNS,
+                "Automated rules of each advertiser, read whole every run (a rule's status changes in place)",
+                cursor=None,
+                list_key="rules",
+                max_page_size=100,  # UNSURE: 1-100
+            ),
+            _asset(
+                "automated_rule_results",
+                "optimizer/rule/result/list/",
+                "exec_id",
+                AUTOMATED_RULE_RESULT_COLUMNS,
+                "Runs of each advertiser's automated rules and what they did (exec_time)",
+                cursor="exec_time",
+                max_page_size=100,  # UNSURE: 1-100
             ),
             _asset(
                 "pixels",
