@@ -84,7 +84,9 @@ class TikTokAdsSettings(BaseConfiguration):
     tables: str | Sequence[str] | None = setting(
         None,
         "the tables to load (list or comma-separated): any of the nine seed tables, the opt-in "
-        "``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels``, the Business Center tables "
+        "``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels``, the account tables "
+        "(``saved_audiences``, ``creative_portfolios``, ``automated_rules``, ``automated_rule_results``), "
+        "the Business Center tables "
         "(``business_centers``, ``bc_advertisers``, ``bc_balances``, ``advertiser_balances``, "
         "``bc_transactions``, ``advertiser_transactions``), the Spark Ads tables (``identities``, "
         "``spark_ad_posts``), the TikTok Shop / GMV Max and Smart+ tables (``gmv_max_stores``, "
