@@ -27,8 +27,6 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import dlt
-
 from .cursors import AdvertiserCursor
 from .errors import TikTokAPIError, TikTokBadResponseError
 from .settings import BusinessCenterTable
@@ -150,7 +148,7 @@ def _typed_rows(
 
 
 def bc_partition(
-    ctx: SourceContext, spec: BusinessCenterTable, bc_id: str, cursor: AdvertiserCursor, *, first: bool
+    ctx: SourceContext, spec: BusinessCenterTable, bc_id: str, cursor: AdvertiserCursor
 ) -> Iterator[Any]:
     """One Business Center's transactions since its cursor (``lag`` days before it), then the cursor moved.
 
@@ -159,13 +157,10 @@ def bc_partition(
         spec: ``bc_transactions`` or ``advertiser_transactions``.
         bc_id: the Business Center.
         cursor: its cursor of the table (the newest transaction day loaded).
-        first: this is the table's first resource: it creates the table even if no row arrives.
 
     Yields:
         Typed rows.
     """
-    if first:
-        yield dlt.mark.materialize_table_schema()
     until = _today(ctx) + dt.timedelta(days=1)
     stored = cursor.stored(ctx)
     if cursor.is_backfill:

@@ -153,10 +153,11 @@ class AdvertiserCursor:
 
     def backfill_days(self, ctx: SourceContext) -> tuple[dt.date, dt.date]:
         """A backfill's inclusive days: ``initial_value`` .. the day before ``end_value``."""
-        end = self.incremental.end_value
-        last = (end - dt.timedelta(microseconds=1)).date() if isinstance(end, dt.datetime) else _as_date(end)
-        if not isinstance(end, dt.datetime):
-            last -= dt.timedelta(days=1)
+        end = self.incremental.end_value  # exclusive, as in dlt
+        if isinstance(end, dt.datetime):
+            last = (end - dt.timedelta(microseconds=1)).date()
+        else:
+            last = _as_date(end) - dt.timedelta(days=1)
         return self.first_day(ctx), last
 
     @property

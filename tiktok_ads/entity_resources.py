@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import dlt
-
 from .cursors import AdvertiserCursor
 from .errors import TikTokAPIError
 from .extract import entity_pages
@@ -68,7 +66,7 @@ def _list_work(ctx: SourceContext, spec: EntityTable) -> Any:
 
 
 def entity_partition(
-    ctx: SourceContext, spec: EntityTable, advertiser_id: str, cursor: AdvertiserCursor, *, first: bool
+    ctx: SourceContext, spec: EntityTable, advertiser_id: str, cursor: AdvertiserCursor
 ) -> Iterator[Any]:
     """One advertiser's campaigns / ad groups / ads (or other listed objects) changed since its cursor.
 
@@ -82,13 +80,10 @@ def entity_partition(
         spec: the entity table.
         advertiser_id: the advertiser.
         cursor: its cursor of the table.
-        first: this is the table's first resource: it creates the table even if no row arrives.
 
     Yields:
         Lists of typed rows.
     """
-    if first:
-        yield dlt.mark.materialize_table_schema()
     if ctx.advertiser(advertiser_id) is None:  # left out: the token may not read it
         return
     since = cursor.stored(ctx)

@@ -50,6 +50,12 @@ def report_arrow_schema(spec: ReportTable) -> pa.Schema:
     return arrow_schema(spec, ((DAY_MARKER_COLUMN, "bool"),))
 
 
+def empty_report_table(spec: ReportTable) -> pa.Table:
+    """A report table of no rows with its pinned columns (and ``_dlt_load_id``): yielded first, it creates the
+    table whether or not any row arrives (see ``TableBatcher.empty``)."""
+    return TableBatcher(ARROW_BATCH_ROWS, _load_id()).empty(report_arrow_schema(spec))
+
+
 def _load_id() -> str | None:
     """The id of the load package being extracted (None outside a pipeline run)."""
     try:
@@ -160,7 +166,6 @@ def report_partition(
     advertiser_id: str,
     cursor: AdvertiserCursor | None,
     *,
-    first: bool,
     shared: SharedReports | None = None,
 ) -> Iterator[Any]:
     """Arrow tables of one advertiser's rows of one report table, then its cursor moved to the last day read.
@@ -174,7 +179,6 @@ def report_partition(
         spec: the report table.
         advertiser_id: the advertiser.
         cursor: its cursor (None for lifetime tables).
-        first: this is the table's first resource: it yields the empty table that creates the table.
         shared: the table's requests shared with its other advertisers (``share_report_requests``), or None.
 
     Yields:
@@ -183,8 +187,6 @@ def report_partition(
     cfg = ctx.config
     schema = report_arrow_schema(spec)
     batcher = TableBatcher(ARROW_BATCH_ROWS, _load_id())
-    if first:
-        yield batcher.empty(schema)  # the table, with its pinned columns, even if no row ever arrives
     advertiser = ctx.advertiser(advertiser_id)
     if advertiser is None:  # left out: the token may not read it (skip_inaccessible_advertisers)
         return

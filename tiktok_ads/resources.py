@@ -20,12 +20,11 @@ import dlt
 from dlt.extract.resource import DltResource
 from dlt.extract.source import DltSource
 
-from .arrow_pages import TableBatcher
 from .business_center import bc_partition, bc_rows, business_center_ids
 from .cursors import AdvertiserCursor, make_incremental, partition_name
 from .day_markers import DAY_MARKER_COLUMN, DAY_MARKER_HINT
 from .entity_resources import advertiser_rows, entity_partition, listed_rows
-from .report_resources import SharedReports, report_arrow_schema, report_partition
+from .report_resources import SharedReports, empty_report_table, report_partition
 from .settings import TableSpec
 from .source_context import SourceContext
 from .spark_ads import spark_post_rows
@@ -85,8 +84,35 @@ def _shared(spec: TableSpec, ctx: SourceContext) -> SharedReports | None:
     """The table's shared report requests (``share_report_requests``, report tables), one per table."""
     if spec.kind != "report" or not ctx.config.share_report_requests:
         return None
-    shared: SharedReports = ctx.shared_reports.setdefault(spec.name, SharedReports(ctx, spec))
+    if spec.name not in ctx.shared_reports:
+        ctx.shared_reports[spec.name] = SharedReports(ctx, spec)
+    shared: SharedReports = ctx.shared_reports[spec.name]
     return shared
+
+
+def _schema_item(spec: TableSpec) -> Any:
+    """What a table's first resource yields first, so the table exists with its pinned columns even if no
+    row ever arrives: an empty Arrow table for reports (their pages are Arrow), dlt's marker otherwise."""
+    if spec.kind == "report":
+        return empty_report_table(spec)
+    return dlt.mark.materialize_table_schema()
+
+
+def _rows(
+    body: Callable[..., Iterator[Any]],
+    ctx: SourceContext,
+    spec: TableSpec,
+    advertiser_id: str,
+    incremental: Any,
+    *,
+    first: bool,
+    **options: Any,
+) -> Iterator[Any]:
+    if first:
+        yield _schema_item(spec)
+    # the cursor is made when the body starts, once dlt has bound the incremental (binding resets advance)
+    cursor = AdvertiserCursor(spec, advertiser_id, incremental) if incremental is not None else None
+    yield from body(ctx, spec, advertiser_id, cursor, **options)
 
 
 def _partition(spec: TableSpec, ctx: SourceContext, advertiser_id: str, *, first: bool) -> DltResource:
@@ -95,14 +121,14 @@ def _partition(spec: TableSpec, ctx: SourceContext, advertiser_id: str, *, first
     shared = _shared(spec, ctx)
     extra: dict[str, Any] = {"shared": shared} if shared is not None else {}
 
-    # Plain functions returning the body: dlt calls every resource's before it iterates any, so a table's
+    # Plain functions returning the rows: dlt calls every resource's before it iterates any, so a table's
     # shared requests know all of its advertisers' incrementals (bound by then) when the first body reads.
     if incremental is None:  # lifetime reports: read whole every run
 
         def whole() -> Iterator[Any]:
             if shared is not None:
                 shared.register(advertiser_id, None)
-            return body(ctx, spec, advertiser_id, None, first=first, **extra)
+            return _rows(body, ctx, spec, advertiser_id, None, first=first, **extra)
 
         rows: Callable[..., Iterator[Any]] = whole
     else:
@@ -110,7 +136,7 @@ def _partition(spec: TableSpec, ctx: SourceContext, advertiser_id: str, *, first
         def incremental_rows(cursor: Any = incremental) -> Iterator[Any]:
             if shared is not None:
                 shared.register(advertiser_id, cursor)
-            return _with_cursor(body, ctx, spec, advertiser_id, cursor, first=first, **extra)
+            return _rows(body, ctx, spec, advertiser_id, cursor, first=first, **extra)
 
         rows = incremental_rows
     name = partition_name(spec.name, advertiser_id)
@@ -120,23 +146,11 @@ def _partition(spec: TableSpec, ctx: SourceContext, advertiser_id: str, *, first
     return dlt.resource(rows, name=name, incremental=incremental, **_hints(spec))()
 
 
-def _with_cursor(
-    body: Callable[..., Iterator[Any]],
-    ctx: SourceContext,
-    spec: TableSpec,
-    advertiser_id: str,
-    incremental: Any,
-    **options: Any,
-) -> Iterator[Any]:
-    # the cursor is made when the body starts, once dlt has bound the incremental (binding resets advance)
-    yield from body(ctx, spec, advertiser_id, AdvertiserCursor(spec, advertiser_id, incremental), **options)
-
-
 def _whole_table(spec: TableSpec, ctx: SourceContext) -> DltResource:
     body = _TABLE_BODIES[spec.kind]
 
     def rows() -> Iterator[Any]:
-        yield dlt.mark.materialize_table_schema()  # the table with its pinned schema, even with no row
+        yield _schema_item(spec)
         yield from body(ctx, spec)
 
     rows.__name__ = spec.name
@@ -146,10 +160,7 @@ def _whole_table(spec: TableSpec, ctx: SourceContext) -> DltResource:
 
 def _empty_table(spec: TableSpec) -> DltResource:
     def rows() -> Iterator[Any]:
-        if spec.kind == "report":
-            yield TableBatcher(1).empty(report_arrow_schema(spec))
-        else:
-            yield dlt.mark.materialize_table_schema()
+        yield _schema_item(spec)
 
     rows.__name__ = spec.name
     return dlt.resource(rows, name=spec.name, **_hints(spec))()
