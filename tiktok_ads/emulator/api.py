@@ -27,6 +27,7 @@ from typing import Any
 
 from .api_account import ADVERTISER_ROUTES
 from .api_assets import ASSET_ROUTES
+from .api_changelog import CHANGELOG_ROUTES, ChangeLogTasks
 from .api_gmv_max import GMV_MAX_ROUTES
 from .api_smart_plus import SMART_PLUS_ROUTES
 from .api_tasks import TASK_ROUTES, ReportTasks
@@ -267,6 +268,10 @@ class Api:
         """The async report tasks (:mod:`.api_tasks`)."""
         for path, method in TASK_ROUTES.items():
             self._routes[path] = Route(method, self._task_handler(path), side_effects=method == "POST")
+        self.changelog = ChangeLogTasks(world, self.secret)
+        """The change log tasks (:mod:`.api_changelog`)."""
+        for path, method in CHANGELOG_ROUTES.items():
+            self._routes[path] = Route(method, self._changelog_handler(path), side_effects=method == "POST")
 
     # ------------------------------------------------------------------ tokens and auth codes (test helpers)
 
@@ -544,6 +549,18 @@ class Api:
             if isinstance(data, bytes):
                 return Answer(0, "OK", {}, rows, raw=data, content_type="text/csv; charset=utf-8")
             return Answer.ok(data)
+
+        return handler
+
+    def _changelog_handler(self, path: str) -> Handler:
+        def handler(params: Mapping[str, str], token: str | None, body: bytes) -> Answer:
+            grant = self._authenticate(token)
+            logs = self.changelog
+            if path == "changelog/task/create/":
+                return Answer.ok(logs.create(grant, self._authorize, body))
+            if path == "changelog/task/check/":
+                return Answer.ok(logs.check(grant, self._authorize, params))
+            return Answer.ok(logs.download(grant, self._authorize, params))
 
         return handler
 
