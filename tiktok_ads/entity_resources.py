@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import entity_changes
 from .cursors import AdvertiserCursor
 from .errors import TikTokAPIError
-from .extract import entity_pages
 from .settings import AdvertiserTable, EntityTable
 from .source_context import SourceContext
 from .transform import transform_advertiser_row, transform_entity_rows
@@ -26,29 +26,26 @@ class EntityUnit:
         advertiser_id: the advertiser.
         since: keep rows whose cursor is at or after this (None: keep all).
         newest: the largest cursor value seen, ``since`` if none was larger.
+        changes: read the changed objects of the change log (:mod:`.entity_changes`), None: the full lists.
+        listed: rows the lists returned (before the cursor filter).
     """
 
     advertiser_id: str
     since: dt.datetime | None
     newest: dt.datetime | None = None
+    changes: entity_changes.ChangePlan | None = None
+    listed: int = 0
 
 
 def _list_work(ctx: SourceContext, spec: EntityTable) -> Any:
-    cfg = ctx.config
     cursor = spec.cursor
 
     def work(unit: EntityUnit) -> Iterator[Rows]:
         adv_id = unit.advertiser_id
         try:
-            for page in entity_pages(
-                ctx.client,
-                spec,
-                adv_id,
-                include_deleted=cfg.include_deleted,
-                page_size=cfg.page_size,
-                since=unit.since,
-            ):
+            for page in entity_changes.pages(ctx, spec, adv_id, unit.since, unit.changes):
                 rows = transform_entity_rows(spec, adv_id, page)
+                unit.listed += len(rows)
                 if cursor is not None:
                     for row in rows:
                         if unit.newest is None or row[cursor] > unit.newest:
@@ -87,11 +84,11 @@ def entity_partition(
     if ctx.advertiser(advertiser_id) is None:  # left out: the token may not read it
         return
     since = cursor.stored(ctx)
-    unit = EntityUnit(advertiser_id, since, since)
+    unit = EntityUnit(advertiser_id, since, since, entity_changes.plan_changes(ctx, spec, cursor, since))
     skipped: set[str] = set()
     yield from run_units(ctx, spec, [unit], _list_work(ctx, spec), skipped=skipped)
     if not skipped:
-        cursor.commit(unit.newest, ctx)
+        cursor.commit(entity_changes.settle(spec, cursor, unit.changes, unit.newest, unit.listed), ctx)
 
 
 def listed_rows(ctx: SourceContext, spec: EntityTable) -> Iterator[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -330,6 +330,7 @@ def entity_pages(
     include_deleted: bool,
     page_size: int,
     since: dt.datetime | None = None,
+    id_filter: Mapping[str, Any] | None = None,
 ) -> Iterator[RawPage]:
     """All pages of one advertiser's campaigns, ad groups, ads or other listed objects (no modified-since filter).
 
@@ -346,6 +347,8 @@ def entity_pages(
         page_size: rows per page.
         since: the advertiser's stored cursor (None: none); only the GMV Max campaign loop uses it, to ask
             for details of new and changed campaigns only (the caller filters on the cursor anyway).
+        id_filter: ``filtering`` entries sent with every request (``{"ad_ids": [...]}``, at most 100 ids), for
+            the changed objects of :mod:`~tiktok_ads.entity_changes`.
 
     Yields:
         Raw pages.
@@ -355,6 +358,8 @@ def entity_pages(
         yield from pager(client, spec, advertiser_id, since=since, page_size=page_size)
         return
     params = entity_params(spec, advertiser_id, include_deleted=include_deleted)
+    if id_filter:
+        params["filtering"] = {**params.get("filtering", {}), **id_filter}
     size = min(page_size, spec.max_page_size)
     if spec.endpoint not in BUYING_TYPE_ENDPOINTS:
         yield from client.paginate(

@@ -52,6 +52,8 @@ class SourceContext:
     pages: PageBudget = field(init=False, repr=False)
     shared_reports: dict[str, Any] = field(default_factory=dict, repr=False)
     """Each report table's requests shared between advertisers (``share_report_requests``), by table."""
+    change_logs: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Each advertiser's change log round of this run (:mod:`~tiktok_ads.entity_changes`), by advertiser."""
 
     def __post_init__(self) -> None:
         # pages read ahead of dlt, all resources together: 4 per request in flight (the one-table streams of
