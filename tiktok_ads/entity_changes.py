@@ -7,7 +7,8 @@ reads every object and keeps those whose ``modify_time`` reached the cursor. For
 API; see :mod:`tiktok_ads.emulator.api_changelog` for the sources) names each object created, edited, paused or
 deleted in a time range (its ``Object ID`` and ``log_object_type``), so one round of about three requests per
 advertiser, shared by its three tables, tells which ids to ask for; they are then read with the list
-endpoints' id filters (``filtering.campaign_ids`` / ``adgroup_ids`` / ``ad_ids``, at most 100 ids a request).
+endpoints' id filters (``filtering.campaign_ids`` / ``adgroup_ids`` / ``ad_ids``, at most 100 ids a request),
+first of the auction group, then, for the ids it did not answer, of the TopView group.
 
 When (:func:`plan_changes`): an incremental run (a stored cursor, not a backfill) of an advertiser whose last
 full list of the table held at least :data:`MIN_LIST_PAGES` pages (kept in the advertiser's resource state as
@@ -52,17 +53,18 @@ import dlt
 
 from .cursors import AdvertiserCursor, partition_name
 from .errors import TikTokAPIError, TikTokAuthError, TikTokBadResponseError, TikTokConnectionError
-from .extract import RawPage, entity_pages
-from .settings import BUYING_TYPE_ENDPOINTS, EntityTable
+from .extract import RawPage, entity_pages, entity_params
+from .settings import BUYING_TYPE_ENDPOINTS, BUYING_TYPE_GROUPS, TOP_VIEW_MAX_PAGE_SIZE, EntityTable
 from .source_context import SourceContext
 
 logger = logging.getLogger("tiktok_ads")
 
 MIN_LIST_PAGES = 6
 """Pages of an advertiser's last full list from which its table is read through the change log. A round costs
-create + check(s) + download, about 4 requests shared by the advertiser's tables, and the changed ids cost a
-request per buying-type group (two) and 100 ids: about 6 for a table alone, so from 6 pages of one group on the
-change log costs no more, and much less for larger accounts."""
+create + check(s) + download, 3-4 requests shared by the advertiser's tables, and the changed ids a request per
+100 (plus one for those the auction group did not answer, asked of the TopView group): about 5 for a table alone
+with a few changes, against at least one page per buying-type group of a full list; from 6 pages on the change
+log costs less, and far less for larger accounts."""
 LISTED_KEY = "listed_rows"
 """Resource-state key: the rows the advertiser's last full list of the table returned."""
 MARGIN = dt.timedelta(hours=1)
@@ -211,25 +213,55 @@ def pages(
         )
         return
     plan.used = True
-    filters: list[tuple[str, set[str], dict[str, str]]] = [(f"{plan.kind}_ids", ids[plan.kind], {})]
+    filters: list[tuple[str, set[str], dict[str, str]]] = [(plan.kind, ids[plan.kind], {})]
     if cfg.include_deleted:  # children deleted with a changed parent (see the module docstring)
         deleted = {"primary_status": "STATUS_DELETE"}
-        filters += [(f"{parent}_ids", ids[parent], deleted) for parent in KINDS[: KINDS.index(plan.kind)]]
+        filters += [(parent, ids[parent], deleted) for parent in KINDS[: KINDS.index(plan.kind)]]
     seen: set[str] = set()
-    for key, wanted, extra in filters:
-        ordered = sorted(wanted)
+    for kind, wanted, extra in filters:
+        for page in _id_pages(ctx, spec, advertiser_id, kind, wanted, extra):
+            fresh = [row for row in page if str(row.get(spec.id_field)) not in seen]
+            seen.update(str(row.get(spec.id_field)) for row in fresh)
+            yield fresh
+
+
+def _id_pages(
+    ctx: SourceContext,
+    spec: EntityTable,
+    advertiser_id: str,
+    kind: str,
+    wanted: set[str],
+    extra: Mapping[str, str],
+) -> Iterator[RawPage]:
+    """The objects of ``spec`` whose ``<kind>_id`` is one of ``wanted``, 100 ids a request, per buying-type group.
+
+    A later group is asked only for the ids no earlier group answered (an auction object is not a TopView one),
+    so changes of auction objects cost one request per 100 ids, not one per group.
+    """
+    cfg = ctx.config
+    params = entity_params(spec, advertiser_id, include_deleted=cfg.include_deleted)
+    size = min(cfg.page_size, spec.max_page_size)
+    remaining = set(wanted)
+    for group in BUYING_TYPE_GROUPS:
+        ordered = sorted(remaining)
+        group_size = size
+        if "RESERVATION_TOP_VIEW" in group:
+            group_size = min(size, TOP_VIEW_MAX_PAGE_SIZE.get(spec.endpoint, size))
         for i in range(0, len(ordered), MAX_IDS):
-            for page in entity_pages(
-                ctx.client,
-                spec,
-                advertiser_id,
-                include_deleted=cfg.include_deleted,
-                page_size=cfg.page_size,
-                id_filter={key: ordered[i : i + MAX_IDS], **extra},
+            filtering = {
+                **params.get("filtering", {}),
+                **extra,
+                f"{kind}_ids": ordered[i : i + MAX_IDS],
+                "buying_types": list(group),
+            }
+            for page in ctx.client.paginate(
+                spec.endpoint,
+                {**params, "filtering": filtering},
+                page_size=group_size,
+                advertiser_id=advertiser_id,
             ):
-                fresh = [row for row in page if str(row.get(spec.id_field)) not in seen]
-                seen.update(str(row.get(spec.id_field)) for row in fresh)
-                yield fresh
+                remaining.difference_update(str(row.get(f"{kind}_id")) for row in page)
+                yield page
 
 
 def _changed_ids(ctx: SourceContext, advertiser_id: str, plan: ChangePlan) -> dict[str, set[str]] | None:
