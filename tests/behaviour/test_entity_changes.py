@@ -140,3 +140,18 @@ def test_parse_changelog_reads_the_production_answer_and_its_variants() -> None:
     ):
         with pytest.raises(entity_changes.ChangeLogError):
             entity_changes.parse_changelog(bad)
+
+
+def test_a_cursor_older_than_the_log_window_reads_full_lists(
+    tmp_path: Path, emulator_factory: Factory
+) -> None:
+    server = emulator_factory(WORLD)
+    pipeline = make_pipeline(tmp_path)
+    settings = {"start_date": TODAY, "tables": ["ads"], "page_size": 10}
+    run(pipeline, server, **settings)  # type: ignore[arg-type]
+    server.world.set_now(server.world.now + entity_changes.MAX_CURSOR_AGE + dt.timedelta(days=1))
+    run(pipeline, server, **settings)  # type: ignore[arg-type]
+    assert server.api.changelog.created == 0
+    server.world.set_now(server.world.now + dt.timedelta(hours=6))
+    run(pipeline, server, **settings)  # type: ignore[arg-type]
+    assert server.api.changelog.created >= 1  # (an advertiser whose list shrank below 6 pages stays on lists)
