@@ -28,6 +28,8 @@ table is identical:
   children, and whether their deletion is logged is not documented (UNSURE); without ``include_deleted``
   deleted objects are not listed on either path.
 
+A run whose changed ids would cost as many requests as the last full list (a bulk edit) reads the full list.
+
 Fallback: any refused or failed round (an error answer, a ``FAILED`` task, no ``SUCCESS`` within
 :data:`TASK_TIMEOUT_SECONDS`, a file that cannot be read) is a warning, and the table is read by its full lists;
 the advertiser's other tables do not try again in this run. Auth and connection errors fail the run as usual.
@@ -98,12 +100,14 @@ class ChangePlan:
         kind: ``campaign``, ``adgroup`` or ``ad``.
         start: the log window's start (UTC).
         end: its end (UTC): now.
+        list_pages: the requests of the last full list (its pages, and one of the TopView group).
         used: whether the log was read (False after a fallback to the full list).
     """
 
     kind: str
     start: dt.datetime
     end: dt.datetime
+    list_pages: int
     used: bool = False
 
 
@@ -152,7 +156,7 @@ def plan_changes(
             MAX_CURSOR_AGE.days,
         )
         return None
-    return ChangePlan(kind, since - MARGIN, now)
+    return ChangePlan(kind, since - MARGIN, now, math.ceil(listed / size) + 1)
 
 
 def settle(
@@ -202,21 +206,33 @@ def pages(
     """
     cfg = ctx.config
     ids = None if plan is None else _changed_ids(ctx, advertiser_id, plan)
+    full = entity_pages(
+        ctx.client,
+        spec,
+        advertiser_id,
+        include_deleted=cfg.include_deleted,
+        page_size=cfg.page_size,
+        since=since,
+    )
     if plan is None or ids is None:
-        yield from entity_pages(
-            ctx.client,
-            spec,
-            advertiser_id,
-            include_deleted=cfg.include_deleted,
-            page_size=cfg.page_size,
-            since=since,
-        )
+        yield from full
         return
-    plan.used = True
     filters: list[tuple[str, set[str], dict[str, str]]] = [(plan.kind, ids[plan.kind], {})]
     if cfg.include_deleted:  # children deleted with a changed parent (see the module docstring)
         deleted = {"primary_status": "STATUS_DELETE"}
         filters += [(parent, ids[parent], deleted) for parent in KINDS[: KINDS.index(plan.kind)]]
+    batches = sum(math.ceil(len(wanted) / MAX_IDS) for _, wanted, _ in filters)
+    if batches >= plan.list_pages:  # a bulk edit: the ids would cost more requests than the list
+        logger.info(
+            "tiktok_ads: %s of advertiser %s: %d changed-id requests >= %d list pages, reading the full list",
+            spec.name,
+            advertiser_id,
+            batches,
+            plan.list_pages,
+        )
+        yield from full
+        return
+    plan.used = True
     seen: set[str] = set()
     for kind, wanted, extra in filters:
         for page in _id_pages(ctx, spec, advertiser_id, kind, wanted, extra):

@@ -155,3 +155,29 @@ def test_a_cursor_older_than_the_log_window_reads_full_lists(
     server.world.set_now(server.world.now + dt.timedelta(hours=6))
     run(pipeline, server, **settings)  # type: ignore[arg-type]
     assert server.api.changelog.created >= 1  # (an advertiser whose list shrank below 6 pages stays on lists)
+
+
+def test_more_changed_ids_than_list_pages_read_the_full_list(
+    tmp_path: Path, emulator_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, reference = emulator_factory(WORLD), emulator_factory(WORLD)
+    pipeline, other = make_pipeline(tmp_path, "bulk"), make_pipeline(tmp_path, "lists")
+    settings = {"start_date": TODAY, "tables": ["ads"], "page_size": 10}
+    run(pipeline, server, **settings)  # type: ignore[arg-type]
+    monkeypatch.setattr(entity_changes, "MIN_LIST_PAGES", 10**9)
+    run(other, reference, **settings)  # type: ignore[arg-type]
+    monkeypatch.setattr(entity_changes, "MIN_LIST_PAGES", 6)
+    monkeypatch.setattr(
+        entity_changes, "MAX_IDS", 1
+    )  # every changed id a request: more than the list's pages
+    later = server.world.now + dt.timedelta(days=3)
+    server.world.set_now(later)
+    reference.world.set_now(later)
+    before, before_ref = Counter(server.stats.requests), Counter(reference.stats.requests)
+    run(pipeline, server, **settings)  # type: ignore[arg-type]
+    monkeypatch.setattr(entity_changes, "MIN_LIST_PAGES", 10**9)
+    run(other, reference, **settings)  # type: ignore[arg-type]
+    served, listed = Counter(server.stats.requests) - before, Counter(reference.stats.requests) - before_ref
+    assert served["changelog/task/download/"] == 2
+    assert served["ad/get/"] == listed["ad/get/"]
+    assert data_rows(pipeline, "ads") == data_rows(other, "ads")
