@@ -41,7 +41,6 @@ from dlt.common.runtime.collector import NULL_COLLECTOR
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from tiktok_ads import RunSummary, tiktok_ads
-from tiktok_ads.client import redact
 from tiktok_ads.duckdb_merge import bounded_duckdb
 from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_in_chain, find_tiktok_error
 from tiktok_ads.memory_limits import (
@@ -52,6 +51,7 @@ from tiktok_ads.memory_limits import (
     restore_environment,
     use_system_arrow_allocator,
 )
+from tiktok_ads.redaction import redact
 from tiktok_ads.report_grid import ALL_TABLES, GRID_TABLES
 from tiktok_ads.settings import TABLES
 from tiktok_ads_cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE

@@ -49,6 +49,7 @@ from .errors import (
 )
 from .json_pages import ArrowRows, Decoder
 from .rate_limit import PATH_MAX_QPS, AdaptiveTokenBucket, app_key, shared_limiter
+from .redaction import REDACTED, redact, register_secret
 from .server_clock import ServerClock
 from .settings import (
     API_VERSION,
@@ -60,11 +61,11 @@ from .settings import (
     PRODUCTION_BASE_URL,
 )
 from .source_settings import DEFAULTS
-from .token_refresh import TokenRefresher
 from .transport_errors import describe_transport_error
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: both modules build on the client
     from .config import SourceConfig
+    from .token_refresh import TokenRefresher
 
 logger = logging.getLogger("tiktok_ads")
 
@@ -84,73 +85,6 @@ SHORT_PAGE_RETRIES = 2
 """Times a short last page is asked for again when ``page_info`` announced more rows (then a warning)."""
 SHORT_RESULT_WARNING = "short_result"
 """The ``ClientStats.warnings`` kind of a list whose last page ended before ``total_number`` rows."""
-
-# --------------------------------------------------------------------------------------------------
-# Secret redaction
-# --------------------------------------------------------------------------------------------------
-
-_secrets: set[str] = set()
-_secrets_lock = threading.Lock()
-REDACTED = "***"
-
-
-def register_secret(value: str | None) -> None:
-    """Remember a secret so :func:`redact` (and the urllib3 log filter) scrub it everywhere.
-
-    Args:
-        value: an access token, app secret or auth code; short values (< 6 chars) are ignored.
-    """
-    if value and len(value) >= 6:
-        with _secrets_lock:
-            _secrets.add(value)
-        _install_log_filter()
-
-
-def redact(text: str) -> str:
-    """Replace every registered secret in ``text`` by ``***``.
-
-    Args:
-        text: any text that may be shown to a user or logged.
-
-    Returns:
-        The text without secrets.
-    """
-    with _secrets_lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-class _RedactingFilter(logging.Filter):
-    """Scrubs secrets from log records (urllib3 logs full URLs at DEBUG; ``oauth2/advertiser/get/``
-    carries the app secret in its query string because TikTok requires it there)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # pragma: no cover - a broken record is not ours to fix
-            return True
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg = cleaned
-            record.args = None
-        return True
-
-
-_filter_installed = False
-
-
-def _install_log_filter() -> None:
-    global _filter_installed
-    if _filter_installed:
-        return
-    _filter_installed = True
-    flt = _RedactingFilter()
-    for name in ("urllib3.connectionpool", "urllib3", "requests", "tiktok_ads"):
-        logging.getLogger(name).addFilter(flt)
-
 
 # --------------------------------------------------------------------------------------------------
 # Counters

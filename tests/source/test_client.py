@@ -19,7 +19,7 @@ import pytest
 from frozen_clock import freeze_emulator_limits
 from loopback import LoopbackServer
 
-from tiktok_ads.client import TikTokClient, api_path, encode_params, redact, register_secret
+from tiktok_ads.client import TikTokClient, api_path, encode_params
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.errors import (
     TikTokAPIError,
@@ -34,6 +34,7 @@ from tiktok_ads.errors import (
 )
 from tiktok_ads.extract import AdvertiserDirectory, discover_advertiser_ids, report_pages
 from tiktok_ads.rate_limit import AdaptiveTokenBucket
+from tiktok_ads.redaction import redact, register_secret
 from tiktok_ads.settings import TABLES
 from tiktok_ads.windows import DateWindow
 
