@@ -85,7 +85,8 @@ class TikTokAdsSettings(BaseConfiguration):
         None,
         "the tables to load (list or comma-separated): any of the nine seed tables, the opt-in "
         "``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels``, the account tables "
-        "(``saved_audiences``, ``creative_portfolios``, ``automated_rules``, ``automated_rule_results``), "
+        "(``saved_audiences``, ``creative_portfolios``, ``automated_rules``, ``automated_rule_results``, "
+        "``apps``), "
         "the Business Center tables "
         "(``business_centers``, ``bc_advertisers``, ``bc_balances``, ``advertiser_balances``, "
         "``bc_transactions``, ``advertiser_transactions``), the Spark Ads tables (``identities``, "
