@@ -681,6 +681,18 @@ SPARK_AD_POST_COLUMNS: TTableSchemaColumns = {
     "signature": _col("text"),
 }
 
+SPARK_AUTHORIZED_POST_COLUMNS: TTableSchemaColumns = {
+    **SPARK_AD_POST_COLUMNS,
+    "advertiser_id": _col("text", "Added by the source (the ad account the post is authorized to)"),
+    "identity_id": _col(
+        "text", "user_info.identity_id: the AUTH_CODE identity; ads.identity_id of its Spark Ads"
+    ),
+    "tiktok_name": _col("text", "user_info.tiktok_name: the TikTok account's name"),
+    "invite_start_time": _col(
+        "timestamp", "auth_info.invite_start_time (UTC): when authorization was asked for"
+    ),
+}
+
 STATUS_FIELD_BY_DATA_LEVEL: Mapping[str, str] = MappingProxyType(
     {
         "AUCTION_AD": "ad_status",
@@ -1335,6 +1347,15 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 description="TikTok posts that the advertiser's Spark Ads run (ads.tiktok_item_id), read every run",
                 id_field="item_id",
                 opt_in=True,
+            ),
+            _asset(
+                "spark_authorized_posts",
+                "tt_video/list/",
+                "item_id",
+                SPARK_AUTHORIZED_POST_COLUMNS,
+                "Spark Ads posts creators authorized to each ad account (auth codes), read whole every run",
+                cursor=None,
+                max_page_size=50,  # [BB] model/ttvideo/list.go: page_size 1-50; Airbyte pages it by 50
             ),
             # opt-in TikTok Shop / GMV Max tables (tiktok_ads/gmv_max_tables.py): shops, GMV Max campaigns,
             # and the GMV Max report per shop (the only place GMV Max spend is reported)
