@@ -6,8 +6,6 @@ the API); the posts the ads run join to them; a creator's ``auth_code`` is never
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +17,6 @@ from tiktok_ads.emulator import spark_ads as emu_spark
 from tiktok_ads.emulator import truth as T
 from tiktok_ads.source_settings import HELP, SETTINGS
 
-ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2025, 3, 10)
 WORLD = WorldConfig(seed=13, advertisers=2, campaigns=1, adgroups=2, ads=3, days=10, today=TODAY)
 START = TODAY - dt.timedelta(days=10)
@@ -62,13 +59,9 @@ def test_authorized_posts_load_page_by_page_and_equal_the_truth(
 
 def test_help_and_the_tables_setting_name_the_tables() -> None:
     described = " ".join(next(f for f in SETTINGS if f.name == "tables").metadata[HELP].split())
-    help_text = subprocess.run(
-        [sys.executable, str(ROOT / "tiktok_ads_pipeline.py"), "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    ).stdout
+    done = support.run_script(["--help"], cwd=support.ROOT)
+    assert done.returncode == 0, done.stderr
+    help_text = done.stdout
     flat = " ".join(help_text.split())
     for name in ("apps", TABLE):
         assert f"``{name}``" in described, name
