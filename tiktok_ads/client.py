@@ -725,6 +725,7 @@ class TikTokClient:
         decode: Decoder | None = None,
         list_key: str = "list",
         refuse_cut: bool = False,
+        paged: bool = True,
     ) -> Iterator[Sequence[dict[str, Any]]]:
         """Yield ``data[list_key]`` (``data.list``) page by page until the last page: the one paging loop of
         every list endpoint.
@@ -747,7 +748,9 @@ class TikTokClient:
         - without a usable ``page_info`` (missing, or neither ``total_page`` nor ``total_number`` is a
           number) a short page is the last one, and a full page is followed by the next page until a short
           or empty one arrives;
-        - a page that repeats the previous one raises (the server ignores ``page``: rows would be lost).
+        - a page that repeats the previous one raises (the server ignores ``page``: rows would be lost);
+        - ``paged=False`` (an endpoint without paging parameters, e.g. ``app/list/``): one request without
+          ``page``/``page_size``, whose answer is the whole list (no ``page_info`` to follow).
 
         Args:
             endpoint: e.g. ``"report/integrated/get/"``.
@@ -760,6 +763,7 @@ class TikTokClient:
                 ``pixel/list/``, ``identity_list`` for ``identity/get/`` ...; ``page_info`` is read the same way
                 for all of them.
             refuse_cut: a page with ``X-Tt-Ads-Throttle`` raises :class:`TikTokReportCutError`.
+            paged: False for an endpoint that takes no ``page``/``page_size`` and answers everything at once.
 
         Yields:
             Lists of row dicts (page 1 always, possibly an empty list for an empty result; later pages only
@@ -782,7 +786,7 @@ class TikTokClient:
         def fetch(number: int) -> tuple[dict[str, Any], str | None]:
             return self.get_with_request_id(
                 endpoint,
-                {**base, "page": number, "page_size": page_size},
+                {**base, "page": number, "page_size": page_size} if paged else base,
                 advertiser_id=adv,
                 decode=decode,
                 refuse_cut=refuse_cut,
@@ -790,7 +794,7 @@ class TikTokClient:
 
         ahead: dict[int, Future[tuple[dict[str, Any], str | None]]] = {}
         try:
-            yield from self._pages(fetch, ahead, page_size, path, adv, broken, list_key)
+            yield from self._pages(fetch, ahead, page_size, path, adv, broken, list_key, paged)
         finally:
             for pending in ahead.values():
                 pending.cancel()
@@ -845,6 +849,7 @@ class TikTokClient:
         adv: str | None,
         broken: Callable[[str, str | None], TikTokBadResponseError],
         list_key: str,
+        paged: bool,
     ) -> Iterator[Sequence[dict[str, Any]]]:
         """The paging loop of :meth:`paginate`; ``ahead`` holds the futures of prefetched pages."""
         page = 1
@@ -915,7 +920,9 @@ class TikTokClient:
             seen += len(rows)
             if rows or page == 1:
                 yield rows
-            if unpaged:
+            if not paged:
+                more = False  # the endpoint answers its whole list at once
+            elif unpaged:
                 # no page_info (or garbage): only a short page is surely the last one
                 more = len(rows) >= page_size
             else:

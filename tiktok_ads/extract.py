@@ -358,7 +358,12 @@ def entity_pages(
     size = min(page_size, spec.max_page_size)
     if spec.endpoint not in BUYING_TYPE_ENDPOINTS:
         yield from client.paginate(
-            spec.endpoint, params, page_size=size, advertiser_id=advertiser_id, list_key=spec.list_key
+            spec.endpoint,
+            params,
+            page_size=size,
+            advertiser_id=advertiser_id,
+            list_key=spec.list_key,
+            paged=spec.paged,
         )
         return
     # campaigns, ad groups and ads: one list per group of buying types, or reservation objects are missing
