@@ -130,7 +130,8 @@ No app has the id 0; keeping the text ``"0"`` would make every app-less ad share
 BUYING_TYPE_GROUPS: tuple[tuple[str, ...], ...] = (("AUCTION", "RESERVATION_RF"), ("RESERVATION_TOP_VIEW",))
 """One entity list request per group: campaign/get, adgroup/get and ad/get leave reservation (TopView, Reach &
 Frequency) objects out unless ``filtering.buying_types`` asks for them (Airbyte asks for every buying type since
-5.0.8), and TikTok refuses ``RESERVATION_TOP_VIEW`` together with any other value."""
+5.0.8), and TikTok refuses ``RESERVATION_TOP_VIEW`` together with any other value. The TopView group of ad groups
+and ads is read only for advertisers with a TopView campaign (:mod:`tiktok_ads.top_view`)."""
 
 BUYING_TYPE_ENDPOINTS = frozenset({"campaign/get/", "adgroup/get/", "ad/get/"})
 """The list endpoints that take ``filtering.buying_types`` (TikTok's docs; the official SDK's Filtering*Get)."""
