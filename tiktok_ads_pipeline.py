@@ -41,7 +41,6 @@ from dlt.common.runtime.collector import NULL_COLLECTOR
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from tiktok_ads import RunSummary, tiktok_ads
-from tiktok_ads.client import redact
 from tiktok_ads.duckdb_merge import bounded_duckdb
 from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_in_chain, find_tiktok_error
 from tiktok_ads.memory_limits import (
@@ -52,10 +51,12 @@ from tiktok_ads.memory_limits import (
     restore_environment,
     use_system_arrow_allocator,
 )
+from tiktok_ads.redaction import redact
 from tiktok_ads.report_grid import ALL_TABLES, GRID_TABLES
 from tiktok_ads.settings import TABLES
 from tiktok_ads_cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tiktok_ads_cli.auth_command import run_auth
+from tiktok_ads_cli.lost_duckdb import drop_if_duckdb_lost
 from tiktok_ads_cli.progress import PROGRESS_CHOICES, DataRowsCollector, make_collector
 from tiktok_ads_cli.run_report import RunReport, format_run_report
 from tiktok_ads_cli.source_options import add_setting_options, json_problem, settings_from_args
@@ -531,6 +532,18 @@ def finish_pending(pipeline: dlt.Pipeline, out: Any = None) -> None:
     pipeline.run()
 
 
+def _pipeline(args: argparse.Namespace, dataset_name: str, progress: Any) -> dlt.Pipeline:
+    """The script's pipeline (its state from the pipelines folder), with a new destination factory."""
+    return dlt.pipeline(
+        pipeline_name=PIPELINE_NAME,
+        destination=_destination(args.destination),
+        dataset_name=dataset_name,
+        pipelines_dir=args.pipelines_dir,
+        dev_mode=bool(args.dev_mode),
+        progress=progress,
+    )
+
+
 def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: str, out: Any = None) -> int:
     """Build the source, run the pipeline and print the summary.
 
@@ -566,14 +579,9 @@ def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: s
         if problem is not None:
             print(problem, file=sys.stderr)
             return EXIT_USAGE
-        pipeline = dlt.pipeline(
-            pipeline_name=PIPELINE_NAME,
-            destination=_destination(args.destination),
-            dataset_name=dataset_name,
-            pipelines_dir=args.pipelines_dir,
-            dev_mode=bool(args.dev_mode),
-            progress=progress,
-        )
+        pipeline = _pipeline(args, dataset_name, progress)
+        if args.destination == "duckdb" and drop_if_duckdb_lost(pipeline, sys.stderr):
+            pipeline = _pipeline(args, dataset_name, progress)
         finish_pending(pipeline, out)
         pipeline.run(
             source,

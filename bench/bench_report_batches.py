@@ -41,6 +41,7 @@ from tiktok_ads.emulator.model import WorldConfig  # noqa: E402
 from tiktok_ads.extract import entity_pages, fetch_advertiser_info, report_pages  # noqa: E402
 from tiktok_ads.report_batches import ReportBatches  # noqa: E402
 from tiktok_ads.settings import DEFAULT_ATTRIBUTION_WINDOW_DAYS, DEFAULT_TABLES, TABLES  # noqa: E402
+from tiktok_ads.top_view import TopViewCampaigns  # noqa: E402
 from tiktok_ads.windows import DateWindow, local_today, report_range, split_range  # noqa: E402
 
 UTC = dt.timezone.utc
@@ -77,11 +78,15 @@ def count(
     out: dict[str, int] = collections.Counter()
     with TikTokClient(server.access_token, base_url=server.base_url, max_qps=0) as client:
         fetch_advertiser_info(client, list(zones))
+        top_view = TopViewCampaigns(lambda: server.world.now)  # one TopView campaign list per advertiser
         for name in DEFAULT_TABLES:
             spec = TABLES[name]
             if spec.kind == "entity":
                 for adv in zones:
-                    for _ in entity_pages(client, spec, adv, include_deleted=False, page_size=PAGE_SIZE):
+                    pages = entity_pages(
+                        client, spec, adv, include_deleted=False, page_size=PAGE_SIZE, top_view=top_view
+                    )
+                    for _ in pages:
                         pass
         entities = client.stats.requests
         for name in DEFAULT_TABLES:

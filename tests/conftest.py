@@ -170,3 +170,17 @@ def api_target(request: pytest.FixtureRequest, emulator: EmulatorServer) -> Iter
         target = found
     yield target
     target.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if a test left a pipeline in the user's own pipelines folder (``hermetic.py``)."""
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None:
+        return
+    leaked = hermetic.pipelines_written_from(factory.getbasetemp())
+    if leaked:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(
+            f"\nA test wrote into {hermetic.MACHINE_PIPELINES_DIR}, the user's pipelines folder (pass "
+            f"pipelines_dir / --pipelines-dir in tests): {', '.join(leaked)}"
+        )

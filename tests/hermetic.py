@@ -130,3 +130,42 @@ def empty_dlt_context(settings_dir: Path, global_dir: Path) -> Iterator[None]:
     context._global_dir = str(global_dir)  # dlt's hook for it: read before global_dir()
     with switched_run_context(context):
         yield
+
+
+def _machine_pipelines_dir() -> Path:
+    """dlt's default pipelines folder on this machine as the suite starts (``~/.dlt/pipelines``,
+    ``/var/dlt/pipelines`` as root), before any test moves ``HOME`` or ``DLT_DATA_DIR``."""
+    from dlt.common.pipeline import get_dlt_pipelines_dir
+
+    return Path(get_dlt_pipelines_dir())
+
+
+MACHINE_PIPELINES_DIR = _machine_pipelines_dir()
+"""Where a run without ``pipelines_dir`` keeps its state: the user's, shared by every checkout (and the demo)."""
+
+
+def pipelines_written_from(folder: Path, pipelines_dir: Path = MACHINE_PIPELINES_DIR) -> list[str]:
+    """The pipelines in ``pipelines_dir`` whose first run was in ``folder`` or below (dlt's ``initial_cwd``).
+
+    A test's pipeline there is a leak out of the test into the user's state: it once left a pipeline whose
+    duckdb folder was then deleted, and the next ``--demo`` on the machine failed. Other runs on the machine
+    (a user's, a demo) have another ``initial_cwd`` and are not counted.
+
+    Args:
+        folder: the suite's temporary folder (pytest's base temp).
+        pipelines_dir: the folder to look in.
+
+    Returns:
+        ``"<pipeline> (first run in <initial_cwd>)"`` for each such pipeline, sorted.
+    """
+    import json
+
+    found = []
+    for state in sorted(pipelines_dir.glob("*/state.json")) if pipelines_dir.is_dir() else []:
+        try:
+            initial = json.loads(state.read_text())["_local"]["initial_cwd"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if Path(initial).resolve().is_relative_to(folder.resolve()):
+            found.append(f"{state.parent.name} (first run in {initial})")
+    return found

@@ -46,8 +46,6 @@ from .windows import DateWindow, split_range
 
 logger = logging.getLogger("tiktok_ads")
 
-MODES = ("auto", "always", "never")
-"""Values of the ``async_reports`` setting."""
 MIN_WINDOWS = 5
 """``auto`` uses a task when a range spans this many synchronous windows: a task costs about 4 requests
 (create, a few checks, download), a window at least one; at 5 a task saves requests even for a small account

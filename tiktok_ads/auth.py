@@ -32,9 +32,10 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Table
 
-from .client import TikTokClient, register_secret
+from .client import TikTokClient
 from .errors import TikTokAPIError, TikTokBadResponseError
 from .extract import discover_advertisers
+from .redaction import register_secret
 from .source_settings import DEFAULTS
 from .token_refresh import TokenPair, TokenRefresher, pair_from_answer
 

@@ -49,6 +49,7 @@ from .errors import (
 )
 from .json_pages import ArrowRows, Decoder
 from .rate_limit import PATH_MAX_QPS, AdaptiveTokenBucket, app_key, shared_limiter
+from .redaction import REDACTED, redact, register_secret
 from .server_clock import ServerClock
 from .settings import (
     API_VERSION,
@@ -60,11 +61,11 @@ from .settings import (
     PRODUCTION_BASE_URL,
 )
 from .source_settings import DEFAULTS
-from .token_refresh import TokenRefresher
 from .transport_errors import describe_transport_error
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: both modules build on the client
     from .config import SourceConfig
+    from .token_refresh import TokenRefresher
 
 logger = logging.getLogger("tiktok_ads")
 
@@ -84,73 +85,6 @@ SHORT_PAGE_RETRIES = 2
 """Times a short last page is asked for again when ``page_info`` announced more rows (then a warning)."""
 SHORT_RESULT_WARNING = "short_result"
 """The ``ClientStats.warnings`` kind of a list whose last page ended before ``total_number`` rows."""
-
-# --------------------------------------------------------------------------------------------------
-# Secret redaction
-# --------------------------------------------------------------------------------------------------
-
-_secrets: set[str] = set()
-_secrets_lock = threading.Lock()
-REDACTED = "***"
-
-
-def register_secret(value: str | None) -> None:
-    """Remember a secret so :func:`redact` (and the urllib3 log filter) scrub it everywhere.
-
-    Args:
-        value: an access token, app secret or auth code; short values (< 6 chars) are ignored.
-    """
-    if value and len(value) >= 6:
-        with _secrets_lock:
-            _secrets.add(value)
-        _install_log_filter()
-
-
-def redact(text: str) -> str:
-    """Replace every registered secret in ``text`` by ``***``.
-
-    Args:
-        text: any text that may be shown to a user or logged.
-
-    Returns:
-        The text without secrets.
-    """
-    with _secrets_lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-class _RedactingFilter(logging.Filter):
-    """Scrubs secrets from log records (urllib3 logs full URLs at DEBUG; ``oauth2/advertiser/get/``
-    carries the app secret in its query string because TikTok requires it there)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # pragma: no cover - a broken record is not ours to fix
-            return True
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg = cleaned
-            record.args = None
-        return True
-
-
-_filter_installed = False
-
-
-def _install_log_filter() -> None:
-    global _filter_installed
-    if _filter_installed:
-        return
-    _filter_installed = True
-    flt = _RedactingFilter()
-    for name in ("urllib3.connectionpool", "urllib3", "requests", "tiktok_ads"):
-        logging.getLogger(name).addFilter(flt)
-
 
 # --------------------------------------------------------------------------------------------------
 # Counters
@@ -791,6 +725,7 @@ class TikTokClient:
         decode: Decoder | None = None,
         list_key: str = "list",
         refuse_cut: bool = False,
+        paged: bool = True,
     ) -> Iterator[Sequence[dict[str, Any]]]:
         """Yield ``data[list_key]`` (``data.list``) page by page until the last page: the one paging loop of
         every list endpoint.
@@ -813,7 +748,9 @@ class TikTokClient:
         - without a usable ``page_info`` (missing, or neither ``total_page`` nor ``total_number`` is a
           number) a short page is the last one, and a full page is followed by the next page until a short
           or empty one arrives;
-        - a page that repeats the previous one raises (the server ignores ``page``: rows would be lost).
+        - a page that repeats the previous one raises (the server ignores ``page``: rows would be lost);
+        - ``paged=False`` (an endpoint without paging parameters, e.g. ``app/list/``): one request without
+          ``page``/``page_size``, whose answer is the whole list (no ``page_info`` to follow).
 
         Args:
             endpoint: e.g. ``"report/integrated/get/"``.
@@ -826,6 +763,7 @@ class TikTokClient:
                 ``pixel/list/``, ``identity_list`` for ``identity/get/`` ...; ``page_info`` is read the same way
                 for all of them.
             refuse_cut: a page with ``X-Tt-Ads-Throttle`` raises :class:`TikTokReportCutError`.
+            paged: False for an endpoint that takes no ``page``/``page_size`` and answers everything at once.
 
         Yields:
             Lists of row dicts (page 1 always, possibly an empty list for an empty result; later pages only
@@ -848,7 +786,7 @@ class TikTokClient:
         def fetch(number: int) -> tuple[dict[str, Any], str | None]:
             return self.get_with_request_id(
                 endpoint,
-                {**base, "page": number, "page_size": page_size},
+                {**base, "page": number, "page_size": page_size} if paged else base,
                 advertiser_id=adv,
                 decode=decode,
                 refuse_cut=refuse_cut,
@@ -856,7 +794,7 @@ class TikTokClient:
 
         ahead: dict[int, Future[tuple[dict[str, Any], str | None]]] = {}
         try:
-            yield from self._pages(fetch, ahead, page_size, path, adv, broken, list_key)
+            yield from self._pages(fetch, ahead, page_size, path, adv, broken, list_key, paged)
         finally:
             for pending in ahead.values():
                 pending.cancel()
@@ -911,6 +849,7 @@ class TikTokClient:
         adv: str | None,
         broken: Callable[[str, str | None], TikTokBadResponseError],
         list_key: str,
+        paged: bool,
     ) -> Iterator[Sequence[dict[str, Any]]]:
         """The paging loop of :meth:`paginate`; ``ahead`` holds the futures of prefetched pages."""
         page = 1
@@ -981,7 +920,9 @@ class TikTokClient:
             seen += len(rows)
             if rows or page == 1:
                 yield rows
-            if unpaged:
+            if not paged:
+                more = False  # the endpoint answers its whole list at once
+            elif unpaged:
                 # no page_info (or garbage): only a short page is surely the last one
                 more = len(rows) >= page_size
             else:

@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .async_reports import MODES as ASYNC_MODES
 from .errors import ConfigError
 from .report_grid import ALL_TABLES
 from .settings import (
@@ -30,6 +29,9 @@ from .settings import (
 )
 from .source_settings import setting_values
 from .windows import latest_today
+
+ASYNC_MODES = ("auto", "always", "never")
+"""Values of the ``async_reports`` setting (:mod:`.async_reports` says what each does)."""
 
 _ID_RE = re.compile(r"^[0-9]{1,32}$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")

@@ -55,8 +55,8 @@ import dlt
 
 from .cursors import AdvertiserCursor, partition_name
 from .errors import TikTokAPIError, TikTokAuthError, TikTokBadResponseError, TikTokConnectionError
-from .extract import RawPage, entity_pages, entity_params
-from .settings import BUYING_TYPE_ENDPOINTS, BUYING_TYPE_GROUPS, TOP_VIEW_MAX_PAGE_SIZE, EntityTable
+from .extract import RawPage, _buying_type_pages, entity_pages, entity_params
+from .settings import BUYING_TYPE_ENDPOINTS, BUYING_TYPE_GROUPS, EntityTable
 from .source_context import SourceContext
 
 logger = logging.getLogger("tiktok_ads")
@@ -213,6 +213,7 @@ def pages(
         include_deleted=cfg.include_deleted,
         page_size=cfg.page_size,
         since=since,
+        top_view=ctx.top_view,
     )
     if plan is None or ids is None:
         yield from full
@@ -251,31 +252,38 @@ def _id_pages(
 ) -> Iterator[RawPage]:
     """The objects of ``spec`` whose ``<kind>_id`` is one of ``wanted``, 100 ids a request, per buying-type group.
 
-    A later group is asked only for the ids no earlier group answered (an auction object is not a TopView one),
-    so changes of auction objects cost one request per 100 ids, not one per group.
+    The TopView group is asked only for the ids the auction group did not answer (an auction object is not a
+    TopView one), and only when the advertiser has a TopView campaign (the run's shared TopView campaign list,
+    :mod:`tiktok_ads.top_view`, which also answers a TopView campaign itself): changes of auction objects cost
+    one request per 100 ids.
     """
-    cfg = ctx.config
+    cfg, client = ctx.config, ctx.client
     params = entity_params(spec, advertiser_id, include_deleted=cfg.include_deleted)
     size = min(cfg.page_size, spec.max_page_size)
+    others, top_view_types = BUYING_TYPE_GROUPS
+    # read first, as on the full path: its instant bounds the ad group / ad cursor (top_view.cursor_cap)
+    campaigns = ctx.top_view.pages(
+        advertiser_id,
+        lambda: _buying_type_pages(client, "campaign/get/", params, top_view_types, size, advertiser_id),
+    )
     remaining = set(wanted)
-    for group in BUYING_TYPE_GROUPS:
+    for group in (others, top_view_types):
+        if group is top_view_types and spec.endpoint == "campaign/get/":
+            yield [row for page in campaigns for row in page if str(row.get("campaign_id")) in remaining]
+            return
+        if group is top_view_types and not any(campaigns):
+            return
         ordered = sorted(remaining)
-        group_size = size
-        if "RESERVATION_TOP_VIEW" in group:
-            group_size = min(size, TOP_VIEW_MAX_PAGE_SIZE.get(spec.endpoint, size))
         for i in range(0, len(ordered), MAX_IDS):
-            filtering = {
-                **params.get("filtering", {}),
-                **extra,
-                f"{kind}_ids": ordered[i : i + MAX_IDS],
-                "buying_types": list(group),
+            with_ids = {
+                **params,
+                "filtering": {
+                    **params.get("filtering", {}),
+                    **extra,
+                    f"{kind}_ids": ordered[i : i + MAX_IDS],
+                },
             }
-            for page in ctx.client.paginate(
-                spec.endpoint,
-                {**params, "filtering": filtering},
-                page_size=group_size,
-                advertiser_id=advertiser_id,
-            ):
+            for page in _buying_type_pages(client, spec.endpoint, with_ids, group, size, advertiser_id):
                 remaining.difference_update(str(row.get(f"{kind}_id")) for row in page)
                 yield page
 

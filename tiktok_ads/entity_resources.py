@@ -12,6 +12,7 @@ from .cursors import AdvertiserCursor
 from .errors import TikTokAPIError
 from .settings import AdvertiserTable, EntityTable
 from .source_context import SourceContext
+from .top_view import TOP_VIEW_CHILD_ENDPOINTS, capped_cursor
 from .transform import transform_advertiser_row, transform_entity_rows
 from .unit_runs import run_units
 
@@ -55,6 +56,9 @@ def _list_work(ctx: SourceContext, spec: EntityTable) -> Any:
                 if kept:
                     ctx.summary.count(spec.name, adv_id, len(kept))
                     yield kept
+            if cursor is not None and spec.endpoint in TOP_VIEW_CHILD_ENDPOINTS:
+                # TopView children not listed: the cursor stays where a TopView campaign created since finds them
+                unit.newest = capped_cursor(unit.newest, unit.since, ctx.top_view.cursor_cap(adv_id))
         except TikTokAPIError as err:
             err.add_context(table=spec.name)
             raise

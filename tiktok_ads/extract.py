@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ from .settings import (
     EntityTable,
     ReportTable,
 )
+from .top_view import TOP_VIEW_CHILD_ENDPOINTS, TopViewCampaigns
 from .transform import row_id
 from .windows import DateWindow, span_params
 
@@ -330,14 +331,16 @@ def entity_pages(
     include_deleted: bool,
     page_size: int,
     since: dt.datetime | None = None,
-    id_filter: Mapping[str, Any] | None = None,
+    top_view: TopViewCampaigns | None = None,
 ) -> Iterator[RawPage]:
     """All pages of one advertiser's campaigns, ad groups, ads or other listed objects (no modified-since filter).
 
     ``page_size`` is capped to the endpoint's largest page (``spec.max_page_size``); the rows are read from
     ``data[spec.list_key]`` by the client's one paging loop (:meth:`TikTokClient.paginate`).
     Campaigns, ad groups and ads are listed once per group of :data:`~tiktok_ads.settings.BUYING_TYPE_GROUPS`
-    (auction and Reach & Frequency, then TopView), so reservation objects land too.
+    (auction and Reach & Frequency, then TopView), so reservation objects land too. With ``top_view`` the
+    TopView campaign list is the one ``top_view`` holds for the advertiser (read once for all three tables), and
+    the ad groups' and ads' TopView lists are read only when it holds a campaign (:mod:`tiktok_ads.top_view`).
 
     Args:
         client: the API client.
@@ -347,8 +350,7 @@ def entity_pages(
         page_size: rows per page.
         since: the advertiser's stored cursor (None: none); only the GMV Max campaign loop uses it, to ask
             for details of new and changed campaigns only (the caller filters on the cursor anyway).
-        id_filter: ``filtering`` entries sent with every request (``{"ad_ids": [...]}``, at most 100 ids), for
-            the changed objects of :mod:`~tiktok_ads.entity_changes`.
+        top_view: the run's TopView campaign lists (None: every TopView list is read).
 
     Yields:
         Raw pages.
@@ -358,26 +360,51 @@ def entity_pages(
         yield from pager(client, spec, advertiser_id, since=since, page_size=page_size)
         return
     params = entity_params(spec, advertiser_id, include_deleted=include_deleted)
-    if id_filter:
-        params["filtering"] = {**params.get("filtering", {}), **id_filter}
     size = min(page_size, spec.max_page_size)
     if spec.endpoint not in BUYING_TYPE_ENDPOINTS:
         yield from client.paginate(
-            spec.endpoint, params, page_size=size, advertiser_id=advertiser_id, list_key=spec.list_key
+            spec.endpoint,
+            params,
+            page_size=size,
+            advertiser_id=advertiser_id,
+            list_key=spec.list_key,
+            paged=spec.paged,
         )
         return
     # campaigns, ad groups and ads: one list per group of buying types, or reservation objects are missing
-    for group in BUYING_TYPE_GROUPS:
-        filtering = {**params.get("filtering", {}), "buying_types": list(group)}
-        group_size = size
-        if "RESERVATION_TOP_VIEW" in group:
-            group_size = min(size, TOP_VIEW_MAX_PAGE_SIZE.get(spec.endpoint, size))
-        yield from client.paginate(
-            spec.endpoint,
-            {**params, "filtering": filtering},
-            page_size=group_size,
-            advertiser_id=advertiser_id,
-        )
+    others, top_view_types = BUYING_TYPE_GROUPS
+    if top_view is None:
+        yield from _buying_type_pages(client, spec.endpoint, params, others, size, advertiser_id)
+        yield from _buying_type_pages(client, spec.endpoint, params, top_view_types, size, advertiser_id)
+        return
+    # the three tables send the same parameters (advertiser, status filter) and page size: one campaign list,
+    # read before the other lists (its instant bounds the cursor when the TopView children are not listed)
+    campaigns = top_view.pages(
+        advertiser_id,
+        lambda: _buying_type_pages(client, "campaign/get/", params, top_view_types, size, advertiser_id),
+    )
+    yield from _buying_type_pages(client, spec.endpoint, params, others, size, advertiser_id)
+    if spec.endpoint == "campaign/get/":
+        yield from campaigns
+    elif spec.endpoint in TOP_VIEW_CHILD_ENDPOINTS and any(campaigns):
+        yield from _buying_type_pages(client, spec.endpoint, params, top_view_types, size, advertiser_id)
+
+
+def _buying_type_pages(
+    client: TikTokClient,
+    endpoint: str,
+    params: dict[str, Any],
+    group: tuple[str, ...],
+    size: int,
+    advertiser_id: str,
+) -> Iterator[RawPage]:
+    """The pages of one list with ``filtering.buying_types = group`` (TopView ad groups at most 100 a page)."""
+    filtering = {**params.get("filtering", {}), "buying_types": list(group)}
+    if "RESERVATION_TOP_VIEW" in group:
+        size = min(size, TOP_VIEW_MAX_PAGE_SIZE.get(endpoint, size))
+    return client.paginate(
+        endpoint, {**params, "filtering": filtering}, page_size=size, advertiser_id=advertiser_id
+    )
 
 
 def report_params(

@@ -12,6 +12,8 @@ checks and typed errors stay the client's.
 - ``gmv_max/report/get/`` reports one shop per request (``store_ids``: exactly one), so each window is read
   per shop the advertiser can run GMV Max in (``is_gmv_max_available``; Airbyte queries only those) and the
   rows get ``store_id``; one ``gmv_max/store/list/`` request per window.
+- ``tt_video/list/`` (Spark Ads posts authorized to the ad account) nests each post in four objects: its
+  pages are flattened by :func:`tiktok_ads.spark_items.authorized_post_pages`.
 - ``smart_plus/material_report/overview/`` (lifetime) and ``breakdown/`` (daily): at most 100 rows per page
   (Go SDK ``model/report/smartplus/marterial_report.go``); a row's dimensions are taken from
   ``dimensions`` or, as the Go SDK names the field, ``info``.
@@ -27,6 +29,7 @@ from .client import TikTokClient, api_path
 from .errors import TikTokBadResponseError
 from .gmv_max_tables import REPORT_PROMOTION_TYPES
 from .settings import EntityTable, ReportTable
+from .spark_items import authorized_post_pages
 from .transform import to_timestamp
 from .windows import DateWindow, span_params
 
@@ -219,6 +222,7 @@ class ReportPager(Protocol):
 ENTITY_PAGERS: dict[str, EntityPager] = {
     "gmv_max/store/list/": store_pages,
     "gmv_max/campaign/get/": gmv_max_campaign_pages,
+    "tt_video/list/": authorized_post_pages,
 }
 """Entity endpoints with their own page loop (``(client, spec, advertiser_id, *, since, page_size)``)."""
 

@@ -20,10 +20,11 @@ report types and endpoints, reports without an id dimension (their costs come ba
 dimension besides ``advertiser_id`` ([TTD-async]: with ``advertiser_ids`` up to two, one being
 ``advertiser_id``).
 
-UNSURE, the one doubt on exactness: the docs add that money metrics of a multi-advertiser report "have no
-decimal point: a spend of 100 USD is shown as 100, not 100.000" ([BB] integrated_get.go, from [TTD-sync]). If
-that only drops trailing zeros, the typed values are the same; if TikTok rounds cents away, batched costs would
-differ from the one-advertiser answers. The emulator keeps the one-advertiser formatting (see
+UNSURE, the one doubt on exactness: after "we return each advertiser's currency in the metrics" the docs say
+"these metrics have no decimal point; e.g. a spend of 100 USD is shown as 100, without a decimal symbol such
+as .000" ([BB] integrated_get.go HEAD 4d9271c, translated from [TTD-sync]). The one example is a whole amount.
+If that only drops trailing zeros, the typed values are the same (money is a decimal column: 100 = 100.000);
+if TikTok rounds cents away, batched costs would differ from the one-advertiser answers. The emulator keeps the one-advertiser formatting (see
 ``tiktok_ads/emulator/multi_reports.py``); a comparison on a real account (``tests/real_tiktok.py``) should
 settle it before batching is on by default.
 
@@ -34,11 +35,12 @@ advertisers 11 time zones in turn), on 2026-12-01:
 =========================  ==========================  ========================  ====================
 run                        one advertiser per request  batched (zone + window)   ``by_timezone=False``
 =========================  ==========================  ========================  ====================
-first load                 554 (433 reports)           378 (0.68)                261 (0.47)
-daily run a day later      221 (100 reports)           176 (0.80)                149 (0.67)
+first load                 514 (433 reports)           338 (0.66)                221 (0.43)
+daily run a day later      181 (100 reports)           136 (0.75)                109 (0.60)
 =========================  ==========================  ========================  ====================
 
-The 121 entity and ``advertiser/info/`` requests are the same in each column. A table whose window holds more
+The 81 entity and ``advertiser/info/`` requests are the same in each column (TopView lists of ad groups and
+ads only for advertisers with a TopView campaign, :mod:`.top_view`; 40 more before). A table whose window holds more
 than a page per advertiser saves less (its pages, not its advertisers, set the count); which advertisers share a
 window depends on the hour (each zone's today). Batching alone does not reach the issue's targets (1/3 of the
 first load, 0.55 of the daily run): the entity lists and multi-page windows remain.

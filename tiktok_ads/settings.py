@@ -130,7 +130,8 @@ No app has the id 0; keeping the text ``"0"`` would make every app-less ad share
 BUYING_TYPE_GROUPS: tuple[tuple[str, ...], ...] = (("AUCTION", "RESERVATION_RF"), ("RESERVATION_TOP_VIEW",))
 """One entity list request per group: campaign/get, adgroup/get and ad/get leave reservation (TopView, Reach &
 Frequency) objects out unless ``filtering.buying_types`` asks for them (Airbyte asks for every buying type since
-5.0.8), and TikTok refuses ``RESERVATION_TOP_VIEW`` together with any other value."""
+5.0.8), and TikTok refuses ``RESERVATION_TOP_VIEW`` together with any other value. The TopView group of ad groups
+and ads is read only for advertisers with a TopView campaign (:mod:`tiktok_ads.top_view`)."""
 
 BUYING_TYPE_ENDPOINTS = frozenset({"campaign/get/", "adgroup/get/", "ad/get/"})
 """The list endpoints that take ``filtering.buying_types`` (TikTok's docs; the official SDK's Filtering*Get)."""
@@ -533,6 +534,18 @@ AUTOMATED_RULE_RESULT_COLUMNS: TTableSchemaColumns = {
     "affected_object_count": _col("bigint", "Objects the run changed"),
 }
 
+APP_COLUMNS: TTableSchemaColumns = {
+    "advertiser_id": _col("text", "Added by the source (the advertiser the apps were listed for)"),
+    "app_id": _col("text", "App id; campaigns.app_id and adgroups.app_id (APP_PROMOTION) hold these"),
+    "app_name": _col("text"),
+    "platform": _col("text", "ANDROID or IOS"),
+    "app_platform_id": _col("text", "The app's store id (package name or App Store id)"),
+    "download_url": _col("text", "Store URL"),
+    "partner": _col("text", "Measurement partner (Adjust, AppsFlyer ...)"),
+    "enable_retargeting": _col("text", "RETARGETING or NON_RETARGETING"),
+    "create_time": _col("timestamp", "Creation time (UTC)"),
+}
+
 # --------------------------------------------------------------------------------------------------
 # The registry
 # --------------------------------------------------------------------------------------------------
@@ -669,6 +682,18 @@ SPARK_AD_POST_COLUMNS: TTableSchemaColumns = {
     "signature": _col("text"),
 }
 
+SPARK_AUTHORIZED_POST_COLUMNS: TTableSchemaColumns = {
+    **SPARK_AD_POST_COLUMNS,
+    "advertiser_id": _col("text", "Added by the source (the ad account the post is authorized to)"),
+    "identity_id": _col(
+        "text", "user_info.identity_id: the AUTH_CODE identity; ads.identity_id of its Spark Ads"
+    ),
+    "tiktok_name": _col("text", "user_info.tiktok_name: the TikTok account's name"),
+    "invite_start_time": _col(
+        "timestamp", "auth_info.invite_start_time (UTC): when authorization was asked for"
+    ),
+}
+
 STATUS_FIELD_BY_DATA_LEVEL: Mapping[str, str] = MappingProxyType(
     {
         "AUCTION_AD": "ad_status",
@@ -736,6 +761,8 @@ class EntityTable(_Table):
         max_page_size: the endpoint's largest ``page_size`` (the ``page_size`` setting is capped to it).
         status_filtering: ``include_deleted`` sends ``filtering.primary_status = STATUS_ALL`` (campaigns,
             ad groups, ads); False for endpoints without that filter.
+        paged: False for an endpoint without ``page``/``page_size`` that answers its whole list at once
+            (``app/list/``).
     """
 
     kind: ClassVar[Literal["entity"]] = "entity"
@@ -744,6 +771,7 @@ class EntityTable(_Table):
     list_key: str = "list"
     max_page_size: int = MAX_PAGE_SIZE
     status_filtering: bool = True
+    paged: bool = True
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -969,13 +997,15 @@ def _asset(
     max_page_size: int = MAX_PAGE_SIZE,
     list_key: str = "list",
     status_filtering: bool = False,
+    paged: bool = True,
 ) -> EntityTable:
     """An opt-in object table read per advertiser with the entity loop, keyed by advertiser and id: the
     creative and account-side tables, and the GMV Max and Smart+ object tables (one row per object, its
     latest state; the GMV Max lists have page loops of their own in ``extract_shop``).
 
     ``cursor`` is the modification-time column (None if the endpoint has none: read whole every run);
-    ``status_filtering``: ``include_deleted`` asks the endpoint for every status too (the Smart+ lists).
+    ``status_filtering``: ``include_deleted`` asks the endpoint for every status too (the Smart+ lists);
+    ``paged``: False for an endpoint without paging (one request answers the whole list).
     """
     return EntityTable(
         name=name,
@@ -988,6 +1018,7 @@ def _asset(
         list_key=list_key,
         max_page_size=max_page_size,
         status_filtering=status_filtering,
+        paged=paged,
         opt_in=True,
     )
 
@@ -1221,6 +1252,16 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 max_page_size=100,  # UNSURE: 1-100
             ),
             _asset(
+                "apps",
+                "app/list/",
+                "app_id",
+                APP_COLUMNS,
+                "Apps of each advertiser (what APP_PROMOTION campaigns promote), read whole every run",
+                cursor=None,
+                list_key="apps",
+                paged=False,  # no page parameters, no page_info (official SDK yml_files/app_list.yml)
+            ),
+            _asset(
                 "pixels",
                 "pixel/list/",
                 "pixel_id",
@@ -1307,6 +1348,15 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 description="TikTok posts that the advertiser's Spark Ads run (ads.tiktok_item_id), read every run",
                 id_field="item_id",
                 opt_in=True,
+            ),
+            _asset(
+                "spark_authorized_posts",
+                "tt_video/list/",
+                "item_id",
+                SPARK_AUTHORIZED_POST_COLUMNS,
+                "Spark Ads posts creators authorized to each ad account (auth codes), read whole every run",
+                cursor=None,
+                max_page_size=50,  # [BB] model/ttvideo/list.go: page_size 1-50; Airbyte pages it by 50
             ),
             # opt-in TikTok Shop / GMV Max tables (tiktok_ads/gmv_max_tables.py): shops, GMV Max campaigns,
             # and the GMV Max report per shop (the only place GMV Max spend is reported)

@@ -18,6 +18,7 @@ from .errors import TikTokPermissionError
 from .extract import Advertiser, AdvertiserDirectory
 from .run_summary import RunSummary
 from .settings import DEFAULT_HISTORY_DAYS, EARLIEST_START_DATE
+from .top_view import TopViewCampaigns
 
 logger = logging.getLogger("tiktok_ads")
 
@@ -40,6 +41,7 @@ class SourceContext:
         summary: counters for the run report.
         tasks: whether async report tasks are (still) used in this run (``async_reports``).
         pages: the pages all resources may read ahead of dlt together (:class:`~.concurrency.PageBudget`).
+        top_view: each advertiser's TopView campaign list, read once (:mod:`~.top_view`).
     """
 
     config: SourceConfig
@@ -54,11 +56,14 @@ class SourceContext:
     """Each report table's requests shared between advertisers (``share_report_requests``), by table."""
     change_logs: dict[str, Any] = field(default_factory=dict, repr=False)
     """Each advertiser's change log round of this run (:mod:`~tiktok_ads.entity_changes`), by advertiser."""
+    top_view: TopViewCampaigns = field(init=False, repr=False)
+    """Each advertiser's TopView campaign list, shared by the campaign, ad group and ad tables."""
 
     def __post_init__(self) -> None:
         # pages read ahead of dlt, all resources together: 4 per request in flight (the one-table streams of
         # earlier releases held up to 3 each), so memory does not grow with the number of advertisers
         self.pages = PageBudget(4 * self.config.max_concurrency)
+        self.top_view = TopViewCampaigns(lambda: self.clock())  # the clock is set after construction
 
     def start_date(self) -> dt.date:
         """The first report day: the ``start_date`` setting, or by default 365 days before TikTok's UTC today.

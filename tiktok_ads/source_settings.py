@@ -85,11 +85,12 @@ class TikTokAdsSettings(BaseConfiguration):
         None,
         "the tables to load (list or comma-separated): any of the nine seed tables, the opt-in "
         "``ad_images``, ``ad_videos``, ``custom_audiences`` and ``pixels``, the account tables "
-        "(``saved_audiences``, ``creative_portfolios``, ``automated_rules``, ``automated_rule_results``), "
+        "(``saved_audiences``, ``creative_portfolios``, ``automated_rules``, ``automated_rule_results``, "
+        "``apps``), "
         "the Business Center tables "
         "(``business_centers``, ``bc_advertisers``, ``bc_balances``, ``advertiser_balances``, "
         "``bc_transactions``, ``advertiser_transactions``), the Spark Ads tables (``identities``, "
-        "``spark_ad_posts``), the TikTok Shop / GMV Max and Smart+ tables (``gmv_max_stores``, "
+        "``spark_ad_posts``, ``spark_authorized_posts``), the TikTok Shop / GMV Max and Smart+ tables (``gmv_max_stores``, "
         "``gmv_max_campaigns``, ``gmv_max_*_insights``, ``smart_plus_*``), the report grid "
         "(``campaign_insights_hourly``, ``adgroup_insights_by_language`` ...) and custom reports; default the "
         "nine seed tables and every custom report.",

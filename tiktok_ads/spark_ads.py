@@ -20,6 +20,7 @@ from .client import TikTokClient
 from .errors import TikTokAPIError
 from .settings import SparkPostsTable
 from .source_context import SourceContext
+from .spark_items import post_row
 from .transform import transform_entity_rows
 
 POST_IDENTITY_TYPES = frozenset({"AUTH_CODE", "TT_USER", "BC_AUTH_TT"})
@@ -55,13 +56,7 @@ def spark_posts_of_ads(
 
 
 def _flat_post(detail: dict[str, Any], kind: str, identity: str) -> dict[str, Any]:
-    video = detail.get("video_info") or {}
-    auth = detail.get("auth_info") or {}
-    keep = ("item_id", "item_type", "status", "text")
-    row: dict[str, Any] = {k: detail.get(k) for k in keep}
-    row.update({k: video.get(k) for k in ("duration", "width", "height", "size", "bit_rate")})
-    row.update({k: video.get(k) for k in ("poster_url", "url", "signature")})
-    row.update({k: auth.get(k) for k in ("ad_auth_status", "auth_start_time", "auth_end_time")})
+    row = post_row(detail, detail.get("video_info"), detail.get("auth_info"))
     row.update(identity_id=identity, identity_type=kind)
     return row
 

@@ -71,7 +71,7 @@ def pair_from_answer(data: dict[str, Any], now: dt.datetime, *, where: str) -> T
     Raises:
         TikTokBadResponseError: a refresh token without a usable ``access_token`` or ``expires_in``.
     """
-    from .client import register_secret  # here: client imports this module
+    from .redaction import register_secret
 
     refresh = data.get("refresh_token")
     if not refresh:
@@ -117,7 +117,7 @@ class TokenRefresher:
         clock: Callable[[], dt.datetime],
         margin: dt.timedelta = REFRESH_MARGIN,
     ) -> None:
-        from .client import register_secret
+        from .redaction import register_secret
 
         register_secret(pair.access_token)
         register_secret(pair.refresh_token)

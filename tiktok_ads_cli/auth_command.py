@@ -15,8 +15,8 @@ from typing import Any
 
 import dlt
 
-from tiktok_ads.client import redact
 from tiktok_ads.errors import ConfigError, TikTokAPIError
+from tiktok_ads.redaction import redact
 from tiktok_ads_cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 

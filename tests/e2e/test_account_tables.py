@@ -1,5 +1,8 @@
-"""The account-side lists (saved audiences, creative portfolios, automated rules and their runs) load from the
-emulator and equal its data; rule runs go on incrementally (only runs at or after each advertiser's cursor)."""
+"""The account-side lists (saved audiences, creative portfolios, automated rules and their runs, apps) load from
+the emulator and equal its data; rule runs go on incrementally (only runs at or after each advertiser's cursor).
+
+``apps`` comes from ``app/list/``, which has no paging: with ``page_size=2`` and two apps per advertiser, a
+paging loop would take the full answer for page 1 and ask for page 2."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ LISTS: dict[str, Callable[..., list[dict[str, Any]]]] = {
     "creative_portfolios": data.portfolios,
     "automated_rules": data.rules,
     "automated_rule_results": data.rule_results,
+    "apps": data.apps,
 }
 
 
@@ -45,6 +49,8 @@ def test_account_lists_load_and_equal_the_emulators_data(
         assert support.object_differences(pipeline, name, want) == [], name
         assert summary.rows_by_table()[name] == len(want), name
     assert all(TABLES[name].opt_in for name in LISTS)
+    assert all(len(data.apps(server.world, adv)) == 2 for adv in server.world.advertisers)
+    assert server.stats.requests["app/list/"] == len(server.world.advertisers)  # one request each, unpaged
 
     # a day later: the rules' new runs only (at or after each advertiser's newest run loaded)
     before = {adv.advertiser_id: data.rule_results(server.world, adv) for adv in server.world.advertisers}

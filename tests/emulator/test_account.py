@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tiktok_ads.emulator import EmulatorServer
+from tiktok_ads.emulator import EmulatorServer, WorldConfig
 
 #: route -> (list key, id field, largest page_size; None = no paging)
 ADVERTISER_ROUTES: dict[str, tuple[str, str, int | None]] = {
@@ -107,3 +107,23 @@ def test_objects_appear_as_the_clock_moves(
     server.world.set_today(server.world.initial_today + dt.timedelta(days=server.world.config.future_days))
     later = counts()
     assert sum(later.values()) > sum(now.values()) - now["optimizer/rule/result/list/"]
+
+
+def test_apps_are_what_app_promotion_campaigns_promote(
+    emulator_factory: Callable[..., EmulatorServer], tiktok_for: Callable[[EmulatorServer], Any]
+) -> None:
+    emulator = emulator_factory(WorldConfig(seed=4, advertisers=2, campaigns=6, adgroups=1, ads=1, days=10))
+    tiktok = tiktok_for(emulator)
+    promoted: set[str] = set()
+    for adv in emulator.advertiser_ids:
+        apps = tiktok.data("app/list/", advertiser_id=adv)["apps"]
+        assert {a["platform"] for a in apps} == {"ANDROID", "IOS"}
+        ids = {a["app_id"] for a in apps}
+        for route in ("campaign/get/", "adgroup/get/"):
+            used = {r["app_id"] for r in tiktok.data(route, advertiser_id=adv, page_size=1000)["list"]}
+            promoted |= used - {None}
+            assert used - {None} <= ids, (adv, route)
+        one = apps[-1]["app_platform_id"]
+        got = tiktok.data("app/list/", advertiser_id=adv, app_platform_ids=[one])["apps"]
+        assert [a["app_platform_id"] for a in got] == [one]
+    assert promoted, "no APP_PROMOTION campaign in the world: pick another seed"

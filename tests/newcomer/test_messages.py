@@ -12,6 +12,7 @@ import io
 import logging
 import os
 import re
+import shutil
 import socket
 import time
 from collections.abc import Callable
@@ -261,3 +262,43 @@ def test_a_dataset_name_dlt_renames_is_said_once_in_our_words(
     assert "Note: the dataset 'My-Ads' is created as 'my_ads'" in err, err
     assert "Due to normalization" not in out + err and "[WARNING]" not in out + err
     assert "dataset 'my_ads'" in out
+
+
+def test_a_pipeline_whose_duckdb_file_is_gone_loads_afresh_where_it_runs(
+    tmp_path: Path, server: EmulatorServer
+) -> None:
+    """dlt keeps the default duckdb file in the folder of the pipeline's first run (``initial_cwd``), and its
+    state in a pipelines folder every checkout shares: a deleted file made the next run load only the days
+    after the cursors, and a deleted folder made every run fail ("Cannot open file"), ``--demo`` included."""
+    pipelines = tmp_path / "pipelines"
+    env = {
+        "SOURCES__TIKTOK_ADS__ACCESS_TOKEN": server.access_token,
+        "SOURCES__TIKTOK_ADS__BASE_URL": server.base_url,
+        "SOURCES__TIKTOK_ADS__ADVERTISER_IDS": ",".join(server.advertiser_ids),
+        "SOURCES__TIKTOK_ADS__START_DATE": (TODAY - dt.timedelta(days=10)).isoformat(),
+        "SOURCES__TIKTOK_ADS__MAX_QPS": "0",
+    }
+    args = ["--tables", "ad_insights", "--progress", "none", "--pipelines-dir", str(pipelines)]
+
+    def run_in(folder: Path) -> tuple[str, int]:
+        folder.mkdir()
+        done = support.run_script(args, cwd=folder, env=support.script_env(env), timeout=120)
+        assert done.returncode == script.EXIT_OK, done.stderr
+        with duckdb.connect(str(folder / "tiktok_ads.duckdb"), read_only=True) as db:
+            days = db.execute(
+                "SELECT count(DISTINCT stat_time_day) FROM tiktok_ads_data.ad_insights"
+            ).fetchone()
+        return done.stderr, int(days[0])  # type: ignore[index]
+
+    first, days = run_in(tmp_path / "a")
+    assert days == 10 and "Note: earlier runs" not in first  # more than the 8 days a cursor run re-reads
+    (tmp_path / "a" / "tiktok_ads.duckdb").unlink()  # only the file: the state's cursors stay behind
+    said, again = run_in(tmp_path / "b")
+    assert again == days, "a run into a new file must load the whole history, not the days after the cursors"
+    assert f"loaded into {tmp_path / 'a' / 'tiktok_ads.duckdb'}, which no longer exists" in said, said
+    shutil.rmtree(tmp_path / "b")  # the whole folder of the (new) first run
+    said, again = run_in(tmp_path / "c")
+    assert again == days and f"{tmp_path / 'b' / 'tiktok_ads.duckdb'}, which no longer exists" in said, said
+    # the pipeline's state is the new folder's now: the next run there keeps its cursors (no note, no reload)
+    done = support.run_script(args, cwd=tmp_path / "c", env=support.script_env(env), timeout=120)
+    assert done.returncode == script.EXIT_OK and "Note: earlier runs" not in done.stderr, done.stderr

@@ -19,7 +19,7 @@ import pytest
 from frozen_clock import freeze_emulator_limits
 from loopback import LoopbackServer
 
-from tiktok_ads.client import TikTokClient, api_path, encode_params, redact, register_secret
+from tiktok_ads.client import TikTokClient, api_path, encode_params
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.errors import (
     TikTokAPIError,
@@ -34,6 +34,7 @@ from tiktok_ads.errors import (
 )
 from tiktok_ads.extract import AdvertiserDirectory, discover_advertiser_ids, report_pages
 from tiktok_ads.rate_limit import AdaptiveTokenBucket
+from tiktok_ads.redaction import redact, register_secret
 from tiktok_ads.settings import TABLES
 from tiktok_ads.windows import DateWindow
 
@@ -395,6 +396,28 @@ def test_total_page_zero_or_one_for_empty_sets(scripted: Callable[..., Scripted]
 def test_missing_page_info_is_a_single_page(scripted: Callable[..., Scripted]) -> None:
     server = scripted([(200, {"code": 0, "message": "OK", "request_id": "r", "data": {"list": [{"id": 1}]}})])
     assert ids(make_client(server.base_url), server) == [1]
+
+
+def test_unpaged_endpoint_is_one_request_without_paging_parameters(scripted: Callable[..., Scripted]) -> None:
+    # app/list/ takes no page/page_size and sends no page_info (official SDK AppManagementApi.app_list;
+    # yml_files/app_list.yml maps the answer to data.apps only): a full answer is the whole list, not page 1
+    full = {"code": 0, "message": "OK", "request_id": "r", "data": {"apps": [{"id": 1}, {"id": 2}]}}
+    server = scripted([(200, full), (200, full)])
+    client = make_client(server.base_url)
+    pages = list(
+        client.paginate("app/list/", {"advertiser_id": "1"}, page_size=2, list_key="apps", paged=False)
+    )
+    assert [[r["id"] for r in p] for p in pages] == [[1, 2]]
+    assert len(server.requests) == 1
+    assert "page" not in server.requests[0] and "advertiser_id=1" in server.requests[0]
+    # the same answer from a paged endpoint is a full first page: the loop asks for page 2 (and refuses a repeat)
+    server = scripted([(200, full), (200, full)])
+    with pytest.raises(TikTokBadResponseError, match="repeats"):
+        list(
+            make_client(server.base_url).paginate(
+                "x/list/", {"advertiser_id": "1"}, page_size=2, list_key="apps"
+            )
+        )
 
 
 def test_total_page_lying_high_stops_at_the_first_empty_page(scripted: Callable[..., Scripted]) -> None:

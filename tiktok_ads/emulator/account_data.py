@@ -17,10 +17,11 @@ import datetime as dt
 from typing import Any
 
 from .assets import PLAIN, UTC, _h, audiences
+from .entity_extras import PROMOTED_APP_ID
 from .model import Advertiser, World
 
 #: Objects of each kind per advertiser (over the whole timeline; later ones appear as the clock moves).
-PER_ADVERTISER = {"saved_audience": 3, "portfolio": 4, "rule": 3, "app": 1}
+PER_ADVERTISER = {"saved_audience": 3, "portfolio": 4, "rule": 3, "app": 2}
 _PORTFOLIO_TYPES = ("CARD", "DOWNLOAD_CARD", "GESTURE", "COUNTDOWN_STICKER")
 _GENDERS = ("GENDER_UNLIMITED", "GENDER_FEMALE", "GENDER_MALE")
 _AGES = ("AGE_18_24", "AGE_25_34", "AGE_35_44", "AGE_45_54", "AGE_55_100")
@@ -127,18 +128,33 @@ def rule_results(world: World, adv: Advertiser) -> list[dict[str, Any]]:
 
 
 def apps(world: World, adv: Advertiser) -> list[dict[str, Any]]:
-    """``app/list/`` apps of an advertiser (the app its APP_PROMOTION campaigns promote)."""
+    """``app/list/`` apps of an advertiser: the Android app its APP_PROMOTION campaigns and ad groups promote,
+    and its iOS twin.
+
+    Fields: ``app_id`` (the id ``campaign/get/`` and ``adgroup/get/`` carry), ``platform`` (ANDROID / IOS: the
+    SDK's ``AudiencePlatformType`` in yml_files/app_update.yml), ``download_url``, ``partner`` (the measurement
+    partner, the SDK's ``MeteorConstPartner`` enum: AdBrix, Adjust, AppsFlyer ...) and ``enable_retargeting``
+    (RETARGETING / NON_RETARGETING) are fields of the SDK's app/create and app/update bodies; ``app_name``,
+    ``app_platform_id`` (the store id ``app_platform_ids`` filters on) and ``create_time`` are UNSURE (the SDK
+    leaves ``data.apps`` untyped).
+    """
     brand = adv.company.split()[0]
-    rows = []
-    for _, when in _live(world, adv, "app"):
-        rows.append(
-            {
-                "app_id": str(7_300_000_000_000_000_000 + adv.index),
-                "app_name": f"{brand} App",
-                "platform": "ANDROID",
-                "app_platform_id": f"com.{brand.lower()}.app",
-                "download_url": f"https://play.google.com/store/apps/details?id=com.{brand.lower()}.app",
-                "create_time": when.strftime(PLAIN),
-            }
-        )
-    return rows
+    package = f"com.{brand.lower()}.app"
+    stores = {
+        "ANDROID": (PROMOTED_APP_ID, package, f"https://play.google.com/store/apps/details?id={package}"),
+        "IOS": (str(7_300_000_000_000_000_000 + adv.index), str(1_400_000_000 + adv.index),
+                f"https://apps.apple.com/app/id{1_400_000_000 + adv.index}"),
+    }  # fmt: skip
+    return [
+        {
+            "app_id": stores[platform][0],
+            "app_name": f"{brand} App",
+            "platform": platform,
+            "app_platform_id": stores[platform][1],
+            "download_url": stores[platform][2],
+            "partner": "Adjust",
+            "enable_retargeting": "NON_RETARGETING" if i == 0 else "RETARGETING",
+            "create_time": when.strftime(PLAIN),
+        }
+        for (i, when), platform in zip(_live(world, adv, "app"), stores, strict=False)
+    ]

@@ -15,7 +15,10 @@ Per advertiser (``advertiser_id`` required and authorized, as every advertiser e
 - ``GET optimizer/rule/result/list/``: ``filtering`` (SDK ``FilteringOptimizerRuleResultList``; ``rule_info``
   as rule ids is applied), ``lang``, ``page``, ``page_size``; ``data.list`` + ``page_info``. UNSURE: as above.
 - ``GET app/list/``: ``app_platform_ids`` (JSON list, optional filter); no paging (SDK
-  ``AppManagementApi.app_list`` has no page parameters); ``data.apps``. UNSURE: the list key.
+  ``AppManagementApi.app_list`` has no page parameters) and no ``page_info``: ``data.apps`` only (the SDK's
+  yml_files/app_list.yml ``response_rule``: ``apps: $.rpc.output.apps``; dlt-community-sources reads
+  ``data.list`` there, against that rule). Unknown parameters (``page`` ...) are ignored, as TikTok's
+  gateway does for parameters an endpoint does not define (UNSURE).
 Identities (``identity/get/``) and the Business Center's balances and transactions are answered by
 :mod:`.spark_ads` and :mod:`.business_center`.
 """

@@ -16,6 +16,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
+#: The app APP_PROMOTION campaigns and ad groups promote (``app_id``); ``app/list/`` lists it for every advertiser
+#: (:func:`.account_data.apps`), so ``app_id`` joins the two.
+PROMOTED_APP_ID = "73000000000000001"
+
 _CAMPAIGN_NULLS = (
     "postback_window_mode", "rta_id", "virtual_objective_type", "sales_destination", "campaign_product_source",
     "optimization_goal", "bid_align_type", "po_number",
@@ -81,7 +85,7 @@ def campaign_extras(objective: str, buying_type: str, budget_optimize_on: bool) 
     out: dict[str, Any] = dict.fromkeys(_CAMPAIGN_NULLS)
     out.update(dict.fromkeys(_CAMPAIGN_FALSE, False))
     app = objective == "APP_PROMOTION"
-    out["app_id"] = "73000000000000001" if app else None
+    out["app_id"] = PROMOTED_APP_ID if app else None
     out["app_promotion_type"] = "APP_INSTALL" if app else "UNSET"
     out["bid_type"] = "BID_TYPE_NO_BID" if budget_optimize_on else None
     out["campaign_app_profile_page_state"] = "UNSET"
@@ -104,7 +108,7 @@ def adgroup_extras(
     app = objective == "APP_PROMOTION"
     out.update(
         {
-            "app_id": "73000000000000001" if app else None,
+            "app_id": PROMOTED_APP_ID if app else None,
             "app_type": "APP_ANDROID" if app else None,
             "pixel_id": pixel_id if objective == "WEB_CONVERSIONS" else None,
             "optimization_event": "SHOPPING" if objective == "WEB_CONVERSIONS" else None,

@@ -210,7 +210,9 @@ class Entity:
     objective: str
     has_secondary_goal: bool = False
     #: ``AUCTION``, ``RESERVATION_RF`` (Reach & Frequency) or ``RESERVATION_TOP_VIEW``: set on the campaign,
-    #: inherited by its ad groups and ads (a reservation campaign holds reservation ad groups)
+    #: inherited by its ad groups and ads (a reservation campaign holds reservation ad groups: the campaign's
+    #: ``rf_campaign_type`` STANDARD / PULSE / TOPVIEW names the kind, [BB] model/campaign/campaign.go; UNSURE:
+    #: no page says an auction campaign cannot hold a TopView ad group, none describes one that does)
     buying_type: str = "AUCTION"
     children: list[Entity] = field(default_factory=list)
     #: first and last day of delivery as proleptic ordinals, last ignoring the clock

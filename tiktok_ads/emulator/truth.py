@@ -230,29 +230,37 @@ def spark_post_rows(
         for post in spark_ads.posts(world, adv):
             if post["item_id"] not in used:
                 continue
-            video, auth = post["video_info"], post["auth_info"]
-            flat = {k: post[k] for k in ("item_id", "item_type", "status", "text")}
-            flat.update(
-                {
-                    k: video.get(k)
-                    for k in (
-                        "duration",
-                        "width",
-                        "height",
-                        "size",
-                        "bit_rate",
-                        "poster_url",
-                        "url",
-                        "signature",
-                    )
-                }
-            )
-            flat.update({k: auth.get(k) for k in ("ad_auth_status", "auth_start_time", "auth_end_time")})
+            flat = _post_row(post, post["video_info"], post["auth_info"])
             flat.update(
                 advertiser_id=adv_id, identity_id=spark_ads.spark_identity_id(adv), identity_type="AUTH_CODE"
             )
             out.append(flat)
     return out
+
+
+def authorized_post_rows(world: World, advertiser_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The ``spark_authorized_posts`` table: every ``tt_video/list/`` item of each advertiser, flattened as
+    stored (``item_info``, ``video_info``, ``auth_info`` and ``user_info`` fields; never the ``auth_code``)."""
+    out: list[dict[str, Any]] = []
+    for adv_id in advertiser_ids:
+        for item in spark_ads.authorized_posts(world, _adv(world, adv_id)):
+            auth = item["auth_info"]
+            flat = _post_row(item["item_info"], item["video_info"], auth)
+            flat.update(
+                invite_start_time=auth["invite_start_time"], advertiser_id=adv_id, **item["user_info"]
+            )
+            out.append(flat)
+    return out
+
+
+_VIDEO_FIELDS = ("duration", "width", "height", "size", "bit_rate", "poster_url", "url", "signature")
+
+
+def _post_row(item: dict[str, Any], video: dict[str, Any], auth: dict[str, Any]) -> dict[str, Any]:
+    flat = {k: item[k] for k in ("item_id", "item_type", "status", "text")}
+    flat.update({k: video.get(k) for k in _VIDEO_FIELDS})
+    flat.update({k: auth.get(k) for k in ("ad_auth_status", "auth_start_time", "auth_end_time")})
+    return flat
 
 
 def _adv(world: World, advertiser_id: str) -> Any:
