@@ -30,6 +30,7 @@ from .api_assets import ASSET_ROUTES
 from .api_gmv_max import GMV_MAX_ROUTES
 from .api_smart_plus import SMART_PLUS_ROUTES
 from .api_tasks import TASK_ROUTES, ReportTasks
+from .bc_reports import parse_bc_report
 from .business_center import BC_ROUTES
 from .model import BUYING_TYPES, World, is_deleted, primary_status
 from .multi_reports import THROTTLE_HEADER, THROTTLE_TEXT, parse_multi_report, run_multi_report
@@ -551,6 +552,10 @@ class Api:
 
     def _report(self, params: Mapping[str, str], token: str | None, body: bytes) -> Answer:
         grant = self._authenticate(token)
+        if params.get("report_type") == "BC":
+            # a Business Center's accounts, by bc_id instead of advertiser_id (bc_reports.py)
+            data, rows = run_multi_report(self.world, parse_bc_report(params, self.world))
+            return Answer.ok(data, rows)
         if params.get("advertiser_ids", "").strip():
             # the multi-advertiser form; advertiser_id is then ignored ([BB] model/report/integrated_get.go)
             multi = parse_multi_report(params, lambda adv: self._authorize(grant, adv), self.world)
