@@ -30,6 +30,7 @@ from typing import ClassVar, Literal
 
 from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
 
+from . import bc_report_tables as bcr
 from . import gmv_max_tables as gmv
 from . import smart_plus_tables as spl
 from .entity_fields import AD_FIELDS, ADGROUP_FIELDS, ADVERTISER_FIELDS, CAMPAIGN_FIELDS
@@ -1287,6 +1288,15 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "Transaction records of a Business Center's ad accounts (transfers, daily cost, tax)",
                 max_page_size=100,
                 list_key="transaction_list",
+            ),
+            _bc_table(
+                "bc_advertiser_insights",
+                "report/integrated/get/",  # report_type = BC (tiktok_ads/bc_reports.py)
+                ("bc_id", "advertiser_id", "stat_time_day"),
+                "stat_time_day",
+                bcr.BC_REPORT_COLUMNS,
+                "Business Center report: each ad account's daily spend and delivery, read per BC",
+                max_page_size=MAX_PAGE_SIZE,
             ),
             # opt-in Spark Ads tables
             _asset(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import requests
 
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator import business_center as bc
@@ -35,23 +36,23 @@ def _bc_report(tiktok: Any, bc_id: str, start: dt.date, end: dt.date, **params: 
         page += 1
 
 
+_BASIC_DAYS = {
+    "report_type": "BASIC",
+    "data_level": "AUCTION_ADVERTISER",
+    "dimensions": ["advertiser_id", "stat_time_day"],
+    "metrics": ["spend"],
+}
+
+
 def _basic_spend(tiktok: Any, adv: str, start: dt.date, end: dt.date) -> dict[str, Decimal]:
     """An account's advertiser-level BASIC spend per day, read in 30-day windows."""
     out: dict[str, Decimal] = {}
     lo = start
     while lo <= end:
         hi = min(end, lo + dt.timedelta(days=29))
-        for row in tiktok.data(
-            "report/integrated/get/",
-            advertiser_id=adv,
-            report_type="BASIC",
-            data_level="AUCTION_ADVERTISER",
-            dimensions=["advertiser_id", "stat_time_day"],
-            metrics=["spend"],
-            start_date=lo.isoformat(),
-            end_date=hi.isoformat(),
-            page_size=1000,
-        )["list"]:
+        window = {"start_date": lo.isoformat(), "end_date": hi.isoformat(), "page_size": 1000}
+        data = tiktok.data("report/integrated/get/", advertiser_id=adv, **_BASIC_DAYS, **window)
+        for row in data["list"]:
             out[row["dimensions"]["stat_time_day"]] = Decimal(row["metrics"]["spend"])
         lo = hi + dt.timedelta(days=1)
     return out
@@ -183,3 +184,19 @@ def test_bc_report_needs_a_readable_bc(tiktok: Any) -> None:
     params["end_date"] = "2024-01-02"
     assert tiktok.get("report/integrated/get/", **params).json()["code"] == 40002  # no bc_id
     assert tiktok.get("report/integrated/get/", bc_id="123", **params).json()["code"] == 40001
+
+
+def test_bc_reports_are_synchronous_only(emulator: EmulatorServer) -> None:
+    # [TTD-bc]: "Business Center reports only support synchronous mode"
+    body = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "bc_id": bc.bc_id(emulator.world),
+        "report_type": "BC",
+        "dimensions": ["advertiser_id", "stat_time_day"],
+        "metrics": ["spend"],
+        "start_date": "2024-01-01",
+        "end_date": "2024-01-02",
+    }
+    headers = {"Access-Token": emulator.access_token}
+    answer = requests.post(emulator.api_base + "report/task/create/", json=body, headers=headers, timeout=30)
+    assert answer.json()["code"] == 40002 and "synchronous" in answer.json()["message"]

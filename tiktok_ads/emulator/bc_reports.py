@@ -32,8 +32,8 @@ What the model says (UNSURE where no source says it):
   so an account's BC spend of a day equals its ``advertiser_insights`` spend and its ``TRANS_TYPE_COST``.
 - Dimensions: ``advertiser_id``, ``stat_time_day`` and ``country_code``, any combination (UNSURE: only the
   three groupings above are documented; ``stat_time_hour`` and the other BASIC dimensions are refused).
-- Metrics: the catalogue's basic, conversion, video play and in-app event metrics at advertiser level, and
-  ``currency`` (UNSURE: the metrics page, Doc ID 1775747476019266, is not in our sources; the groups follow
+- Metrics: the catalogue's basic (but ``billed_cost``, BASIC-only), conversion, video play and in-app event
+  metrics at advertiser level, and ``currency`` (UNSURE: the metrics page, Doc ID 1775747476019266, is not in our sources; the groups follow
   the docs' description). Rows also carry ``advertiser_id``, ``currency`` and ``timezone`` in ``metrics``, as
   multi-advertiser reports do; rows without ``advertiser_id`` sum every account and, having several
   currencies, send costs as ``"-"`` (both as :mod:`.multi_reports` models them; UNSURE: TikTok may convert).
@@ -59,10 +59,15 @@ __all__ = ["BC_DIMENSIONS", "BC_METRICS", "MAX_SPAN_BC", "parse_bc_report"]
 
 BC_DIMENSIONS = ("advertiser_id", "stat_time_day", "country_code")
 _GROUPS = frozenset({"basic", "conversion", "video_play", "in_app_event"})
+#: "only supported in synchronous basic reports" ([BB] bububa/tiktok-business model/report/metrics.go)
+_BASIC_ONLY = frozenset({"billed_cost"})
 BC_METRICS: tuple[str, ...] = tuple(
     name
     for name, info in m.METRICS.items()
-    if (m.CATALOGUE[name].group in _GROUPS and m.AUCTION_ADVERTISER in info.levels) or name == "currency"
+    if (
+        m.CATALOGUE[name].group in _GROUPS and m.AUCTION_ADVERTISER in info.levels and name not in _BASIC_ONLY
+    )
+    or name == "currency"
 )
 """The metrics a BC report accepts (and sends when none are asked for)."""
 MAX_SPAN_BC = 365
