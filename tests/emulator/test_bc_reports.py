@@ -15,25 +15,22 @@ from tiktok_ads.emulator import business_center as bc
 from tiktok_ads.emulator.bc_reports import BC_METRICS
 
 
-def _bc_report(tiktok: Any, bc_id: str, start: dt.date, end: dt.date, **params: Any) -> list[dict[str, Any]]:
+def every_row(tiktok: Any, start: dt.date, end: dt.date, **params: Any) -> list[dict[str, Any]]:
+    """Every row of a synchronous report over ``start..end``, page after page (1,000 rows each)."""
     rows: list[dict[str, Any]] = []
     page = 1
     while True:
-        data = tiktok.data(
-            "report/integrated/get/",
-            bc_id=bc_id,
-            report_type="BC",
-            start_date=start.isoformat(),
-            end_date=end.isoformat(),
-            page=page,
-            page_size=1000,
-            **params,
-        )
+        span = {"start_date": start.isoformat(), "end_date": end.isoformat(), "page": page, "page_size": 1000}
+        data = tiktok.data("report/integrated/get/", **span, **params)
         rows.extend(data["list"])
         if page >= data["page_info"]["total_page"]:
             assert len(rows) == data["page_info"]["total_number"]
             return rows
         page += 1
+
+
+def _bc_report(tiktok: Any, bc_id: str, start: dt.date, end: dt.date, **params: Any) -> list[dict[str, Any]]:
+    return every_row(tiktok, start, end, bc_id=bc_id, report_type="BC", **params)
 
 
 _BASIC_DAYS = {

@@ -50,6 +50,7 @@ from .params import (
 )
 from .reports import ReportQuery, parse_report_query
 from .spark_ads import SPARK_ROUTES
+from .tt_shop_reports import run_tt_shop_report
 
 __all__ = ["Answer", "Api", "ApiError", "Grant", "ROUTE_PREFIX", "Route", "encode_envelope", "new_request_id"]
 
@@ -568,6 +569,11 @@ class Api:
         if advertiser_id is None:
             raise param_error("advertiser_id: Missing data for required field.")
         self._authorize(grant, advertiser_id)
+        if params.get("report_type") == "TT_SHOP":  # GMV Max ads reports (tt_shop_reports.py)
+            adv = self.world.advertiser(advertiser_id)
+            assert adv is not None
+            data, rows = run_tt_shop_report(self.world, adv, params)
+            return Answer.ok(data, rows)
         query = parse_report_query(params, advertiser_id)
         return self.run_report(query)
 

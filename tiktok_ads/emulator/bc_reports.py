@@ -53,7 +53,7 @@ from .business_center import owned_advertisers, require_bc
 from .model import Advertiser, World
 from .multi_reports import MultiReportQuery
 from .params import get_date_range, get_int, get_json, get_str_list, param_error, parse_json_list
-from .reports import ReportQuery, invalid_metrics_message, span_message
+from .reports import ReportQuery, metric_list, span_message
 
 __all__ = ["BC_DIMENSIONS", "BC_METRICS", "MAX_SPAN_BC", "parse_bc_report"]
 
@@ -118,18 +118,6 @@ def _dimensions(params: Mapping[str, str]) -> list[str]:
     return dims
 
 
-def _metrics(params: Mapping[str, str]) -> list[str]:
-    metrics = get_str_list(params, "metrics")
-    if metrics is None:
-        return list(BC_METRICS)  # [TTD-sync]: every metric the grouping supports
-    if not metrics:
-        raise param_error("metrics: Length must be at least 1.")
-    refused = [name for name in metrics if name not in BC_METRICS]
-    if refused:
-        raise param_error(invalid_metrics_message(refused))
-    return metrics
-
-
 def _kept(accounts: list[Advertiser], raw: Any) -> list[Advertiser]:
     """The accounts that pass the ``filtering`` list ([TTD-bc-f]; conditions ANDed)."""
     for item in parse_json_list("filtering", raw):
@@ -174,7 +162,7 @@ def parse_bc_report(params: Mapping[str, str], world: World) -> MultiReportQuery
         if params.get(name, "").strip():
             raise param_error(f"{name}: Not supported when report_type is BC.")
     dims = _dimensions(params)
-    metrics = _metrics(params)
+    metrics = metric_list(params, BC_METRICS, BC_METRICS)  # default: all ([TTD-sync])
     start, end = get_date_range(params, "end_date must be later than or equal to start_date.")
     if (end - start).days + 1 > MAX_SPAN_BC:  # inclusive dates, as for the other report types
         raise param_error(span_message(MAX_SPAN_BC, None))
