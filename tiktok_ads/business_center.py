@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from .bc_reports import bc_report_rows
 from .cursors import AdvertiserCursor
 from .errors import TikTokAPIError, TikTokBadResponseError
 from .settings import BusinessCenterTable
@@ -107,6 +108,8 @@ def _read(
     name = spec.name
     if name == "business_centers":
         return [_flat_bc(r) for r in _bc_objects(ctx, bc_id)]
+    if spec.endpoint == "report/integrated/get/":  # bc_advertiser_insights
+        return bc_report_rows(ctx, spec, bc_id, since or until, until)
     if name == "bc_balances":
         data = ctx.client.get(spec.endpoint, {"bc_id": bc_id})
         return [{**data, "bc_id": data.get("bc_id") or bc_id, "balance_date": _today(ctx)}]

@@ -40,8 +40,13 @@ ALL = "all"
 
 
 def _takes_metrics(spec: TableSpec) -> bool:
-    """Whether the ``metrics`` setting applies to ``spec``: a ``report/integrated/get/`` report table."""
-    return spec.kind == "report" and spec.endpoint == "report/integrated/get/"
+    """Whether the ``metrics`` setting applies to ``spec``: a BASIC or AUDIENCE ``report/integrated/get/`` table
+    (TT_SHOP's metrics are a closed list of two, checked by no catalogue here)."""
+    return (
+        spec.kind == "report"
+        and spec.endpoint == "report/integrated/get/"
+        and spec.report_type in ("BASIC", "AUDIENCE")
+    )
 
 
 def _metric_list(spec: ReportTable, value: Any) -> list[str]:

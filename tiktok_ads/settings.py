@@ -30,6 +30,7 @@ from typing import ClassVar, Literal
 
 from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
 
+from . import bc_report_tables as bcr
 from . import gmv_max_tables as gmv
 from . import smart_plus_tables as spl
 from .entity_fields import AD_FIELDS, ADGROUP_FIELDS, ADVERTISER_FIELDS, CAMPAIGN_FIELDS
@@ -815,7 +816,9 @@ class ReportTable(_Table):
     @property
     def status_filter_field(self) -> str | None:
         """The level's ``*_status`` report filter field (``ad_status`` at AUCTION_AD), or None."""
-        if self.data_level is None:
+        if (
+            self.data_level is None or self.report_type == "TT_SHOP"
+        ):  # TT_SHOP takes no filtering ([TTD-sync])
             return None
         return STATUS_FIELD_BY_DATA_LEVEL.get(self.data_level)
 
@@ -1329,6 +1332,15 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 max_page_size=100,
                 list_key="transaction_list",
             ),
+            _bc_table(
+                "bc_advertiser_insights",
+                "report/integrated/get/",  # report_type = BC (tiktok_ads/bc_reports.py)
+                ("bc_id", "advertiser_id", "stat_time_day"),
+                "stat_time_day",
+                bcr.BC_REPORT_COLUMNS,
+                "Business Center report: each ad account's daily spend and delivery, read per BC",
+                max_page_size=MAX_PAGE_SIZE,
+            ),
             # opt-in Spark Ads tables
             _asset(
                 "identities",
@@ -1412,6 +1424,20 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 ("store_id", "campaign_id", "room_id", "stat_time_day"),
                 gmv.LIVE_CAMPAIGN_METRICS,
                 "Daily GMV Max report per LIVE room (room_id) of LIVE campaigns, per shop",
+            ),
+            # the GMV Max ads report of report/integrated/get/ (report_type = TT_SHOP; every shop, by country;
+            # rules and sources: tiktok_ads/emulator/tt_shop_reports.py)
+            dataclasses.replace(
+                report_spec(
+                    "tt_shop_campaign_insights",
+                    "TT_SHOP",
+                    "AUCTION_CAMPAIGN",
+                    ("campaign_id", "country_code", "stat_time_day"),
+                    ("spend", "billed_cost"),
+                    description="GMV Max ads report (report_type = TT_SHOP): daily spend per GMV Max campaign "
+                    "and country",
+                ),
+                opt_in=True,
             ),
             # opt-in Upgraded Smart+ tables (tiktok_ads/smart_plus_tables.py)
             _asset(

@@ -89,9 +89,10 @@ class TikTokAdsSettings(BaseConfiguration):
         "``apps``), "
         "the Business Center tables "
         "(``business_centers``, ``bc_advertisers``, ``bc_balances``, ``advertiser_balances``, "
-        "``bc_transactions``, ``advertiser_transactions``), the Spark Ads tables (``identities``, "
-        "``spark_ad_posts``, ``spark_authorized_posts``), the TikTok Shop / GMV Max and Smart+ tables (``gmv_max_stores``, "
-        "``gmv_max_campaigns``, ``gmv_max_*_insights``, ``smart_plus_*``), the report grid "
+        "``bc_transactions``, ``advertiser_transactions``, ``bc_advertiser_insights``), the Spark Ads "
+        "tables (``identities``, ``spark_ad_posts``, ``spark_authorized_posts``), the TikTok Shop / GMV Max "
+        "and Smart+ tables (``gmv_max_stores``, ``gmv_max_campaigns``, ``gmv_max_*_insights``, "
+        "``tt_shop_campaign_insights``, ``smart_plus_*``), the report grid "
         "(``campaign_insights_hourly``, ``adgroup_insights_by_language`` ...) and custom reports; default the "
         "nine seed tables and every custom report.",
     )

@@ -2,8 +2,8 @@
 
 A Spark Ad shows a post of a TikTok account (an identity of type ``AUTH_CODE``, ``TT_USER`` or
 ``BC_AUTH_TT``): ``ad/get/`` gives its ``identity_id``, ``identity_type`` and ``tiktok_item_id``. Per advertiser,
-a run lists those fields of its ads (``ad/get/`` with ``fields``; every status with ``include_deleted``), then
-reads each distinct post once with ``identity/video/info/`` (the official SDK's ``IdentityApi.identity_video_info``:
+a run lists its ads as the ``ads`` table does (both groups of buying types; every status with
+``include_deleted``), then reads each distinct post once with ``identity/video/info/`` (the official SDK's ``IdentityApi.identity_video_info``:
 ``advertiser_id``, ``identity_type``, ``identity_id``, ``item_id``, ``identity_authorized_bc_id`` for
 ``BC_AUTH_TT``). Rows join to ads on ``(advertiser_id, identity_id, tiktok_item_id = item_id)``.
 
@@ -18,35 +18,57 @@ from typing import Any
 
 from .client import TikTokClient
 from .errors import TikTokAPIError
-from .settings import SparkPostsTable
+from .extract import entity_pages
+from .settings import TABLES, EntityTable, SparkPostsTable
 from .source_context import SourceContext
 from .spark_items import post_row
+from .top_view import TopViewCampaigns
 from .transform import transform_entity_rows
 
 POST_IDENTITY_TYPES = frozenset({"AUTH_CODE", "TT_USER", "BC_AUTH_TT"})
-_AD_FIELDS = ["ad_id", "identity_id", "identity_type", "identity_authorized_bc_id", "tiktok_item_id"]
 _MISSING_POST = 40007
 
 
+def _ads_table() -> EntityTable:
+    spec = TABLES["ads"]
+    assert isinstance(spec, EntityTable)
+    return spec
+
+
 def spark_posts_of_ads(
-    client: TikTokClient, advertiser_id: str, *, include_deleted: bool, page_size: int
+    client: TikTokClient,
+    advertiser_id: str,
+    *,
+    include_deleted: bool,
+    page_size: int,
+    top_view: TopViewCampaigns | None = None,
 ) -> list[tuple[str, str, str, str | None]]:
     """Distinct ``(identity_type, identity_id, item_id, identity_authorized_bc_id)`` of the advertiser's Spark Ads.
+
+    The ads are listed as the ``ads`` table lists them (:func:`.extract.entity_pages`): once per group of
+    buying types, so the Spark Ads of TopView and Reach & Frequency campaigns count too (``ad/get/`` leaves
+    TopView ads out unless asked for them alone), with the run's one TopView campaign list.
 
     Args:
         client: the API client.
         advertiser_id: the advertiser.
         include_deleted: include deleted ads (``primary_status = STATUS_ALL``).
         page_size: rows per ``ad/get/`` page.
+        top_view: the run's TopView campaign lists (None: the TopView ad list is always read).
 
     Returns:
         The posts, in the order the ads list them.
     """
-    params: dict[str, Any] = {"advertiser_id": advertiser_id, "fields": _AD_FIELDS}
-    if include_deleted:
-        params["filtering"] = {"primary_status": "STATUS_ALL"}
     found: dict[tuple[str, str, str, str | None], None] = {}
-    for page in client.paginate("ad/get/", params, page_size=page_size, advertiser_id=advertiser_id):
+    pages = entity_pages(
+        client,
+        _ads_table(),
+        advertiser_id,
+        include_deleted=include_deleted,
+        page_size=page_size,
+        top_view=top_view,
+    )
+    for page in pages:
         for ad in page:
             kind, identity, item = ad.get("identity_type"), ad.get("identity_id"), ad.get("tiktok_item_id")
             if kind in POST_IDENTITY_TYPES and identity and item:
@@ -77,7 +99,11 @@ def spark_post_rows(ctx: SourceContext, spec: SparkPostsTable) -> Iterator[list[
         rows: list[dict[str, Any]] = []
         try:
             posts = spark_posts_of_ads(
-                ctx.client, adv_id, include_deleted=cfg.include_deleted, page_size=cfg.page_size
+                ctx.client,
+                adv_id,
+                include_deleted=cfg.include_deleted,
+                page_size=cfg.page_size,
+                top_view=ctx.top_view,
             )
             for kind, identity, item, bc in posts:
                 params = {

@@ -26,11 +26,12 @@ WORLD = WorldConfig(
     seed=28, advertisers=2, campaigns=3, adgroups=2, ads=2, days=30, today=TODAY, delete_rate=0.5
 )
 START = TODAY - dt.timedelta(days=30)
-#: the report/integrated/get/ tables (the GMV Max and Smart+ creative reports have no status filter)
+#: the report/integrated/get/ tables with a status filter (the GMV Max, TT_SHOP and Smart+ creative reports
+#: have none)
 REPORTS = [
     name
     for name, spec in TABLES.items()
-    if spec.kind == "report" and spec.endpoint == "report/integrated/get/"
+    if spec.kind == "report" and spec.endpoint == "report/integrated/get/" and spec.status_filter_field
 ]
 ENTITIES = {"campaigns": "campaign", "adgroups": "adgroup", "ads": "ad"}
 #: the id column of the objects each report table is broken down by

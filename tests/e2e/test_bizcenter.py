@@ -144,6 +144,31 @@ def test_bc_ids_discover_the_bcs_ad_accounts(tmp_path: Path, server: EmulatorSer
     )
 
 
+def test_spark_ad_posts_hold_the_posts_of_top_view_spark_ads(
+    tmp_path: Path, emulator_factory: Callable[..., EmulatorServer]
+) -> None:
+    """``ad/get/`` leaves TopView ads out unless asked for them alone: a post only a TopView Spark Ad runs
+    must land too (seed 18: the first advertiser's second campaign is a TopView one whose ad runs such a post)."""
+    server = emulator_factory(
+        WorldConfig(seed=18, advertisers=2, campaigns=2, adgroups=2, ads=2, days=5, today=TODAY)
+    )
+    ids = server.advertiser_ids
+    ads = T.entity_rows(server.world, "ad", advertiser_ids=ids)
+    campaigns = {c["campaign_id"]: c for c in T.entity_rows(server.world, "campaign", advertiser_ids=ids)}
+    top_view = {
+        a["tiktok_item_id"] for a in ads if campaigns[a["campaign_id"]].get("rf_campaign_type") == "TOPVIEW"
+    }
+    others = {
+        a["tiktok_item_id"] for a in ads if campaigns[a["campaign_id"]].get("rf_campaign_type") != "TOPVIEW"
+    }
+    only_top_view = top_view - others - {None}
+    assert only_top_view, "the world must hold a post that only a TopView Spark Ad runs"
+    pipeline = make_pipeline(tmp_path, "spark_top_view")
+    run(pipeline, server, start_date=TODAY - dt.timedelta(days=5), tables=["spark_ad_posts"])
+    assert only_top_view <= {r["item_id"] for r in rows(pipeline, "spark_ad_posts")}
+    assert differences(pipeline, "spark_ad_posts", T.spark_post_rows(server.world, ids)) == []
+
+
 def test_spark_tables_load_equal_the_truth_and_join_to_ads(tmp_path: Path, server: EmulatorServer) -> None:
     pipeline = make_pipeline(tmp_path, "spark")
     run(pipeline, server, start_date=START, tables=["ads", *SPARK_TABLES])

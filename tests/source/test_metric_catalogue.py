@@ -30,6 +30,7 @@ from tiktok_ads.metric_catalogue import (
     LEVEL_ID_DIMENSION,
     METRIC_GROUPS,
     METRICS,
+    REPORT_TYPES,
     all_metrics,
     metric_problems,
 )
@@ -161,10 +162,11 @@ def test_all_is_every_allowed_metric_of_the_tables_report() -> None:
     assert all(
         set(everything[n].metrics) >= set(all_metrics(str(s.report_type), str(s.data_level)))
         for n, s in TABLES.items()
-        if s.kind == "report" and s.endpoint == "report/integrated/get/"
+        if s.kind == "report" and s.endpoint == "report/integrated/get/" and s.report_type in REPORT_TYPES
     )
-    # the GMV Max and Smart+ reports keep their fixed lists
+    # the GMV Max, Smart+ and TT_SHOP reports keep their fixed lists
     assert everything["gmv_max_advertiser_insights"].metrics == TABLES["gmv_max_advertiser_insights"].metrics
+    assert everything["tt_shop_campaign_insights"].metrics == ("spend", "billed_cost")
     assert "in_app_event" not in {METRICS[m].group for m in all_metrics("AUDIENCE", "AUCTION_AD")}
 
 
@@ -429,8 +431,12 @@ def test_the_readme_states_the_current_metric_counts() -> None:
     section = readme[readme.index("### Metrics") : readme.index("### Entity tables keep every version")]
     assert f"{len(METRICS)} metrics in {len(METRIC_GROUPS)} groups" in section
     for name, spec in TABLES.items():
-        if spec.kind != "report" or spec.endpoint != "report/integrated/get/":
-            continue  # the GMV Max and Smart+ reports: fixed lists, in their own README section
+        if (
+            spec.kind != "report"
+            or spec.endpoint != "report/integrated/get/"
+            or spec.report_type not in REPORT_TYPES
+        ):
+            continue  # the GMV Max, Smart+ and TT_SHOP reports: fixed lists, in their own README section
         row = next(line for line in section.splitlines() if f"`{name}`" in line)
         counts = [cell.strip().split()[0] for cell in row.split("|")[2:4]]
         assert counts == [

@@ -31,6 +31,7 @@ from .api_changelog import CHANGELOG_ROUTES, ChangeLogTasks
 from .api_gmv_max import GMV_MAX_ROUTES
 from .api_smart_plus import SMART_PLUS_ROUTES
 from .api_tasks import TASK_ROUTES, ReportTasks
+from .bc_reports import parse_bc_report
 from .business_center import BC_ROUTES
 from .model import BUYING_TYPES, World, is_deleted, primary_status
 from .multi_reports import THROTTLE_HEADER, THROTTLE_TEXT, parse_multi_report, run_multi_report
@@ -50,6 +51,7 @@ from .params import (
 )
 from .reports import ReportQuery, parse_report_query
 from .spark_ads import SPARK_ROUTES
+from .tt_shop_reports import run_tt_shop_report
 
 __all__ = ["Answer", "Api", "ApiError", "Grant", "ROUTE_PREFIX", "Route", "encode_envelope", "new_request_id"]
 
@@ -568,6 +570,10 @@ class Api:
 
     def _report(self, params: Mapping[str, str], token: str | None, body: bytes) -> Answer:
         grant = self._authenticate(token)
+        if params.get("report_type") == "BC":
+            # a Business Center's accounts, by bc_id instead of advertiser_id (bc_reports.py)
+            data, rows = run_multi_report(self.world, parse_bc_report(params, self.world))
+            return Answer.ok(data, rows)
         if params.get("advertiser_ids", "").strip():
             # the multi-advertiser form; advertiser_id is then ignored ([BB] model/report/integrated_get.go)
             multi = parse_multi_report(params, lambda adv: self._authorize(grant, adv), self.world)
@@ -580,6 +586,11 @@ class Api:
         if advertiser_id is None:
             raise param_error("advertiser_id: Missing data for required field.")
         self._authorize(grant, advertiser_id)
+        if params.get("report_type") == "TT_SHOP":  # GMV Max ads reports (tt_shop_reports.py)
+            adv = self.world.advertiser(advertiser_id)
+            assert adv is not None
+            data, rows = run_tt_shop_report(self.world, adv, params)
+            return Answer.ok(data, rows)
         query = parse_report_query(params, advertiser_id)
         return self.run_report(query)
 

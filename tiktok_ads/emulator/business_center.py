@@ -278,7 +278,7 @@ def bc_balance(world: World) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------- API rules
 
 
-def _require_bc(world: World, params: Mapping[str, str]) -> str:
+def require_bc(world: World, params: Mapping[str, str]) -> str:
     wanted = get_id(params, "bc_id", required=True)
     if wanted != bc_id(world):
         # UNSURE: TikTok's code for a BC the token may not read; 40001 is its "no permission" code
@@ -315,7 +315,7 @@ def get_bcs(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any], in
 
 def get_assets(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``bc/asset/get/``: ad accounts for ``ADVERTISER``, none of the other types (not modelled)."""
-    _require_bc(world, params)
+    require_bc(world, params)
     asset_type = get_str(params, "asset_type", required=True)
     if asset_type not in _ASSET_TYPES:
         raise param_error(f"asset_type: Must be one of: {', '.join(sorted(_ASSET_TYPES))}.")
@@ -326,13 +326,13 @@ def get_assets(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any],
 
 def get_bc_balance(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``bc/balance/get/``."""
-    _require_bc(world, params)
+    require_bc(world, params)
     return bc_balance(world), 1
 
 
 def get_advertiser_balances(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``advertiser/balance/get/``."""
-    _require_bc(world, params)
+    require_bc(world, params)
     filtering = get_filtering(params, "Not a valid mapping type.")
     rows = [advertiser_balance(world, a) for a in owned_advertisers(world)]
     rows = _keyword(rows, filtering, "advertiser_name", "advertiser_id")
@@ -355,7 +355,7 @@ def _funds_filter(rows: list[dict[str, Any]], filtering: Mapping[str, Any]) -> l
 
 def get_bc_transactions(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``bc/transaction/get/`` (dates as top-level parameters, per the SDK)."""
-    _require_bc(world, params)
+    require_bc(world, params)
     rows = _in_range(bc_transactions(world), get_date(params, "start_date"), get_date(params, "end_date"))
     rows = _funds_filter(rows, get_filtering(params, "Not a valid mapping type."))
     data, n = page_of(rows, params, 100, "list")
@@ -379,7 +379,7 @@ def _filter_date(filtering: Mapping[str, Any], name: str) -> dt.date | None:
 
 def get_advertiser_transactions(world: World, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
     """Answer ``advertiser/transaction/get/`` (dates inside ``filtering``, per the SDK's model)."""
-    _require_bc(world, params)
+    require_bc(world, params)
     filtering = get_filtering(params, "Not a valid mapping type.")
     rows = [r for a in owned_advertisers(world) for r in advertiser_transactions(world, a)]
     rows = _in_range(rows, _filter_date(filtering, "start_date"), _filter_date(filtering, "end_date"))

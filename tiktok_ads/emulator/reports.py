@@ -43,13 +43,18 @@ __all__ = [
     "DEFAULT_METRICS",
     "ReportQuery",
     "invalid_metrics_message",
+    "metric_list",
     "parse_report_query",
     "span_message",
 ]
 
 REPORT_TYPES = ("BASIC", "AUDIENCE")
+# Report types the synchronous route answers in modules of their own (api.py): BC with bc_id (bc_reports.py),
+# TT_SHOP (tt_shop_reports.py). They never reach parse_report_query but through an async task, which they do
+# not support ([TTD-bc], [TTD-gmv]: "only the synchronous mode is supported").
+SYNC_ONLY_REPORT_TYPES = ("BC", "TT_SHOP")
 # Real report types the emulator does not serve (answered 40002 with an explicit "not emulated" message).
-UNSUPPORTED_REPORT_TYPES = ("PLAYABLE_MATERIAL", "CATALOG", "BC", "TT_SHOP", "TT_SHOP_CREATIVE")
+UNSUPPORTED_REPORT_TYPES = ("PLAYABLE_MATERIAL", "CATALOG", "TT_SHOP_CREATIVE")
 SERVICE_TYPES = ("AUCTION", "RESERVATION")
 DEFAULT_METRICS = ("spend", "impressions")
 CONFLICT_MESSAGE = "Conflict occurs. The input params including metrics and dimensions have no relation."
@@ -117,6 +122,20 @@ def invalid_metrics_message(names: list[str]) -> str:
     )
 
 
+def metric_list(params: Mapping[str, str], allowed: tuple[str, ...], default: tuple[str, ...]) -> list[str]:
+    """The ``metrics`` of a report type with a closed list (BC, TT_SHOP): ``default`` when none are sent,
+    40002 for an empty list or a name not in ``allowed`` (TikTok's "Invalid metric fields" wording)."""
+    metrics = get_str_list(params, "metrics")
+    if metrics is None:
+        return list(default)
+    if not metrics:
+        raise param_error("metrics: Length must be at least 1.")
+    refused = [name for name in metrics if name not in allowed]
+    if refused:
+        raise param_error(invalid_metrics_message(refused))
+    return metrics
+
+
 def _validate_metrics(report_type: str, data_level: str, metrics: list[str]) -> None:
     # one wording for every refused metric (see invalid_metrics_message): TikTok does not say why
     unknown = [m for m in metrics if m not in METRICS]
@@ -173,9 +192,10 @@ def _validate_dimensions(report_type: str, data_level: str, dimensions: list[str
             )
 
 
-def _validate_dates(
+def validate_dates(
     params: Mapping[str, str], dimensions: list[str], lifetime: bool
 ) -> tuple[dt.date | None, dt.date | None]:
+    """The report's dates (None for lifetime), checked against TikTok's spans (40002 beyond them)."""
     if lifetime:
         return None, None  # dates are ignored for lifetime queries
     start, end = get_date_range(params, "end_date must be later than or equal to start_date.")
@@ -274,10 +294,14 @@ def parse_report_query(params: Mapping[str, str], advertiser_id: str) -> ReportQ
     report_type = get_str(params, "report_type", required=True)
     assert report_type is not None
     if report_type not in REPORT_TYPES:
+        if report_type in SYNC_ONLY_REPORT_TYPES:
+            # bc_reports.py, tt_shop_reports.py: synchronous only
+            raise param_error(f"report_type: {report_type!r} reports only support synchronous mode.")
         if report_type in UNSUPPORTED_REPORT_TYPES:
             raise param_error(f"report_type: {report_type!r} is not supported by this emulator.")
         raise param_error(
-            f"report_type: Must be one of: {', '.join(REPORT_TYPES + UNSUPPORTED_REPORT_TYPES)}."
+            f"report_type: Must be one of: "
+            f"{', '.join(REPORT_TYPES + SYNC_ONLY_REPORT_TYPES + UNSUPPORTED_REPORT_TYPES)}."
         )
     service_type = get_str(params, "service_type")
     if service_type is not None and service_type not in SERVICE_TYPES:
@@ -296,7 +320,7 @@ def parse_report_query(params: Mapping[str, str], advertiser_id: str) -> ReportQ
     lifetime = get_bool(params, "query_lifetime")
     _validate_dimensions(report_type, data_level, dimensions, lifetime)
     _validate_metrics(report_type, data_level, metrics)
-    start, end = _validate_dates(params, dimensions, lifetime)
+    start, end = validate_dates(params, dimensions, lifetime)
     query = ReportQuery(
         advertiser_id=advertiser_id,
         report_type=report_type,

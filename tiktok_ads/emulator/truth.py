@@ -206,6 +206,28 @@ def bc_table_rows(world: World, table: str, balance_dates: Sequence[dt.date] = (
     return [{**r, "bc_id": bc, "transaction_date": r["date"], "seq": 0} for r in records]
 
 
+def bc_report_rows(world: World, metrics: Sequence[str], start_date: dt.date) -> list[dict[str, Any]]:
+    """The ``bc_advertiser_insights`` table: each BC account's advertiser-level days from ``start_date`` to its
+    local today, with ``bc_id``, ``currency`` and ``timezone`` (what ``report_type = BC`` answers)."""
+    bc = business_center.bc_id(world)
+    owned = business_center.owned_advertisers(world)
+    rows = report_rows(
+        world,
+        advertiser_ids=[a.advertiser_id for a in owned],
+        report_type="BASIC",
+        data_level=m.AUCTION_ADVERTISER,
+        dimensions=["advertiser_id", "stat_time_day"],
+        metrics=metrics,
+        start_date=start_date,
+        include_deleted=True,
+    )
+    accounts = {a.advertiser_id: a for a in owned}
+    for row in rows:
+        adv = accounts[row["advertiser_id"]]
+        row.update(bc_id=bc, currency=adv.currency, timezone=adv.timezone)
+    return rows
+
+
 def identity_rows(world: World, advertiser_ids: Sequence[str]) -> list[dict[str, Any]]:
     """The ``identities`` table: every identity of each advertiser, with ``advertiser_id``."""
     return [

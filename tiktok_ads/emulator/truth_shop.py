@@ -176,6 +176,27 @@ def _advertiser_level(
 # ------------------------------------------------------------------------------------------------ Smart+
 
 
+def tt_shop_rows(world: World, advertiser_ids: Sequence[str], start_date: dt.date) -> list[dict[str, Any]]:
+    """The ``tt_shop_campaign_insights`` table (``report_type = TT_SHOP`` by campaign, country and day): each
+    GMV Max campaign's days with cost from ``start_date`` to the advertiser's local today; ``spend`` is the
+    day's cost, ``billed_cost`` its net cost, ``country_code`` the shops' (the advertiser's) country."""
+    out: list[dict[str, Any]] = []
+    for advertiser_id in advertiser_ids:
+        adv = _adv(world, advertiser_id)
+        today = world.local_today(advertiser_id)
+        for c in g.campaigns(world, adv):
+            for offset in range((today - max(start_date, g.first_day(c))).days + 1):
+                day = max(start_date, g.first_day(c)) + dt.timedelta(days=offset)
+                f = g.day_figures(world, c, day)
+                if f["cost"]:
+                    out.append(
+                        {"advertiser_id": advertiser_id, "campaign_id": c.campaign_id, "stat_time_day": day,
+                         "country_code": adv.country, "spend": _money(f["cost"]),
+                         "billed_cost": _money(f["net_cost"])}
+                    )  # fmt: skip
+    return out
+
+
 def smart_plus_rows(
     world: World,
     kind: str,
