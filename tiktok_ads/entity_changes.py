@@ -55,7 +55,7 @@ import dlt
 
 from .cursors import AdvertiserCursor, partition_name
 from .errors import TikTokAPIError, TikTokAuthError, TikTokBadResponseError, TikTokConnectionError
-from .extract import RawPage, _buying_type_pages, entity_pages, entity_params
+from .extract import RawPage, buying_type_pages, entity_pages, entity_params
 from .settings import BUYING_TYPE_ENDPOINTS, BUYING_TYPE_GROUPS, EntityTable
 from .source_context import SourceContext
 
@@ -264,7 +264,7 @@ def _id_pages(
     # read first, as on the full path: its instant bounds the ad group / ad cursor (top_view.cursor_cap)
     campaigns = ctx.top_view.pages(
         advertiser_id,
-        lambda: _buying_type_pages(client, "campaign/get/", params, top_view_types, size, advertiser_id),
+        lambda: buying_type_pages(client, "campaign/get/", params, top_view_types, size, advertiser_id),
     )
     remaining = set(wanted)
     for group in (others, top_view_types):
@@ -283,7 +283,7 @@ def _id_pages(
                     f"{kind}_ids": ordered[i : i + MAX_IDS],
                 },
             }
-            for page in _buying_type_pages(client, spec.endpoint, with_ids, group, size, advertiser_id):
+            for page in buying_type_pages(client, spec.endpoint, with_ids, group, size, advertiser_id):
                 remaining.difference_update(str(row.get(f"{kind}_id")) for row in page)
                 yield page
 

@@ -374,23 +374,23 @@ def entity_pages(
     # campaigns, ad groups and ads: one list per group of buying types, or reservation objects are missing
     others, top_view_types = BUYING_TYPE_GROUPS
     if top_view is None:
-        yield from _buying_type_pages(client, spec.endpoint, params, others, size, advertiser_id)
-        yield from _buying_type_pages(client, spec.endpoint, params, top_view_types, size, advertiser_id)
+        yield from buying_type_pages(client, spec.endpoint, params, others, size, advertiser_id)
+        yield from buying_type_pages(client, spec.endpoint, params, top_view_types, size, advertiser_id)
         return
     # the three tables send the same parameters (advertiser, status filter) and page size: one campaign list,
     # read before the other lists (its instant bounds the cursor when the TopView children are not listed)
     campaigns = top_view.pages(
         advertiser_id,
-        lambda: _buying_type_pages(client, "campaign/get/", params, top_view_types, size, advertiser_id),
+        lambda: buying_type_pages(client, "campaign/get/", params, top_view_types, size, advertiser_id),
     )
-    yield from _buying_type_pages(client, spec.endpoint, params, others, size, advertiser_id)
+    yield from buying_type_pages(client, spec.endpoint, params, others, size, advertiser_id)
     if spec.endpoint == "campaign/get/":
         yield from campaigns
     elif spec.endpoint in TOP_VIEW_CHILD_ENDPOINTS and any(campaigns):
-        yield from _buying_type_pages(client, spec.endpoint, params, top_view_types, size, advertiser_id)
+        yield from buying_type_pages(client, spec.endpoint, params, top_view_types, size, advertiser_id)
 
 
-def _buying_type_pages(
+def buying_type_pages(
     client: TikTokClient,
     endpoint: str,
     params: dict[str, Any],
