@@ -236,3 +236,183 @@ def test_material_reports(tiktok: Any, emulator: EmulatorServer) -> None:
         _code(tiktok, overview, advertiser_id=adv, dimensions=dims, query_lifetime=True, filtering=both)[0]
         == 40002
     )
+
+
+def _products(tiktok: Any, emulator: EmulatorServer) -> list[dict[str, Any]]:
+    """The product-level rows (campaign_id, item_group_id, stat_time_day) of the report's product campaigns."""
+    metrics = ["cost", "orders", "gross_revenue", "product_impressions", "product_clicks"]
+    dims = ["campaign_id", "item_group_id", "stat_time_day"]
+    rows = _report(tiktok, emulator, dimensions=dims, metrics=metrics)["data"]["list"]
+    assert rows
+    return list(rows)
+
+
+CREATIVE_METRICS = [
+    "creative_delivery_status",
+    "cost",
+    "orders",
+    "gross_revenue",
+    "roi",
+    "product_impressions",
+    "product_clicks",
+    "ad_click_rate",
+    "ad_video_view_rate_2s",
+    "ad_video_view_rate_p100",
+]
+
+
+def test_creative_level_posts_add_up_to_their_products(tiktok: Any, emulator: EmulatorServer) -> None:
+    products = _products(tiktok, emulator)
+    campaigns = sorted({r["dimensions"]["campaign_id"] for r in products})
+    items = sorted({r["dimensions"]["item_group_id"] for r in products})
+    filtering = {"campaign_ids": campaigns, "item_group_ids": items}
+    dims = ["campaign_id", "item_group_id", "item_id", "stat_time_day"]
+    body = _report(tiktok, emulator, dimensions=dims, metrics=CREATIVE_METRICS, filtering=filtering)
+    assert body["code"] == 0, body["message"]
+    posts = body["data"]["list"]
+    # with stat_time_day only records with cost (Doc ID 1824722485971009)
+    assert posts and all(Decimal(r["metrics"]["cost"]) > 0 for r in posts)
+    for field in ("cost", "orders", "gross_revenue", "product_impressions", "product_clicks"):
+        by_product: dict[tuple[str, ...], Decimal] = {}
+        for r in posts:
+            d = r["dimensions"]
+            key = (d["campaign_id"], d["item_group_id"], d["stat_time_day"])
+            by_product[key] = by_product.get(key, Decimal(0)) + Decimal(r["metrics"][field])
+        for r in products:
+            d = r["dimensions"]
+            key = (d["campaign_id"], d["item_group_id"], d["stat_time_day"])
+            assert by_product.get(key, Decimal(0)) == Decimal(r["metrics"][field]), (field, key)
+    statuses = {r["metrics"]["creative_delivery_status"] for r in posts}
+    assert "DELIVERING" in statuses and len(statuses) > 1
+    card = [r for r in posts if r["dimensions"]["item_id"] == "-1"]  # the product card has no post id
+    assert card and all(r["metrics"]["ad_video_view_rate_2s"] == "0.00" for r in card)
+    videos = [r for r in posts if r["dimensions"]["item_id"] != "-1"]
+    assert any(Decimal(r["metrics"]["ad_video_view_rate_2s"]) > 0 for r in videos)
+    # the status filter keeps only those posts; without a time dimension every post is answered
+    kept = _report(
+        tiktok,
+        emulator,
+        dimensions=dims,
+        metrics=CREATIVE_METRICS,
+        filtering={**filtering, "creative_delivery_statuses": ["LEARNING"]},
+    )["data"]["list"]
+    assert kept and {r["metrics"]["creative_delivery_status"] for r in kept} == {"LEARNING"}
+    whole = _report(tiktok, emulator, dimensions=dims[:3], metrics=CREATIVE_METRICS, filtering=filtering)[
+        "data"
+    ]["list"]
+    assert sum(Decimal(r["metrics"]["cost"]) for r in whole) == sum(
+        Decimal(r["metrics"]["cost"]) for r in posts
+    )
+    assert len(whole) == len(items) * 4  # three videos and the card per product
+
+
+def test_creative_level_rules(tiktok: Any, emulator: EmulatorServer) -> None:
+    products = _products(tiktok, emulator)
+    one = products[0]["dimensions"]
+    single = {"campaign_ids": [one["campaign_id"]], "item_group_ids": [one["item_group_id"]]}
+    attrs = ["title", "item_id", "tt_account_name", "shop_content_type", "cost"]
+    body = _report(tiktok, emulator, dimensions=["item_id", "stat_time_day"], metrics=attrs, filtering=single)
+    assert body["code"] == 0, body["message"]
+    rows = body["data"]["list"]
+    assert rows and all(r["metrics"]["item_id"] == r["dimensions"]["item_id"] for r in rows)
+    kinds = {r["dimensions"]["item_id"]: r["metrics"]["shop_content_type"] for r in rows}
+    assert (
+        set(kinds.values()) <= {"VIDEO", "PRODUCT_CARD"} and kinds.get("-1", "PRODUCT_CARD") == "PRODUCT_CARD"
+    )
+    word = rows[0]["metrics"]["title"]
+    found = _report(
+        tiktok,
+        emulator,
+        dimensions=["item_id", "stat_time_day"],
+        metrics=attrs,
+        filtering={**single, "search_word": word},
+    )["data"]["list"]
+    assert found and all(word in r["metrics"]["title"] for r in found)
+    three = ["campaign_id", "item_group_id", "item_id"]
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"dimensions": ["item_id"], "filtering": single}, "grouping"),
+        ({"dimensions": three, "filtering": {"campaign_ids": single["campaign_ids"]}}, "item_group_ids"),
+        ({"dimensions": three, "filtering": single, "metrics": attrs}, "attribute metrics"),
+        (
+            {
+                "dimensions": ["item_id", "stat_time_day"],
+                "filtering": {
+                    **single,
+                    "creative_types": ["ORGANIC"],
+                    "creative_delivery_statuses": ["LEARNING"],
+                },
+            },
+            "creative_types",
+        ),
+        (
+            {"dimensions": three, "filtering": {**single, "creative_types": ["ADS_AND_ORGANIC"]}},
+            "creative_types",
+        ),
+        ({"dimensions": three, "filtering": {**single, "creative_delivery_statuses": ["GOOD"]}}, "statuses"),
+    ]
+    for change, needle in cases:
+        body = _report(tiktok, emulator, **change)
+        assert body["code"] == 40002 and needle in body["message"], (change, body["message"])
+    # creative-only metrics at the campaign level are "-"
+    campaign = _report(tiktok, emulator, metrics=["cost", "ad_click_rate", "creative_delivery_status"])
+    assert all(r["metrics"]["ad_click_rate"] == "-" for r in campaign["data"]["list"])
+
+
+def test_duration_level_has_one_period_per_group(tiktok: Any, emulator: EmulatorServer) -> None:
+    products = _products(tiktok, emulator)
+    one = products[0]["dimensions"]
+    filtering = {"campaign_ids": [one["campaign_id"]], "item_group_ids": [one["item_group_id"]]}
+    metrics = ["bid_type", "cost", "orders", "roi"]
+    rows = _report(tiktok, emulator, dimensions=["duration"], metrics=metrics, filtering=filtering)["data"][
+        "list"
+    ]
+    assert len(rows) == 1 and rows[0]["metrics"]["bid_type"] == "CUSTOM"
+    assert " ~ " in rows[0]["dimensions"]["duration"]
+    want = sum(
+        Decimal(r["metrics"]["cost"])
+        for r in products
+        if (r["dimensions"]["campaign_id"], r["dimensions"]["item_group_id"])
+        == (one["campaign_id"], one["item_group_id"])
+    )
+    assert Decimal(rows[0]["metrics"]["cost"]) == want
+    # LIVE: by room, with campaign_ids and room_ids
+    adv = emulator.advertiser_ids[1]
+    live = tiktok.data(
+        "gmv_max/campaign/get/", advertiser_id=adv, filtering={"gmv_max_promotion_types": ["LIVE_GMV_MAX"]}
+    )["list"]
+    rooms = _report(
+        tiktok,
+        emulator,
+        dimensions=["campaign_id", "room_id", "stat_time_day"],
+        filtering={"campaign_ids": [live[0]["campaign_id"]]},
+    )["data"]["list"]
+    assert rooms
+    room_ids = sorted({r["dimensions"]["room_id"] for r in rooms})
+    by_room = _report(
+        tiktok,
+        emulator,
+        dimensions=["room_id", "duration"],
+        metrics=metrics,
+        filtering={"campaign_ids": [live[0]["campaign_id"]], "room_ids": room_ids},
+    )["data"]["list"]
+    assert {r["dimensions"]["room_id"] for r in by_room} == set(room_ids)
+    assert sum(Decimal(r["metrics"]["cost"]) for r in by_room) == sum(
+        Decimal(r["metrics"]["cost"]) for r in rooms
+    )
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"dimensions": ["duration", "stat_time_day"], "filtering": filtering}, "grouping"),
+        (
+            {"dimensions": ["duration"], "filtering": {"campaign_ids": filtering["campaign_ids"]}},
+            "item_group_ids",
+        ),
+        (
+            {
+                "dimensions": ["campaign_id", "duration"],
+                "filtering": {"item_group_ids": [one["item_group_id"]]},
+            },
+            "campaign_ids",
+        ),
+    ]
+    for change, needle in cases:
+        body = _report(tiktok, emulator, metrics=metrics, **change)
+        assert body["code"] == 40002 and needle in body["message"], (change, body["message"])
