@@ -60,12 +60,10 @@ CREATIVE_ATTRIBUTES = (
 CREATIVE_RATES: dict[str, tuple[str, str]] = {
     "ad_click_rate": ("ad_clicks", "ad_views"),
     "ad_conversion_rate": ("ad_conversions", "ad_clicks"),
-    "ad_video_view_rate_2s": ("video_views_2s", "ad_views"),
-    "ad_video_view_rate_6s": ("video_views_6s", "ad_views"),
-    "ad_video_view_rate_p25": ("video_views_p25", "ad_views"),
-    "ad_video_view_rate_p50": ("video_views_p50", "ad_views"),
-    "ad_video_view_rate_p75": ("video_views_p75", "ad_views"),
-    "ad_video_view_rate_p100": ("video_views_p100", "ad_views"),
+    **{
+        f"ad_video_view_rate_{d}": (f"video_views_{d}", "ad_views")
+        for d in ("2s", "6s", "p25", "p50", "p75", "p100")
+    },
 }
 CREATIVE_TEXT = ("creative_delivery_status", *CREATIVE_ATTRIBUTES)
 CREATIVE_DELIVERY_STATUSES = (
