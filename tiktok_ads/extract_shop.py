@@ -11,8 +11,8 @@ checks and typed errors stay the client's.
   request per such campaign: budget, bid, shop, products, schedule are only there).
 - ``gmv_max/report/get/`` reports one shop per request (``store_ids``: exactly one), so each window is read
   per shop the advertiser can run GMV Max in (``is_gmv_max_available``; Airbyte queries only those) and the
-  rows get ``store_id``; one ``gmv_max/store/list/`` request per window. The creative table (``item_id``)
-  names its campaigns and products in each request (:mod:`tiktok_ads.gmv_max_creatives`).
+  rows get ``store_id``; one ``gmv_max/store/list/`` request per window. The product, LIVE room and creative
+  tables name their campaigns (and products) in each request (:mod:`tiktok_ads.gmv_max_filters`).
 - ``tt_video/list/`` (Spark Ads posts authorized to the ad account) nests each post in four objects: its
   pages are flattened by :func:`tiktok_ads.spark_items.authorized_post_pages`.
 - ``smart_plus/material_report/overview/`` (lifetime) and ``breakdown/`` (daily): at most 100 rows per page
@@ -23,12 +23,12 @@ checks and typed errors stay the client's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from .client import TikTokClient, api_path
 from .errors import TikTokBadResponseError
-from .gmv_max_creatives import creative_filterings
+from .gmv_max_filters import report_filterings
 from .gmv_max_tables import REPORT_PROMOTION_TYPES
 from .settings import EntityTable, ReportTable
 from .spark_items import authorized_post_pages
@@ -147,12 +147,9 @@ def gmv_max_report_pages(
             "end_date": window.end.isoformat(),
         }
         size = min(page_size, spec.max_page_size)
-        filterings: Iterable[dict[str, Any] | None]
-        if "item_id" in spec.dimensions:  # the creative level needs its campaigns and products named
-            filterings = creative_filterings(client, params, page_size=size, advertiser_id=advertiser_id)
-        else:
-            filterings = [{"gmv_max_promotion_types": [promotion]} if promotion else None]
-        for filtering in filterings:
+        for filtering in report_filterings(
+            client, params, spec.dimensions, promotion, page_size=size, advertiser_id=advertiser_id
+        ):
             sent = params if filtering is None else {**params, "filtering": filtering}
             for page in client.paginate(spec.endpoint, sent, page_size=size, advertiser_id=advertiser_id):
                 yield [_with_dimension(row, "store_id", store_id) for row in page]

@@ -161,11 +161,13 @@ REPORT_PROMOTION_TYPES: Mapping[str, str] = MappingProxyType(
         "gmv_max_live_campaign_insights": "LIVE",
         "gmv_max_product_insights": "PRODUCT",
         "gmv_max_live_room_insights": "LIVE",
-        # gmv_max_advertiser_insights, gmv_max_campaign_insights_hourly: both types (no filter);
-        # gmv_max_creative_insights: filtered by campaign_ids and item_group_ids (extract_shop)
+        "gmv_max_creative_insights": "PRODUCT",
+        # gmv_max_advertiser_insights, gmv_max_campaign_insights_hourly: both types (no filter)
     }
 )
-"""Report table -> the ``filtering.gmv_max_promotion_types`` it sends (one type per table, like Airbyte)."""
+"""Report table -> its campaigns' promotion type (one type per table, like Airbyte): the campaign-level tables
+send it as ``filtering.gmv_max_promotion_types``, the product, room and creative tables list their campaigns
+with it and send ``campaign_ids`` (:mod:`.gmv_max_filters`)."""
 
 
 def report_columns(dimensions: tuple[str, ...], metrics: tuple[str, ...]) -> TTableSchemaColumns:

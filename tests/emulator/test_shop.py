@@ -89,6 +89,9 @@ def test_report_parameters_spans_and_page_limits(tiktok: Any, emulator: Emulator
         ({"start_date": "2020-01-01"}, "30 days"),
         ({"dimensions": ["stat_time_hour"]}, "1 days"),
         ({"filtering": {"gmv_max_promotion_types": ["PRODUCT_GMV_MAX"]}}, "gmv_max_promotion_types"),
+        # the product and LIVE room levels need campaign_ids (Doc ID 1824722485971009: "Required")
+        ({"dimensions": ["item_group_id", "stat_time_day"]}, "campaign_ids"),
+        ({"dimensions": ["campaign_id", "room_id"]}, "campaign_ids"),
     ]
     for change, needle in cases:
         body = _report(tiktok, emulator, **change)
@@ -121,9 +124,15 @@ def test_report_rows_add_up_and_spend_without_orders_or_impressions(
     assert all(r["dimensions"]["stat_time_day"].endswith(" 00:00:00") for r in rows)
     total = sum(Decimal(r["metrics"]["cost"]) for r in rows)
     assert Decimal(daily["total_metrics"]["cost"]) == total
-    # the same days by product (PRODUCT campaigns only) add up to the product campaigns' days
+    # the same days by product (PRODUCT campaigns only; campaign_ids is required there) add up to the
+    # product campaigns' days
+    every = sorted({r["dimensions"]["campaign_id"] for r in rows})
     by_item = _report(
-        tiktok, emulator, dimensions=["campaign_id", "item_group_id", "stat_time_day"], metrics=metrics
+        tiktok,
+        emulator,
+        dimensions=["campaign_id", "item_group_id", "stat_time_day"],
+        metrics=metrics,
+        filtering={"campaign_ids": every},
     )["data"]["list"]
     product_campaigns = {r["dimensions"]["campaign_id"] for r in by_item}
     assert sum(Decimal(r["metrics"]["cost"]) for r in by_item) == sum(
@@ -241,8 +250,11 @@ def test_material_reports(tiktok: Any, emulator: EmulatorServer) -> None:
 def _products(tiktok: Any, emulator: EmulatorServer) -> list[dict[str, Any]]:
     """The product-level rows (campaign_id, item_group_id, stat_time_day) of the report's product campaigns."""
     metrics = ["cost", "orders", "gross_revenue", "product_impressions", "product_clicks"]
+    campaigns = _report(tiktok, emulator, dimensions=["campaign_id"])["data"]["list"]
+    every = [r["dimensions"]["campaign_id"] for r in campaigns]
     dims = ["campaign_id", "item_group_id", "stat_time_day"]
-    rows = _report(tiktok, emulator, dimensions=dims, metrics=metrics)["data"]["list"]
+    rows = _report(tiktok, emulator, dimensions=dims, metrics=metrics, filtering={"campaign_ids": every})
+    rows = rows["data"]["list"]
     assert rows
     return list(rows)
 
