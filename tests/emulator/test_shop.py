@@ -418,3 +418,56 @@ def test_duration_level_has_one_period_per_group(tiktok: Any, emulator: Emulator
     for change, needle in cases:
         body = _report(tiktok, emulator, metrics=metrics, **change)
         assert body["code"] == 40002 and needle in body["message"], (change, body["message"])
+
+
+def test_products_and_rooms_by_hour_add_up_to_their_days_and_campaign_hours(
+    tiktok: Any, emulator: EmulatorServer
+) -> None:
+    products = _products(tiktok, emulator)
+    day = products[0]["dimensions"]["stat_time_day"][:10]
+    every = sorted({r["dimensions"]["campaign_id"] for r in products})
+    hourly = {"start_date": day, "end_date": day, "filtering": {"campaign_ids": every}}
+    by_hour = _report(
+        tiktok, emulator, dimensions=["campaign_id", "item_group_id", "stat_time_hour"], **hourly
+    )
+    assert by_hour["code"] == 0, by_hour["message"]
+    hours = by_hour["data"]["list"]
+    assert hours and all(r["dimensions"]["stat_time_hour"].startswith(day) for r in hours)
+    for r in (p for p in products if p["dimensions"]["stat_time_day"].startswith(day)):
+        d = r["dimensions"]
+        mine = [
+            h
+            for h in hours
+            if (h["dimensions"]["campaign_id"], h["dimensions"]["item_group_id"])
+            == (d["campaign_id"], d["item_group_id"])
+        ]
+        assert sum(Decimal(h["metrics"]["cost"]) for h in mine) == Decimal(r["metrics"]["cost"])
+    campaign_hours = _report(
+        tiktok, emulator, dimensions=["campaign_id", "stat_time_hour"], start_date=day, end_date=day
+    )
+    want: dict[tuple[str, str], Decimal] = {}
+    for h in hours:
+        key = (h["dimensions"]["campaign_id"], h["dimensions"]["stat_time_hour"])
+        want[key] = want.get(key, Decimal(0)) + Decimal(h["metrics"]["cost"])
+    got = {
+        (h["dimensions"]["campaign_id"], h["dimensions"]["stat_time_hour"]): Decimal(h["metrics"]["cost"])
+        for h in campaign_hours["data"]["list"]
+        if h["dimensions"]["campaign_id"] in {k[0] for k in want}
+    }
+    assert got == want
+    live = _report(
+        tiktok, emulator, dimensions=["campaign_id"], filtering={"gmv_max_promotion_types": ["LIVE"]}
+    )
+    live_ids = [r["dimensions"]["campaign_id"] for r in live["data"]["list"]]
+    # yesterday: a whole day of hours, after the first LIVE campaign started (the first half of the history)
+    yesterday = (emulator.world.local_today(emulator.advertiser_ids[1]) - dt.timedelta(days=1)).isoformat()
+    rooms = _report(
+        tiktok,
+        emulator,
+        dimensions=["room_id", "stat_time_hour"],
+        start_date=yesterday,
+        end_date=yesterday,
+        filtering={"campaign_ids": live_ids},
+    )
+    assert live_ids and rooms["code"] == 0, rooms["message"]
+    assert rooms["data"]["list"] and all("room_id" in r["dimensions"] for r in rooms["data"]["list"])

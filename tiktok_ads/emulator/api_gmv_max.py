@@ -23,8 +23,8 @@ Sources: the official SDK (``tiktok-business-api-sdk-official``: ``StoreApi.gmv_
   ``stat_time_day`` as ``YYYY-MM-DD 00:00:00`` (report_get.go).
   UNSURE: a (campaign, day) without figures has no row (as in ``report/integrated/get/``); a ratio over zero
   (``roi`` without cost, ``cost_per_order`` without orders) is ``"0.00"``; ``metrics`` is answered as required (the yml's parameter list says required, its rule list not);
-  ``item_group_id`` rows exist only for PRODUCT campaigns and ``room_id`` rows only for LIVE ones;
-  combining either with ``stat_time_hour`` is answered 40002; LIVE metrics of product campaigns (and
+  ``item_group_id`` rows exist only for PRODUCT campaigns and ``room_id`` rows only for LIVE ones (both
+  also by ``stat_time_hour``, Doc ID 1824722485971009); LIVE metrics of product campaigns (and
   product-card metrics of LIVE ones) are ``"-"``. The creative (``item_id``) and duration levels follow
   TikTok's "Metrics in GMV Max Campaign reports" (Doc ID 1824722485971009): :mod:`.api_gmv_max_levels`.
 """
@@ -240,9 +240,14 @@ def _records(
     see :mod:`.api_gmv_max_levels`).
     """
     out: list[Record] = []
-    if time_dim == "stat_time_hour":
-        for hour, figures in enumerate(g.hour_figures(world, c, day)):
-            out.append(({"stat_time_hour": f"{day.isoformat()} {hour:02d}:00:00"}, figures, {}))
+    if (
+        time_dim == "stat_time_hour"
+    ):  # the parts' hours add up to the campaign's, so they serve every grouping
+        for part, hours in g.part_hour_figures(world, c, day).items():
+            if part_filter is None or part in part_filter:
+                for hour, figures in enumerate(hours):
+                    stamp = f"{day.isoformat()} {hour:02d}:00:00"
+                    out.append(({"stat_time_hour": stamp, part_dim or "_part": part}, figures, {}))
     elif level.kind == "creative":  # the posts add up to their product exactly (split_int)
         for part, posts in gp.post_figures(world, c, day).items():
             if part_filter is not None and part not in part_filter:
@@ -278,8 +283,6 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
     part_dim = next((d for d in dimensions if d in ("item_group_id", "room_id")), None)
     if "item_group_id" in dimensions and "room_id" in dimensions:
         raise param_error("dimensions: item_group_id and room_id cannot be combined.")
-    if part_dim and time_dim == "stat_time_hour":
-        raise param_error(f"dimensions: {part_dim} cannot be combined with stat_time_hour.")
     metrics = _names(params, "metrics", "metric", METRICS, 100)
     start, end = _dates(params, time_dim)
     filtering = get_filtering(params)

@@ -283,11 +283,28 @@ def part_figures(world: World, c: GmvCampaign, day: dt.date) -> dict[str, dict[s
     return out
 
 
-def hour_figures(world: World, c: GmvCampaign, day: dt.date) -> list[dict[str, int]]:
-    """A campaign-day's figures split over its 24 local hours (hours not yet elapsed today are zero)."""
-    total = day_figures(world, c, day)
+def part_hour_figures(world: World, c: GmvCampaign, day: dt.date) -> dict[str, list[dict[str, int]]]:
+    """Each product's (or LIVE room's) campaign-day figures split over the 24 local hours: part id -> hours.
+
+    Hours not yet elapsed today are zero. The parts' hours add up to their day exactly, and (through
+    :func:`hour_figures`) to the campaign's hours: TikTok reports ``item_group_id`` and ``room_id`` by
+    ``stat_time_hour`` too (Doc ID 1824722485971009, product- and livestream-level groupings).
+    """
     local = _local_now(world, c.advertiser)
     elapsed = local.hour if day == local.date() else 24
     weights = [(2 + h % 7) if h < elapsed else 0 for h in range(24)]
-    split = {name: split_int(value, weights) for name, value in total.items()}
-    return [{name: split[name][h] for name in total} for h in range(24)]
+    out: dict[str, list[dict[str, int]]] = {}
+    for part, figures in part_figures(world, c, day).items():
+        split = {name: split_int(value, weights) for name, value in figures.items()}
+        out[part] = [{name: split[name][h] for name in figures} for h in range(24)]
+    return out
+
+
+def hour_figures(world: World, c: GmvCampaign, day: dt.date) -> list[dict[str, int]]:
+    """A campaign-day's figures by local hour: the sum of its parts' hours (:func:`part_hour_figures`)."""
+    hours: list[dict[str, int]] = [{} for _ in range(24)]
+    for part_hours in part_hour_figures(world, c, day).values():
+        for total, figures in zip(hours, part_hours, strict=True):
+            for name, value in figures.items():
+                total[name] = total.get(name, 0) + value
+    return hours
