@@ -471,3 +471,16 @@ def test_products_and_rooms_by_hour_add_up_to_their_days_and_campaign_hours(
     )
     assert live_ids and rooms["code"] == 0, rooms["message"]
     assert rooms["data"]["list"] and all("room_id" in r["dimensions"] for r in rooms["data"]["list"])
+
+
+def test_live_metrics_in_both_spellings_and_all_shops(tiktok: Any, emulator: EmulatorServer) -> None:
+    # Doc ID 1824722485971009 spells cost_per_10_second_live_view, the Go SDK ..._views: both are answered
+    metrics = ["cost_per_10_second_live_view", "cost_per_10_second_live_views", "orders", "all_shops_orders"]
+    body = _report(tiktok, emulator, metrics=metrics)
+    assert body["code"] == 0, body["message"]
+    live = [r for r in body["data"]["list"] if r["metrics"]["all_shops_orders"] != "-"]
+    assert live and all(r["metrics"]["all_shops_orders"] == r["metrics"]["orders"] for r in live)
+    m = live[0]["metrics"]
+    assert m["cost_per_10_second_live_view"] == m["cost_per_10_second_live_views"] != "-"
+    product = [r for r in body["data"]["list"] if r["metrics"]["all_shops_orders"] == "-"]
+    assert product and all(r["metrics"]["cost_per_10_second_live_view"] == "-" for r in product)
