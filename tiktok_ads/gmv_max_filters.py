@@ -6,7 +6,8 @@ only with ``filtering.campaign_ids``, and the creative level (``item_id``) only 
 Campaign reports"). Neither list is known beforehand, so a window of one shop first lists the campaigns of
 the promotion type (campaign level, ``gmv_max_promotion_types``), and for the creative level their products
 (product level, per 100 campaigns); then the table is read per 100 campaigns (creative: per 100 campaigns and
-100 of their products). The campaign-level and advertiser-level tables send only the promotion type.
+100 of their products). The campaign-level tables send only the promotion type, which TikTok requires there
+(a table of both types reads each type in turn), the advertiser-level one none.
 """
 
 from __future__ import annotations
@@ -72,7 +73,10 @@ def report_filterings(
     """
     by_type = {"gmv_max_promotion_types": [promotion]} if promotion else None
     if not {"item_group_id", "room_id", "item_id"} & set(dimensions):
-        yield by_type
+        if by_type is None and "campaign_id" in dimensions:  # the campaign level needs one type named
+            yield from ({"gmv_max_promotion_types": [kind]} for kind in ("PRODUCT", "LIVE"))
+        else:
+            yield by_type
         return
     listing: dict[str, Any] = {"page_size": page_size, "advertiser_id": advertiser_id}
     campaigns = _values(client, base, "campaign_id", ["campaign_id"], by_type or {}, **listing)

@@ -32,6 +32,7 @@ def _report(tiktok: Any, emulator: EmulatorServer, **params: Any) -> Any:
         "start_date": (today - dt.timedelta(days=6)).isoformat(),
         "end_date": today.isoformat(),
         "page_size": 1000,
+        "filtering": {"gmv_max_promotion_types": ["PRODUCT", "LIVE"]},
     }
     base.update(params)
     return tiktok.get("gmv_max/report/get/", **base).json()
@@ -92,6 +93,8 @@ def test_report_parameters_spans_and_page_limits(tiktok: Any, emulator: Emulator
         # the product and LIVE room levels need campaign_ids (Doc ID 1824722485971009: "Required")
         ({"dimensions": ["item_group_id", "stat_time_day"]}, "campaign_ids"),
         ({"dimensions": ["campaign_id", "room_id"]}, "campaign_ids"),
+        # the campaign level needs a promotion type (Doc ID 1824722485971009: "Required")
+        ({"filtering": {}}, "gmv_max_promotion_types"),
     ]
     for change, needle in cases:
         body = _report(tiktok, emulator, **change)
