@@ -487,3 +487,37 @@ def test_live_metrics_in_both_spellings_and_all_shops(tiktok: Any, emulator: Emu
     assert m["cost_per_10_second_live_view"] == m["cost_per_10_second_live_views"] != "-"
     product = [r for r in body["data"]["list"] if r["metrics"]["all_shops_orders"] == "-"]
     assert product and all(r["metrics"]["cost_per_10_second_live_view"] == "-" for r in product)
+
+
+def test_attribute_metrics_of_campaigns_products_and_rooms(tiktok: Any, emulator: EmulatorServer) -> None:
+    campaign_attrs = ["campaign_name", "schedule_type", "roas_bid", "target_roi_budget", "cost"]
+    campaigns = _report(tiktok, emulator, dimensions=["campaign_id"], metrics=campaign_attrs)
+    assert campaigns["code"] == 0, campaigns["message"]
+    assert all(r["metrics"]["schedule_type"] == "Continuously" for r in campaigns["data"]["list"])
+    products = _products(tiktok, emulator)
+    one = {"campaign_ids": [products[0]["dimensions"]["campaign_id"]]}
+    wanted = ["product_name", "product_status", "item_group_id", "cost"]
+    body = _report(
+        tiktok, emulator, dimensions=["item_group_id", "stat_time_day"], metrics=wanted, filtering=one
+    )
+    assert body["code"] == 0, body["message"]
+    rows = body["data"]["list"]
+    assert rows and all(r["metrics"]["item_group_id"] == r["dimensions"]["item_group_id"] for r in rows)
+    assert all(r["metrics"]["product_status"] == "available" for r in rows)
+    # not with two ID dimensions nor several campaigns (Doc ID 1824722485971009, "Attribute metrics")
+    dims = ["campaign_id", "item_group_id", "stat_time_day"]
+    refused = _report(tiktok, emulator, dimensions=dims, metrics=wanted, filtering=one)
+    assert refused["code"] == 40002 and "attribute metrics" in refused["message"]
+    live = _report(
+        tiktok, emulator, dimensions=["campaign_id"], filtering={"gmv_max_promotion_types": ["LIVE"]}
+    )
+    room_one = {"campaign_ids": [live["data"]["list"][0]["dimensions"]["campaign_id"]]}
+    rooms = _report(
+        tiktok,
+        emulator,
+        dimensions=["room_id"],
+        metrics=["live_name", "live_duration", "cost"],
+        filtering=room_one,
+    )
+    assert rooms["code"] == 0 and rooms["data"]["list"], rooms["message"]
+    assert all(r["metrics"]["live_duration"].endswith("m") for r in rooms["data"]["list"])

@@ -38,7 +38,14 @@ from typing import Any
 
 from . import gmv_max as g
 from . import gmv_max_posts as gp
-from .api_gmv_max_levels import CREATIVE_RATES, CREATIVE_TEXT, Level, level_of
+from .api_gmv_max_levels import (
+    CAMPAIGN_ATTRIBUTES,
+    CREATIVE_RATES,
+    CREATIVE_TEXT,
+    PART_ATTRIBUTES,
+    Level,
+    level_of,
+)
 from .model import Advertiser, World
 from .params import (
     AdvertiserLister,
@@ -85,7 +92,7 @@ RATIOS: dict[str, tuple[str, str, int]] = {
 #: other shops' products (Doc ID 1824722485971009); no modelled LIVE room does.
 ALL_SHOPS = {f"all_shops_{m}": m for m in ("orders", "gross_revenue", "roi", "cost_per_order")}
 #: text metrics (``bid_type``: every modelled campaign optimizes for a target ROI, Doc ID 1824722485971009)
-ATTRIBUTES = ("campaign_name", "operation_status", "bid_type", *CREATIVE_TEXT)
+ATTRIBUTES = tuple(dict.fromkeys((*CAMPAIGN_ATTRIBUTES, *PART_ATTRIBUTES, "bid_type", *CREATIVE_TEXT)))
 METRICS = (*MONEY, *COUNTS, *RATIOS, *ALL_SHOPS, *CREATIVE_RATES, *ATTRIBUTES)
 #: metrics of one promotion type only
 _PRODUCT_ONLY = (*_PRODUCT_COUNTS, "product_click_rate")
@@ -329,8 +336,8 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
     promos: dict[tuple[str, ...], set[str]] = {}
     attrs: dict[tuple[str, ...], dict[str, str]] = {}
     for c in found:
-        summary = g.campaign_summary(world, c)
-        if name_filter and name_filter not in summary["campaign_name"].lower():
+        campaign_attrs = g.report_attributes(world, c, None)
+        if name_filter and name_filter not in campaign_attrs["campaign_name"].lower():
             continue
         day = start
         while day <= end:
@@ -349,7 +356,9 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
                 promos.setdefault(key, set()).add(c.promotion)
                 texts = attrs.setdefault(key, {"bid_type": "CUSTOM"})
                 if "campaign_id" in dimensions:
-                    texts.update(campaign_name=summary["campaign_name"], operation_status="ENABLE")
+                    texts.update(campaign_attrs)
+                if part_dim and part_dim in dimensions and level.kind == "":
+                    texts.update(g.report_attributes(world, c, extra[part_dim]))
                 texts.update(text)
             day += dt.timedelta(days=1)
 

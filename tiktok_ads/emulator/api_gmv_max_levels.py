@@ -5,6 +5,8 @@ metrics" and "Duration-level metrics" (Product and LIVE), and the filter fields 
 ``bububa/tiktok-business`` ``model/campaign/gmvmax/report_get.go`` (``creative_types``,
 ``creative_delivery_statuses``, ``search_word``) and the official SDK's ``FilteringGmvMaxReportGet``.
 
+- Attribute metrics (campaign, product, livestream: ``campaign_name``, ``product_name``, ``live_name``, ...)
+  at the product and livestream levels only with one campaign id and one ID dimension (the doc's note).
 - Campaign level (``campaign_id`` without product, room, post or duration): ``gmv_max_promotion_types``
   required (the doc: ``["PRODUCT"]`` or ``["LIVE"]``; UNSURE: both at once are answered, as at the advertiser
   level). Product (``item_group_id``) and livestream (``room_id``) levels: ``filtering.campaign_ids`` required.
@@ -38,6 +40,31 @@ from dataclasses import dataclass
 from .gmv_max_posts import Post
 from .params import get_id_list, missing, param_error, parse_json_list
 
+#: attribute metrics of the campaign, product and livestream levels (Doc ID 1824722485971009)
+CAMPAIGN_ATTRIBUTES = (
+    "campaign_id",
+    "campaign_name",
+    "operation_status",
+    "schedule_type",
+    "schedule_start_time",
+    "schedule_end_time",
+    "target_roi_budget",
+    "max_delivery_budget",
+    "roas_bid",
+    "tt_account_name",
+    "tt_account_profile_image_url",
+    "identity_id",
+)
+PART_ATTRIBUTES = (
+    "item_group_id",
+    "product_name",
+    "product_image_url",
+    "product_status",
+    "live_name",
+    "live_status",
+    "live_launched_time",
+    "live_duration",
+)
 #: the documented creative-level dimension groupings (order-free)
 CREATIVE_GROUPINGS = (
     frozenset({"campaign_id", "item_group_id", "item_id"}),
@@ -129,7 +156,16 @@ def level_of(dimensions: Sequence[str], metrics: Sequence[str], filtering: Mappi
     if len(dims) > 3:
         raise param_error(f"dimensions: Length must be between 1 and 3. Got {len(dims)}.")
     if dims & {"item_group_id", "room_id"}:  # the doc's product and livestream levels: campaign_ids Required
-        _ids(filtering, "campaign_ids", "product and LIVE room")
+        ids = _ids(filtering, "campaign_ids", "product and LIVE room")
+        asked = [m for m in metrics if m in (*CAMPAIGN_ATTRIBUTES, *PART_ATTRIBUTES)]
+        several = len(ids) > 1 or len(dims & set(_ID_DIMENSIONS)) > 1
+        for name in ("item_group_ids", "room_ids"):
+            several = several or len(get_id_list(f"filtering.{name}", filtering.get(name) or [])) > 1
+        if asked and several:
+            raise param_error(
+                f"metrics: attribute metrics ({', '.join(asked)}) need one campaign_ids value and one ID "
+                "dimension at the product and LIVE room levels."
+            )
     elif "campaign_id" in dims and "gmv_max_promotion_types" not in filtering:
         raise missing("filtering.gmv_max_promotion_types (required at the campaign level)")
     return Level("")
