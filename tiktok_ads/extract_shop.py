@@ -11,7 +11,8 @@ checks and typed errors stay the client's.
   request per such campaign: budget, bid, shop, products, schedule are only there).
 - ``gmv_max/report/get/`` reports one shop per request (``store_ids``: exactly one), so each window is read
   per shop the advertiser can run GMV Max in (``is_gmv_max_available``; Airbyte queries only those) and the
-  rows get ``store_id``; one ``gmv_max/store/list/`` request per window.
+  rows get ``store_id``; one ``gmv_max/store/list/`` request per window. The product, LIVE room and creative
+  tables name their campaigns (and products) in each request (:mod:`tiktok_ads.gmv_max_filters`).
 - ``tt_video/list/`` (Spark Ads posts authorized to the ad account) nests each post in four objects: its
   pages are flattened by :func:`tiktok_ads.spark_items.authorized_post_pages`.
 - ``smart_plus/material_report/overview/`` (lifetime) and ``breakdown/`` (daily): at most 100 rows per page
@@ -27,6 +28,7 @@ from typing import Any, Protocol
 
 from .client import TikTokClient, api_path
 from .errors import TikTokBadResponseError
+from .gmv_max_filters import report_filterings
 from .gmv_max_tables import REPORT_PROMOTION_TYPES
 from .settings import EntityTable, ReportTable
 from .spark_items import authorized_post_pages
@@ -144,12 +146,13 @@ def gmv_max_report_pages(
             "start_date": start.isoformat(),
             "end_date": window.end.isoformat(),
         }
-        if promotion:
-            params["filtering"] = {"gmv_max_promotion_types": [promotion]}
-        for page in client.paginate(
-            spec.endpoint, params, page_size=min(page_size, spec.max_page_size), advertiser_id=advertiser_id
+        size = min(page_size, spec.max_page_size)
+        for filtering in report_filterings(
+            client, params, spec.dimensions, promotion, page_size=size, advertiser_id=advertiser_id
         ):
-            yield [_with_dimension(row, "store_id", store_id) for row in page]
+            sent = params if filtering is None else {**params, "filtering": filtering}
+            for page in client.paginate(spec.endpoint, sent, page_size=size, advertiser_id=advertiser_id):
+                yield [_with_dimension(row, "store_id", store_id) for row in page]
 
 
 def _with_dimension(row: Any, name: str, value: str) -> Any:

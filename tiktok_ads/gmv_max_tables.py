@@ -99,6 +99,30 @@ PRODUCT_METRICS: tuple[str, ...] = (
 )
 """Metrics of one product (``item_group_id``) of a product campaign by day."""
 
+CREATIVE_METRICS: tuple[str, ...] = (
+    "creative_delivery_status",
+    "cost",
+    "orders",
+    "cost_per_order",
+    "gross_revenue",
+    "roi",
+    "product_impressions",
+    "product_clicks",
+    "product_click_rate",
+    "ad_click_rate",
+    "ad_conversion_rate",
+    "ad_video_view_rate_2s",
+    "ad_video_view_rate_6s",
+    "ad_video_view_rate_p25",
+    "ad_video_view_rate_p50",
+    "ad_video_view_rate_p75",
+    "ad_video_view_rate_p100",
+)
+"""Metrics of one post (``item_id``) of a product of a product campaign by day: TikTok's creative-level
+metrics "for creatives with statuses" (Doc ID 1824722485971009). The attribute metrics (``title``,
+``tt_account_name``, ...) are left out: TikTok answers them only for one campaign and one product per
+request, and this table asks for many at once."""
+
 METRIC_COLUMNS: Mapping[str, TColumnSchema] = MappingProxyType(
     {
         "cost": _col("decimal", "Spend, advertiser currency"),
@@ -114,6 +138,20 @@ METRIC_COLUMNS: Mapping[str, TColumnSchema] = MappingProxyType(
         "product_impressions": _col("bigint", "Product card impressions (often 0 while cost is not)"),
         "product_clicks": _col("bigint", "Product card clicks"),
         "product_click_rate": _col("decimal", "Percent"),
+        "creative_delivery_status": _col("text", "DELIVERING, LEARNING, NOT_DELIVERYING, UNAVAILABLE, ..."),
+        **{
+            f"ad_{name}": _col("decimal", f"Percent: {text}")
+            for name, text in (
+                ("click_rate", "ad clicks / ad views"),
+                ("conversion_rate", "conversions / ad clicks"),
+                ("video_view_rate_2s", "2-second views / video views"),
+                ("video_view_rate_6s", "6-second views / video views"),
+                ("video_view_rate_p25", "views of 25% / video views"),
+                ("video_view_rate_p50", "views of 50% / video views"),
+                ("video_view_rate_p75", "views of 75% / video views"),
+                ("video_view_rate_p100", "complete views / video views"),
+            )
+        },
     }
 )
 
@@ -123,10 +161,13 @@ REPORT_PROMOTION_TYPES: Mapping[str, str] = MappingProxyType(
         "gmv_max_live_campaign_insights": "LIVE",
         "gmv_max_product_insights": "PRODUCT",
         "gmv_max_live_room_insights": "LIVE",
+        "gmv_max_creative_insights": "PRODUCT",
         # gmv_max_advertiser_insights, gmv_max_campaign_insights_hourly: both types (no filter)
     }
 )
-"""Report table -> the ``filtering.gmv_max_promotion_types`` it sends (one type per table, like Airbyte)."""
+"""Report table -> its campaigns' promotion type (one type per table, like Airbyte): the campaign-level tables
+send it as ``filtering.gmv_max_promotion_types``, the product, room and creative tables list their campaigns
+with it and send ``campaign_ids`` (:mod:`.gmv_max_filters`)."""
 
 
 def report_columns(dimensions: tuple[str, ...], metrics: tuple[str, ...]) -> TTableSchemaColumns:
@@ -143,6 +184,7 @@ def report_columns(dimensions: tuple[str, ...], metrics: tuple[str, ...]) -> TTa
         "store_id": "The shop (added by the source: one request series per shop)",
         "campaign_id": "GMV Max campaign id (gmv_max_campaigns.campaign_id)",
         "item_group_id": "Product (SPU) id",
+        "item_id": "TikTok post id of the creative; -1 is the product card",
         "room_id": "LIVE room id",
         "stat_time_day": "Day in the advertiser's time zone",
     }

@@ -1414,6 +1414,13 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "Daily GMV Max report per product (item_group_id) of product campaigns, per shop",
             ),
             _gmv_report(
+                "gmv_max_creative_insights",
+                ("store_id", "campaign_id", "item_group_id", "item_id", "stat_time_day"),
+                gmv.CREATIVE_METRICS,
+                "Daily GMV Max report per post (item_id, -1 the product card) of each product of product "
+                "campaigns, per shop (days with cost only)",
+            ),
+            _gmv_report(
                 "gmv_max_campaign_insights_hourly",
                 ("store_id", "campaign_id", "stat_time_hour"),
                 gmv.PRODUCT_CAMPAIGN_METRICS,

@@ -41,6 +41,7 @@ GMV_REPORTS = [
     "gmv_max_product_campaign_insights",
     "gmv_max_live_campaign_insights",
     "gmv_max_product_insights",
+    "gmv_max_creative_insights",
     "gmv_max_live_room_insights",
     "gmv_max_campaign_insights_hourly",
 ]
@@ -53,6 +54,7 @@ PROMOTION: dict[str, str | None] = {
     "gmv_max_product_campaign_insights": "PRODUCT",
     "gmv_max_live_campaign_insights": "LIVE",
     "gmv_max_product_insights": "PRODUCT",
+    "gmv_max_creative_insights": "PRODUCT",
     "gmv_max_live_room_insights": "LIVE",
 }
 
@@ -113,6 +115,7 @@ def test_tables_are_opt_in_with_keys_cursors_and_in_help() -> None:
         "gmv_max_product_campaign_insights": gmv_report("campaign_id"),
         "gmv_max_live_campaign_insights": gmv_report("campaign_id"),
         "gmv_max_product_insights": gmv_report("campaign_id", "item_group_id"),
+        "gmv_max_creative_insights": gmv_report("campaign_id", "item_group_id", "item_id"),
         "gmv_max_advertiser_insights": gmv_report(),
         "gmv_max_campaign_insights_hourly": gmv_report("campaign_id", time="stat_time_hour"),
         "gmv_max_live_room_insights": gmv_report("campaign_id", "room_id"),

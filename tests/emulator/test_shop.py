@@ -32,6 +32,7 @@ def _report(tiktok: Any, emulator: EmulatorServer, **params: Any) -> Any:
         "start_date": (today - dt.timedelta(days=6)).isoformat(),
         "end_date": today.isoformat(),
         "page_size": 1000,
+        "filtering": {"gmv_max_promotion_types": ["PRODUCT", "LIVE"]},
     }
     base.update(params)
     return tiktok.get("gmv_max/report/get/", **base).json()
@@ -89,6 +90,11 @@ def test_report_parameters_spans_and_page_limits(tiktok: Any, emulator: Emulator
         ({"start_date": "2020-01-01"}, "30 days"),
         ({"dimensions": ["stat_time_hour"]}, "1 days"),
         ({"filtering": {"gmv_max_promotion_types": ["PRODUCT_GMV_MAX"]}}, "gmv_max_promotion_types"),
+        # the product and LIVE room levels need campaign_ids (Doc ID 1824722485971009: "Required")
+        ({"dimensions": ["item_group_id", "stat_time_day"]}, "campaign_ids"),
+        ({"dimensions": ["campaign_id", "room_id"]}, "campaign_ids"),
+        # the campaign level needs a promotion type (Doc ID 1824722485971009: "Required")
+        ({"filtering": {}}, "gmv_max_promotion_types"),
     ]
     for change, needle in cases:
         body = _report(tiktok, emulator, **change)
@@ -121,9 +127,15 @@ def test_report_rows_add_up_and_spend_without_orders_or_impressions(
     assert all(r["dimensions"]["stat_time_day"].endswith(" 00:00:00") for r in rows)
     total = sum(Decimal(r["metrics"]["cost"]) for r in rows)
     assert Decimal(daily["total_metrics"]["cost"]) == total
-    # the same days by product (PRODUCT campaigns only) add up to the product campaigns' days
+    # the same days by product (PRODUCT campaigns only; campaign_ids is required there) add up to the
+    # product campaigns' days
+    every = sorted({r["dimensions"]["campaign_id"] for r in rows})
     by_item = _report(
-        tiktok, emulator, dimensions=["campaign_id", "item_group_id", "stat_time_day"], metrics=metrics
+        tiktok,
+        emulator,
+        dimensions=["campaign_id", "item_group_id", "stat_time_day"],
+        metrics=metrics,
+        filtering={"campaign_ids": every},
     )["data"]["list"]
     product_campaigns = {r["dimensions"]["campaign_id"] for r in by_item}
     assert sum(Decimal(r["metrics"]["cost"]) for r in by_item) == sum(
@@ -236,3 +248,276 @@ def test_material_reports(tiktok: Any, emulator: EmulatorServer) -> None:
         _code(tiktok, overview, advertiser_id=adv, dimensions=dims, query_lifetime=True, filtering=both)[0]
         == 40002
     )
+
+
+def _products(tiktok: Any, emulator: EmulatorServer) -> list[dict[str, Any]]:
+    """The product-level rows (campaign_id, item_group_id, stat_time_day) of the report's product campaigns."""
+    metrics = ["cost", "orders", "gross_revenue", "product_impressions", "product_clicks"]
+    campaigns = _report(tiktok, emulator, dimensions=["campaign_id"])["data"]["list"]
+    every = [r["dimensions"]["campaign_id"] for r in campaigns]
+    dims = ["campaign_id", "item_group_id", "stat_time_day"]
+    rows = _report(tiktok, emulator, dimensions=dims, metrics=metrics, filtering={"campaign_ids": every})
+    rows = rows["data"]["list"]
+    assert rows
+    return list(rows)
+
+
+CREATIVE_METRICS = ["cost", "orders", "gross_revenue", "product_impressions", "product_clicks"]
+CREATIVE_METRICS += ["creative_delivery_status", "roi", "ad_click_rate", "ad_video_view_rate_2s"]
+
+
+def test_creative_level_posts_add_up_to_their_products(tiktok: Any, emulator: EmulatorServer) -> None:
+    products = _products(tiktok, emulator)
+    campaigns = sorted({r["dimensions"]["campaign_id"] for r in products})
+    items = sorted({r["dimensions"]["item_group_id"] for r in products})
+    filtering = {"campaign_ids": campaigns, "item_group_ids": items}
+    dims = ["campaign_id", "item_group_id", "item_id", "stat_time_day"]
+    body = _report(tiktok, emulator, dimensions=dims, metrics=CREATIVE_METRICS, filtering=filtering)
+    assert body["code"] == 0, body["message"]
+    posts = body["data"]["list"]
+    # with stat_time_day only records with cost (Doc ID 1824722485971009)
+    assert posts and all(Decimal(r["metrics"]["cost"]) > 0 for r in posts)
+    for field in ("cost", "orders", "gross_revenue", "product_impressions", "product_clicks"):
+        by_product: dict[tuple[str, ...], Decimal] = {}
+        for r in posts:
+            d = r["dimensions"]
+            key = (d["campaign_id"], d["item_group_id"], d["stat_time_day"])
+            by_product[key] = by_product.get(key, Decimal(0)) + Decimal(r["metrics"][field])
+        for r in products:
+            d = r["dimensions"]
+            key = (d["campaign_id"], d["item_group_id"], d["stat_time_day"])
+            assert by_product.get(key, Decimal(0)) == Decimal(r["metrics"][field]), (field, key)
+    statuses = {r["metrics"]["creative_delivery_status"] for r in posts}
+    assert "DELIVERING" in statuses and len(statuses) > 1
+    card = [r for r in posts if r["dimensions"]["item_id"] == "-1"]  # the product card has no post id
+    assert card and all(r["metrics"]["ad_video_view_rate_2s"] == "0.00" for r in card)
+    videos = [r for r in posts if r["dimensions"]["item_id"] != "-1"]
+    assert any(Decimal(r["metrics"]["ad_video_view_rate_2s"]) > 0 for r in videos)
+    # the status filter keeps only those posts; without a time dimension every post is answered
+    kept = _report(
+        tiktok,
+        emulator,
+        dimensions=dims,
+        metrics=CREATIVE_METRICS,
+        filtering={**filtering, "creative_delivery_statuses": ["LEARNING"]},
+    )["data"]["list"]
+    assert kept and {r["metrics"]["creative_delivery_status"] for r in kept} == {"LEARNING"}
+    whole = _report(tiktok, emulator, dimensions=dims[:3], metrics=CREATIVE_METRICS, filtering=filtering)[
+        "data"
+    ]["list"]
+    assert sum(Decimal(r["metrics"]["cost"]) for r in whole) == sum(
+        Decimal(r["metrics"]["cost"]) for r in posts
+    )
+    assert len(whole) == len(items) * 4  # three videos and the card per product
+
+
+def test_creative_level_rules(tiktok: Any, emulator: EmulatorServer) -> None:
+    products = _products(tiktok, emulator)
+    one = products[0]["dimensions"]
+    single = {"campaign_ids": [one["campaign_id"]], "item_group_ids": [one["item_group_id"]]}
+    attrs = ["title", "item_id", "tt_account_name", "shop_content_type", "cost"]
+    body = _report(tiktok, emulator, dimensions=["item_id", "stat_time_day"], metrics=attrs, filtering=single)
+    assert body["code"] == 0, body["message"]
+    rows = body["data"]["list"]
+    assert rows and all(r["metrics"]["item_id"] == r["dimensions"]["item_id"] for r in rows)
+    kinds = {r["dimensions"]["item_id"]: r["metrics"]["shop_content_type"] for r in rows}
+    assert (
+        set(kinds.values()) <= {"VIDEO", "PRODUCT_CARD"} and kinds.get("-1", "PRODUCT_CARD") == "PRODUCT_CARD"
+    )
+    word = rows[0]["metrics"]["title"]
+    found = _report(
+        tiktok,
+        emulator,
+        dimensions=["item_id", "stat_time_day"],
+        metrics=attrs,
+        filtering={**single, "search_word": word},
+    )["data"]["list"]
+    assert found and all(word in r["metrics"]["title"] for r in found)
+    three = ["campaign_id", "item_group_id", "item_id"]
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"dimensions": ["item_id"], "filtering": single}, "grouping"),
+        ({"dimensions": three, "filtering": {"campaign_ids": single["campaign_ids"]}}, "item_group_ids"),
+        ({"dimensions": three, "filtering": single, "metrics": attrs}, "attribute metrics"),
+        (
+            {
+                "dimensions": ["item_id", "stat_time_day"],
+                "filtering": {
+                    **single,
+                    "creative_types": ["ORGANIC"],
+                    "creative_delivery_statuses": ["LEARNING"],
+                },
+            },
+            "creative_types",
+        ),
+        (
+            {"dimensions": three, "filtering": {**single, "creative_types": ["ADS_AND_ORGANIC"]}},
+            "creative_types",
+        ),
+        ({"dimensions": three, "filtering": {**single, "creative_delivery_statuses": ["GOOD"]}}, "statuses"),
+    ]
+    for change, needle in cases:
+        body = _report(tiktok, emulator, **change)
+        assert body["code"] == 40002 and needle in body["message"], (change, body["message"])
+    # creative-only metrics at the campaign level are "-"
+    campaign = _report(tiktok, emulator, metrics=["cost", "ad_click_rate", "creative_delivery_status"])
+    assert all(r["metrics"]["ad_click_rate"] == "-" for r in campaign["data"]["list"])
+
+
+def test_duration_level_has_one_period_per_group(tiktok: Any, emulator: EmulatorServer) -> None:
+    products = _products(tiktok, emulator)
+    one = products[0]["dimensions"]
+    filtering = {"campaign_ids": [one["campaign_id"]], "item_group_ids": [one["item_group_id"]]}
+    metrics = ["bid_type", "cost", "orders", "roi"]
+    rows = _report(tiktok, emulator, dimensions=["duration"], metrics=metrics, filtering=filtering)["data"][
+        "list"
+    ]
+    assert len(rows) == 1 and rows[0]["metrics"]["bid_type"] == "CUSTOM"
+    assert " ~ " in rows[0]["dimensions"]["duration"]
+    want = sum(
+        Decimal(r["metrics"]["cost"])
+        for r in products
+        if (r["dimensions"]["campaign_id"], r["dimensions"]["item_group_id"])
+        == (one["campaign_id"], one["item_group_id"])
+    )
+    assert Decimal(rows[0]["metrics"]["cost"]) == want
+    # LIVE: by room, with campaign_ids and room_ids
+    adv = emulator.advertiser_ids[1]
+    live = tiktok.data(
+        "gmv_max/campaign/get/", advertiser_id=adv, filtering={"gmv_max_promotion_types": ["LIVE_GMV_MAX"]}
+    )["list"]
+    rooms = _report(
+        tiktok,
+        emulator,
+        dimensions=["campaign_id", "room_id", "stat_time_day"],
+        filtering={"campaign_ids": [live[0]["campaign_id"]]},
+    )["data"]["list"]
+    assert rooms
+    room_ids = sorted({r["dimensions"]["room_id"] for r in rooms})
+    by_room = _report(
+        tiktok,
+        emulator,
+        dimensions=["room_id", "duration"],
+        metrics=metrics,
+        filtering={"campaign_ids": [live[0]["campaign_id"]], "room_ids": room_ids},
+    )["data"]["list"]
+    assert {r["dimensions"]["room_id"] for r in by_room} == set(room_ids)
+    assert sum(Decimal(r["metrics"]["cost"]) for r in by_room) == sum(
+        Decimal(r["metrics"]["cost"]) for r in rooms
+    )
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"dimensions": ["duration", "stat_time_day"], "filtering": filtering}, "grouping"),
+        (
+            {"dimensions": ["duration"], "filtering": {"campaign_ids": filtering["campaign_ids"]}},
+            "item_group_ids",
+        ),
+        (
+            {
+                "dimensions": ["campaign_id", "duration"],
+                "filtering": {"item_group_ids": [one["item_group_id"]]},
+            },
+            "campaign_ids",
+        ),
+    ]
+    for change, needle in cases:
+        body = _report(tiktok, emulator, metrics=metrics, **change)
+        assert body["code"] == 40002 and needle in body["message"], (change, body["message"])
+
+
+def test_products_and_rooms_by_hour_add_up_to_their_days_and_campaign_hours(
+    tiktok: Any, emulator: EmulatorServer
+) -> None:
+    products = _products(tiktok, emulator)
+    day = products[0]["dimensions"]["stat_time_day"][:10]
+    every = sorted({r["dimensions"]["campaign_id"] for r in products})
+    hourly = {"start_date": day, "end_date": day, "filtering": {"campaign_ids": every}}
+    by_hour = _report(
+        tiktok, emulator, dimensions=["campaign_id", "item_group_id", "stat_time_hour"], **hourly
+    )
+    assert by_hour["code"] == 0, by_hour["message"]
+    hours = by_hour["data"]["list"]
+    assert hours and all(r["dimensions"]["stat_time_hour"].startswith(day) for r in hours)
+    for r in (p for p in products if p["dimensions"]["stat_time_day"].startswith(day)):
+        d = r["dimensions"]
+        mine = [
+            h
+            for h in hours
+            if (h["dimensions"]["campaign_id"], h["dimensions"]["item_group_id"])
+            == (d["campaign_id"], d["item_group_id"])
+        ]
+        assert sum(Decimal(h["metrics"]["cost"]) for h in mine) == Decimal(r["metrics"]["cost"])
+    campaign_hours = _report(
+        tiktok, emulator, dimensions=["campaign_id", "stat_time_hour"], start_date=day, end_date=day
+    )
+    want: dict[tuple[str, str], Decimal] = {}
+    for h in hours:
+        key = (h["dimensions"]["campaign_id"], h["dimensions"]["stat_time_hour"])
+        want[key] = want.get(key, Decimal(0)) + Decimal(h["metrics"]["cost"])
+    got = {
+        (h["dimensions"]["campaign_id"], h["dimensions"]["stat_time_hour"]): Decimal(h["metrics"]["cost"])
+        for h in campaign_hours["data"]["list"]
+        if h["dimensions"]["campaign_id"] in {k[0] for k in want}
+    }
+    assert got == want
+    live = _report(
+        tiktok, emulator, dimensions=["campaign_id"], filtering={"gmv_max_promotion_types": ["LIVE"]}
+    )
+    live_ids = [r["dimensions"]["campaign_id"] for r in live["data"]["list"]]
+    # yesterday: a whole day of hours, after the first LIVE campaign started (the first half of the history)
+    yesterday = (emulator.world.local_today(emulator.advertiser_ids[1]) - dt.timedelta(days=1)).isoformat()
+    rooms = _report(
+        tiktok,
+        emulator,
+        dimensions=["room_id", "stat_time_hour"],
+        start_date=yesterday,
+        end_date=yesterday,
+        filtering={"campaign_ids": live_ids},
+    )
+    assert live_ids and rooms["code"] == 0, rooms["message"]
+    assert rooms["data"]["list"] and all("room_id" in r["dimensions"] for r in rooms["data"]["list"])
+
+
+def test_live_metrics_in_both_spellings_and_all_shops(tiktok: Any, emulator: EmulatorServer) -> None:
+    # Doc ID 1824722485971009 spells cost_per_10_second_live_view, the Go SDK ..._views: both are answered
+    metrics = ["cost_per_10_second_live_view", "cost_per_10_second_live_views", "orders", "all_shops_orders"]
+    body = _report(tiktok, emulator, metrics=metrics)
+    assert body["code"] == 0, body["message"]
+    live = [r for r in body["data"]["list"] if r["metrics"]["all_shops_orders"] != "-"]
+    assert live and all(r["metrics"]["all_shops_orders"] == r["metrics"]["orders"] for r in live)
+    m = live[0]["metrics"]
+    assert m["cost_per_10_second_live_view"] == m["cost_per_10_second_live_views"] != "-"
+    product = [r for r in body["data"]["list"] if r["metrics"]["all_shops_orders"] == "-"]
+    assert product and all(r["metrics"]["cost_per_10_second_live_view"] == "-" for r in product)
+
+
+def test_attribute_metrics_of_campaigns_products_and_rooms(tiktok: Any, emulator: EmulatorServer) -> None:
+    campaign_attrs = ["campaign_name", "schedule_type", "roas_bid", "target_roi_budget", "cost"]
+    campaigns = _report(tiktok, emulator, dimensions=["campaign_id"], metrics=campaign_attrs)
+    assert campaigns["code"] == 0, campaigns["message"]
+    assert all(r["metrics"]["schedule_type"] == "Continuously" for r in campaigns["data"]["list"])
+    products = _products(tiktok, emulator)
+    one = {"campaign_ids": [products[0]["dimensions"]["campaign_id"]]}
+    wanted = ["product_name", "product_status", "item_group_id", "cost"]
+    body = _report(
+        tiktok, emulator, dimensions=["item_group_id", "stat_time_day"], metrics=wanted, filtering=one
+    )
+    assert body["code"] == 0, body["message"]
+    rows = body["data"]["list"]
+    assert rows and all(r["metrics"]["item_group_id"] == r["dimensions"]["item_group_id"] for r in rows)
+    assert all(r["metrics"]["product_status"] == "available" for r in rows)
+    # not with two ID dimensions nor several campaigns (Doc ID 1824722485971009, "Attribute metrics")
+    dims = ["campaign_id", "item_group_id", "stat_time_day"]
+    refused = _report(tiktok, emulator, dimensions=dims, metrics=wanted, filtering=one)
+    assert refused["code"] == 40002 and "attribute metrics" in refused["message"]
+    live = _report(
+        tiktok, emulator, dimensions=["campaign_id"], filtering={"gmv_max_promotion_types": ["LIVE"]}
+    )
+    room_one = {"campaign_ids": [live["data"]["list"][0]["dimensions"]["campaign_id"]]}
+    rooms = _report(
+        tiktok,
+        emulator,
+        dimensions=["room_id"],
+        metrics=["live_name", "live_duration", "cost"],
+        filtering=room_one,
+    )
+    assert rooms["code"] == 0 and rooms["data"]["list"], rooms["message"]
+    assert all(r["metrics"]["live_duration"].endswith("m") for r in rooms["data"]["list"])

@@ -28,6 +28,7 @@ def _gmv_cost(tiktok: Any, adv: str, start: dt.date, end: dt.date) -> dict[tuple
             start_date=start.isoformat(),
             end_date=end.isoformat(),
             page_size=1000,
+            filtering={"gmv_max_promotion_types": ["PRODUCT", "LIVE"]},  # required at the campaign level
         )["list"]:
             key = (row["dimensions"]["campaign_id"], row["dimensions"]["stat_time_day"])
             out[key] = (row["metrics"]["cost"], row["metrics"]["net_cost"])

@@ -14,18 +14,19 @@ Sources: the official SDK (``tiktok-business-api-sdk-official``: ``StoreApi.gmv_
   required: every peer we know (Airbyte, hotglue's tap, several tools) sends exactly one type per request.
 - ``GET campaign/gmv_max/info/``: ``advertiser_id``, ``campaign_id`` (both required); ``data`` is the
   campaign (info.go). UNSURE: an unknown campaign id is answered 40002.
-- ``GET gmv_max/report/get/``: ``advertiser_id``, ``store_ids`` (exactly one), ``dimensions`` (1..3),
-  ``metrics`` (1..100), ``start_date`` / ``end_date`` (all required, yml); at most 30 days with
-  ``stat_time_day``, 1 with ``stat_time_hour``, 365 without a time dimension (report_get.go);
+- ``GET gmv_max/report/get/``: ``advertiser_id``, ``store_ids`` (exactly one), ``dimensions`` (1..3; 4 in
+  the one documented creative grouping), ``metrics`` (1..100), ``start_date`` / ``end_date`` (all required,
+  yml); at most 30 days with ``stat_time_day``, 1 with ``stat_time_hour``, 365 without a time dimension (report_get.go);
   ``filtering`` (``gmv_max_promotion_types`` PRODUCT / LIVE, ``campaign_ids``, ``item_group_ids``,
   ``room_ids`` <= 100, ``campaign_statuses``, ``campaign_name``); ``sort_field`` / ``sort_type``;
   ``enable_total_metrics``; ``page``, ``page_size`` 1..1000 default 10. Rows ``{"dimensions", "metrics"}``,
   ``stat_time_day`` as ``YYYY-MM-DD 00:00:00`` (report_get.go).
   UNSURE: a (campaign, day) without figures has no row (as in ``report/integrated/get/``); a ratio over zero
   (``roi`` without cost, ``cost_per_order`` without orders) is ``"0.00"``; ``metrics`` is answered as required (the yml's parameter list says required, its rule list not);
-  ``item_group_id`` rows exist only for PRODUCT campaigns and ``room_id`` rows only for LIVE ones;
-  combining either with ``stat_time_hour``, or the ``item_id`` and ``duration`` dimensions (not modelled),
-  are answered 40002; LIVE metrics of product campaigns (and product-card metrics of LIVE ones) are ``"-"``.
+  ``item_group_id`` rows exist only for PRODUCT campaigns and ``room_id`` rows only for LIVE ones (both
+  also by ``stat_time_hour``, Doc ID 1824722485971009); LIVE metrics of product campaigns (and
+  product-card metrics of LIVE ones) are ``"-"``. The creative (``item_id``) and duration levels follow
+  TikTok's "Metrics in GMV Max Campaign reports" (Doc ID 1824722485971009): :mod:`.api_gmv_max_levels`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from . import gmv_max as g
+from . import gmv_max_posts as gp
+from .api_gmv_max_levels import (
+    CAMPAIGN_ATTRIBUTES,
+    CREATIVE_RATES,
+    CREATIVE_TEXT,
+    PART_ATTRIBUTES,
+    Level,
+    level_of,
+)
 from .model import Advertiser, World
 from .params import (
     AdvertiserLister,
@@ -65,7 +75,6 @@ DIMENSIONS = (
     "room_id",
     "duration",
 )
-_NOT_MODELLED = ("item_id", "duration")
 MONEY = ("cost", "net_cost", "gross_revenue")
 _PRODUCT_COUNTS = ("product_impressions", "product_clicks")
 _LIVE_COUNTS = ("live_views", "10_second_live_views", "live_follows")
@@ -76,13 +85,18 @@ RATIOS: dict[str, tuple[str, str, int]] = {
     "cost_per_order": ("cost", "orders", 1),
     "product_click_rate": ("product_clicks", "product_impressions", 100),
     "cost_per_live_view": ("cost", "live_views", 1),
-    "cost_per_10_second_live_views": ("cost", "10_second_live_views", 1),
+    "cost_per_10_second_live_views": ("cost", "10_second_live_views", 1),  # the Go SDK's spelling
+    "cost_per_10_second_live_view": ("cost", "10_second_live_views", 1),  # Doc ID 1824722485971009's
 }
-ATTRIBUTES = ("campaign_name", "operation_status")
-METRICS = (*MONEY, *COUNTS, *RATIOS, *ATTRIBUTES)
+#: LIVE "all shops" metrics -> the current-shop metric they equal. UNSURE: they differ when a livestream sells
+#: other shops' products (Doc ID 1824722485971009); no modelled LIVE room does.
+ALL_SHOPS = {f"all_shops_{m}": m for m in ("orders", "gross_revenue", "roi", "cost_per_order")}
+#: text metrics (``bid_type``: every modelled campaign optimizes for a target ROI, Doc ID 1824722485971009)
+ATTRIBUTES = tuple(dict.fromkeys((*CAMPAIGN_ATTRIBUTES, *PART_ATTRIBUTES, "bid_type", *CREATIVE_TEXT)))
+METRICS = (*MONEY, *COUNTS, *RATIOS, *ALL_SHOPS, *CREATIVE_RATES, *ATTRIBUTES)
 #: metrics of one promotion type only
 _PRODUCT_ONLY = (*_PRODUCT_COUNTS, "product_click_rate")
-_LIVE_ONLY = (*_LIVE_COUNTS, "cost_per_live_view", "cost_per_10_second_live_views")
+_LIVE_ONLY = (*_LIVE_COUNTS, *ALL_SHOPS, "cost_per_live_view", *(r for r in RATIOS if "10_second" in r))
 PROMOTION_TYPES = {"PRODUCT_GMV_MAX": "PRODUCT", "LIVE_GMV_MAX": "LIVE"}
 CAMPAIGN_STATUSES = (
     "STATUS_DELIVERY_OK",
@@ -159,6 +173,16 @@ def _metric_values(
     for name in metrics:
         if (name in _LIVE_ONLY and promotion != "LIVE") or (name in _PRODUCT_ONLY and promotion != "PRODUCT"):
             out[name] = "-"
+        elif name in ALL_SHOPS:
+            out[name] = _metric_values([ALL_SHOPS[name]], figures, promotion, attrs)[ALL_SHOPS[name]]
+        elif name in CREATIVE_RATES:  # creative level only: there the figures carry the video counts
+            num, den = CREATIVE_RATES[name]
+            if den not in figures:
+                out[name] = "-"
+            else:
+                base = Decimal(figures[den])
+                ratio = Decimal(figures[num]) / base * 100 if base else Decimal(0)
+                out[name] = str(ratio.quantize(Decimal("0.01"), ROUND_HALF_UP))
         elif name in MONEY:
             out[name] = _money(figures.get(name, 0))
         elif name in COUNTS:
@@ -197,10 +221,9 @@ def _names(
     most: int,
     *,
     say_allowed: bool = False,
-    unmodelled: Sequence[str] = (),
 ) -> list[str]:
     """The required list ``field``: 1 to ``most`` names, each one of ``allowed`` (the refusal of another lists
-    them when ``say_allowed``) and none of ``unmodelled`` (allowed by TikTok, not modelled here)."""
+    them when ``say_allowed``)."""
     names = get_str_list(params, field, required=True) or []
     if not 1 <= len(names) <= most:
         raise param_error(f"{field}: Length must be between 1 and {most}. Got {len(names)}.")
@@ -208,9 +231,50 @@ def _names(
         if name not in allowed:
             listed = f"; allowed: {', '.join(allowed)}" if say_allowed else ""
             raise param_error(f"{field}: Invalid {noun} {name!r}{listed}.")
-        if name in unmodelled:
-            raise param_error(f"{field}: {name} is not supported by this emulator.")
     return names
+
+
+Record = tuple[dict[str, str], dict[str, int], dict[str, str]]
+
+
+def _records(
+    world: World,
+    c: g.GmvCampaign,
+    day: dt.date,
+    time_dim: str | None,
+    part_dim: str | None,
+    part_filter: set[str] | None,
+    level: Level,
+) -> list[Record]:
+    """One campaign-day's records to group: (dimension values, figures, creative text metrics).
+
+    A record without figures has no row; at the creative level with ``stat_time_day`` a record without cost
+    has none, and without a time dimension every post of the products is answered (Doc ID 1824722485971009,
+    see :mod:`.api_gmv_max_levels`).
+    """
+    out: list[Record] = []
+    if (
+        time_dim == "stat_time_hour"
+    ):  # the parts' hours add up to the campaign's, so they serve every grouping
+        for part, hours in g.part_hour_figures(world, c, day).items():
+            if part_filter is None or part in part_filter:
+                for hour, figures in enumerate(hours):
+                    stamp = f"{day.isoformat()} {hour:02d}:00:00"
+                    out.append(({"stat_time_hour": stamp, part_dim or "_part": part}, figures, {}))
+    elif level.kind == "creative":  # the posts add up to their product exactly (split_int)
+        for part, posts in gp.post_figures(world, c, day).items():
+            if part_filter is not None and part not in part_filter:
+                continue
+            for post, figures in posts:
+                if level.keeps(post) and (figures["cost"] or not time_dim):
+                    text = {**post.attributes(), "creative_delivery_status": post.delivery_status}
+                    out.append(({"item_group_id": part, "item_id": post.item_id}, figures, text))
+        return out
+    else:  # the parts add up to the day exactly (split_int), so they serve every grouping
+        for part, figures in g.part_figures(world, c, day).items():
+            if part_filter is None or part in part_filter:
+                out.append(({part_dim or "_part": part}, figures, {}))
+    return [r for r in out if any(r[1].get(k, 0) for k in g.BASE_FIELDS)]  # no figures, no row
 
 
 def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tuple[dict[str, Any], int]:
@@ -223,9 +287,8 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
     store = known.get(store_ids[0])
     if store is None:
         raise param_error(f"store_ids: The advertiser has no access to store {store_ids[0]}.")
-    dimensions = _names(
-        params, "dimensions", "dimension", DIMENSIONS, 3, say_allowed=True, unmodelled=_NOT_MODELLED
-    )
+    # 4 only in the creative level's [campaign_id, item_group_id, item_id, stat_time_day] (level_of checks)
+    dimensions = _names(params, "dimensions", "dimension", DIMENSIONS, 4, say_allowed=True)
     times = [d for d in dimensions if d in ("stat_time_day", "stat_time_hour")]
     if len(times) > 1:
         raise param_error("dimensions: stat_time_day and stat_time_hour cannot be combined.")
@@ -233,11 +296,10 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
     part_dim = next((d for d in dimensions if d in ("item_group_id", "room_id")), None)
     if "item_group_id" in dimensions and "room_id" in dimensions:
         raise param_error("dimensions: item_group_id and room_id cannot be combined.")
-    if part_dim and time_dim == "stat_time_hour":
-        raise param_error(f"dimensions: {part_dim} cannot be combined with stat_time_hour.")
     metrics = _names(params, "metrics", "metric", METRICS, 100)
     start, end = _dates(params, time_dim)
     filtering = get_filtering(params)
+    level = level_of(dimensions, metrics, filtering)
     found = [c for c in g.campaigns(world, adv) if c.store.store_id == store.store_id]
     if "gmv_max_promotion_types" in filtering:
         types = parse_json_list("filtering.gmv_max_promotion_types", filtering["gmv_max_promotion_types"])
@@ -260,6 +322,8 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
         found = [c for c in found if c.promotion == "PRODUCT"]
     elif part_dim == "room_id":
         found = [c for c in found if c.promotion == "LIVE"]
+    if level.promotion:
+        found = [c for c in found if c.promotion == level.promotion]
     # item_group_ids select products (PRODUCT campaigns), room_ids LIVE rooms (LIVE campaigns)
     part_filter: set[str] | None = None
     for name, promotion in (("item_group_ids", "PRODUCT"), ("room_ids", "LIVE")):
@@ -272,26 +336,17 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
     promos: dict[tuple[str, ...], set[str]] = {}
     attrs: dict[tuple[str, ...], dict[str, str]] = {}
     for c in found:
-        summary = g.campaign_summary(world, c)
-        if name_filter and name_filter not in summary["campaign_name"].lower():
+        campaign_attrs = g.report_attributes(world, c, None)
+        if name_filter and name_filter not in campaign_attrs["campaign_name"].lower():
             continue
         day = start
         while day <= end:
-            records: list[tuple[dict[str, str], dict[str, int]]] = []
-            if time_dim == "stat_time_hour":
-                for hour, figures in enumerate(g.hour_figures(world, c, day)):
-                    records.append(({"stat_time_hour": f"{day.isoformat()} {hour:02d}:00:00"}, figures))
-            else:  # the parts add up to the day exactly (split_int), so they serve every grouping
-                for part, figures in g.part_figures(world, c, day).items():
-                    if part_filter is None or part in part_filter:
-                        records.append(({part_dim or "_part": part}, figures))
-            for extra, figures in records:
-                if not any(figures.get(k, 0) for k in g.BASE_FIELDS):
-                    continue  # no figures, no row
+            for extra, figures, text in _records(world, c, day, time_dim, part_dim, part_filter, level):
                 values = {
                     "advertiser_id": adv.advertiser_id,
                     "campaign_id": c.campaign_id,
                     "stat_time_day": f"{day.isoformat()} 00:00:00",
+                    "duration": f"{start.isoformat()} ~ {end.isoformat()}",
                     **extra,
                 }
                 key = tuple(values.get(d, "") for d in dimensions)
@@ -299,8 +354,12 @@ def run_report(world: World, adv: Advertiser, params: Mapping[str, str]) -> tupl
                 for k, v in figures.items():
                     acc[k] = acc.get(k, 0) + v
                 promos.setdefault(key, set()).add(c.promotion)
+                texts = attrs.setdefault(key, {"bid_type": "CUSTOM"})
                 if "campaign_id" in dimensions:
-                    attrs[key] = {"campaign_name": summary["campaign_name"], "operation_status": "ENABLE"}
+                    texts.update(campaign_attrs)
+                if part_dim and part_dim in dimensions and level.kind == "":
+                    texts.update(g.report_attributes(world, c, extra[part_dim]))
+                texts.update(text)
             day += dt.timedelta(days=1)
 
     rows: list[dict[str, Any]] = []

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from . import gmv_max as g
+from . import gmv_max_posts as gp
 from . import smart_plus as sp
 from .model import Advertiser, World
 from .truth import loaded_rows
@@ -85,6 +86,12 @@ def _gmv_metrics(metrics: Sequence[str], f: dict[str, int], promotion: str) -> d
                 ),
             }
         )
+    if "ad_views" in f:  # a post (creative level): the rates of its video counts, in percent
+        views, clicks = Decimal(f["ad_views"]), Decimal(f["ad_clicks"])
+        values["ad_click_rate"] = _ratio(clicks, views, 100)
+        values["ad_conversion_rate"] = _ratio(Decimal(f["ad_conversions"]), clicks, 100)
+        for depth in ("2s", "6s", "p25", "p50", "p75", "p100"):
+            values[f"ad_video_view_rate_{depth}"] = _ratio(Decimal(f[f"video_views_{depth}"]), views, 100)
     return {name: values.get(name) for name in metrics}
 
 
@@ -101,7 +108,7 @@ def gmv_max_report_rows(
     """Every row of a daily or hourly GMV Max report table (one shop at a time, rows with ``store_id``).
 
     ``promotion`` is ``PRODUCT``, ``LIVE`` or None (both); ``dimensions`` are the table's (``store_id``,
-    ``campaign_id``, optionally ``item_group_id`` or ``room_id``, then ``stat_time_day`` or ``stat_time_hour``;
+    ``campaign_id``, optionally ``item_group_id`` (and ``item_id``: posts, days with cost) or ``room_id``, then ``stat_time_day`` or ``stat_time_hour``;
     hourly rows also get their ``stat_time_day``). Each advertiser's range runs to ``end_date`` or its local
     today; a (campaign, day or hour[, part]) without figures has no row. Only shops usable for GMV Max.
     """
@@ -124,6 +131,14 @@ def gmv_max_report_rows(
                         ({"stat_time_hour": stamp + dt.timedelta(hours=h)}, f)
                         for h, f in enumerate(g.hour_figures(world, c, day))
                     ]
+                elif "item_id" in dimensions:  # posts: the days with cost only (Doc ID 1824722485971009)
+                    records = [
+                        ({"item_group_id": p, "item_id": post.item_id,
+                          "creative_delivery_status": post.delivery_status}, f)
+                        for p, found in gp.post_figures(world, c, day).items()
+                        for post, f in found
+                        if f["cost"]
+                    ]  # fmt: skip
                 elif part_dim:
                     records = [({part_dim: p}, f) for p, f in g.part_figures(world, c, day).items()]
                 else:
@@ -138,7 +153,9 @@ def gmv_max_report_rows(
                         "stat_time_day": day,
                         **extra,
                     }
-                    row.update(_gmv_metrics(metrics, figures, c.promotion))
+                    row.update(
+                        {k: v for k, v in _gmv_metrics(metrics, figures, c.promotion).items() if k not in row}
+                    )
                     out.append(row)
                 day += dt.timedelta(days=1)
     return out
