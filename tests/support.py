@@ -1,7 +1,8 @@
 """The tests' one support module: pipelines and runs of the real source against the emulator, the source's
 stored state, queries of the destination, and comparisons with the emulator's truth (``tiktok_ads.emulator.truth``).
 
-- processes: :func:`run_command`, :func:`run_script` (the pipeline script in a new process), :func:`script_env`;
+- processes: :func:`run_command`, :func:`run_script` (the pipeline script in a new process), :func:`script_env`,
+  :func:`script_help` (its ``--help`` in this process);
 - pipelines and runs: :func:`make_pipeline`, :func:`emulator_source`, :func:`load`, :func:`run`;
 - state (the only place tests read it): :func:`advertiser_states`, :func:`all_advertiser_states`,
   :func:`business_center_states`, :func:`has_source_state`, :func:`pipeline_state`;
@@ -78,6 +79,21 @@ def run_script(
 ) -> subprocess.CompletedProcess[str]:
     """Run the pipeline script (``tiktok_ads_pipeline.py args``) as a user would, in a new process."""
     return run_command([sys.executable, SCRIPT, *args], cwd=cwd, env=env, timeout=timeout)
+
+
+def script_help(capsys: Any) -> str:
+    """The pipeline script's ``--help`` text, run in this process (the parser a new process builds; a
+    process of its own costs seconds of imports); ``capsys`` is the test's ``pytest.CaptureFixture``."""
+    import tiktok_ads_pipeline as script
+
+    capsys.readouterr()
+    try:
+        script.main(["--help"])
+    except SystemExit as exit_info:
+        assert exit_info.code == 0, exit_info.code
+    else:
+        raise AssertionError("--help did not exit")
+    return str(capsys.readouterr().out)
 
 
 # ------------------------------------------------------------------------------------ pipelines and runs

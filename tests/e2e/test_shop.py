@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 
 import dlt
 import pytest
+import support
 from support import make_pipeline, object_differences, report_differences, rows, run, truth_value
 
 from tiktok_ads import TABLES, ConfigError, RunSummary, TikTokBadResponseError
@@ -33,7 +32,6 @@ TODAY = dt.date(2025, 5, 1)
 WORLD = WorldConfig(seed=5, advertisers=2, campaigns=1, adgroups=1, ads=1, days=12, today=TODAY)
 START = TODAY - dt.timedelta(days=12)
 UTC = dt.timezone.utc
-ROOT = Path(__file__).resolve().parents[2]
 
 GMV_OBJECTS = ["gmv_max_stores", "gmv_max_campaigns"]
 GMV_REPORTS = [
@@ -107,7 +105,7 @@ def gmv_report(*ids: str, time: str = "stat_time_day") -> Expected:
     return ("report", "gmv_max/report/get/", ("advertiser_id", "store_id", *ids, time), time)
 
 
-def test_tables_are_opt_in_with_keys_cursors_and_in_help() -> None:
+def test_tables_are_opt_in_with_keys_cursors_and_in_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert not set(ALL) & set(DEFAULT_TABLES) and len(DEFAULT_TABLES) == 9
     expected = {
         "gmv_max_stores": ("entity", "gmv_max/store/list/", ("advertiser_id", "store_id"), None),
@@ -142,13 +140,7 @@ def test_tables_are_opt_in_with_keys_cursors_and_in_help() -> None:
         )
         assert spec.opt_in and set(key) <= set(spec.columns), name
     assert TABLES["smart_plus_material_insights_lifetime"].lifetime
-    help_text = subprocess.run(
-        [sys.executable, str(ROOT / "tiktok_ads_pipeline.py"), "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    ).stdout
+    help_text = support.script_help(capsys)
     flat = " ".join(help_text.split())
     assert all(name in flat for name in ALL), [n for n in ALL if n not in flat]
 

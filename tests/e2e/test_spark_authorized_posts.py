@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import support
 
 from tiktok_ads import TABLES
@@ -57,11 +58,9 @@ def test_authorized_posts_load_page_by_page_and_equal_the_truth(
     assert support.object_differences(pipeline, TABLE, T.authorized_post_rows(server.world, ids)) == []
 
 
-def test_help_and_the_tables_setting_name_the_tables() -> None:
+def test_help_and_the_tables_setting_name_the_tables(capsys: pytest.CaptureFixture[str]) -> None:
     described = " ".join(next(f for f in SETTINGS if f.name == "tables").metadata[HELP].split())
-    done = support.run_script(["--help"], cwd=support.ROOT)
-    assert done.returncode == 0, done.stderr
-    help_text = done.stdout
+    help_text = support.script_help(capsys)
     flat = " ".join(help_text.split())
     for name in ("apps", TABLE):
         assert f"``{name}``" in described, name

@@ -101,9 +101,9 @@ def test_rerun_adds_nothing_and_a_day_later_picks_up_new_and_restated_days(
     pipeline: dlt.Pipeline, server: EmulatorServer
 ) -> None:
     run(pipeline, server, include_deleted=True)
-    counts = {s.name: len(rows(pipeline, s.name)) for s in TABLES.values()}
+    counts = support.counts(pipeline, TABLES)  # count(*): fetching every row only to count it took a third
     run(pipeline, server, include_deleted=True)
-    assert {s.name: len(rows(pipeline, s.name)) for s in TABLES.values()} == counts, "a rerun adds rows"
+    assert support.counts(pipeline, TABLES) == counts, "a rerun adds rows"
 
     first_run = server.world.now
     server.world.set_today(TODAY + dt.timedelta(days=1))
