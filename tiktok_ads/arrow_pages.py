@@ -150,6 +150,11 @@ def _column(values: Sequence[Any] | pa.Array, kind: pa.DataType, *, as_sent: boo
             return pa.array(values, pa.string())
         except (pa.ArrowTypeError, pa.ArrowInvalid):
             raise _Irregular from None  # a number: the row path makes it text
+    if isinstance(values, pa.Array) and (pa.types.is_integer(kind) or pa.types.is_decimal(kind)):
+        try:  # no placeholder casts to a number: a column that casts whole has none to look for
+            return pc.cast(values, kind)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            pass  # placeholders (or worse): look for them first, as below
     arr = _strings(values, trim=kind == pa.string())
     if kind == pa.string():
         return arr

@@ -312,8 +312,51 @@ def test_the_native_reader_reads_numbers_among_strings_as_the_row_path_does() ->
     got = _native_table(spec, ADV, native, arrow_schema(spec)).to_pylist()
     _same(got, transform_report_rows(spec, ADV, page))
     assert got[0]["impressions"] == 12 and got[0]["spend"] == decimal.Decimal("0.5")
-    # a float in a text column is left to the row path (which decides its spelling)
-    assert not isinstance(_native([_raw(0, ad_name=1.5)], spec), ArrowRows)
+    # a float in a text column: read natively when its text is what the row path writes (Python's repr of it),
+    # left to the row path when Python spells it otherwise (the row path decides: one spelling on every path)
+    native = _native([_raw(0, ad_name=1.5)], spec)
+    assert isinstance(native, ArrowRows) and native[0]["metrics"]["ad_name"] == "1.5"
+    for spelled_otherwise in (b"0.50", b"1e-05", b"0.00001", b"1234567890.1234567"):
+        body = _body([_raw(0, ad_name=0.5)]).replace(b'"ad_name":0.5', b'"ad_name":' + spelled_otherwise)
+        assert b'"ad_name":' + spelled_otherwise in body
+        assert decode_report_body(body, spec.dimensions, spec.metrics) is None, spelled_otherwise
+        # in a number column the spelling does not matter: read natively, the exact decimal
+        body = body.replace(b'"ad_name":' + spelled_otherwise, b'"ad_name":"a"').replace(
+            b'"spend":"1.25"', b'"spend":' + spelled_otherwise
+        )
+        decoded = decode_report_body(body, spec.dimensions, spec.metrics)
+        assert decoded is not None and isinstance(decoded["data"]["list"], ArrowRows), spelled_otherwise
+        assert decoded["data"]["list"][0]["metrics"]["spend"] == spelled_otherwise.decode()
+
+
+def test_the_quick_quoting_leaves_what_it_cannot_read_exactly_to_the_exact_quoting() -> None:
+    spec = _narrow()
+    page = [_raw(0, impressions=12, spend=0.5, ad_name='a "quoted":1 name'), _raw(1, impressions=3)]
+    body = _body(page)
+    assert b'\\"' in body  # an escaped quote: ":1 could be inside a string, so the exact quoting reads it
+    decoded = decode_report_body(body, spec.dimensions, spec.metrics)
+    assert decoded is not None and decoded["data"]["list"][0]["metrics"]["ad_name"] == 'a "quoted":1 name'
+    _same(
+        report_page_table(spec, ADV, decoded["data"]["list"], arrow_schema(spec)).to_pylist(),
+        transform_report_rows(spec, ADV, page),
+    )
+    # page_info and code keep their types as sent: a page_info number sent as text is the exact reading's to judge
+    quick = _body([_raw(0, impressions=5)])
+    info = decode_report_body(quick, spec.dimensions, spec.metrics)["data"]["page_info"]  # type: ignore[index]
+    assert info == {
+        "page": 1,
+        "page_size": None,
+        "total_number": None,
+        "total_page": None,
+    }  # as the exact read
+    texted = quick.replace(b'"page_info":{"page":1}', b'"page_info":{"page":"1"}')
+    assert decode_report_body(texted, spec.dimensions, spec.metrics) is None
+
+
+def _body(page: list[dict[str, Any]]) -> bytes:
+    return orjson.dumps(
+        {"code": 0, "message": "OK", "request_id": "1", "data": {"list": page, "page_info": {"page": 1}}}
+    )
 
 
 def test_the_native_reader_leaves_other_shapes_to_orjson() -> None:
