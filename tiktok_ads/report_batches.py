@@ -406,8 +406,8 @@ def possibly_rounded(seen: Mapping[str, _Money]) -> list[str]:
     docstring): if that means rounded, every amount of the answer is whole. So a member is trusted when one of
     its money values has a fraction (cents survived). A member whose nonzero values are all whole may be
     rounded (or really whole: then reading it again only costs requests). A member whose money is all zero
-    could hide amounts under half a unit: it is trusted only when a member of the same currency in the same
-    answer shows a fraction (one answer, one formatting). No currency is exempt, not even those without minor
+    could hide amounts under half a unit: it is trusted only when some member of the same answer shows a
+    fraction (one answer, one formatting: a rounding TikTok would leave no fraction anywhere in it). No currency is exempt, not even those without minor
     units (JPY, KRW ... ISO 4217): whether TikTok sends their one-advertiser amounts with decimals is UNSURE,
     and their costs per result (``cpc``, ``cost_per_*``, money metrics too) have decimals anyway.
 
@@ -417,12 +417,12 @@ def possibly_rounded(seen: Mapping[str, _Money]) -> list[str]:
     Returns:
         The members to read alone, in the batch's order.
     """
-    proven = {next(iter(f.currencies)) for f in seen.values() if f.fraction and len(f.currencies) == 1}
+    proven = any(f.fraction for f in seen.values())
     out = []
     for member, facts in seen.items():
         if facts.fraction or not facts.rows:
             continue
-        if facts.nonzero or not facts.currencies <= proven:
+        if facts.nonzero or not proven:
             out.append(member)
     return out
 
