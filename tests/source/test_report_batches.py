@@ -385,15 +385,8 @@ def test_money_with_cents_or_in_whole_units_of_no_member_keeps_the_batch(
     zones = two_zones(world)
     spec = ALL_TABLES["campaign_insights"]
     warnings: list[str] = []
-    batches = ReportBatches(
-        client,
-        spec,
-        dict.fromkeys(zones, WINDOWS),
-        zones,
-        include_deleted=False,
-        page_size=1000,
-        warn=warnings.append,
-    )
+    options: dict[str, Any] = {"include_deleted": False, "page_size": 1000, "warn": warnings.append}
+    batches = ReportBatches(client, spec, dict.fromkeys(zones, WINDOWS), zones, **options)
     for adv in zones:
         for window in WINDOWS:
             list(batches.pages(adv, window))
