@@ -72,7 +72,7 @@ class SourceConfig:
     skip_inaccessible_advertisers: bool
     bc_ids: tuple[str, ...]
     async_reports: str
-    share_report_requests: bool = False
+    share_report_requests: bool = True
 
     def __repr__(self) -> str:
         fields = []

@@ -7,51 +7,61 @@ and ``timezone`` among its ``metrics``, each advertiser's rows are in its own ti
 ``multi_adv_report_in_utc_time``), and at most 20,000 ids come back. An agency of many small advertisers spends
 most of its requests on one-page reports; sharing them divides those requests by up to five.
 
-:class:`ReportBatches` is given every advertiser's planned windows up front. Advertisers with the same time zone
-and the same window form batches of up to five (the same zone: their windows are the same local days, and a
-batch stays exact even if TikTok shifted rows to another zone). The first thread that asks for a member's
-window fetches the whole batch (all pages) in that thread; members asking meanwhile wait for it on the batch's
-condition; each member's rows are kept, split off and stripped of the three added metrics, until that member
-reads them. A batch that cannot be exact is read one advertiser per request (:func:`.extract.report_pages`),
-each member in its own thread: an answer cut at 20,000 ids (``X-Tt-Ads-Throttle``), TikTok refusing the
-batched request (40001 for an advertiser the token may not read or of another owner, 40002 for a combination it
-does not take, 40067 too large), a row of no member. Tables TikTok does not batch are never batched: other
-report types and endpoints, reports without an id dimension (their costs come back ``"-"``), more than one id
-dimension besides ``advertiser_id`` ([TTD-async]: with ``advertiser_ids`` up to two, one being
-``advertiser_id``).
+:class:`ReportBatches` is given every advertiser's planned windows up front. Advertisers with the same window
+(the same dates, each advertiser's local days; their zones and "today" may differ) form batches of up to five.
+The first thread that asks for a member's window fetches the whole batch (all pages) in that thread; members
+asking meanwhile wait for it on the batch's condition; each member's rows are kept, split off and stripped of
+the three added metrics, until that member reads them. A batch that cannot be exact is read one advertiser per
+request (:func:`.extract.report_pages`), each member in its own thread: an answer cut at 20,000 ids
+(``X-Tt-Ads-Throttle``), TikTok refusing the batched request (40001 for an advertiser the token may not read or
+of another owner, 40002 for a combination it does not take, 40067 too large), a row of no member. Tables TikTok
+does not batch are never batched: other report types and endpoints, reports without an id dimension (their
+costs come back ``"-"``), more than one id dimension besides ``advertiser_id`` ([TTD-async]: with
+``advertiser_ids`` up to two, one being ``advertiser_id``).
 
-UNSURE, the one doubt on exactness: after "we return each advertiser's currency in the metrics" the docs say
-"these metrics have no decimal point; e.g. a spend of 100 USD is shown as 100, without a decimal symbol such
-as .000" ([BB] integrated_get.go HEAD 4d9271c, translated from [TTD-sync]). The one example is a whole amount.
-If that only drops trailing zeros, the typed values are the same (money is a decimal column: 100 = 100.000);
-if TikTok rounds cents away, batched costs would differ from the one-advertiser answers. The emulator keeps the one-advertiser formatting (see
-``tiktok_ads/emulator/multi_reports.py``); a comparison on a real account (``tests/real_tiktok.py``) should
-settle it before batching is on by default.
+Every answer is verified rather than trusted to be as documented:
+
+- **zones and currencies**: each row's ``timezone`` (and ``currency``, when known) must be its advertiser's
+  ``advertiser/info/`` value, else the whole batch is read one advertiser per request, with a warning. So rows
+  TikTok moved to another zone (as with ``multi_adv_report_in_utc_time``) are never loaded as local days. A
+  shift that kept the advertiser's zone in ``timezone`` would not be seen (UNSURE: what a real answer says
+  there in UTC mode is not documented).
+- **money**: UNSURE, the one doubt on exactness: after "we return each advertiser's currency in the metrics"
+  the docs say "these metrics have no decimal point; e.g. a spend of 100 USD is shown as 100, without a decimal
+  symbol such as .000" ([BB] integrated_get.go HEAD 4d9271c, translated from [TTD-sync]). The one example is a
+  whole amount. If that only drops trailing zeros, the typed values are the same (money is a decimal column:
+  100 = 100.000; the emulator models this reading, ``tiktok_ads/emulator/multi_reports.py``); if TikTok rounds
+  cents away, every amount of the answer is whole. :func:`possibly_rounded` reads a member again alone when
+  none of its money values has a fraction (see there: a member really whole on every day costs requests, never
+  exactness), with a warning naming the advertisers; ``fallbacks["rounded"]`` counts those batches.
 
 Requests counted against the emulator by ``bench/bench_report_batches.py`` (the small agency of issue #16: 20
 advertisers of 1 campaign, 1 ad group and 2 ads, 90 days, the nine default tables; the emulator gives its
-advertisers 11 time zones in turn), on 2026-12-01:
+advertisers 11 time zones in turn), on 2026-12-01, every answer checked as above (none failed a check):
 
-=========================  ==========================  ========================  ====================
-run                        one advertiser per request  batched (zone + window)   ``by_timezone=False``
-=========================  ==========================  ========================  ====================
-first load                 514 (433 reports)           338 (0.66)                221 (0.43)
-daily run a day later      181 (100 reports)           136 (0.75)                109 (0.60)
-=========================  ==========================  ========================  ====================
+=========================  ==========================  ========================  =========================
+run                        one advertiser per request  batched (window, checks)  before: batched by zone
+=========================  ==========================  ========================  =========================
+first load                 514 (433 reports)           221 (0.43; 140 reports)   338 (0.66)
+daily run a day later      181 (100 reports)           109 (0.60; 28 reports)    136 (0.75)
+=========================  ==========================  ========================  =========================
 
-The 81 entity and ``advertiser/info/`` requests are the same in each column (TopView lists of ad groups and
-ads only for advertisers with a TopView campaign, :mod:`.top_view`; 40 more before). A table whose window holds more
-than a page per advertiser saves less (its pages, not its advertisers, set the count); which advertisers share a
-window depends on the hour (each zone's today). Batching alone does not reach the issue's targets (1/3 of the
-first load, 0.55 of the daily run): the entity lists and multi-page windows remain.
+The whole pipeline (``--pipeline``) counts 514 -> 221 and 181 -> 108. The 81 entity and ``advertiser/info/``
+requests are the same in each column (TopView lists of ad groups and ads only for advertisers with a TopView
+campaign, :mod:`.top_view`). A table whose window holds more than a page per advertiser saves less (its
+pages, not its advertisers, set the count); which advertisers share a window depends on the hour (each zone's
+today). Batching alone does not reach the issue's targets (1/3 of the first load, 0.55 of the daily run): the
+entity lists and multi-page windows remain.
 """
 
 from __future__ import annotations
 
 import collections
 import copy
+import dataclasses
 import functools
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -70,7 +80,7 @@ from .errors import (
 from .extract import RawPage, report_pages, report_params
 from .extract_shop import REPORT_PAGERS
 from .json_pages import ArrowRows, Decoder, report_decoder
-from .settings import ReportTable, TableSpec
+from .settings import METRICS, ReportTable, TableSpec
 from .windows import DateWindow
 
 logger = logging.getLogger("tiktok_ads")
@@ -84,6 +94,8 @@ MULTI_REPORT_TYPES = frozenset({"BASIC", "AUDIENCE"})
 ID_DIMENSIONS = frozenset({"advertiser_id", "campaign_id", "adgroup_id", "ad_id", "ad_id_v2"})
 """TikTok's id dimensions ([BB] model/report/dimensions.go)."""
 REPORT_ENDPOINT = "report/integrated/get/"
+MONEY_METRICS = frozenset(name for name, metric in METRICS.items() if metric.kind == "money")
+"""The metrics in the advertiser's currency (the catalogue's kind ``money``: amounts and costs per result)."""
 
 
 def not_batchable(spec: TableSpec) -> str | None:
@@ -138,15 +150,14 @@ class ReportBatches:
         plans: every advertiser's windows of this run (advertisers not listed, and windows not planned, are
             read one advertiser per request).
         timezones: each advertiser's time zone (``advertiser/info/`` ``timezone``); an advertiser without one is
-            read alone.
+            read alone (its rows' ``timezone`` could not be checked).
         include_deleted: include deleted objects' rows.
         page_size: rows per page (of all members together).
         decode: the one-advertiser decoder (:func:`tiktok_ads.json_pages.report_decoder` of the table) or None;
             batched pages are decoded by its equivalent expecting the added metrics too.
-        by_timezone: batch only advertisers of one time zone (the default). False batches every advertiser with
-            the same window whatever its zone: exact as long as TikTok answers each advertiser's rows in its own
-            zone, as documented without ``multi_adv_report_in_utc_time`` ([TTD-sync]), and it shares more
-            requests (advertisers of zones a few hours apart mostly have the same today).
+        currencies: each advertiser's currency (``advertiser/info/`` ``currency``), checked against its rows';
+            an advertiser not listed is checked against nothing.
+        warn: says a warning once (the run summary's ``warn_once``); a log warning by default.
     """
 
     def __init__(
@@ -159,10 +170,14 @@ class ReportBatches:
         include_deleted: bool,
         page_size: int,
         decode: Decoder | None = None,
-        by_timezone: bool = True,
+        currencies: Mapping[str, str | None] | None = None,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         self._client = client
-        self._by_timezone = by_timezone
+        self._zones = {str(a): z for a, z in timezones.items() if z}
+        self._currencies = {str(a): c for a, c in (currencies or {}).items() if c}
+        self._warn = warn or (lambda message: logger.warning("tiktok_ads: %s", message))
+        self._money = tuple(m for m in spec.metrics if m in MONEY_METRICS)
         self._spec = spec
         self._include_deleted = include_deleted
         self._page_size = page_size
@@ -175,21 +190,21 @@ class ReportBatches:
         self._lock = threading.Lock()
         self._disabled: str | None = not_batchable(spec)
         self.fallbacks: collections.Counter[str] = collections.Counter()
-        """Batches read one advertiser per request, by reason (``ads_throttle``, ``40001`` ...)."""
+        """Batches read one advertiser per request, by reason (``ads_throttle``, ``40001``, ``bad_rows`` ...), and
+        ``rounded``: batches some of whose members were read again alone (their money may have been rounded)."""
         self.batches: dict[tuple[str, DateWindow], _Batch] = {}
         """The batch of each (advertiser, window) that shares a request (single ones are not listed)."""
         if self._disabled is None:
-            self._form(plans, timezones)
+            self._form(plans)
 
-    def _form(self, plans: Mapping[str, Sequence[DateWindow]], timezones: Mapping[str, str | None]) -> None:
-        groups: dict[tuple[str, DateWindow], list[str]] = {}
+    def _form(self, plans: Mapping[str, Sequence[DateWindow]]) -> None:
+        groups: dict[DateWindow, list[str]] = {}
         for advertiser_id, windows in plans.items():
-            zone = timezones.get(advertiser_id)
-            if not zone:
-                continue  # its days cannot be vouched to be the others'
+            if str(advertiser_id) not in self._zones:
+                continue  # its rows' time zone could not be checked
             for window in dict.fromkeys(windows):
-                groups.setdefault((zone if self._by_timezone else "", window), []).append(str(advertiser_id))
-        for (_, window), members in groups.items():
+                groups.setdefault(window, []).append(str(advertiser_id))
+        for window, members in groups.items():
             unique = list(dict.fromkeys(members))
             for i in range(0, len(unique), MAX_ADVERTISERS_PER_REQUEST):
                 chunk = tuple(unique[i : i + MAX_ADVERTISERS_PER_REQUEST])
@@ -286,6 +301,11 @@ class ReportBatches:
             if reason == "refused":
                 # TikTok does not take this table's request with advertiser_ids: none of its batches would do
                 self._disabled = f"TikTok refused the batched request ({why})"
+        if reason == "bad_rows":  # not a limit TikTok documents: an answer unlike its documentation
+            self._warn(
+                f"report requests shared by advertisers {', '.join(batch.members)} came back with rows "
+                f"unlike TikTok's documented answer ({why}); reading them one advertiser per request"
+            )
         logger.info(
             "tiktok_ads: %s %s: reading advertisers %s one by one (%s)",
             self._spec.name,
@@ -299,12 +319,45 @@ class ReportBatches:
             self._spec, batch.members[0], batch.window, include_deleted=self._include_deleted
         )
         split: dict[str, list[RawPage]] = {member: [] for member in batch.members}
+        seen: dict[str, _Money] = {}
         for page in self._client.multi_advertiser_report(
             params, batch.members, page_size=self._page_size, decode=self._batch_decode
         ):
+            self._check(page, batch.members, seen)
             for member, rows in self._split(page, batch.members).items():
                 split[member].append(rows)
+        rounded = possibly_rounded(seen) if self._money else []
+        if rounded:
+            with self._lock:
+                self.fallbacks["rounded"] += 1
+            self._warn(
+                f"the money of advertisers {', '.join(rounded)} came back in whole units only from a report "
+                "request they shared (TikTok documents 'no decimal point' there, which could mean cents "
+                "rounded away); their reports are read one advertiser per request"
+            )
+            for member in rounded:
+                del split[member]  # read alone, as if the batch had not held it
         return split
+
+    def _check(self, page: RawPage, members: tuple[str, ...], seen: dict[str, _Money]) -> None:
+        """Check a batched page's rows against the members' ``advertiser/info/`` and note their money.
+
+        Raises:
+            _Inexact: a row of no member, or whose ``timezone`` or ``currency`` is not its advertiser's.
+        """
+        for owner, facts in _page_facts(page, self._money).items():
+            if owner not in members:
+                raise _Inexact(f"a row of advertiser {owner!r}, not of {', '.join(members)}")
+            zone, want = self._zones.get(owner), self._currencies.get(owner)
+            if facts.zones != {zone}:
+                raise _Inexact(
+                    f"rows of advertiser {owner} in time zone {sorted(map(str, facts.zones))}, not {zone}"
+                )
+            if want is not None and facts.currencies != {want}:
+                raise _Inexact(
+                    f"rows of advertiser {owner} in currency {sorted(map(str, facts.currencies))}, not {want}"
+                )
+            seen.setdefault(owner, _Money()).merge(facts)
 
     def _split(self, page: RawPage, members: tuple[str, ...]) -> dict[str, RawPage]:
         """A batched page as each member's page, the added metrics removed (unless the table asks for them)."""
@@ -321,6 +374,102 @@ class ReportBatches:
             kept = {k: v for k, v in metrics.items() if k not in ADDED_METRICS or k in self._keep}
             out.setdefault(owner, []).append({**row, "metrics": kept})
         return dict(out)
+
+
+_NONZERO = "[1-9]"
+_FRACTION = r"\.[0-9]*[1-9]"  # a decimal point followed by a digit that is not 0: cents survived
+
+
+@dataclasses.dataclass
+class _Money:
+    """What a batched answer says of one member: its rows' zones and currencies, and whether its money values
+    hold a nonzero one and one with a fraction."""
+
+    zones: set[str | None] = dataclasses.field(default_factory=set)
+    currencies: set[str | None] = dataclasses.field(default_factory=set)
+    rows: int = 0
+    nonzero: bool = False
+    fraction: bool = False
+
+    def merge(self, other: _Money) -> None:
+        """Add another page's facts."""
+        self.zones |= other.zones
+        self.currencies |= other.currencies
+        self.rows += other.rows
+        self.nonzero = self.nonzero or other.nonzero
+        self.fraction = self.fraction or other.fraction
+
+
+def possibly_rounded(seen: Mapping[str, _Money]) -> list[str]:
+    """The members of a batched answer whose money may have lost its cents, to be read again alone.
+
+    TikTok documents that money in a multi-advertiser answer "has no decimal point" ([TTD-sync], see the module
+    docstring): if that means rounded, every amount of the answer is whole. So a member is trusted when one of
+    its money values has a fraction (cents survived). A member whose nonzero values are all whole may be
+    rounded (or really whole: then reading it again only costs requests). A member whose money is all zero
+    could hide amounts under half a unit: it is trusted only when some member of the same answer shows a
+    fraction (one answer, one formatting: a rounding TikTok would leave no fraction anywhere in it). No currency is exempt, not even those without minor
+    units (JPY, KRW ... ISO 4217): whether TikTok sends their one-advertiser amounts with decimals is UNSURE,
+    and their costs per result (``cpc``, ``cost_per_*``, money metrics too) have decimals anyway.
+
+    Args:
+        seen: each member's facts over every page of the answer.
+
+    Returns:
+        The members to read alone, in the batch's order.
+    """
+    proven = any(f.fraction for f in seen.values())
+    out = []
+    for member, facts in seen.items():
+        if facts.fraction or not facts.rows:
+            continue
+        if facts.nonzero or not proven:
+            out.append(member)
+    return out
+
+
+def _page_facts(page: RawPage, money: tuple[str, ...]) -> dict[str, _Money]:
+    """Each owner's facts in one batched page (Arrow columns when the page has them, else its rows)."""
+    if isinstance(page, ArrowRows):
+        mets = page.part("metrics")
+        names = [f.name for f in mets.type] if mets is not None else []
+        if mets is not None and not mets.null_count and set(ADDED_METRICS) <= set(names):
+            return _arrow_facts(mets, [m for m in money if m in names])
+        page = page.raw()
+    out: dict[str, _Money] = {}
+    for row in page:
+        metrics = row.get("metrics") if isinstance(row, dict) else None
+        if not isinstance(metrics, dict):
+            raise _Inexact(f"a row without metrics: {row!r}"[:200])
+        owner = _owner(metrics.get("advertiser_id"), (row.get("dimensions") or {}).get("advertiser_id"))
+        facts = out.setdefault(str(owner), _Money())
+        facts.rows += 1
+        facts.zones.add(metrics.get("timezone"))
+        facts.currencies.add(metrics.get("currency"))
+        for name in money:
+            value = metrics.get(name)
+            text = "" if value is None or isinstance(value, bool) else str(value)
+            facts.nonzero = facts.nonzero or re.search(_NONZERO, text) is not None
+            facts.fraction = facts.fraction or re.search(_FRACTION, text) is not None
+    return out
+
+
+def _arrow_facts(mets: pa.StructArray, money: list[str]) -> dict[str, _Money]:
+    owners = mets.field("advertiser_id")
+    out: dict[str, _Money] = {}
+    for owner in pc.unique(owners).to_pylist():
+        mask = pc.equal(owners, owner)
+        facts = out.setdefault(str(owner), _Money())
+        facts.rows = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
+        facts.zones = set(pc.unique(mets.field("timezone").filter(mask)).to_pylist())
+        facts.currencies = set(pc.unique(mets.field("currency").filter(mask)).to_pylist())
+        for name in money:
+            values = mets.field(name).filter(mask)
+            facts.nonzero = facts.nonzero or bool(pc.any(pc.match_substring_regex(values, _NONZERO)).as_py())
+            facts.fraction = facts.fraction or bool(
+                pc.any(pc.match_substring_regex(values, _FRACTION)).as_py()
+            )
+    return out
 
 
 def _owner(*values: Any) -> str | None:

@@ -137,6 +137,7 @@ class SharedReports:
         ctx, spec = self._ctx, self._spec
         plans: dict[str, list[DateWindow]] = {}
         zones: dict[str, str | None] = {}
+        currencies: dict[str, str | None] = {}
         for adv_id, incremental in self._incrementals.items():
             advertiser = ctx.advertiser(adv_id)
             if advertiser is None:
@@ -149,6 +150,7 @@ class SharedReports:
                 continue  # nothing to read, or one task: not shared
             plans[adv_id] = split_range(days.start, days.end, spec.window_days)
             zones[adv_id] = advertiser.timezone
+            currencies[adv_id] = advertiser.info.get("currency")
         return ReportBatches(
             ctx.client,
             spec,
@@ -157,6 +159,8 @@ class SharedReports:
             include_deleted=ctx.config.include_deleted,
             page_size=ctx.config.page_size,
             decode=report_decoder(spec.dimensions, spec.metrics),
+            currencies=currencies,
+            warn=ctx.summary.warn_once,
         )
 
 

@@ -139,10 +139,12 @@ class TikTokAdsSettings(BaseConfiguration):
         "``always``: every range of a table tasks can answer; ``never``: synchronous requests only.",
     )
     share_report_requests: bool = setting(
-        False,
-        "read up to five advertisers of one time zone in one report request (``advertiser_ids``), split back "
-        "per advertiser: fewer requests for agencies; off by default until checked on a real account (TikTok "
-        "may drop money decimals in such answers).",
+        True,
+        "read up to five advertisers with the same window in one report request (``advertiser_ids``), split "
+        "back per advertiser: fewer requests for agencies. Each answer is checked (rows' ``timezone`` and "
+        "``currency`` against ``advertiser/info/``; money in whole units only, which TikTok's 'no decimal "
+        "point' could mean rounded): what fails a check is read one advertiser per request. ``false``: one "
+        "advertiser per request always.",
     )
     metrics: str | dict[str, list[str] | str] | None = setting(
         None,

@@ -44,6 +44,9 @@ def load(server: EmulatorServer, tmp_path: Path, name: str, **settings: Any) -> 
     pipe = support.make_pipeline(tmp_path, f"tiktok_ads_{name}")
     settings.setdefault("start_date", START)
     settings.setdefault("tables", REPORTS)
+    # the counts below are the async path's and one advertiser's per request (sharing synchronous requests
+    # between advertisers is test_shared_reports.py's subject)
+    settings.setdefault("share_report_requests", False)
     support.run(pipe, server, **settings)
     return pipe
 

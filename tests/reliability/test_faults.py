@@ -232,7 +232,9 @@ def test_when_the_retry_budget_runs_out_the_run_fails_loudly_and_changes_nothing
     server = emulator_factory(WORLD)
     start = server.world.history_start
     tables = ("advertisers", "campaigns", "ad_insights")
-    settings(monkeypatch, server, max_retries=2, tables=",".join(tables))
+    # one advertiser per request: shared, the two advertisers' one window would be a single report request and
+    # the failure from the second on (below) would never come
+    settings(monkeypatch, server, max_retries=2, tables=",".join(tables), share_report_requests="false")
     # a first run over the last ten days
     code, out, err = run_script(workdir, capsys, "--start-date", (start + dt.timedelta(days=10)).isoformat())
     assert code == 0, out + err

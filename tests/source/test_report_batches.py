@@ -103,7 +103,7 @@ def typed(spec: Any, advertiser_id: str, pages: Iterator[Any], arrow: bool) -> l
 # ------------------------------------------------------------------------------------------- forming
 
 
-def test_batches_group_same_zone_and_window_by_five(client: TikTokClient) -> None:
+def test_batches_group_advertisers_of_any_zone_with_the_same_window_by_five(client: TikTokClient) -> None:
     spec = ALL_TABLES["ad_insights"]
     w1, w2 = WINDOWS
     la = [f"la{i}" for i in range(7)]
@@ -116,10 +116,10 @@ def test_batches_group_same_zone_and_window_by_five(client: TikTokClient) -> Non
     zones["late"] = "America/Los_Angeles"
     batches = ReportBatches(client, spec, plans, zones, include_deleted=False, page_size=1000)
     members = {(adv, w): b.members for (adv, w), b in batches.batches.items()}
-    # the first window: 5 + 2 of Los Angeles; the second: 5 + 3 (with "late"); Tokyo alone, no zone alone
-    assert members[("la0", w1)] == tuple(la[:5]) and members[("la6", w1)] == ("la5", "la6")
-    assert members[("la0", w2)] == tuple(la[:5]) and members[("late", w2)] == ("la5", "la6", "late")
-    assert not {("tk", w1), ("none", w1), ("tk", w2)} & set(members)
+    # the first window: 5 + 3 (with Tokyo); the second: 5 + 4 (Tokyo and "late"); no zone: alone (unchecked)
+    assert members[("la0", w1)] == tuple(la[:5]) and members[("tk", w1)] == ("la5", "la6", "tk")
+    assert members[("la0", w2)] == tuple(la[:5]) and members[("late", w2)] == ("la5", "la6", "tk", "late")
+    assert not {("none", w1), ("none", w2)} & set(members)
     assert batches.batches[("la0", w1)] is batches.batches[("la4", w1)]
     assert batches.batches[("la0", w1)] is not batches.batches[("la0", w2)]
 
@@ -170,7 +170,7 @@ def test_rows_equal_the_one_advertiser_path_for_every_report_table(
         assert not batches.fallbacks and not any(b.pages for b in batches.batches.values())
 
 
-def test_advertisers_of_several_zones_share_a_request_when_asked_and_keep_their_own_days(
+def test_advertisers_of_several_zones_share_a_request_and_keep_their_own_days(
     world: EmulatorServer, client: TikTokClient
 ) -> None:
     zones = two_zones(world)
@@ -182,9 +182,7 @@ def test_advertisers_of_several_zones_share_a_request_when_asked_and_keep_their_
             a: typed(spec, a, report_pages(client, spec, a, WINDOWS[0], **options), False) for a in zones
         }
         single = report_requests(client) - before
-        batches = ReportBatches(
-            client, spec, dict.fromkeys(zones, WINDOWS[:1]), zones, by_timezone=False, **options
-        )
+        batches = ReportBatches(client, spec, dict.fromkeys(zones, WINDOWS[:1]), zones, **options)
         # Los Angeles and Tokyo together
         assert {b.members for b in batches.batches.values()} == {tuple(zones)}
         before = report_requests(client)
@@ -255,7 +253,7 @@ def test_two_members_asking_at_once_share_one_fetch(
     got: dict[str, list[Any]] = {}
 
     def read(adv: str) -> None:
-        got[adv] = [row for page in batches.pages(adv, WINDOWS[0]) for row in page]
+        got[adv] = typed(spec, adv, batches.pages(adv, WINDOWS[0]), False)
 
     first = threading.Thread(target=read, args=(la[0],))
     first.start()
@@ -270,8 +268,8 @@ def test_two_members_asking_at_once_share_one_fetch(
     # the third member was not asked: its rows wait for it; once read, nothing is kept
     assert set(batch.pages) == {la[2]}
     assert list(batches.pages(la[2], WINDOWS[0])) and not batch.pages and report_requests(client) == 1
-    # a window asked for again is read on its own
-    assert [r for p in batches.pages(la[0], WINDOWS[0]) for r in p] == got[la[0]]
+    # a window asked for again is read on its own (the same typed rows: only trailing zeros differ on the wire)
+    assert typed(spec, la[0], batches.pages(la[0], WINDOWS[0]), False) == got[la[0]]
     assert report_requests(client) == 2
 
 
@@ -327,7 +325,7 @@ def test_an_error_reading_alone_would_not_help_is_raised_to_every_member(world: 
             with pytest.raises(TikTokAuthError) as err:
                 list(batches.pages(adv, WINDOWS[0]))
             assert err.value.context["table"] == "campaign_insights"
-        assert report_requests(client) == 2  # one per batch (Los Angeles, Tokyo), none per advertiser
+        assert report_requests(client) == 1  # one for the batch of all five (any zone), none per advertiser
 
 
 def test_a_table_tiktok_does_not_batch_is_read_alone(world: EmulatorServer, client: TikTokClient) -> None:
@@ -348,3 +346,115 @@ def test_row_of_no_member_falls_back(world: EmulatorServer, client: TikTokClient
     stranger = [{"dimensions": {"campaign_id": "1"}, "metrics": {"advertiser_id": "42", "spend": "1.0"}}]
     with pytest.raises(rb._Inexact):
         batches._split(stranger, ("1", "2"))
+
+
+# ------------------------------------------------------------------------------------------- guards
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "rows"])
+def test_money_rounded_in_a_batched_answer_is_read_again_alone(
+    world: EmulatorServer, client: TikTokClient, arrow: bool
+) -> None:
+    zones = two_zones(world)
+    warnings: list[str] = []
+    world.api.multi_report_variant = "rounded_money"  # the other reading of "no decimal point"
+    for name in ("ad_insights", "advertiser_insights", "ad_insights_by_country"):
+        spec = ALL_TABLES[name]
+        decode = report_decoder(spec.dimensions, spec.metrics) if arrow else None
+        options: dict[str, Any] = {"include_deleted": True, "page_size": 1000, "decode": decode}
+        alone = {
+            (a, w): typed(spec, a, report_pages(client, spec, a, w, **options), arrow)
+            for a in zones
+            for w in WINDOWS
+        }
+        batches = ReportBatches(
+            client, spec, dict.fromkeys(zones, WINDOWS), zones, warn=warnings.append, **options
+        )
+        before = report_requests(client)
+        shared = {(a, w): typed(spec, a, batches.pages(a, w), arrow) for a in zones for w in WINDOWS}
+        assert shared == alone, name  # no rounded value is loaded
+        assert batches.fallbacks["rounded"] == len(WINDOWS), name
+        # each window: the batch, then every member with money (all of them here) alone
+        assert report_requests(client) - before > len(WINDOWS) * len(zones), name
+    assert warnings and all(a in " ".join(warnings) for a in zones)
+
+
+def test_money_with_cents_or_in_whole_units_of_no_member_keeps_the_batch(
+    world: EmulatorServer, client: TikTokClient
+) -> None:
+    zones = two_zones(world)
+    spec = ALL_TABLES["campaign_insights"]
+    warnings: list[str] = []
+    options: dict[str, Any] = {"include_deleted": False, "page_size": 1000, "warn": warnings.append}
+    batches = ReportBatches(client, spec, dict.fromkeys(zones, WINDOWS), zones, **options)
+    for adv in zones:
+        for window in WINDOWS:
+            list(batches.pages(adv, window))
+    # the documented answer: trailing zeros dropped ("117.1"), cents kept, so nothing is read again
+    assert not batches.fallbacks and not warnings
+    assert report_requests(client) == len(WINDOWS)
+
+
+def test_which_members_may_have_lost_their_cents() -> None:
+    def facts(currency: str, *, rows: int = 3, nonzero: bool = True, fraction: bool = False) -> Any:
+        return rb._Money(currencies={currency}, rows=rows, nonzero=nonzero, fraction=fraction)
+
+    seen = {
+        "cents": facts("USD", fraction=True),  # cents survived: trusted
+        "whole": facts("USD"),  # whole amounts only: maybe rounded (or really whole: one more request)
+        "zero_usd": facts("USD", nonzero=False),  # all zero, and the answer kept a member's cents
+        "zero_eur": facts("EUR", nonzero=False),  # the same (one answer, one formatting)
+        "yen": facts("JPY"),  # no currency is exempt (JPY amounts with decimals: UNSURE)
+        "no_rows": facts("EUR", rows=0, nonzero=False),
+    }
+    assert rb.possibly_rounded(seen) == ["whole", "yen"]
+    # no cents anywhere in the answer: a member all zero could hide amounts under half a unit (0.30 -> 0)
+    whole = {"a": facts("USD", nonzero=False), "b": facts("EUR"), "c": facts("EUR", rows=0, nonzero=False)}
+    assert rb.possibly_rounded(whole) == ["a", "b"]
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "rows"])
+def test_rows_in_another_zone_make_the_batch_read_alone(
+    world: EmulatorServer, client: TikTokClient, arrow: bool
+) -> None:
+    zones = two_zones(world)
+    spec = ALL_TABLES["ad_insights"]
+    decode = report_decoder(spec.dimensions, spec.metrics) if arrow else None
+    options: dict[str, Any] = {"include_deleted": False, "page_size": 1000, "decode": decode}
+    window = WINDOWS[0]
+    alone = {a: typed(spec, a, report_pages(client, spec, a, window, **options), arrow) for a in zones}
+    world.api.multi_report_variant = "utc_rows"  # rows shifted to UTC, as multi_adv_report_in_utc_time does
+    warnings: list[str] = []
+    batches = ReportBatches(
+        client, spec, dict.fromkeys(zones, [window]), zones, warn=warnings.append, **options
+    )
+    before = report_requests(client)
+    assert {a: typed(spec, a, batches.pages(a, window), arrow) for a in zones} == alone
+    assert batches.fallbacks == {"bad_rows": 1}
+    assert report_requests(client) - before == 1 + len(zones)
+    assert len(warnings) == 1 and "time zone" in warnings[0] and all(a in warnings[0] for a in zones)
+
+
+def test_rows_in_another_currency_than_advertiser_info_make_the_batch_read_alone(
+    world: EmulatorServer, client: TikTokClient
+) -> None:
+    zones = two_zones(world)
+    spec = ALL_TABLES["campaign_insights"]
+    currencies: dict[str, str | None] = {a: world.world.advertiser_info(a)["currency"] for a in zones}
+    first = next(iter(zones))
+    currencies[first] = "XXX"
+    warnings: list[str] = []
+    batches = ReportBatches(
+        client,
+        spec,
+        dict.fromkeys(zones, WINDOWS[:1]),
+        zones,
+        include_deleted=False,
+        page_size=1000,
+        currencies=currencies,
+        warn=warnings.append,
+    )
+    for adv in zones:
+        list(batches.pages(adv, WINDOWS[0]))
+    assert batches.fallbacks == {"bad_rows": 1} and "currency" in warnings[0]
+    assert report_requests(client) == 1 + len(zones)

@@ -26,8 +26,19 @@ model/report/integrated_get.go, HEAD 051f6c0, from [TTD-sync] "Run a synchronous
   every advertiser of the emulated world belongs to its one user, so the emulator never answers it.
 - Each advertiser's rows are in its own time zone unless ``multi_adv_report_in_utc_time=true``, which puts every
   row (and the date range) in UTC+0: hours are shifted, days re-summed from the hours.
-- UNSURE (not modelled): the docs also say money metrics of a multi-advertiser report have no decimals
-  ("100 USD spend is shown as 100"); they keep the single-advertiser formatting here.
+- Money metrics carry no trailing zeros: after "we return each advertiser's currency in the metrics" the docs
+  say these metrics "have no decimal point; e.g. a spend of 100 USD is shown as 100, without a decimal symbol
+  such as .000" ([BB] integrated_get.go, translated from [TTD-sync]). UNSURE: the one example is a whole
+  amount; the most plausible reading (a number written without its fixed decimals, as a JSON number or a
+  float's shortest spelling would be) is modelled: ``"100.00"`` -> ``"100"``, ``"12.50"`` -> ``"12.5"``, cents
+  kept. "Money" is every amount of the currency: money metrics and costs per something (``cpc``, ``cpm``,
+  ``cost_per_*``); not ratios of two amounts (ROAS).
+
+Variants (:data:`VARIANTS`, set on ``Api.multi_report_variant`` by tests; never TikTok's documented
+behaviour, each a way the documented one could turn out to be wrong): ``rounded_money`` rounds those amounts to
+whole units (half up), the other reading of the sentence above; ``utc_rows`` answers every row in UTC as if
+``multi_adv_report_in_utc_time`` were sent, each row's ``timezone`` saying ``UTC`` (UNSURE what a real answer
+would say there).
 """
 
 from __future__ import annotations
@@ -36,6 +47,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,6 +60,7 @@ __all__ = [
     "MAX_ADVERTISERS",
     "MAX_IDS",
     "THROTTLE_HEADER",
+    "VARIANTS",
     "MultiReportQuery",
     "parse_multi_report",
     "run_multi_report",
@@ -59,6 +72,16 @@ _ADV_DIM = "advertiser_id"
 _EXTRA = ("advertiser_id", "currency", "timezone")
 UTC = dt.timezone.utc
 _LEVEL_KIND = {m.AUCTION_CAMPAIGN: "campaign", m.AUCTION_ADGROUP: "adgroup", m.AUCTION_AD: "ad"}
+VARIANTS = ("rounded_money", "utc_rows")
+"""The scripted departures from the documented answer (see the module docstring)."""
+_MONEY_BASES = frozenset(md.base for md in m.METRICS.values() if md.kind == "money")
+#: amounts of the advertiser's currency: money metrics, and ratios of money to something that is not money
+_AMOUNTS = frozenset(
+    md.name
+    for md in m.METRICS.values()
+    if md.kind == "money"
+    or (md.kind == "ratio" and md.numerator in _MONEY_BASES and md.denominator not in _MONEY_BASES)
+)
 
 
 @dataclass
@@ -80,6 +103,8 @@ class MultiReportQuery:
     page_size: int
     #: 20,000 ids or more: the answer carries ``X-Tt-Ads-Throttle`` (ids beyond 20,000 are left out)
     cut: bool = False
+    #: one of :data:`VARIANTS`, or None for the documented answer
+    variant: str | None = None
 
 
 THROTTLE_HEADER = "X-Tt-Ads-Throttle"
@@ -91,7 +116,7 @@ THROTTLE_TEXT = (
 
 
 def parse_multi_report(
-    params: Mapping[str, str], authorize: Callable[[str], None], world: World
+    params: Mapping[str, str], authorize: Callable[[str], None], world: World, variant: str | None = None
 ) -> MultiReportQuery:
     """Validate a report request with ``advertiser_ids`` (``authorize`` raises 40001 for an id not granted).
 
@@ -99,6 +124,7 @@ def parse_multi_report(
         params: the query parameters.
         authorize: checks one advertiser id against the token.
         world: the data model (for the advertisers' time zones in UTC mode).
+        variant: one of :data:`VARIANTS`, or None for the documented answer.
 
     Returns:
         The query to run.
@@ -116,7 +142,7 @@ def parse_multi_report(
         raise param_error("advertiser_ids: only supported when report_type is BASIC or AUDIENCE.")
     for advertiser_id in ids:
         authorize(advertiser_id)
-    utc = get_bool(params, "multi_adv_report_in_utc_time")
+    utc = get_bool(params, "multi_adv_report_in_utc_time") or variant == "utc_rows"
     dims_raw = params.get("dimensions")
     requested: list[str] = []
     if dims_raw:
@@ -159,6 +185,7 @@ def parse_multi_report(
         page=first.page,
         page_size=first.page_size,
         cut=cut,
+        variant=variant,
     )
 
 
@@ -222,7 +249,7 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
             continue
         result = sub.run(world)
         if query.utc_range is None and not query.summed:
-            extra = _extras(adv)
+            extra = _extras(adv, query)
             for row in result.rows(0, len(result)):
                 rows.append(_shape(row["dimensions"], row["metrics"], extra, query))
             continue
@@ -235,7 +262,7 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
                     pooled[key] = group
             continue
         for group in groups.values():
-            rows.append(_shape(group.dims, group.metrics(result, query), _extras(adv), query))
+            rows.append(_shape(group.dims, group.metrics(result, query), _extras(adv, query), query))
     if query.no_id:
         rows = [
             {"dimensions": g.dims, "metrics": _dashed(g.metrics(g.result, query))}
@@ -245,7 +272,7 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
         rows.sort(key=lambda r: tuple(r["dimensions"].get(d, "") for d in query.dimensions))
     total = len(rows)
     start = (query.page - 1) * query.page_size
-    chunk = rows[start : start + query.page_size]
+    chunk = [_spelled(row, query.variant) for row in rows[start : start + query.page_size]]
     info = {
         "page": query.page,
         "page_size": query.page_size,
@@ -255,8 +282,22 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
     return {"list": chunk, "page_info": info}, len(chunk)
 
 
-def _extras(adv: Advertiser) -> dict[str, str]:
-    return {"advertiser_id": adv.advertiser_id, "currency": adv.currency, "timezone": adv.timezone}
+def _extras(adv: Advertiser, query: MultiReportQuery) -> dict[str, str]:
+    zone = "UTC" if query.variant == "utc_rows" else adv.timezone
+    return {"advertiser_id": adv.advertiser_id, "currency": adv.currency, "timezone": zone}
+
+
+def _spelled(row: dict[str, dict[str, Any]], variant: str | None) -> dict[str, dict[str, Any]]:
+    """A row with its amounts spelled as a multi-advertiser answer spells them (see the module docstring)."""
+    mets = dict(row["metrics"])
+    for name, value in mets.items():
+        if name not in _AMOUNTS or not isinstance(value, str) or "." not in value:
+            continue  # "-", null, a JSON number, or already whole (IDR)
+        if variant == "rounded_money":
+            mets[name] = str(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP))
+        else:
+            mets[name] = value.rstrip("0").rstrip(".")
+    return {**row, "metrics": mets}
 
 
 class _Group:
