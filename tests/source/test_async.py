@@ -4,6 +4,7 @@ downloads and the separate budget of task creation, the ``async_reports`` settin
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 
 import pytest
@@ -104,8 +105,9 @@ def test_get_file_returns_the_stream_and_types_envelope_errors(
     adv = server.advertiser_ids[0]
     with TikTokClient(server.access_token, base_url=server.base_url, max_qps=0, max_retries=0) as client:
         day = DateWindow(dt.date(2024, 6, 1), dt.date(2024, 6, 10))
-        body = ar.run_task(client, AD, adv, day, sleep=lambda s: None)
-        assert body.startswith(b"ad_id,stat_time_day,")
+        sink = io.BytesIO()
+        ar.run_task(client, AD, adv, day, sink, sleep=lambda s: None)
+        assert sink.getvalue().startswith(b"ad_id,stat_time_day,")
         with pytest.raises(TikTokAPIError) as err:
             client.get_file(
                 "report/task/download/", {"advertiser_id": adv, "task_id": "1"}, advertiser_id=adv
