@@ -18,25 +18,25 @@ warning and its range is read synchronously, window by window; a refused creatio
 rest of the run. Auth and connection errors fail the run as they would synchronously.
 
 Memory: the CSV (an advertiser's whole range: a year of a 1,000-ad account is ~60 MB) is never held whole. The
-download is written to a temporary file as it arrives (:meth:`TikTokClient.download`; in memory up to
-:data:`SPOOL_BYTES`, then in the system's temp dir, ``TMPDIR``), and pyarrow's streaming CSV reader reads it back
-:data:`BLOCK_BYTES` at a time, every requested column as a string. Each block becomes one page of the
-synchronous report's rows (:class:`CsvRows`, ``{"dimensions": {...}, "metrics": {...}}`` as Arrow), typed by the
-same code (``arrow_pages.py``, and ``transform.py`` for a page it cannot type in C) into the same rows. The
-whole file is downloaded before its first row is handed on, so a download cut short is retried, then falls
-back to the synchronous path like a failed task, with no row of the task loaded twice.
+download is written to a temporary file as it arrives (:meth:`TikTokClient.download`, in the system's temp dir,
+``TMPDIR``), and pyarrow's streaming CSV reader reads it back in C, :data:`BLOCK_BYTES` at a time (and up to 32
+blocks ahead, pyarrow's fixed read-ahead), every requested column as a string. Blocks are handed on as pages of
+:data:`ROWS_PER_PAGE` rows of the synchronous report (:class:`CsvRows`, ``{"dimensions": {...}, "metrics":
+{...}}`` as Arrow), typed by the same code (``arrow_pages.py``, and ``transform.py`` for a page it cannot type
+in C) into the same rows. The whole file is downloaded before its first row is handed on, so a download cut
+short is retried, then falls back to the synchronous path like a failed task, with no row loaded twice.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import logging
 import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
 from typing import IO, Any
 
 import pyarrow as pa
@@ -64,13 +64,13 @@ MIN_WINDOWS = 5
 (create, a few checks, download), a window at least one; at 5 a task saves requests even for a small account
 (one page per window), and a 90-day first load (4 windows) stays synchronous."""
 MAX_OUTPUTS_IN_FLIGHT = 2
-"""Task outputs downloaded and being parsed at once, process-wide: each takes :data:`SPOOL_BYTES` of memory at
-most (and its CSV's size on disk beyond that: a year of a 1,000-ad account is ~60 MB)."""
-SPOOL_BYTES = 8 << 20
-"""A downloaded CSV stays in memory up to this size, beyond it the whole file is moved to a temporary file."""
-BLOCK_BYTES = 4 << 20
-"""CSV bytes read and typed as one page: ~10,000 rows of ``ad_insights`` with the default metrics (pages are
-batched to 20,000 rows after typing), so memory does not grow with the task's size."""
+"""Task outputs downloaded and being parsed at once, process-wide: each costs its CSV's size on disk (a year of
+a 1,000-ad account is ~60 MB) and ~20 MB of memory (:data:`BLOCK_BYTES`, :data:`ROWS_PER_PAGE`)."""
+BLOCK_BYTES = 1 << 19
+"""CSV bytes pyarrow reads and parses at a time (~1,300 rows of ``ad_insights``); it reads up to 32 blocks
+ahead on its I/O thread (not configurable), so a block of 512 KiB keeps that at 16 MiB per CSV."""
+ROWS_PER_PAGE = 10_000
+"""CSV rows typed as one page (then batched to 20,000 rows): large enough that typing costs little per row."""
 _outputs = threading.BoundedSemaphore(MAX_OUTPUTS_IN_FLIGHT)
 FIRST_POLL_SECONDS = 0.5
 MAX_POLL_SECONDS = 30.0
@@ -267,14 +267,14 @@ class CsvRows(ArrowRows):
         return self.rows.to_pylist()
 
 
-def csv_pages(spec: ReportTable, advertiser_id: str, source: bytes | IO[bytes]) -> Iterator[CsvRows]:
-    """A task's CSV as pages of the synchronous report's raw rows, :data:`BLOCK_BYTES` of CSV at a time.
+def csv_pages(spec: ReportTable, advertiser_id: str, source: Any) -> Generator[CsvRows, None, None]:
+    """A task's CSV as pages of the synchronous report's raw rows, :data:`ROWS_PER_PAGE` at a time.
 
     Args:
         spec: the report table.
         advertiser_id: the advertiser (for errors).
-        source: the CSV (header row of field names, then one row per report row), or a binary file of it
-            positioned at its start; read block by block, never whole.
+        source: the CSV (header row of field names, then one row per report row) as bytes, or a seekable
+            binary file of it positioned at its start (a ``pyarrow.OSFile``: read in C), read block by block.
 
     Yields:
         Pages with the CSV's string values (an empty cell is ``""``, as sent).
@@ -282,9 +282,9 @@ def csv_pages(spec: ReportTable, advertiser_id: str, source: bytes | IO[bytes]) 
     Raises:
         TikTokBadResponseError: the header lacks a requested field (translated titles?), or a row is ragged.
     """
-    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    stream = pa.BufferReader(source) if isinstance(source, bytes) else source
     start = stream.tell()
-    header = next(csv.reader([stream.readline().decode("utf-8-sig")]), [])
+    header = _header(stream)
     missing = [name for name in (*spec.dimensions, *spec.metrics) if name not in header]
     if missing:
         raise _bad_csv(
@@ -306,19 +306,34 @@ def csv_pages(spec: ReportTable, advertiser_id: str, source: bytes | IO[bytes]) 
                 strings_can_be_null=False,
             ),
         )
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                return
-            if batch.num_rows:
-                yield CsvRows(_rows(batch, spec))
+        parts: list[pa.StructArray] = []
+        rows = 0
+        for batch in reader:
+            parts.append(_rows(batch, spec))
+            rows += batch.num_rows
+            if rows >= ROWS_PER_PAGE:
+                yield CsvRows(pa.concat_arrays(parts))
+                parts, rows = [], 0
+        if rows:
+            yield CsvRows(pa.concat_arrays(parts))
     except pa.ArrowInvalid as err:
-        raise _bad_csv(_RAGGED.sub(r"line \1:", str(err))[:300], advertiser_id) from None
+        text = _RAGGED.sub(r"line \1:", str(err).removeprefix("CSV parse error: "))[:300]
+        raise _bad_csv(f"the async report's CSV cannot be read (cut short?): {text}", advertiser_id) from None
 
 
 _RAGGED = re.compile(r"Row #(\d+):")
 """pyarrow's row number in a parse error: the CSV record's (the header is record 1), as a line number."""
+
+
+def _header(stream: Any) -> list[str]:
+    """The CSV's first line, parsed (its field names; a UTF-8 byte order mark dropped)."""
+    line = b""
+    while b"\n" not in line and len(line) < BLOCK_BYTES:
+        chunk = stream.read(4096)
+        if not chunk:
+            break
+        line += chunk
+    return next(csv.reader([line.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
 
 
 def _rows(batch: pa.RecordBatch, spec: ReportTable) -> pa.StructArray:
@@ -441,18 +456,30 @@ def _task_pages(
         raise
     except TikTokAPIError as err:
         raise _Fallback(err) from None
-    # at most MAX_OUTPUTS_IN_FLIGHT CSVs at once, each downloaded whole (to disk beyond SPOOL_BYTES) before
+    # at most MAX_OUTPUTS_IN_FLIGHT CSVs at once, each downloaded whole to a temporary file before
     # its first row is yielded: a download cut short is retried, or falls back, with nothing loaded twice
-    with _outputs, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as file:
+    with (
+        _outputs,
+        tempfile.TemporaryDirectory(prefix="tiktok_ads_task_", ignore_cleanup_errors=True) as folder,
+    ):
+        path = Path(folder) / "report.csv"
         try:
-            download(client, advertiser_id, task_id, file)
-            file.seek(0)
-            pages = csv_pages(spec, advertiser_id, file)
-            first = next(pages, None)  # a bad header shows here, before anything was yielded
+            with path.open("wb") as file:
+                download(client, advertiser_id, task_id, file)
         except (TikTokAuthError, TikTokConnectionError):
             raise
         except TikTokAPIError as err:
             raise _Fallback(err) from None
-        if first is not None:
-            yield first
-            yield from pages
+        # read in C by pyarrow's I/O thread (a Python file would take the GIL for every block)
+        with pa.OSFile(str(path)) as source:
+            pages = csv_pages(spec, advertiser_id, source)
+            try:
+                try:
+                    first = next(pages, None)  # a bad header shows here, before anything was yielded
+                except TikTokAPIError as err:
+                    raise _Fallback(err) from None
+                if first is not None:
+                    yield first
+                    yield from pages
+            finally:
+                pages.close()  # its reader stops before the file is closed

@@ -618,7 +618,16 @@ class TikTokClient:
                     adv_sent_at = adv_limiter.now() if adv_limiter is not None else None
                     self.stats.count_request(path, waited)
                     data = self._send(
-                        method, url, path, params, json_body, headers, advertiser_id, raw, decode, refuse_cut,
+                        method,
+                        url,
+                        path,
+                        params,
+                        json_body,
+                        headers,
+                        advertiser_id,
+                        raw,
+                        decode,
+                        refuse_cut,
                         sink,
                     )
             except TikTokAPIError as err:
