@@ -65,7 +65,7 @@ MIN_WINDOWS = 5
 (one page per window), and a 90-day first load (4 windows) stays synchronous."""
 MAX_OUTPUTS_IN_FLIGHT = 2
 """Task outputs downloaded and being parsed at once, process-wide: each costs its CSV's size on disk (a year of
-a 1,000-ad account is ~60 MB) and ~20 MB of memory (:data:`BLOCK_BYTES`, :data:`ROWS_PER_PAGE`)."""
+a 1,000-ad account is ~60 MB) and ~25 MB of memory (:data:`BLOCK_BYTES`, :data:`ROWS_PER_PAGE`)."""
 BLOCK_BYTES = 1 << 19
 """CSV bytes pyarrow reads and parses at a time (~1,300 rows of ``ad_insights``); it reads up to 32 blocks
 ahead on its I/O thread (not configurable), so a block of 512 KiB keeps that at 16 MiB per CSV."""
@@ -253,7 +253,7 @@ def run_task(
 
 
 class CsvRows(ArrowRows):
-    """One block of a task's CSV as a synchronous page's rows: ``struct<dimensions, metrics>`` of strings.
+    """A page of a task's CSV as a synchronous page's rows: ``struct<dimensions, metrics>`` of strings.
 
     ``arrow_pages.report_page_table`` types it in C like a JSON page read by pyarrow; a page it cannot type
     exactly takes the row path with :meth:`raw`, the same strings as Python dicts.
