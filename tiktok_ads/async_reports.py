@@ -21,7 +21,7 @@ Memory: the CSV (an advertiser's whole range: a year of a 1,000-ad account is ~6
 download is written to a temporary file as it arrives (:meth:`TikTokClient.download`, in the system's temp dir,
 ``TMPDIR``), and pyarrow's streaming CSV reader reads it back in C, :data:`BLOCK_BYTES` at a time (and up to 32
 blocks ahead, pyarrow's fixed read-ahead), every requested column as a string. Blocks are handed on as pages of
-:data:`ROWS_PER_PAGE` rows of the synchronous report (:class:`CsvRows`, ``{"dimensions": {...}, "metrics":
+``page_size`` rows of the synchronous report (:class:`CsvRows`, ``{"dimensions": {...}, "metrics":
 {...}}`` as Arrow), typed by the same code (``arrow_pages.py``, and ``transform.py`` for a page it cannot type
 in C) into the same rows. The whole file is downloaded before its first row is handed on, so a download cut
 short is retried, then falls back to the synchronous path like a failed task, with no row loaded twice.
@@ -65,12 +65,14 @@ MIN_WINDOWS = 5
 (one page per window), and a 90-day first load (4 windows) stays synchronous."""
 MAX_OUTPUTS_IN_FLIGHT = 2
 """Task outputs downloaded and being parsed at once, process-wide: each costs its CSV's size on disk (a year of
-a 1,000-ad account is ~60 MB) and ~25 MB of memory (:data:`BLOCK_BYTES`, :data:`ROWS_PER_PAGE`)."""
+a 1,000-ad account is ~60 MB) and ~20 MB of memory (:data:`BLOCK_BYTES`)."""
 BLOCK_BYTES = 1 << 19
 """CSV bytes pyarrow reads and parses at a time (~1,300 rows of ``ad_insights``); it reads up to 32 blocks
 ahead on its I/O thread (not configurable), so a block of 512 KiB keeps that at 16 MiB per CSV."""
-ROWS_PER_PAGE = 10_000
-"""CSV rows typed as one page (then batched to 20,000 rows): large enough that typing costs little per row."""
+ROWS_PER_PAGE = 1_000
+"""CSV rows per page unless told (the source passes its ``page_size``): a page is what the source's page budget
+(``4 x max_concurrency`` pages read ahead of dlt) counts, so task pages must be no larger than synchronous ones
+or the budget holds more rows (10,000-row pages let 250k rows wait in it: 711 MB)."""
 _outputs = threading.BoundedSemaphore(MAX_OUTPUTS_IN_FLIGHT)
 FIRST_POLL_SECONDS = 0.5
 MAX_POLL_SECONDS = 30.0
@@ -267,14 +269,17 @@ class CsvRows(ArrowRows):
         return self.rows.to_pylist()
 
 
-def csv_pages(spec: ReportTable, advertiser_id: str, source: Any) -> Generator[CsvRows, None, None]:
-    """A task's CSV as pages of the synchronous report's raw rows, :data:`ROWS_PER_PAGE` at a time.
+def csv_pages(
+    spec: ReportTable, advertiser_id: str, source: Any, *, rows_per_page: int = ROWS_PER_PAGE
+) -> Generator[CsvRows, None, None]:
+    """A task's CSV as pages of the synchronous report's raw rows, ``rows_per_page`` at a time.
 
     Args:
         spec: the report table.
         advertiser_id: the advertiser (for errors).
         source: the CSV (header row of field names, then one row per report row) as bytes, or a seekable
             binary file of it positioned at its start (a ``pyarrow.OSFile``: read in C), read block by block.
+        rows_per_page: rows per page (the last one may have fewer).
 
     Yields:
         Pages with the CSV's string values (an empty cell is ``""``, as sent).
@@ -306,16 +311,21 @@ def csv_pages(spec: ReportTable, advertiser_id: str, source: Any) -> Generator[C
                 strings_can_be_null=False,
             ),
         )
-        parts: list[pa.StructArray] = []
-        rows = 0
+        size = max(1, rows_per_page)
+        pending: list[pa.StructArray] = []  # blocks (~1,300 rows each) not yet handed on
+        count = 0
         for batch in reader:
-            parts.append(_rows(batch, spec))
-            rows += batch.num_rows
-            if rows >= ROWS_PER_PAGE:
-                yield CsvRows(pa.concat_arrays(parts))
-                parts, rows = [], 0
-        if rows:
-            yield CsvRows(pa.concat_arrays(parts))
+            pending.append(_rows(batch, spec))
+            count += batch.num_rows
+            if count < size:
+                continue
+            joined = pending[0] if len(pending) == 1 else pa.concat_arrays(pending)
+            full = count - count % size
+            for offset in range(0, full, size):
+                yield CsvRows(joined.slice(offset, size))
+            pending, count = ([joined.slice(full)] if full < count else []), count - full
+        if count:
+            yield CsvRows(pending[0] if len(pending) == 1 else pa.concat_arrays(pending))
     except pa.ArrowInvalid as err:
         text = _RAGGED.sub(r"line \1:", str(err).removeprefix("CSV parse error: "))[:300]
         raise _bad_csv(f"the async report's CSV cannot be read (cut short?): {text}", advertiser_id) from None
@@ -401,14 +411,14 @@ def task_or_sync_pages(
         window: the advertiser's range.
         switch: the run's task switch (turned off when a creation is refused).
         include_deleted: the setting (for the synchronous fallback).
-        page_size: rows per page of the synchronous fallback.
+        page_size: rows per page, of the task's CSV and of the synchronous fallback.
         sleep: sleep function between checks (tests).
 
     Yields:
         Raw pages.
     """
     try:
-        yield from _task_pages(client, spec, advertiser_id, window, sleep)
+        yield from _task_pages(client, spec, advertiser_id, window, sleep, page_size)
         return
     except (TikTokAuthError, TikTokConnectionError):
         raise
@@ -447,8 +457,10 @@ def _task_pages(
     advertiser_id: str,
     window: DateWindow,
     sleep: Callable[[float], None],
+    page_size: int,
 ) -> Iterator[RawPage]:
-    """The task's pages; a task error before the first page is a :class:`_Fallback`, later ones propagate
+    """The task's pages (of ``page_size`` rows, as synchronous ones); a task error before the first page is a
+    :class:`_Fallback`, later ones propagate
     (rows were yielded: a synchronous re-read would duplicate them)."""
     try:
         task_id = create_and_wait(client, spec, advertiser_id, window, sleep=sleep)
@@ -472,7 +484,7 @@ def _task_pages(
             raise _Fallback(err) from None
         # read in C by pyarrow's I/O thread (a Python file would take the GIL for every block)
         with pa.OSFile(str(path)) as source:
-            pages = csv_pages(spec, advertiser_id, source)
+            pages = csv_pages(spec, advertiser_id, source, rows_per_page=page_size)
             try:
                 try:
                     first = next(pages, None)  # a bad header shows here, before anything was yielded

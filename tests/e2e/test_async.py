@@ -166,9 +166,8 @@ def test_a_csv_cut_after_its_first_page_fails_the_run_and_keeps_the_state(
     # a body that ends early but cleanly (HTTP cannot tell) in a row after the first page: rows were handed on,
     # so a synchronous re-read would load them twice; the run fails, naming the line, and no cursor moves
     monkeypatch.setattr(tasks_module, "BLOCK_BYTES", 1 << 12)
-    monkeypatch.setattr(tasks_module, "ROWS_PER_PAGE", 20)
     cut_downloads(monkeypatch, after=30_000, broken=False)
     with pytest.raises(PipelineStepFailed, match=r"async report.*line \d+: Expected \d+ columns"):
-        load(server, tmp_path, "cut", tables=["ad_insights"])
+        load(server, tmp_path, "cut", tables=["ad_insights"], page_size=20)
     pipe = support.make_pipeline(tmp_path, "tiktok_ads_cut")
     assert "ad_insights" not in support.all_advertiser_states(pipe)

@@ -155,17 +155,16 @@ def _task_csv(rows: int) -> tuple[bytes, list[list[str]]]:
 
 def test_a_large_csv_is_read_block_by_block_not_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ar, "BLOCK_BYTES", 1 << 14)
-    monkeypatch.setattr(ar, "ROWS_PER_PAGE", 200)
     body, cells = _task_csv(6_000)
     source = _CountingFile(body)
-    pages = ar.csv_pages(AD, "7", source)
+    pages = ar.csv_pages(AD, "7", source, rows_per_page=200)
     first = next(pages)
     # the first page is handed on after the blocks of its rows and pyarrow's read-ahead (32 blocks), long
     # before the end of the file: a reader that takes the whole CSV first fails here
-    assert 200 <= len(first) < 250
+    assert len(first) == 200
     assert source.read_bytes <= (len(body) * 250 // len(cells)) + 34 * ar.BLOCK_BYTES < len(body) // 3
     rest = list(pages)
-    assert len(rest) >= 20 and max(len(p) for p in rest) < 250
+    assert len(rest) == 29 and {len(p) for p in rest} == {200}  # pages of 200 rows across the blocks
     got = [row for page in (first, *rest) for row in page]
     dims = len(AD.dimensions)
     assert got == [
@@ -179,9 +178,8 @@ def test_a_large_csv_is_read_block_by_block_not_whole(monkeypatch: pytest.Monkey
 
 def test_a_ragged_row_after_the_first_page_names_its_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ar, "BLOCK_BYTES", 1 << 14)
-    monkeypatch.setattr(ar, "ROWS_PER_PAGE", 200)
     body, cells = _task_csv(2_000)
-    pages = ar.csv_pages(AD, "7", body + b"1,2\n")
+    pages = ar.csv_pages(AD, "7", body + b"1,2\n", rows_per_page=200)
     assert len(next(pages)) < len(cells)  # the first page was fine
     with pytest.raises(TikTokBadResponseError, match=f"line {len(cells) + 2}:") as err:
         list(pages)
