@@ -65,10 +65,11 @@ MIN_WINDOWS = 5
 (one page per window), and a 90-day first load (4 windows) stays synchronous."""
 MAX_OUTPUTS_IN_FLIGHT = 2
 """Task outputs downloaded and being parsed at once, process-wide: each costs its CSV's size on disk (a year of
-a 1,000-ad account is ~60 MB) and ~20 MB of memory (:data:`BLOCK_BYTES`)."""
-BLOCK_BYTES = 1 << 19
-"""CSV bytes pyarrow reads and parses at a time (~1,300 rows of ``ad_insights``); it reads up to 32 blocks
-ahead on its I/O thread (not configurable), so a block of 512 KiB keeps that at 16 MiB per CSV."""
+a 1,000-ad account is ~60 MB) and a few MB of memory (:data:`BLOCK_BYTES`)."""
+BLOCK_BYTES = 1 << 17
+"""CSV bytes pyarrow reads and parses at a time (~330 rows of ``ad_insights``); it reads blocks ahead on its
+I/O thread (32, not configurable). Measured (``bench_extract_memory.py``, 250k rows through tasks): extract peak
+578 MB at 512 KiB, 486 MB at 128 KiB, 440 MB at 64 KiB (but 9.6 CPU s against 6-7)."""
 ROWS_PER_PAGE = 1_000
 """CSV rows per page unless told (the source passes its ``page_size``): a page is what the source's page budget
 (``4 x max_concurrency`` pages read ahead of dlt) counts, so task pages must be no larger than synchronous ones
