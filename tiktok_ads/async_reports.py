@@ -17,20 +17,30 @@ task request (per-account or per-app task quota, an app not allow-listed for asy
 warning and its range is read synchronously, window by window; a refused creation also stops tasks for the
 rest of the run. Auth and connection errors fail the run as they would synchronously.
 
-The CSV is parsed into the synchronous report's raw rows (``{"dimensions": {...}, "metrics": {...}}``), so
-they are typed by the same code (``transform.py``, ``arrow_pages.py``) into the same rows.
+Memory: the CSV (an advertiser's whole range: a year of a 1,000-ad account is ~60 MB) is never held whole. The
+download is written to a temporary file as it arrives (:meth:`TikTokClient.download`, in the system's temp dir,
+``TMPDIR``), and pyarrow's streaming CSV reader reads it back in C, :data:`BLOCK_BYTES` at a time (and up to 32
+blocks ahead, pyarrow's fixed read-ahead), every requested column as a string. Blocks are handed on as pages of
+``page_size`` rows of the synchronous report (:class:`CsvRows`, ``{"dimensions": {...}, "metrics":
+{...}}`` as Arrow), typed by the same code (``arrow_pages.py``, and ``transform.py`` for a page it cannot type
+in C) into the same rows. The whole file is downloaded before its first row is handed on, so a download cut
+short is retried, then falls back to the synchronous path like a failed task, with no row loaded twice.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import logging
-import operator
+import re
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from .client import TikTokClient
 from .errors import (
@@ -41,6 +51,7 @@ from .errors import (
     TikTokRateLimitError,
 )
 from .extract import RawPage, report_pages, report_params
+from .json_pages import ArrowRows
 from .settings import ReportTable, TableSpec
 from .windows import DateWindow, split_range
 
@@ -51,8 +62,16 @@ MIN_WINDOWS = 5
 (create, a few checks, download), a window at least one; at 5 a task saves requests even for a small account
 (one page per window), and a 90-day first load (4 windows) stays synchronous."""
 MAX_OUTPUTS_IN_FLIGHT = 2
-"""Task outputs downloaded and being parsed at once, process-wide: a year of a 1,000-ad account is a 60 MB
-CSV, so eight advertisers' at once would cost half a GB."""
+"""Task outputs downloaded and being parsed at once, process-wide: each costs its CSV's size on disk (a year of
+a 1,000-ad account is ~60 MB) and a few MB of memory (:data:`BLOCK_BYTES`)."""
+BLOCK_BYTES = 1 << 17
+"""CSV bytes pyarrow reads and parses at a time (~330 rows of ``ad_insights``); it reads blocks ahead on its
+I/O thread (32, not configurable). Measured (``bench_extract_memory.py``, 250k rows through tasks): extract peak
+578 MB at 512 KiB, 486 MB at 128 KiB, 440 MB at 64 KiB (but 9.6 CPU s against 6-7)."""
+ROWS_PER_PAGE = 1_000
+"""CSV rows per page unless told (the source passes its ``page_size``): a page is what the source's page budget
+(``4 x max_concurrency`` pages read ahead of dlt) counts, so task pages must be no larger than synchronous ones
+or the budget holds more rows (10,000-row pages let 250k rows wait in it: 711 MB)."""
 _outputs = threading.BoundedSemaphore(MAX_OUTPUTS_IN_FLIGHT)
 FIRST_POLL_SECONDS = 0.5
 MAX_POLL_SECONDS = 30.0
@@ -60,8 +79,6 @@ TASK_TIMEOUT_SECONDS = 1800.0
 CREATE_RETRIES = 1
 """Retries of a refused task creation before the synchronous fallback: TikTok's 40200 ("async task error")
 also answers a used-up task quota (UNSURE), which passes in an hour, not in seconds."""
-ROWS_PER_PAGE = 5_000
-"""CSV rows handed on as one page (Arrow tables are batched to 20,000 rows after typing anyway)."""
 
 #: "Create an asynchronous report task": UV metrics cannot be combined with audience dimensions
 UV_METRICS = frozenset(
@@ -206,10 +223,11 @@ def create_and_wait(
     return task_id
 
 
-def download(client: TikTokClient, advertiser_id: str, task_id: str) -> bytes:
-    """The CSV of a task that succeeded (``output_format = CSV_STRING``: the answer is the file)."""
+def download(client: TikTokClient, advertiser_id: str, task_id: str, sink: IO[bytes]) -> None:
+    """Write the CSV of a task that succeeded to ``sink`` (``output_format = CSV_STRING``: the answer is the
+    file), as it arrives."""
     ids = {"advertiser_id": advertiser_id, "task_id": task_id}
-    return client.get_file("report/task/download/", ids, advertiser_id=advertiser_id)
+    client.download("report/task/download/", ids, sink, advertiser_id=advertiser_id)
 
 
 def run_task(
@@ -217,84 +235,137 @@ def run_task(
     spec: ReportTable,
     advertiser_id: str,
     window: DateWindow,
+    sink: IO[bytes],
     *,
     sleep: Callable[[float], None] = time.sleep,
-) -> bytes:
-    """Create a task for ``window``, wait for it and download its CSV (:func:`create_and_wait`, :func:`download`).
+) -> None:
+    """Create a task for ``window``, wait for it and write its CSV to ``sink`` (:func:`create_and_wait`,
+    :func:`download`).
 
     Args:
         client: the API client.
         spec: the report table.
         advertiser_id: the advertiser.
         window: inclusive days.
+        sink: a seekable binary file open for writing.
         sleep: sleep function (tests).
-
-    Returns:
-        The CSV.
     """
-    return download(client, advertiser_id, create_and_wait(client, spec, advertiser_id, window, sleep=sleep))
+    download(client, advertiser_id, create_and_wait(client, spec, advertiser_id, window, sleep=sleep), sink)
 
 
-def csv_pages(spec: ReportTable, advertiser_id: str, body: bytes) -> Iterator[RawPage]:
-    """A task's CSV as the synchronous report's raw rows, :data:`ROWS_PER_PAGE` at a time.
+class CsvRows(ArrowRows):
+    """A page of a task's CSV as a synchronous page's rows: ``struct<dimensions, metrics>`` of strings.
+
+    ``arrow_pages.report_page_table`` types it in C like a JSON page read by pyarrow; a page it cannot type
+    exactly takes the row path with :meth:`raw`, the same strings as Python dicts.
+    """
+
+    def __init__(self, rows: pa.StructArray) -> None:
+        super().__init__(rows, b"", ())
+
+    def raw(self) -> list[dict[str, Any]]:
+        """The rows as ``{"dimensions": {...}, "metrics": {...}}`` dicts of the CSV's strings."""
+        return self.rows.to_pylist()
+
+
+def csv_pages(
+    spec: ReportTable, advertiser_id: str, source: Any, *, rows_per_page: int = ROWS_PER_PAGE
+) -> Generator[CsvRows, None, None]:
+    """A task's CSV as pages of the synchronous report's raw rows, ``rows_per_page`` at a time.
 
     Args:
         spec: the report table.
         advertiser_id: the advertiser (for errors).
-        body: the CSV (header row of field names, then one row per report row).
+        source: the CSV (header row of field names, then one row per report row) as bytes, or a seekable
+            binary file of it positioned at its start (a ``pyarrow.OSFile``: read in C), read block by block.
+        rows_per_page: rows per page (the last one may have fewer).
 
     Yields:
-        Pages of ``{"dimensions": {...}, "metrics": {...}}`` with the CSV's string values.
+        Pages with the CSV's string values (an empty cell is ``""``, as sent).
 
     Raises:
         TikTokBadResponseError: the header lacks a requested field (translated titles?), or a row is ragged.
     """
-    # decoded as it is read: no second copy of the whole CSV as one str
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(body), encoding="utf-8-sig", newline=""))
-    header = next(reader, None) or []
+    stream = pa.BufferReader(source) if isinstance(source, bytes) else source
+    start = stream.tell()
+    header = _header(stream)
     missing = [name for name in (*spec.dimensions, *spec.metrics) if name not in header]
     if missing:
-        raise TikTokBadResponseError(
-            f"the async report's header lacks {missing[:5]} (got {header[:5]}...); "
-            "were its titles translated?",
-            code=0,
-            path="/open_api/v1.3/report/task/download/",
-            advertiser_id=advertiser_id,
-            reason="bad_csv",
+        raise _bad_csv(
+            f"the async report's header lacks {missing[:5]} (got {header[:5]}...); were its titles translated?",
+            advertiser_id,
         )
-    pick_dims = _picker([header.index(name) for name in spec.dimensions])
-    pick_mets = _picker([header.index(name) for name in spec.metrics])
-    dim_names, met_names = spec.dimensions, spec.metrics
-    width = len(header)
-    page: list[dict[str, Any]] = []
-    for number, row in enumerate(reader, start=2):
-        if len(row) != width:
-            raise TikTokBadResponseError(
-                f"line {number} of the async report has {len(row)} cells, its header {width}",
-                code=0,
-                path="/open_api/v1.3/report/task/download/",
-                advertiser_id=advertiser_id,
-                reason="bad_csv",
-            )
-        page.append(
-            {
-                "dimensions": dict(zip(dim_names, pick_dims(row), strict=True)),
-                "metrics": dict(zip(met_names, pick_mets(row), strict=True)),
-            }
+    stream.seek(start)
+    names = list(dict.fromkeys((*spec.dimensions, *spec.metrics)))
+    try:
+        reader = pa_csv.open_csv(
+            stream,
+            # one thread: this runs on one of the source's workers already, and reads no block ahead
+            read_options=pa_csv.ReadOptions(block_size=BLOCK_BYTES, use_threads=False),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),  # as Python's csv module reads
+            # every cell a string as sent ("" stays "", "-" stays "-"): arrow_pages types them like JSON pages'
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                include_columns=names,
+                strings_can_be_null=False,
+            ),
         )
-        if len(page) >= ROWS_PER_PAGE:
-            yield page
-            page = []
-    if page:
-        yield page
+        size = max(1, rows_per_page)
+        pending: list[pa.StructArray] = []  # blocks (~1,300 rows each) not yet handed on
+        count = 0
+        for batch in reader:
+            pending.append(_rows(batch, spec))
+            count += batch.num_rows
+            if count < size:
+                continue
+            joined = pending[0] if len(pending) == 1 else pa.concat_arrays(pending)
+            full = count - count % size
+            for offset in range(0, full, size):
+                yield CsvRows(joined.slice(offset, size))
+            pending, count = ([joined.slice(full)] if full < count else []), count - full
+        if count:
+            yield CsvRows(pending[0] if len(pending) == 1 else pa.concat_arrays(pending))
+    except pa.ArrowInvalid as err:
+        text = _RAGGED.sub(r"line \1:", str(err).removeprefix("CSV parse error: "))[:300]
+        raise _bad_csv(f"the async report's CSV cannot be read (cut short?): {text}", advertiser_id) from None
 
 
-def _picker(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
-    """The cells at ``indexes`` of a CSV row, as a tuple (one C call per row)."""
-    if not indexes:
-        return lambda row: ()
-    get = operator.itemgetter(*indexes)
-    return get if len(indexes) > 1 else (lambda row: (get(row),))
+_RAGGED = re.compile(r"Row #(\d+):")
+"""pyarrow's row number in a parse error: the CSV record's (the header is record 1), as a line number."""
+
+
+def _header(stream: Any) -> list[str]:
+    """The CSV's first line, parsed (its field names; a UTF-8 byte order mark dropped)."""
+    line = b""
+    while b"\n" not in line and len(line) < BLOCK_BYTES:
+        chunk = stream.read(4096)
+        if not chunk:
+            break
+        line += chunk
+    return next(csv.reader([line.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
+
+
+def _rows(batch: pa.RecordBatch, spec: ReportTable) -> pa.StructArray:
+    """A CSV block's columns as ``struct<dimensions: struct<...>, metrics: struct<...>>``."""
+
+    def part(names: tuple[str, ...]) -> pa.StructArray:
+        if not names:
+            return pa.array([{}] * batch.num_rows, pa.struct([]))
+        return pa.StructArray.from_arrays([batch.column(n) for n in names], names=list(names))
+
+    return pa.StructArray.from_arrays(
+        [part(spec.dimensions), part(spec.metrics)], names=["dimensions", "metrics"]
+    )
+
+
+def _bad_csv(message: str, advertiser_id: str) -> TikTokBadResponseError:
+    return TikTokBadResponseError(
+        message,
+        code=0,
+        path="/open_api/v1.3/report/task/download/",
+        advertiser_id=advertiser_id,
+        reason="bad_csv",
+    )
 
 
 class TaskSwitch:
@@ -339,14 +410,14 @@ def task_or_sync_pages(
         window: the advertiser's range.
         switch: the run's task switch (turned off when a creation is refused).
         include_deleted: the setting (for the synchronous fallback).
-        page_size: rows per page of the synchronous fallback.
+        page_size: rows per page, of the task's CSV and of the synchronous fallback.
         sleep: sleep function between checks (tests).
 
     Yields:
         Raw pages.
     """
     try:
-        yield from _task_pages(client, spec, advertiser_id, window, sleep)
+        yield from _task_pages(client, spec, advertiser_id, window, sleep, page_size)
         return
     except (TikTokAuthError, TikTokConnectionError):
         raise
@@ -385,8 +456,10 @@ def _task_pages(
     advertiser_id: str,
     window: DateWindow,
     sleep: Callable[[float], None],
+    page_size: int,
 ) -> Iterator[RawPage]:
-    """The task's pages; a task error before the first page is a :class:`_Fallback`, later ones propagate
+    """The task's pages (of ``page_size`` rows, as synchronous ones); a task error before the first page is a
+    :class:`_Fallback`, later ones propagate
     (rows were yielded: a synchronous re-read would duplicate them)."""
     try:
         task_id = create_and_wait(client, spec, advertiser_id, window, sleep=sleep)
@@ -394,16 +467,30 @@ def _task_pages(
         raise
     except TikTokAPIError as err:
         raise _Fallback(err) from None
-    with _outputs:  # at most MAX_OUTPUTS_IN_FLIGHT CSVs in memory at once
+    # at most MAX_OUTPUTS_IN_FLIGHT CSVs at once, each downloaded whole to a temporary file before
+    # its first row is yielded: a download cut short is retried, or falls back, with nothing loaded twice
+    with (
+        _outputs,
+        tempfile.TemporaryDirectory(prefix="tiktok_ads_task_", ignore_cleanup_errors=True) as folder,
+    ):
+        path = Path(folder) / "report.csv"
         try:
-            body = download(client, advertiser_id, task_id)
-            pages = csv_pages(spec, advertiser_id, body)
-            del body
-            first = next(pages, None)  # a bad header shows here, before anything was yielded
+            with path.open("wb") as file:
+                download(client, advertiser_id, task_id, file)
         except (TikTokAuthError, TikTokConnectionError):
             raise
         except TikTokAPIError as err:
             raise _Fallback(err) from None
-        if first is not None:
-            yield first
-            yield from pages
+        # read in C by pyarrow's I/O thread (a Python file would take the GIL for every block)
+        with pa.OSFile(str(path)) as source:
+            pages = csv_pages(spec, advertiser_id, source, rows_per_page=page_size)
+            try:
+                try:
+                    first = next(pages, None)  # a bad header shows here, before anything was yielded
+                except TikTokAPIError as err:
+                    raise _Fallback(err) from None
+                if first is not None:
+                    yield first
+                    yield from pages
+            finally:
+                pages.close()  # its reader stops before the file is closed

@@ -18,6 +18,7 @@ shared per app. At most ``max_concurrency`` requests are in flight at once, whic
 from __future__ import annotations
 
 import collections
+import io
 import json
 import logging
 import random
@@ -26,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import requests
 
@@ -72,6 +73,8 @@ logger = logging.getLogger("tiktok_ads")
 API_PREFIX = f"/open_api/{API_VERSION}/"
 _NOT_JSON = object()
 _RAW = "_raw_body"
+DOWNLOAD_CHUNK = 1 << 20
+"""Bytes read from the socket and written to the sink at a time by :meth:`TikTokClient.download`."""
 MAX_PAGES = 100_000
 """Safety stop for a paging loop whose ``page_info`` never ends."""
 ACCESS_TOKEN_EXPIRED = 40102
@@ -458,7 +461,8 @@ class TikTokClient:
         """GET an endpoint that answers a file stream (``report/task/download/`` of a ``CSV_STRING`` task).
 
         The request is paced, retried and typed like every other; an answer that is a TikTok envelope is an
-        error (or, with code 0, not the file that was asked for).
+        error (or, with code 0, not the file that was asked for). A large file is better read with
+        :meth:`download`, which does not hold it in memory.
 
         Args:
             endpoint: e.g. ``"report/task/download/"``.
@@ -471,11 +475,37 @@ class TikTokClient:
         Raises:
             TikTokBadResponseError: the answer was a successful envelope, not a file.
         """
+        sink = io.BytesIO()
+        self.download(endpoint, params, sink, advertiser_id=advertiser_id)
+        return sink.getvalue()
+
+    def download(
+        self,
+        endpoint: str,
+        params: Mapping[str, Any],
+        sink: IO[bytes],
+        *,
+        advertiser_id: str | None = None,
+    ) -> None:
+        """:meth:`get_file`, with the file written to ``sink`` as it arrives (:data:`DOWNLOAD_CHUNK` at a time),
+        never held whole: an async task's CSV is an advertiser's whole range.
+
+        A transfer cut short (fewer bytes than ``Content-Length``, a broken chunked body, a reset) is a transient
+        error, retried like any other; each attempt starts ``sink`` over.
+
+        Args:
+            endpoint: e.g. ``"report/task/download/"``.
+            params: query parameters.
+            sink: a binary file open for writing, seekable (e.g. a temporary file).
+            advertiser_id: for error messages.
+
+        Raises:
+            TikTokBadResponseError: the answer was a successful envelope, not a file.
+        """
         data, request_id = self._request(
-            "GET", endpoint, params=encode_params(params), advertiser_id=advertiser_id, raw=True
+            "GET", endpoint, params=encode_params(params), advertiser_id=advertiser_id, raw=True, sink=sink
         )
-        body = data.get(_RAW)
-        if not isinstance(body, bytes):
+        if data.get(_RAW) is not sink:
             raise TikTokBadResponseError(
                 f"expected a file, got a JSON answer with data keys {sorted(data)[:5]}",
                 code=0,
@@ -484,7 +514,6 @@ class TikTokClient:
                 advertiser_id=advertiser_id,
                 reason="bad_file",
             )
-        return body
 
     def _request(
         self,
@@ -499,6 +528,7 @@ class TikTokClient:
         max_retries: int | None = None,
         decode: Decoder | None = None,
         refuse_cut: bool = False,
+        sink: IO[bytes] | None = None,
     ) -> tuple[dict[str, Any], str | None]:
         retries = self.max_retries if max_retries is None else max(0, max_retries)
         path = api_path(endpoint)
@@ -522,7 +552,17 @@ class TikTokClient:
                     adv_sent_at = adv_limiter.now() if adv_limiter is not None else None
                     self.stats.count_request(path, waited)
                     data = self._send(
-                        method, url, path, params, json_body, headers, advertiser_id, raw, decode, refuse_cut
+                        method,
+                        url,
+                        path,
+                        params,
+                        json_body,
+                        headers,
+                        advertiser_id,
+                        raw,
+                        decode,
+                        refuse_cut,
+                        sink,
                     )
             except TikTokAPIError as err:
                 err.attempts = attempt
@@ -595,6 +635,7 @@ class TikTokClient:
         raw: bool = False,
         decode: Decoder | None = None,
         refuse_cut: bool = False,
+        sink: IO[bytes] | None = None,
     ) -> tuple[dict[str, Any], str | None]:
         where: dict[str, Any] = {"path": path, "advertiser_id": advertiser_id}
         # Transport errors are turned into our own error *outside* the except blocks, so that neither
@@ -603,11 +644,17 @@ class TikTokClient:
         status, body = 0, b""
         try:
             response = self._session().request(
-                method, url, params=params, json=json_body, headers=headers, timeout=(10.0, self.timeout)
+                method,
+                url,
+                params=params,
+                json=json_body,
+                headers=headers,
+                timeout=(10.0, self.timeout),
+                stream=sink is not None,
             )
             self._host_answered = True
             status = response.status_code
-            body = response.content
+            body = response.content if sink is None else _drain(response, sink)
             self.server_clock.observe(response.headers.get("Date"))
             throttle = response.headers.get("X-Tt-Ads-Throttle")
             if throttle and refuse_cut and status == 200:
@@ -650,6 +697,8 @@ class TikTokClient:
             )
         if failure is not None:
             raise failure
+        if sink is not None and status == 200 and not body:
+            return {_RAW: sink}, None  # the file went to the sink
         if raw and status == 200 and body[:64].lstrip()[:1] != b"{":
             return {_RAW: body}, None  # a file stream; an envelope (an error) is parsed as usual
         return self._parse(status, body, where, decode)
@@ -1002,3 +1051,21 @@ def _as_int(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _drain(response: requests.Response, sink: IO[bytes]) -> bytes:
+    """A streamed answer: a file (HTTP 200, not a JSON envelope) written to ``sink`` from its start, ``b""``
+    returned; anything else (an error, an envelope: small) returned whole. The connection is released."""
+    try:
+        chunks = response.iter_content(DOWNLOAD_CHUNK)
+        first = next(chunks, b"")
+        if response.status_code != 200 or first[:64].lstrip()[:1] == b"{":
+            return first + b"".join(chunks)
+        sink.seek(0)
+        sink.truncate()  # a retried download starts over
+        sink.write(first)
+        for chunk in chunks:
+            sink.write(chunk)
+        return b""
+    finally:
+        response.close()

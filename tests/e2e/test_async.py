@@ -13,6 +13,8 @@ from typing import Any
 import dlt
 import pytest
 import support
+from cut_downloads import cut_downloads
+from dlt.pipeline.exceptions import PipelineStepFailed
 
 from tiktok_ads import ALL_TABLES as TABLES
 from tiktok_ads import async_reports as tasks_module
@@ -144,3 +146,31 @@ def test_always_uses_a_task_even_for_a_short_range(
     assert server.stats.requests["report/task/create/"] - server.stats.codes[40100] == 4
     assert "reading it synchronously" not in caplog.text
     assert server.stats.requests["report/integrated/get/"] == 2  # the audience table only
+
+
+def test_a_download_cut_short_falls_back_to_the_sync_path(
+    server: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    cut = cut_downloads(monkeypatch, after=2_000)  # every attempt of every download breaks mid-body
+    with caplog.at_level(logging.WARNING, logger="tiktok_ads"):
+        via_tasks = load(server, tmp_path, "cut", max_retries=1)
+    assert len(cut) == server.stats.requests["report/task/download/"] == 2 * 2 * 2  # 2 tables x 2 advertisers
+    assert "retrying /open_api/v1.3/report/task/download/" in caplog.text
+    assert "reading it synchronously" in caplog.text and "Connection broken" in caplog.text
+    assert_equals_truth(via_tasks, server)  # every row once: none came from the cut downloads
+    via_sync = load(server, tmp_path, "sync", async_reports="never")
+    assert_identical(via_tasks, via_sync)
+    assert report_state(via_tasks, REPORTS) == report_state(via_sync, REPORTS)
+
+
+def test_a_csv_cut_after_its_first_page_fails_the_run_and_keeps_the_state(
+    server: EmulatorServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a body that ends early but cleanly (HTTP cannot tell) in a row after the first page: rows were handed on,
+    # so a synchronous re-read would load them twice; the run fails, naming the line, and no cursor moves
+    monkeypatch.setattr(tasks_module, "BLOCK_BYTES", 1 << 12)
+    cut_downloads(monkeypatch, after=30_000, broken=False)
+    with pytest.raises(PipelineStepFailed, match=r"async report.*line \d+: Expected \d+ columns"):
+        load(server, tmp_path, "cut", tables=["ad_insights"], page_size=20)
+    pipe = support.make_pipeline(tmp_path, "tiktok_ads_cut")
+    assert "ad_insights" not in support.all_advertiser_states(pipe)

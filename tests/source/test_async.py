@@ -3,15 +3,21 @@ downloads and the separate budget of task creation, the ``async_reports`` settin
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from cut_downloads import cut_downloads
 
 from tiktok_ads import ALL_TABLES, TikTokAPIError, TikTokBadResponseError, TikTokClient
 from tiktok_ads import async_reports as ar
+from tiktok_ads import client as client_module
 from tiktok_ads.config import validate_config
-from tiktok_ads.errors import ConfigError
+from tiktok_ads.emulator import EmulatorServer, WorldConfig
+from tiktok_ads.errors import ConfigError, TikTokTransientError
 from tiktok_ads.windows import DateWindow
 
 AD = ALL_TABLES["ad_insights"]
@@ -104,8 +110,9 @@ def test_get_file_returns_the_stream_and_types_envelope_errors(
     adv = server.advertiser_ids[0]
     with TikTokClient(server.access_token, base_url=server.base_url, max_qps=0, max_retries=0) as client:
         day = DateWindow(dt.date(2024, 6, 1), dt.date(2024, 6, 10))
-        body = ar.run_task(client, AD, adv, day, sleep=lambda s: None)
-        assert body.startswith(b"ad_id,stat_time_day,")
+        sink = io.BytesIO()
+        ar.run_task(client, AD, adv, day, sink, sleep=lambda s: None)
+        assert sink.getvalue().startswith(b"ad_id,stat_time_day,")
         with pytest.raises(TikTokAPIError) as err:
             client.get_file(
                 "report/task/download/", {"advertiser_id": adv, "task_id": "1"}, advertiser_id=adv
@@ -113,3 +120,123 @@ def test_get_file_returns_the_stream_and_types_envelope_errors(
         assert err.value.code == 40002
         with pytest.raises(TikTokBadResponseError, match="expected a file"):
             client.get_file("advertiser/info/", {"advertiser_ids": [adv]})
+
+
+class _CountingFile(io.BytesIO):
+    """A CSV file that counts the bytes read from it (pyarrow's reader reads it through ``read``)."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.read_bytes = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+def _task_csv(rows: int) -> tuple[bytes, list[list[str]]]:
+    """A task's CSV of ``rows`` rows (placeholders, empty cells, a quoted comma and newline), and its cells."""
+    cells = [
+        [str(1000 + i), f"2024-05-{i % 28 + 1:02d} 00:00:00"]
+        + [
+            "-" if (i + j) % 7 == 0 else "" if (i + j) % 11 == 0 else f"{i}.{j:03d}"
+            for j in range(len(AD.metrics))
+        ]
+        for i in range(rows)
+    ]
+    cells[3][2] = 'an "ad", named\non two lines'
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*AD.dimensions, *AD.metrics])
+    writer.writerows(cells)
+    return out.getvalue().encode(), cells
+
+
+def test_a_large_csv_is_read_block_by_block_not_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ar, "BLOCK_BYTES", 1 << 14)
+    body, cells = _task_csv(6_000)
+    source = _CountingFile(body)
+    pages = ar.csv_pages(AD, "7", source, rows_per_page=200)
+    first = next(pages)
+    # the first page is handed on after the blocks of its rows and pyarrow's read-ahead (32 blocks), long
+    # before the end of the file: a reader that takes the whole CSV first fails here
+    assert len(first) == 200
+    assert source.read_bytes <= (len(body) * 250 // len(cells)) + 34 * ar.BLOCK_BYTES < len(body) // 3
+    rest = list(pages)
+    assert len(rest) == 29 and {len(p) for p in rest} == {200}  # pages of 200 rows across the blocks
+    got = [row for page in (first, *rest) for row in page]
+    dims = len(AD.dimensions)
+    assert got == [
+        {
+            "dimensions": dict(zip(AD.dimensions, row[:dims], strict=True)),
+            "metrics": dict(zip(AD.metrics, row[dims:], strict=True)),
+        }
+        for row in cells
+    ]
+
+
+def test_a_ragged_row_after_the_first_page_names_its_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ar, "BLOCK_BYTES", 1 << 14)
+    body, cells = _task_csv(2_000)
+    pages = ar.csv_pages(AD, "7", body + b"1,2\n", rows_per_page=200)
+    assert len(next(pages)) < len(cells)  # the first page was fine
+    with pytest.raises(TikTokBadResponseError, match=f"line {len(cells) + 2}:") as err:
+        list(pages)
+    assert err.value.reason == "bad_csv"
+
+
+MONTH = WorldConfig(
+    seed=5, advertisers=1, campaigns=3, adgroups=3, ads=5, days=60, today=dt.date(2024, 6, 30)
+)
+
+
+def test_a_download_is_written_as_it_arrives(
+    emulator_factory: Callable[..., EmulatorServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(client_module, "DOWNLOAD_CHUNK", 4096)
+    server = emulator_factory(MONTH)
+    adv = server.advertiser_ids[0]
+    writes: list[int] = []
+
+    class Sink(io.BytesIO):
+        def write(self, data: Any) -> int:
+            writes.append(len(data))
+            return super().write(data)
+
+    sink = Sink()
+    with TikTokClient(server.access_token, base_url=server.base_url, max_qps=0, max_retries=0) as client:
+        month = DateWindow(dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+        ar.run_task(client, AD, adv, month, sink, sleep=lambda s: None)
+    body = sink.getvalue()
+    assert body.startswith(b"ad_id,stat_time_day,") and body.count(b"\n") > 500 and len(body) > 10 * 4096
+    assert max(writes) <= 4096 and len(writes) >= 10  # chunk by chunk, never the whole body at once
+
+
+@pytest.mark.parametrize("broken", [True, False])
+def test_a_download_cut_short_is_retried_from_the_start(
+    emulator_factory: Callable[..., EmulatorServer], monkeypatch: pytest.MonkeyPatch, broken: bool
+) -> None:
+    server = emulator_factory(MONTH)
+    adv = server.advertiser_ids[0]
+    month = DateWindow(dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+    with TikTokClient(server.access_token, base_url=server.base_url, max_qps=0, max_retries=0) as client:
+        whole = io.BytesIO()
+        ar.run_task(client, AD, adv, month, whole, sleep=lambda s: None)
+    cut = cut_downloads(monkeypatch, after=len(whole.getvalue()) // 2, broken=broken, times=1)
+    kwargs: dict[str, Any] = {"max_qps": 0, "backoff_base": 0.0}
+    with TikTokClient(server.access_token, base_url=server.base_url, max_retries=1, **kwargs) as client:
+        sink = io.BytesIO()
+        ar.run_task(client, AD, adv, month, sink, sleep=lambda s: None)
+    assert len(cut) == 1
+    if broken:  # the transfer broke: retried, and the file holds the second attempt only
+        assert sink.getvalue() == whole.getvalue()
+    else:  # ended early but cleanly: HTTP cannot tell; the CSV's cut last row is what the reader refuses
+        assert len(sink.getvalue()) == len(whole.getvalue()) // 2
+    cut = cut_downloads(monkeypatch, after=1000)
+    with (
+        TikTokClient(server.access_token, base_url=server.base_url, max_retries=0, **kwargs) as client,
+        pytest.raises(TikTokTransientError, match="(?i)connection broken") as err,
+    ):
+        ar.run_task(client, AD, adv, month, io.BytesIO(), sleep=lambda s: None)
+    assert err.value.path == "/open_api/v1.3/report/task/download/" and err.value.advertiser_id == adv

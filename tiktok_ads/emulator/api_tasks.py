@@ -323,7 +323,9 @@ class ReportTasks:
         """The task's CSV: a title row, then one row per report row, as the synchronous reports page them."""
         q = task.query
         names = [*q.dimensions, *q.metrics]
-        out = io.StringIO()
+        # encoded as it is written: one copy of the CSV in memory, not a str and its bytes as well
+        raw = io.BytesIO()
+        out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([_title(n) for n in names] if task.translate else names)
         # the model answers hourly queries one day at a time (today's hours end now), as synchronous ones ask
@@ -341,7 +343,9 @@ class ReportTasks:
                     for row in result.rows(offset, 5_000)
                 )
             total += count
-        return out.getvalue().encode("utf-8"), total
+        out.flush()
+        out.detach()
+        return raw.getvalue(), total
 
 
 def _cells(values: Mapping[str, str], names: list[str]) -> tuple[str, ...]:
