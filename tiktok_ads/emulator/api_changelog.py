@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import threading
@@ -56,6 +55,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .model import UTC, Entity, stable_hash, zone
 from .params import get_id, get_str, json_body, param_error
+from .task_ids import TaskIds
 
 if TYPE_CHECKING:
     from .api import Grant
@@ -188,7 +188,7 @@ class _Task:
 
 
 @dataclass
-class ChangeLogTasks:
+class ChangeLogTasks(TaskIds):
     """The change log tasks of one emulated app (their routes' handlers).
 
     Args:
@@ -204,16 +204,6 @@ class ChangeLogTasks:
     _fail_next: int = 0
     _serial: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def fail_next(self, count: int = 1) -> None:
-        """Make the next ``count`` tasks created end ``FAILED`` (tests of a client's fallback)."""
-        with self._lock:
-            self._fail_next += count
-
-    @property
-    def created(self) -> int:
-        """Tasks created so far."""
-        return self._serial
 
     def create(self, grant: Grant, authorize: Authorize, body: bytes) -> dict[str, Any]:
         """Validate a ``changelog/task/create/`` JSON body and queue the task; answers ``task_id``."""
@@ -249,11 +239,7 @@ class ChangeLogTasks:
             kinds=kinds, object_ids=object_ids, operations=operations, module=module,
         )  # fmt: skip
         with self._lock:
-            self._serial += 1
-            digest = hashlib.sha1(f"{self.secret}:changelog:{self._serial}".encode()).hexdigest()
-            task_id = str(7_200_000_000_000_000_000 + int(digest[:15], 16) % 10**17)
-            fail = self._fail_next > 0
-            self._fail_next -= fail
+            task_id, fail = self._new_task_id("changelog", 7_200_000_000_000_000_000)
             self._tasks[task_id] = _Task(task_id, advertiser_id, entries, tz, fail)
         return {"task_id": task_id}
 

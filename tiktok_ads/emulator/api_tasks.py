@@ -57,6 +57,7 @@ from urllib.parse import parse_qsl
 from .metrics import AUDIENCE_DIMENSIONS
 from .params import ApiError, get_id, get_str, json_body, param_error, parse_date
 from .reports import ID_FILTERS, ReportQuery, parse_report_query
+from .task_ids import TaskIds
 
 if TYPE_CHECKING:
     from .api import Grant
@@ -122,7 +123,7 @@ class _Link:
 
 
 @dataclass
-class ReportTasks:
+class ReportTasks(TaskIds):
     """The async report tasks of one emulated app: their routes' handlers and the download links.
 
     Args:
@@ -146,16 +147,6 @@ class ReportTasks:
     _fail_next: int = 0
     _serial: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def fail_next(self, count: int = 1) -> None:
-        """Make the next ``count`` tasks created end ``FAILED`` (tests of a client's fallback)."""
-        with self._lock:
-            self._fail_next += count
-
-    @property
-    def created(self) -> int:
-        """Tasks created so far."""
-        return self._serial
 
     # ------------------------------------------------------------------ create
 
@@ -188,11 +179,7 @@ class ReportTasks:
         now = self.world.now
         with self._lock:
             self._check_quota(grant.token, advertiser_id, now)
-            self._serial += 1
-            digest = hashlib.sha1(f"{self.secret}:task:{self._serial}".encode()).hexdigest()
-            task_id = str(7_100_000_000_000_000_000 + int(digest[:15], 16) % 10**17)
-            fail = self._fail_next > 0
-            self._fail_next -= fail
+            task_id, fail = self._new_task_id("task", 7_100_000_000_000_000_000)
             self._tasks[task_id] = _Task(
                 task_id, advertiser_id, grant.token, query, output_format, translate,
                 file_name or f"report_{task_id}", now, fail,
