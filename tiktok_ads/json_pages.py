@@ -312,12 +312,14 @@ _VALUE_NUMBER = r'":(-?\d[\d.eE+-]*)([,}\]])'
 """A bare JSON number right after a key (compact JSON) and the character after it (RE2 has no lookahead)."""
 
 _SPELLED_OTHERWISE_TEXT = r"^(?:-?\d+\.\d+0|-?\d*\.0000\d*|-?[\d.]+[eE][-+]?\d+)$"
-_FLOAT_TEXT = r"^-?\d+\.\d+$"
 """Text of a float that Python's ``repr`` might not print back (RE2, for ``pyarrow.compute``): a fraction of two or
 more digits ending in zero (``0.50``, ``4.00``; ``4.0`` prints back as sent), four zeros after the point
 (``0.00001`` is ``1e-05``), an exponent; and (:data:`_FLOAT_TEXT`, 17 characters or more) 16 or more digits
-with a point. Any one sends the page to the exact
-quoting; other floats of at most 15 digits print back as sent."""
+with a point. Any one sends the page to the exact quoting; other floats of at most 15 digits print back as
+sent."""
+
+_FLOAT_TEXT = r"^-?\d+\.\d+$"
+"""A plain decimal's text (RE2): with 17 characters or more, 16 or more digits Python may print otherwise."""
 
 
 _BARE_NUMBER = re.compile(rb'"([^"\\]+)":\s*(-?\d+((?:\.\d+)?(?:[eE][+-]?\d+)?))(?=\s*[,}])')
@@ -333,9 +335,8 @@ def _number_quoter(
     """The replacement quoting the page's fields that hold a bare JSON number: any number in numeric metrics,
     whole numbers only elsewhere (a float in a text column takes the row path, which decides its spelling);
     other keys (``code``, ``page_info``'s) stay as they are."""
-    from .settings import METRIC_TYPES  # here: settings is heavier than this module
-
-    numeric = frozenset(m.encode() for m in metrics if METRIC_TYPES.get(m) in ("bigint", "decimal"))
+    text = frozenset(_text_metrics(metrics))
+    numeric = frozenset(m.encode() for m in metrics if m not in text)
     other = frozenset(n.encode() for n in (*dimensions, *metrics)) - numeric
 
     def quote(match: re.Match[bytes]) -> bytes:
