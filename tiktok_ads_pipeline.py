@@ -41,9 +41,16 @@ from dlt.common.runtime.collector import NULL_COLLECTOR
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from tiktok_ads import RunSummary, tiktok_ads
-from tiktok_ads.duckdb_merge import bounded_duckdb
-from tiktok_ads.errors import ConfigError, TikTokAdsError, TikTokAPIError, find_in_chain, find_tiktok_error
-from tiktok_ads.memory_limits import (
+from tiktok_ads.api.errors import (
+    ConfigError,
+    TikTokAdsError,
+    TikTokAPIError,
+    find_in_chain,
+    find_tiktok_error,
+)
+from tiktok_ads.api.redaction import redact
+from tiktok_ads.load.duckdb_merge import bounded_duckdb
+from tiktok_ads.load.memory_limits import (
     DUCKDB_MB_PER_COLUMN,
     DUCKDB_MEMORY_LIMIT_MB,
     DUCKDB_THREADS,
@@ -51,9 +58,8 @@ from tiktok_ads.memory_limits import (
     restore_environment,
     use_system_arrow_allocator,
 )
-from tiktok_ads.redaction import redact
-from tiktok_ads.report_grid import ALL_TABLES, GRID_TABLES
-from tiktok_ads.settings import TABLES
+from tiktok_ads.tables.registry import TABLES
+from tiktok_ads.tables.report_grid import ALL_TABLES, GRID_TABLES
 from tiktok_ads_cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from tiktok_ads_cli.auth_command import run_auth
 from tiktok_ads_cli.lost_duckdb import drop_if_duckdb_lost
@@ -369,7 +375,7 @@ def _duckdb_limits(args: argparse.Namespace, columns: int = 0) -> str | None:
 
 def _destination(name: str) -> Any:
     """The destination to load into: for duckdb, dlt's with a merge whose memory does not grow with the load
-    (``tiktok_ads/duckdb_merge.py``), else the name for dlt to resolve."""
+    (``tiktok_ads/load/duckdb_merge.py``), else the name for dlt to resolve."""
     return bounded_duckdb() if name == "duckdb" else name
 
 

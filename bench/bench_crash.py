@@ -48,7 +48,7 @@ from bench.workdir import work_folder  # noqa: E402
 from tiktok_ads.emulator import truth as T  # noqa: E402
 from tiktok_ads.emulator.model import World, WorldConfig  # noqa: E402
 from tiktok_ads.emulator.truth_compare import keyed_differences  # noqa: E402
-from tiktok_ads.settings import DEFAULT_TABLES, TABLES  # noqa: E402
+from tiktok_ads.tables.registry import DEFAULT_TABLES, TABLES  # noqa: E402
 
 PIPELINE_NAME = "tiktok_ads"
 DATASET = "tiktok_ads_data"

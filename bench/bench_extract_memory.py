@@ -51,7 +51,7 @@ def measure(size: str, max_concurrency: int, steps: list[str]) -> dict[str, floa
     import dlt
 
     from tiktok_ads import tiktok_ads
-    from tiktok_ads.memory_limits import apply_duckdb_limits, use_system_arrow_allocator
+    from tiktok_ads.load.memory_limits import apply_duckdb_limits, use_system_arrow_allocator
     from tiktok_ads_pipeline import _limit_malloc_arenas
 
     _limit_malloc_arenas()  # as the pipeline script does before any thread starts

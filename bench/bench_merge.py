@@ -1,4 +1,4 @@
-"""Benchmark: dlt's delete-insert merge against ``tiktok_ads/duckdb_merge.py`` on a synthetic staging table.
+"""Benchmark: dlt's delete-insert merge against ``tiktok_ads/load/duckdb_merge.py`` on a synthetic staging table.
 
 Builds a duckdb file whose staging table has ``--rows`` rows shaped like ``ad_insights`` with the default
 metrics (106 columns: 30 text, 37 integer, 20 money ``DECIMAL(18,4)``, 17 ratio ``DECIMAL(18,6)``, a day, the
@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 
 from dlt.destinations.sql_jobs import SqlMergeFollowupJob  # noqa: E402
 
-from tiktok_ads.duckdb_merge import BoundedDedupMergeJob  # noqa: E402
+from tiktok_ads.load.duckdb_merge import BoundedDedupMergeJob  # noqa: E402
 
 KEYS = ["advertiser_id", "ad_id", "stat_time_day", "campaign_id", "adgroup_id"]
 MERGE_KEY = ["advertiser_id", "stat_time_day"]

@@ -73,7 +73,7 @@ if str(ROOT) not in sys.path:
 from bench.workdir import work_folder  # noqa: E402
 from tiktok_ads.emulator.latency import TYPICAL  # noqa: E402
 from tiktok_ads.emulator.model import World, WorldConfig, is_deleted  # noqa: E402
-from tiktok_ads.settings import DEFAULT_TABLES, TABLES  # noqa: E402
+from tiktok_ads.tables.registry import DEFAULT_TABLES, TABLES  # noqa: E402
 
 UTC = dt.timezone.utc
 PIPELINE_NAME = "tiktok_ads"

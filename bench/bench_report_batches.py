@@ -4,14 +4,14 @@ The agency: 20 advertisers of 1 campaign, 1 ad group and 2 ads each, 90 days of 
 The requests are counted by the client against the emulator (in this process, no rate limits, no latency: only
 the counts matter here), for the first load and for the daily run a day later, through:
 
-- **alone**: one advertiser per request (:func:`tiktok_ads.extract.report_pages`, the source today);
-- **batched**: :class:`tiktok_ads.report_batches.ReportBatches`, up to five advertisers of any time zone with
+- **alone**: one advertiser per request (:func:`tiktok_ads.endpoints.extract.report_pages`, the source today);
+- **batched**: :class:`tiktok_ads.endpoints.report_batches.ReportBatches`, up to five advertisers of any time zone with
   the same window together (the emulator gives its advertisers 11 time zones in turn), each answer checked
   (time zones, currencies, money with cents) as the source does.
 
 The entity and advertiser requests are made the source's way (``entity_pages`` per advertiser and table,
 ``advertiser/info/`` per 100) and added to each total. The windows are the source's
-(:func:`tiktok_ads.windows.report_range` on the emulator's clock, 30-day windows).
+(:func:`tiktok_ads.endpoints.windows.report_range` on the emulator's clock, 30-day windows).
 
 ``--pipeline`` runs the real pipeline instead (the source into duckdb, the nine default tables, async tasks
 as by default), with ``share_report_requests`` off and on (the default), and prints the requests the emulator
@@ -35,14 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tiktok_ads.client import TikTokClient  # noqa: E402
+from tiktok_ads.api.client import TikTokClient  # noqa: E402
 from tiktok_ads.emulator import EmulatorServer  # noqa: E402
 from tiktok_ads.emulator.model import WorldConfig  # noqa: E402
-from tiktok_ads.extract import entity_pages, fetch_advertiser_info, report_pages  # noqa: E402
-from tiktok_ads.report_batches import ReportBatches  # noqa: E402
-from tiktok_ads.settings import DEFAULT_ATTRIBUTION_WINDOW_DAYS, DEFAULT_TABLES, TABLES  # noqa: E402
-from tiktok_ads.top_view import TopViewCampaigns  # noqa: E402
-from tiktok_ads.windows import DateWindow, local_today, report_range, split_range  # noqa: E402
+from tiktok_ads.endpoints.extract import entity_pages, fetch_advertiser_info, report_pages  # noqa: E402
+from tiktok_ads.endpoints.report_batches import ReportBatches  # noqa: E402
+from tiktok_ads.endpoints.top_view import TopViewCampaigns  # noqa: E402
+from tiktok_ads.endpoints.windows import DateWindow, local_today, report_range, split_range  # noqa: E402
+from tiktok_ads.tables.registry import DEFAULT_ATTRIBUTION_WINDOW_DAYS, DEFAULT_TABLES, TABLES  # noqa: E402
 
 UTC = dt.timezone.utc
 TODAY = dt.datetime.now(UTC).date() - dt.timedelta(days=2)

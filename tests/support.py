@@ -33,12 +33,12 @@ from dlt.common.pipeline import LoadInfo
 from dlt.extract.source import DltSource
 
 from tiktok_ads import TABLES, RunSummary, TableSpec, tiktok_ads
-from tiktok_ads.cursors import advertiser_cursors
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator import truth as T
 from tiktok_ads.emulator.metrics import ADDITIVE_METRICS
 from tiktok_ads.emulator.truth_compare import keyed_differences
-from tiktok_ads.report_grid import ALL_TABLES
+from tiktok_ads.resources.cursors import advertiser_cursors
+from tiktok_ads.tables.report_grid import ALL_TABLES
 
 #: the checkout, and its pipeline script
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,7 +162,7 @@ def run(
 def all_advertiser_states(pipeline: dlt.Pipeline) -> dict[str, dict[str, dict[str, Any]]]:
     """Each table's per-advertiser cursor, ``{table: {advertiser_id: entry}}`` (plain JSON values): a report's
     entry is ``{"last_day", "start_date", "include_deleted"}``, an entity's or asset's ``{"max_modify_time",
-    "include_deleted"}`` (:func:`tiktok_ads.cursors.advertiser_cursors`, which reads each advertiser's
+    "include_deleted"}`` (:func:`tiktok_ads.resources.cursors.advertiser_cursors`, which reads each advertiser's
     ``dlt.sources.incremental`` and the previous release's entries); tables that keep no cursor are left out."""
     resources = pipeline.state.get("sources", {}).get("tiktok_ads", {}).get("resources", {})
     tables = {name.split("__")[0] for name in resources}
@@ -243,7 +243,7 @@ def warehouse_type(destination: str, hint: Any) -> str:
     if hint["data_type"] == "decimal" and hint.get("precision") is not None:
         return kind.replace(
             "(38,9)", f"({hint['precision']},{hint['scale']})"
-        )  # see tiktok_ads/metric_types.py
+        )  # see tiktok_ads/tables/metric_types.py
     return kind
 
 

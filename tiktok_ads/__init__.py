@@ -9,7 +9,7 @@ Usage::
     pipeline.run(tiktok_ads())          # settings from .dlt/*.toml or SOURCES__TIKTOK_ADS__* env vars
 
 The default tables, their keys and cursors are those of the Stitch/Qlik TikTok Ads connector (see
-``settings.TABLES``); the report grid (every level; hourly, lifetime and audience variants) is opt-in
+``registry.TABLES``); the report grid (every level; hourly, lifetime and audience variants) is opt-in
 (``report_grid.GRID_TABLES``), and users may declare their own reports (``custom_reports``).
 """
 
@@ -22,13 +22,9 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from .async_reports import TaskSwitch
-from .auth import build_refresher
-from .client import TikTokClient
-from .config import SourceConfig, validate_config
-from .custom_metrics import table_specs
-from .custom_reports import custom_report_specs
-from .errors import (
+from tiktok_ads.api.auth import build_refresher
+from tiktok_ads.api.client import TikTokClient
+from tiktok_ads.api.errors import (
     ConfigError,
     TikTokAdsError,
     TikTokAPIError,
@@ -40,15 +36,19 @@ from .errors import (
     TikTokRateLimitError,
     TikTokTransientError,
 )
-from .extract import AdvertiserDirectory
-from .report_grid import ALL_TABLES, GRID_TABLES
-from .resources import make_resources, select_tables
-from .run_summary import RunSummary
-from .server_clock import tiktok_now
-from .settings import DEFAULT_TABLES, PACKAGE_VERSION, TABLES, TableSpec
-from .source_context import SourceContext
-from .source_settings import TikTokAdsSettings, with_setting_arguments
-from .token_refresh import TokenNotPersistedError, TokenPair
+from tiktok_ads.api.server_clock import tiktok_now
+from tiktok_ads.api.token_refresh import TokenNotPersistedError, TokenPair
+from tiktok_ads.config.source_settings import TikTokAdsSettings, with_setting_arguments
+from tiktok_ads.config.validation import SourceConfig, validate_config
+from tiktok_ads.endpoints.async_reports import TaskSwitch
+from tiktok_ads.endpoints.extract import AdvertiserDirectory
+from tiktok_ads.resources.factory import make_resources, select_tables
+from tiktok_ads.resources.run_summary import RunSummary
+from tiktok_ads.resources.source_context import SourceContext
+from tiktok_ads.tables.custom_metrics import table_specs
+from tiktok_ads.tables.custom_reports import custom_report_specs
+from tiktok_ads.tables.registry import DEFAULT_TABLES, PACKAGE_VERSION, TABLES, TableSpec
+from tiktok_ads.tables.report_grid import ALL_TABLES, GRID_TABLES
 
 __version__ = PACKAGE_VERSION
 
@@ -140,7 +140,7 @@ def tiktok_ads(
     report chosen), merged on their keys.
 
     Every setting (the arguments before ``on_token_refresh``, defined once in
-    :class:`~tiktok_ads.source_settings.TikTokAdsSettings`) is a dlt setting under ``sources.tiktok_ads``
+    :class:`~tiktok_ads.config.source_settings.TikTokAdsSettings`) is a dlt setting under ``sources.tiktok_ads``
     (``.dlt/config.toml``, ``.dlt/secrets.toml`` or env vars such as ``SOURCES__TIKTOK_ADS__START_DATE``);
     explicit arguments win. Settings are validated here, before any request; no request is made until the
     pipeline extracts. The last four arguments are no settings: dlt never resolves them from config.

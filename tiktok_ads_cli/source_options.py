@@ -1,4 +1,4 @@
-"""Command-line options for the source's settings: one per field of ``tiktok_ads.source_settings.TikTokAdsSettings``.
+"""Command-line options for the source's settings: one per field of ``tiktok_ads.config.source_settings.TikTokAdsSettings``.
 
 The options are derived from that one definition of the settings, so they cannot drift from it: the option of
 the setting ``max_qps`` is ``--max-qps``, its help is the field's help, its type the field's (``bool`` settings
@@ -70,7 +70,7 @@ def source_setting_options() -> list[SettingOption]:
     """
     from dlt.common.configuration.specs.base_configuration import is_secret_hint
 
-    from tiktok_ads.source_settings import HELP, SETTINGS, setting_hints
+    from tiktok_ads.config.source_settings import HELP, SETTINGS, setting_hints
 
     hints = setting_hints()
     return [

@@ -12,7 +12,7 @@ from support import all_advertiser_states, make_pipeline, run
 from tiktok_ads import RunSummary, select_tables, tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import business_center as emu_bc
-from tiktok_ads.report_grid import ALL_TABLES
+from tiktok_ads.tables.report_grid import ALL_TABLES
 
 TODAY = dt.date(2024, 6, 15)
 WORLD = WorldConfig(seed=8, advertisers=2, campaigns=1, adgroups=1, ads=2, days=40, today=TODAY)

@@ -19,8 +19,8 @@ from support import advertiser_states, compare_reports, make_pipeline, run, trut
 
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import truth as T
-from tiktok_ads.settings import DEFAULT_TABLES
-from tiktok_ads.transform import to_timestamp
+from tiktok_ads.endpoints.transform import to_timestamp
+from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 TODAY = dt.date(2024, 6, 15)
 WORLD = WorldConfig(seed=5, advertisers=2, campaigns=2, adgroups=1, ads=2, days=35, today=TODAY)

@@ -24,7 +24,7 @@ import support
 import yaml
 
 import tiktok_ads_pipeline as script
-from tiktok_ads.settings import DEFAULT_TABLES
+from tiktok_ads.tables.registry import DEFAULT_TABLES
 from tiktok_ads_cli.source_options import source_setting_options
 
 ROOT = Path(__file__).resolve().parents[2]

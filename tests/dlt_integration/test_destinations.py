@@ -30,7 +30,7 @@ from tiktok_ads import TABLES as ALL_TABLES
 from tiktok_ads import tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import truth as T
-from tiktok_ads.settings import DEFAULT_TABLES
+from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 #: the tables a run without the ``tables`` setting loads (not the opt-in ones such as ad_images)
 TABLES = {name: ALL_TABLES[name] for name in DEFAULT_TABLES}

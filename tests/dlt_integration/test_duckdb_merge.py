@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from dlt.destinations.sql_jobs import SqlMergeFollowupJob
 
-from tiktok_ads.duckdb_merge import BoundedDedupMergeJob, bounded_duckdb
+from tiktok_ads.load.duckdb_merge import BoundedDedupMergeJob, bounded_duckdb
 
 KEYS = ["advertiser_id", "ad_id", "stat_time_day"]
 

@@ -20,9 +20,9 @@ import support
 from support import assert_report_equals_truth, report_truth
 
 from tiktok_ads import TABLES
-from tiktok_ads.custom_metrics import table_specs, with_metrics
+from tiktok_ads.api.errors import ConfigError
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.errors import ConfigError
+from tiktok_ads.tables.custom_metrics import table_specs, with_metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 WORLD = WorldConfig(seed=41, advertisers=2, campaigns=2, adgroups=1, ads=2, days=12)

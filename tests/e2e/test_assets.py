@@ -24,12 +24,12 @@ from support import (
 )
 
 from tiktok_ads import TABLES, RunSummary, TikTokBadResponseError
-from tiktok_ads.client import TikTokClient
+from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import truth as T
-from tiktok_ads.extract import entity_pages, entity_params
-from tiktok_ads.settings import DEFAULT_TABLES
-from tiktok_ads.transform import transform_entity_rows
+from tiktok_ads.endpoints.extract import entity_pages, entity_params
+from tiktok_ads.endpoints.transform import transform_entity_rows
+from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 TODAY = dt.date(2025, 5, 1)
 WORLD = WorldConfig(seed=11, advertisers=2, campaigns=1, adgroups=1, ads=1, days=20, today=TODAY)

@@ -17,8 +17,8 @@ from cut_downloads import cut_downloads
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from tiktok_ads import ALL_TABLES as TABLES
-from tiktok_ads import async_reports as tasks_module
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
+from tiktok_ads.endpoints import async_reports as tasks_module
 
 TODAY = dt.date(2026, 3, 31)
 #: two advertisers in different time zones, 130 days of history: 5 windows of at most 30 days each

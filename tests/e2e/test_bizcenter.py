@@ -21,7 +21,7 @@ from tiktok_ads import TABLES, RunSummary
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import business_center as emu_bc
 from tiktok_ads.emulator import truth as T
-from tiktok_ads.settings import DEFAULT_TABLES
+from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 TODAY = dt.date(2025, 3, 10)
 WORLD = WorldConfig(seed=13, advertisers=3, campaigns=1, adgroups=2, ads=2, days=20, today=TODAY)
@@ -201,7 +201,7 @@ def test_bc_ids_settings_are_checked_and_an_unreadable_bc_is_named(
     tmp_path: Path, server: EmulatorServer
 ) -> None:
     from tiktok_ads import ConfigError
-    from tiktok_ads.config import validate_config
+    from tiktok_ads.config.validation import validate_config
 
     with pytest.raises(ConfigError) as bad:
         validate_config(access_token="t", bc_ids="12ab")

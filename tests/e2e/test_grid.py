@@ -18,10 +18,10 @@ import pytest
 from support import all_advertiser_states, make_pipeline, norm, report_differences, report_truth, rows, run
 
 from tiktok_ads import ALL_TABLES, TableSpec
-from tiktok_ads.custom_reports import custom_report_specs
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator.metrics import ADDITIVE_METRICS
-from tiktok_ads.report_grid import GRID_CELLS
+from tiktok_ads.tables.custom_reports import custom_report_specs
+from tiktok_ads.tables.report_grid import GRID_CELLS
 
 TODAY = dt.date(2026, 3, 31)
 #: Two advertisers (Los Angeles and Tokyo), a week of history: every grid table in one cheap run.

@@ -22,7 +22,7 @@ from support import all_advertiser_states, query, warehouse_type
 from tiktok_ads import TABLES as ALL_TABLES
 from tiktok_ads import RunSummary
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.settings import DEFAULT_TABLES
+from tiktok_ads.tables.registry import DEFAULT_TABLES
 from tiktok_ads_pipeline import main as script_main
 
 #: the tables a run without the ``tables`` setting loads (not the opt-in ones such as ad_images)
@@ -214,7 +214,7 @@ def test_a_failed_run_changes_nothing_and_the_next_run_completes(
     server.script_fault("report/integrated/get/", nth=6, fault="50002", times=100)
     with pytest.raises(Exception) as info:
         load(pipeline, server, max_retries=2)
-    from tiktok_ads.errors import TikTokTransientError, find_tiktok_error
+    from tiktok_ads.api.errors import TikTokTransientError, find_tiktok_error
 
     err = find_tiktok_error(info.value)
     assert isinstance(err, TikTokTransientError) and err.code == 50002

@@ -15,7 +15,7 @@ import dlt
 import support
 
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.settings import DEFAULT_TABLES
+from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 TODAY = dt.date(2026, 3, 31)
 #: the emulator deals its 11 time zones out in turn (13 advertisers: two zones with two each); any zone shares

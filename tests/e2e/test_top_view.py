@@ -1,6 +1,6 @@
 """TopView lists only where TopView campaigns are (issue 16): fewer requests, every object still lands.
 
-Each advertiser's TopView campaign list is read once per run (``tiktok_ads/top_view.py``); its ad groups' and ads'
+Each advertiser's TopView campaign list is read once per run (``tiktok_ads/endpoints/top_view.py``); its ad groups' and ads'
 TopView lists are read only when that list holds a campaign. These tests run the pipeline against worlds where
 an advertiser has no TopView campaign, gains one between runs, or sees one deleted, compare every row of the
 three tables with the emulator's truth, and count the requests.

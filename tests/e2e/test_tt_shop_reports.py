@@ -17,12 +17,12 @@ from support import make_pipeline, report_differences, rows, run
 
 from tests.e2e.test_shop import START, TODAY, WORLD
 from tiktok_ads import TABLES, ConfigError
-from tiktok_ads.custom_metrics import table_specs
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator import truth_shop as TS
-from tiktok_ads.extract import report_params
-from tiktok_ads.settings import DEFAULT_TABLES
-from tiktok_ads.windows import DateWindow
+from tiktok_ads.endpoints.extract import report_params
+from tiktok_ads.endpoints.windows import DateWindow
+from tiktok_ads.tables.custom_metrics import table_specs
+from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 TABLE = "tt_shop_campaign_insights"
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EMULATOR = ROOT / "tiktok_ads" / "emulator"
 #: What the emulator may read of the source package: the reader of the one metric catalogue (data shared by
 #: both, so they agree on which metrics exist), which itself imports nothing of the package.
-SHARED_DATA_READERS = frozenset({"metrics_file", "tiktok_ads.metrics_file"})
+SHARED_DATA_READERS = frozenset({"metrics_file", "tiktok_ads.tables.metrics_file"})
 
 
 def test_the_shared_catalogue_reader_imports_nothing_of_the_package() -> None:

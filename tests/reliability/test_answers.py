@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 from loopback import LoopbackServer
 
 from tiktok_ads import tiktok_ads
-from tiktok_ads.client import TikTokClient
-from tiktok_ads.errors import TikTokBadResponseError, find_tiktok_error
-from tiktok_ads.settings import METRIC_TYPES, NULL_METRIC_VALUES, TABLES
-from tiktok_ads.transform import transform_report_rows
+from tiktok_ads.api.client import TikTokClient
+from tiktok_ads.api.errors import TikTokBadResponseError, find_tiktok_error
+from tiktok_ads.endpoints.transform import transform_report_rows
+from tiktok_ads.tables.registry import METRIC_TYPES, NULL_METRIC_VALUES, TABLES
 
 ADV = "7002238017842757633"
 TODAY = dt.date(2024, 6, 15)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tiktok_ads import memory_limits
-from tiktok_ads.memory_limits import apply_duckdb_limits, default_memory_limit
+from tiktok_ads.load import memory_limits
+from tiktok_ads.load.memory_limits import apply_duckdb_limits, default_memory_limit
 
 ENV = "DESTINATION__DUCKDB__CREDENTIALS__GLOBAL_CONFIG"
 

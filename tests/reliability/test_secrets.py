@@ -25,8 +25,8 @@ from secret_texts import destination_texts, texts_of_file
 
 import tiktok_ads_pipeline as script
 from tiktok_ads import tiktok_ads
-from tiktok_ads.client import TikTokClient
-from tiktok_ads.config import validate_config
+from tiktok_ads.api.client import TikTokClient
+from tiktok_ads.config.validation import validate_config
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 
 Factory = Callable[..., EmulatorServer]

@@ -17,17 +17,17 @@ import orjson
 import pyarrow as pa
 import pytest
 
-from tiktok_ads.arrow_pages import LOAD_ID_COLUMN, TableBatcher, arrow_schema, report_page_table
-from tiktok_ads.client import TikTokClient
-from tiktok_ads.concurrency import PageBudget, UnitStream
-from tiktok_ads.day_markers import DAY_MARKER_COLUMN
+from tiktok_ads.api.client import TikTokClient
+from tiktok_ads.api.errors import TikTokBadResponseError
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.errors import TikTokBadResponseError
-from tiktok_ads.extract import report_pages
-from tiktok_ads.json_pages import ArrowRows, decode_report_body, report_decoder
-from tiktok_ads.report_grid import ALL_TABLES
-from tiktok_ads.transform import transform_report_rows
-from tiktok_ads.windows import DateWindow
+from tiktok_ads.endpoints.arrow_pages import LOAD_ID_COLUMN, TableBatcher, arrow_schema, report_page_table
+from tiktok_ads.endpoints.extract import report_pages
+from tiktok_ads.endpoints.json_pages import ArrowRows, decode_report_body, report_decoder
+from tiktok_ads.endpoints.transform import transform_report_rows
+from tiktok_ads.endpoints.windows import DateWindow
+from tiktok_ads.resources.concurrency import PageBudget, UnitStream
+from tiktok_ads.resources.day_markers import DAY_MARKER_COLUMN
+from tiktok_ads.tables.report_grid import ALL_TABLES
 
 Factory = Callable[..., EmulatorServer]
 ADV = "7000000000000000001"
@@ -283,7 +283,9 @@ def test_the_native_reader_reads_strings_nulls_and_placeholders_itself() -> None
 
 
 def test_money_and_ratios_as_tiktok_sends_them_are_typed_natively_and_exactly() -> None:
-    from tiktok_ads.arrow_pages import _native_table  # the native step alone: it must not need the fallback
+    from tiktok_ads.endpoints.arrow_pages import (
+        _native_table,  # the native step alone: it must not need the fallback
+    )
 
     spec = _narrow()
     page = [
@@ -301,7 +303,9 @@ def test_money_and_ratios_as_tiktok_sends_them_are_typed_natively_and_exactly() 
 
 
 def test_the_native_reader_reads_numbers_among_strings_as_the_row_path_does() -> None:
-    from tiktok_ads.arrow_pages import _native_table  # the native step alone: it must not need the fallback
+    from tiktok_ads.endpoints.arrow_pages import (
+        _native_table,  # the native step alone: it must not need the fallback
+    )
 
     spec = _narrow()
     # JSON numbers among TikTok's strings (as real answers have them): count, money, a ratio, a whole number
@@ -374,7 +378,7 @@ def _raw(i: int, **metrics: Any) -> dict[str, Any]:
 
 
 def _narrow() -> Any:
-    from tiktok_ads.custom_metrics import with_metrics
+    from tiktok_ads.tables.custom_metrics import with_metrics
 
     return with_metrics(ALL_TABLES["ad_insights"], ["spend", "impressions", "ctr", "ad_name"])
 

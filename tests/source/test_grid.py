@@ -1,6 +1,6 @@
 """The metric catalogue, the report grid's specs and the custom_reports setting (issue 8), without HTTP.
 
-The metrics are one catalogue (``tiktok_ads/metrics.toml``) read by the source and the emulator (see
+The metrics are one catalogue (``tiktok_ads/tables/metrics.toml``) read by the source and the emulator (see
 ``tests/source/test_metric_catalogue.py``); the dimensions are still written twice, and the first test checks that those
 agree and that the emulator has a formula for exactly the catalogue's metrics, of the right type.
 """
@@ -15,20 +15,20 @@ import pytest
 from dlt.extract.source import DltSource
 
 from tiktok_ads import ALL_TABLES, GRID_TABLES, TABLES, ConfigError, tiktok_ads
-from tiktok_ads.custom_metrics import table_specs
-from tiktok_ads.custom_reports import custom_report_specs
-from tiktok_ads.day_markers import day_markers
 from tiktok_ads.emulator import metrics as E
-from tiktok_ads.extract import report_params
-from tiktok_ads.metric_catalogue import (
+from tiktok_ads.endpoints.extract import report_params
+from tiktok_ads.endpoints.transform import transform_report_rows
+from tiktok_ads.endpoints.windows import DateWindow, split_range
+from tiktok_ads.resources.day_markers import day_markers
+from tiktok_ads.tables.custom_metrics import table_specs
+from tiktok_ads.tables.custom_reports import custom_report_specs
+from tiktok_ads.tables.metric_catalogue import (
     DIMENSIONS,
     METRICS,
     report_problems,
 )
-from tiktok_ads.report_grid import GRID_CELLS
-from tiktok_ads.settings import DEFAULT_TABLES, METRIC_TYPES
-from tiktok_ads.transform import transform_report_rows
-from tiktok_ads.windows import DateWindow, split_range
+from tiktok_ads.tables.registry import DEFAULT_TABLES, METRIC_TYPES
+from tiktok_ads.tables.report_grid import GRID_CELLS
 from tiktok_ads_cli.source_options import source_setting_options
 
 ADV = "7000000000000000001"
@@ -47,7 +47,7 @@ def test_the_catalogue_agrees_with_the_emulators() -> None:
     assert {d for d, i in DIMENSIONS.items() if i.role == "id"} == E.ID_DIMENSIONS
     assert {d for d, i in DIMENSIONS.items() if i.role == "time"} == set(E.TIME_DIMENSIONS)
     assert {d for d, i in DIMENSIONS.items() if i.role == "breakdown"} == E.AUDIENCE_DIMENSIONS
-    # (the breakdown lists are one definition, tiktok_ads/metrics_file.py, read by both: nothing to compare)
+    # (the breakdown lists are one definition, tiktok_ads/tables/metrics_file.py, read by both: nothing to compare)
 
 
 def test_the_grid_is_every_level_times_every_variant_tiktok_allows() -> None:

@@ -1,4 +1,4 @@
-"""The one metric catalogue (``tiktok_ads/metrics.toml``, issue 13): its content, the emulator's acceptance and
+"""The one metric catalogue (``tiktok_ads/tables/metrics.toml``, issue 13): its content, the emulator's acceptance and
 generation of every metric, the peer connectors' request lists, and ``metrics = "all"`` end to end.
 
 Cheap checks run in-process against the emulator's request parser and model; one end-to-end run loads
@@ -17,7 +17,6 @@ import pytest
 import support
 
 from tiktok_ads import TABLES, ConfigError, tiktok_ads
-from tiktok_ads.custom_metrics import table_specs
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator import metrics as E
 from tiktok_ads.emulator import truth as T
@@ -25,7 +24,8 @@ from tiktok_ads.emulator.model import World
 from tiktok_ads.emulator.params import ApiError
 from tiktok_ads.emulator.reports import parse_report_query
 from tiktok_ads.emulator.wire import THREE_DECIMAL_METRICS
-from tiktok_ads.metric_catalogue import (
+from tiktok_ads.tables.custom_metrics import table_specs
+from tiktok_ads.tables.metric_catalogue import (
     DATA_LEVELS,
     LEVEL_ID_DIMENSION,
     METRIC_GROUPS,
@@ -34,10 +34,10 @@ from tiktok_ads.metric_catalogue import (
     all_metrics,
     metric_problems,
 )
-from tiktok_ads.settings import METRIC_TYPES
+from tiktok_ads.tables.registry import METRIC_TYPES
 
 # The peers' request lists, copied from their code in their order and packed as data tables (hence fmt: off).
-# They stay independent of tiktok_ads/settings.py on purpose: the tests check that our lists cover the peers',
+# They stay independent of tiktok_ads/tables/registry.py on purpose: the tests check that our lists cover the peers',
 # which lists read from ours could never fail.
 # fmt: off
 # Singer tap-tiktok-ads (streams.py): what Stitch/Qlik requests, per stream.

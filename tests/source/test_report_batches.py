@@ -14,18 +14,18 @@ from typing import Any
 
 import pytest
 
-from tiktok_ads import report_batches as rb
-from tiktok_ads.arrow_pages import arrow_schema, report_page_table
-from tiktok_ads.client import TikTokClient
+from tiktok_ads.api.client import TikTokClient
+from tiktok_ads.api.errors import TikTokAuthError, TikTokPermissionError
 from tiktok_ads.emulator import EmulatorServer, multi_reports
 from tiktok_ads.emulator.model import WorldConfig
-from tiktok_ads.errors import TikTokAuthError, TikTokPermissionError
-from tiktok_ads.extract import report_pages
-from tiktok_ads.json_pages import report_decoder
-from tiktok_ads.report_batches import ReportBatches, not_batchable
-from tiktok_ads.report_grid import ALL_TABLES
-from tiktok_ads.transform import transform_report_rows
-from tiktok_ads.windows import split_range
+from tiktok_ads.endpoints import report_batches as rb
+from tiktok_ads.endpoints.arrow_pages import arrow_schema, report_page_table
+from tiktok_ads.endpoints.extract import report_pages
+from tiktok_ads.endpoints.json_pages import report_decoder
+from tiktok_ads.endpoints.report_batches import ReportBatches, not_batchable
+from tiktok_ads.endpoints.transform import transform_report_rows
+from tiktok_ads.endpoints.windows import split_range
+from tiktok_ads.tables.report_grid import ALL_TABLES
 
 # 23 advertisers: the emulator's time zones cycle over 11, so Los Angeles has advertisers 0, 11, 22, Tokyo 1, 12
 WORLD = WorldConfig(

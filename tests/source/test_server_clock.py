@@ -13,8 +13,8 @@ import pytest
 import requests
 import support
 
+from tiktok_ads.api.server_clock import ServerClock, parse_http_date, tiktok_now
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.server_clock import ServerClock, parse_http_date, tiktok_now
 
 UTC = dt.timezone.utc
 TODAY = dt.date(2024, 6, 15)  # years before the machine's clock: a run on the machine's "today" loads nothing

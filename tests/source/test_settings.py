@@ -1,4 +1,4 @@
-"""Each setting is defined once (``tiktok_ads.source_settings.TikTokAdsSettings``), and everything that lists
+"""Each setting is defined once (``tiktok_ads.config.source_settings.TikTokAdsSettings``), and everything that lists
 settings reads that definition: the source's signature and docstring, dlt's resolution and type conversion,
 validation's defaults, the script's options, the README's table."""
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tiktok_ads import RunSummary, tiktok_ads
-from tiktok_ads.config import validate_config
-from tiktok_ads.source_settings import HELP, SETTING_NAMES, SETTINGS, TikTokAdsSettings
+from tiktok_ads.config.source_settings import HELP, SETTING_NAMES, SETTINGS, TikTokAdsSettings
+from tiktok_ads.config.validation import validate_config
 from tiktok_ads_cli.source_options import source_setting_options
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,8 +1,8 @@
-"""tiktok_ads/spark_items.py: a ``tt_video/list/`` item becomes one flat row, whatever TikTok leaves null."""
+"""tiktok_ads/endpoints/spark_items.py: a ``tt_video/list/`` item becomes one flat row, whatever TikTok leaves null."""
 
 from __future__ import annotations
 
-from tiktok_ads.spark_items import authorized_post_row
+from tiktok_ads.endpoints.spark_items import authorized_post_row
 
 ITEM = {
     "item_info": {

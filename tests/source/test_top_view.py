@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tiktok_ads.top_view import CURSOR_MARGIN, TopViewCampaigns, capped_cursor
+from tiktok_ads.endpoints.top_view import CURSOR_MARGIN, TopViewCampaigns, capped_cursor
 
 NOW = dt.datetime(2026, 3, 31, 12, 0, 0, 500_000, tzinfo=dt.timezone.utc)
 ADV = "7000000000000000001"

@@ -1,4 +1,4 @@
-"""Row typing (tiktok_ads.transform) and the table registry (tiktok_ads.settings)."""
+"""Row typing (tiktok_ads.endpoints.transform) and the table registry (tiktok_ads.tables.registry)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tiktok_ads.errors import TikTokBadResponseError
-from tiktok_ads.settings import (
-    AUDIENCE_FORBIDDEN_METRICS,
-    DEFAULT_TABLES,
-    METRIC_TYPES,
-    TABLES,
-    TableSpec,
-)
-from tiktok_ads.transform import (
+from tiktok_ads.api.errors import TikTokBadResponseError
+from tiktok_ads.endpoints.transform import (
     flatten_report_row,
     to_decimal,
     to_int,
@@ -27,6 +20,13 @@ from tiktok_ads.transform import (
     transform_advertiser_row,
     transform_entity_rows,
     transform_report_rows,
+)
+from tiktok_ads.tables.registry import (
+    AUDIENCE_FORBIDDEN_METRICS,
+    DEFAULT_TABLES,
+    METRIC_TYPES,
+    TABLES,
+    TableSpec,
 )
 
 ADV = "7002238017842757633"
@@ -353,7 +353,7 @@ def test_advertiser_row() -> None:
 def test_breakdown_placeholders_are_tiktoks_buckets_on_both_paths() -> None:
     """``country_code`` ``"None"`` (unattributed spend), ``"NA"`` (Namibia) and age/gender ``"NONE"`` are
     values of TikTok's, part of the key: kept as sent by the row path and the Arrow path alike."""
-    from tiktok_ads.arrow_pages import arrow_schema, report_page_table
+    from tiktok_ads.endpoints.arrow_pages import arrow_schema, report_page_table
 
     def audience(dims: dict[str, str]) -> dict[str, Any]:
         return {
@@ -390,7 +390,7 @@ def test_json_numbers_and_strings_are_typed_alike_on_both_paths() -> None:
     """Real answers mix JSON numbers and nulls into the strings (Airbyte's captured ``ads_reports_hourly.json``:
     ``"likes": 36``, ``"tt_app_id": 0``, ``"secondary_goal_result": null``, ``"cost_per_result": "0.290"``); IDR
     money has no decimals. Both paths type either spelling to the same values."""
-    from tiktok_ads.arrow_pages import arrow_schema, report_page_table
+    from tiktok_ads.endpoints.arrow_pages import arrow_schema, report_page_table
 
     spec = TABLES["ad_insights"]
     as_numbers = {
@@ -419,7 +419,7 @@ def test_json_numbers_and_strings_are_typed_alike_on_both_paths() -> None:
 
 
 def test_json_numbers_keep_report_pages_on_the_arrow_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    import tiktok_ads.arrow_pages as ap
+    import tiktok_ads.endpoints.arrow_pages as ap
 
     def no_row_path(*args: Any) -> Any:
         raise AssertionError("the page took the row path")

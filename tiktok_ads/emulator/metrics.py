@@ -1,7 +1,7 @@
 """The emulator's report dimensions, and how it computes each metric of TikTok's catalogue.
 
 Which metrics exist, where TikTok accepts them and what they are come from the one catalogue,
-``tiktok_ads/metrics.toml`` (read through :mod:`tiktok_ads.metrics_file`); this module keeps only the
+``tiktok_ads/tables/metrics.toml`` (read through :mod:`tiktok_ads.tables.metrics_file`); this module keeps only the
 *generation*: how each figure is made from integer base fields.
 
 Every metric is computed from a vector of integer *base fields* that the model produces per ad and day;
@@ -28,17 +28,17 @@ from dataclasses import dataclass, field
 
 # the one metric catalogue and TikTok's report levels and breakdowns (data shared with the source; the
 # reader imports nothing else of the source)
-from ..metrics_file import AUCTION_AD as AUCTION_AD
-from ..metrics_file import AUCTION_ADGROUP as AUCTION_ADGROUP
-from ..metrics_file import AUCTION_ADVERTISER as AUCTION_ADVERTISER
-from ..metrics_file import AUCTION_CAMPAIGN as AUCTION_CAMPAIGN
-from ..metrics_file import AUDIENCE_BREAKDOWNS as AUDIENCE_BREAKDOWNS
-from ..metrics_file import BASIC_BREAKDOWNS as BASIC_BREAKDOWNS
-from ..metrics_file import DATA_LEVELS as DATA_LEVELS
-from ..metrics_file import LEVEL_ID_DIMENSION, MetricInfo
-from ..metrics_file import METRICS as CATALOGUE
-from ..metrics_file import REPORT_TYPES as REPORT_TYPES
-from ..metrics_file import TIME_DIMENSIONS as TIME_DIMENSIONS
+from ..tables.metrics_file import AUCTION_AD as AUCTION_AD
+from ..tables.metrics_file import AUCTION_ADGROUP as AUCTION_ADGROUP
+from ..tables.metrics_file import AUCTION_ADVERTISER as AUCTION_ADVERTISER
+from ..tables.metrics_file import AUCTION_CAMPAIGN as AUCTION_CAMPAIGN
+from ..tables.metrics_file import AUDIENCE_BREAKDOWNS as AUDIENCE_BREAKDOWNS
+from ..tables.metrics_file import BASIC_BREAKDOWNS as BASIC_BREAKDOWNS
+from ..tables.metrics_file import DATA_LEVELS as DATA_LEVELS
+from ..tables.metrics_file import LEVEL_ID_DIMENSION, MetricInfo
+from ..tables.metrics_file import METRICS as CATALOGUE
+from ..tables.metrics_file import REPORT_TYPES as REPORT_TYPES
+from ..tables.metrics_file import TIME_DIMENSIONS as TIME_DIMENSIONS
 
 #: the id dimension of each data level
 ID_DIMENSION: Mapping[str, str] = LEVEL_ID_DIMENSION

@@ -1,0 +1,7 @@
+"""What each endpoint is asked and how its answers become rows or Arrow tables.
+
+A new endpoint is a fetch function over ``TikTokClient`` here (``extract`` for reports, entities and
+advertisers; ``extract_shop`` for GMV Max and Smart+). Report pages become Arrow tables in ``json_pages`` and
+``arrow_pages``; the request savers are ``report_batches`` (several advertisers per request), ``async_reports``
+(tasks), ``entity_changes`` (change logs) and ``top_view``.
+"""

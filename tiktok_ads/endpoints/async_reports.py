@@ -1,0 +1,496 @@
+"""Async report tasks for long ranges: one task instead of a request per 30-day window and page.
+
+A synchronous report answers at most 30 days (1 day hourly) and 1,000 rows per request, so a year of an
+account with 1,000 ads is 13 windows of about 12 pages each. An async task has no span limit and no paging
+("Create an asynchronous report task", TikTok Doc ID 1740302766489602): ``report/task/create/`` once,
+``report/task/check/`` until ``SUCCESS``, ``report/task/download/`` once for the whole range as a CSV whose
+header row is the field names (``enable_report_title_translation = false``).
+
+When (:func:`use_task`): the ``async_reports`` setting is ``auto`` (default) and an advertiser's range spans at
+least :data:`MIN_WINDOWS` synchronous windows (a first load or a long backfill; a daily run's few days stay
+synchronous), or ``always``; and the table can be asked asynchronously (:func:`task_supported`): a BASIC or
+AUDIENCE report with a time dimension, no filters but id filters (async reports have no status filter, so
+``include_deleted`` reports stay synchronous), no UV metric with an audience dimension.
+
+Fallback: a task that FAILED, was CANCELED or did not finish in :data:`TASK_TIMEOUT_SECONDS`, or any refused
+task request (per-account or per-app task quota, an app not allow-listed for async reports) is logged as a
+warning and its range is read synchronously, window by window; a refused creation also stops tasks for the
+rest of the run. Auth and connection errors fail the run as they would synchronously.
+
+Memory: the CSV (an advertiser's whole range: a year of a 1,000-ad account is ~60 MB) is never held whole. The
+download is written to a temporary file as it arrives (:meth:`TikTokClient.download`, in the system's temp dir,
+``TMPDIR``), and pyarrow's streaming CSV reader reads it back in C, :data:`BLOCK_BYTES` at a time (and up to 32
+blocks ahead, pyarrow's fixed read-ahead), every requested column as a string. Blocks are handed on as pages of
+``page_size`` rows of the synchronous report (:class:`CsvRows`, ``{"dimensions": {...}, "metrics":
+{...}}`` as Arrow), typed by the same code (``arrow_pages.py``, and ``transform.py`` for a page it cannot type
+in C) into the same rows. The whole file is downloaded before its first row is handed on, so a download cut
+short is retried, then falls back to the synchronous path like a failed task, with no row loaded twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from tiktok_ads.api.client import TikTokClient
+from tiktok_ads.api.errors import (
+    TikTokAPIError,
+    TikTokAuthError,
+    TikTokBadResponseError,
+    TikTokConnectionError,
+    TikTokRateLimitError,
+)
+from tiktok_ads.endpoints.extract import RawPage, report_pages, report_params
+from tiktok_ads.endpoints.json_pages import ArrowRows
+from tiktok_ads.endpoints.windows import DateWindow, split_range
+from tiktok_ads.tables.registry import ReportTable, TableSpec
+
+logger = logging.getLogger("tiktok_ads")
+
+MIN_WINDOWS = 5
+"""``auto`` uses a task when a range spans this many synchronous windows: a task costs about 4 requests
+(create, a few checks, download), a window at least one; at 5 a task saves requests even for a small account
+(one page per window), and a 90-day first load (4 windows) stays synchronous."""
+MAX_OUTPUTS_IN_FLIGHT = 2
+"""Task outputs downloaded and being parsed at once, process-wide: each costs its CSV's size on disk (a year of
+a 1,000-ad account is ~60 MB) and a few MB of memory (:data:`BLOCK_BYTES`)."""
+BLOCK_BYTES = 1 << 17
+"""CSV bytes pyarrow reads and parses at a time (~330 rows of ``ad_insights``); it reads blocks ahead on its
+I/O thread (32, not configurable). Measured (``bench_extract_memory.py``, 250k rows through tasks): extract peak
+578 MB at 512 KiB, 486 MB at 128 KiB, 440 MB at 64 KiB (but 9.6 CPU s against 6-7)."""
+ROWS_PER_PAGE = 1_000
+"""CSV rows per page unless told (the source passes its ``page_size``): a page is what the source's page budget
+(``4 x max_concurrency`` pages read ahead of dlt) counts, so task pages must be no larger than synchronous ones
+or the budget holds more rows (10,000-row pages let 250k rows wait in it: 711 MB)."""
+_outputs = threading.BoundedSemaphore(MAX_OUTPUTS_IN_FLIGHT)
+FIRST_POLL_SECONDS = 0.5
+MAX_POLL_SECONDS = 30.0
+TASK_TIMEOUT_SECONDS = 1800.0
+CREATE_RETRIES = 1
+"""Retries of a refused task creation before the synchronous fallback: TikTok's 40200 ("async task error")
+also answers a used-up task quota (UNSURE), which passes in an hour, not in seconds."""
+
+#: "Create an asynchronous report task": UV metrics cannot be combined with audience dimensions
+UV_METRICS = frozenset(
+    {
+        "average_video_play_per_user", "frequency", "cost_per_1000_reached", "real_time_result",
+        "real_time_result_rate", "real_time_cost_per_result", "result", "result_rate", "cost_per_result",
+        "reach", "live_play_count",
+    }
+)  # fmt: skip
+AUDIENCE_DIMENSIONS = frozenset(
+    {"gender", "age", "country_code", "ac", "language", "platform", "interest_category", "placement",
+     "contextual_tag", "province_id"}
+)  # fmt: skip
+ID_FILTERS = frozenset({"campaign_ids", "adgroup_ids", "ad_ids"})
+
+
+class TaskFailedError(TikTokAPIError):
+    """An async report task ended without output (FAILED, CANCELED, or not done in time)."""
+
+
+def task_supported(spec: TableSpec, *, include_deleted: bool) -> bool:
+    """Whether TikTok's async reports can answer ``spec`` exactly as its synchronous requests do.
+
+    Args:
+        spec: the report table.
+        include_deleted: the setting (a status filter, which async reports do not take).
+
+    Returns:
+        True for a BASIC/AUDIENCE report with a time dimension, no status or other non-id filter and no UV
+        metric combined with an audience dimension.
+    """
+    if spec.kind != "report" or spec.lifetime or spec.day_column is None:
+        return False
+    if spec.report_type not in ("BASIC", "AUDIENCE"):
+        return False
+    if not any(d in ("stat_time_day", "stat_time_hour") for d in spec.dimensions):
+        return False  # a range total (no time dimension) depends on the window: not the same rows
+    if include_deleted and spec.status_filter_field:
+        return False
+    if any(f.get("field_name") not in ID_FILTERS for f in spec.filters):
+        return False
+    audience = any(d in AUDIENCE_DIMENSIONS for d in spec.dimensions)
+    return not (audience and any(m in UV_METRICS for m in spec.metrics))
+
+
+def use_task(mode: str, spec: ReportTable, window: DateWindow, *, include_deleted: bool) -> bool:
+    """Whether to read ``window`` (an advertiser's whole range) of ``spec`` with one async task.
+
+    Args:
+        mode: the ``async_reports`` setting (``auto``, ``always``, ``never``).
+        spec: the report table.
+        window: the advertiser's range.
+        include_deleted: the setting.
+
+    Returns:
+        True to use a task.
+    """
+    if mode == "never" or not task_supported(spec, include_deleted=include_deleted):
+        return False
+    return mode == "always" or len(split_range(window.start, window.end, spec.window_days)) >= MIN_WINDOWS
+
+
+def task_body(spec: ReportTable, advertiser_id: str, window: DateWindow) -> dict[str, Any]:
+    """The ``report/task/create/`` body: the synchronous report's parameters, CSV output, untranslated titles.
+
+    Args:
+        spec: the report table.
+        advertiser_id: the advertiser.
+        window: inclusive days, any length.
+
+    Returns:
+        The JSON body.
+    """
+    body = report_params(spec, advertiser_id, window, include_deleted=False)
+    body["output_format"] = "CSV_STRING"
+    body["enable_report_title_translation"] = False
+    return body
+
+
+def create_and_wait(
+    client: TikTokClient,
+    spec: ReportTable,
+    advertiser_id: str,
+    window: DateWindow,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> str:
+    """Create a task for ``window`` and wait for it (checks spaced 0.5 s, 1 s, 2 s ... up to 30 s).
+
+    Args:
+        client: the API client (pacing, retries and errors as for every request).
+        spec: the report table.
+        advertiser_id: the advertiser.
+        window: inclusive days.
+        sleep: sleep function (tests).
+        clock: monotonic clock (tests).
+
+    Returns:
+        The task id, once the task succeeded.
+
+    Raises:
+        TaskFailedError: the task FAILED, was CANCELED or did not finish within :data:`TASK_TIMEOUT_SECONDS`.
+        TikTokAPIError: a task request was refused.
+    """
+    created = client.post(
+        "report/task/create/",
+        task_body(spec, advertiser_id, window),
+        with_token=True,
+        advertiser_id=advertiser_id,
+        max_retries=CREATE_RETRIES,
+    )
+    task_id = str(created.get("task_id") or "")
+    if not task_id:
+        raise TikTokBadResponseError(
+            f"report/task/create/ answered no task_id: {sorted(created)}", code=0, reason="bad_task"
+        )
+    ids = {"advertiser_id": advertiser_id, "task_id": task_id}
+    started = clock()
+    delay = FIRST_POLL_SECONDS
+    while True:
+        sleep(delay)
+        data = client.get("report/task/check/", ids, advertiser_id=advertiser_id)
+        status = str(data.get("status") or "")
+        if status == "SUCCESS":
+            break
+        if status in ("FAILED", "CANCELED"):
+            raise TaskFailedError(
+                f"async report task {task_id} {status}: {data.get('message') or 'no reason given'}",
+                code=0,
+                advertiser_id=advertiser_id,
+                reason="task_failed",
+            )
+        if clock() - started > TASK_TIMEOUT_SECONDS:
+            raise TaskFailedError(
+                f"async report task {task_id} still {status or 'pending'} after {TASK_TIMEOUT_SECONDS:g}s",
+                code=0,
+                advertiser_id=advertiser_id,
+                reason="task_timeout",
+            )
+        delay = min(MAX_POLL_SECONDS, delay * 2)
+    return task_id
+
+
+def download(client: TikTokClient, advertiser_id: str, task_id: str, sink: IO[bytes]) -> None:
+    """Write the CSV of a task that succeeded to ``sink`` (``output_format = CSV_STRING``: the answer is the
+    file), as it arrives."""
+    ids = {"advertiser_id": advertiser_id, "task_id": task_id}
+    client.download("report/task/download/", ids, sink, advertiser_id=advertiser_id)
+
+
+def run_task(
+    client: TikTokClient,
+    spec: ReportTable,
+    advertiser_id: str,
+    window: DateWindow,
+    sink: IO[bytes],
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Create a task for ``window``, wait for it and write its CSV to ``sink`` (:func:`create_and_wait`,
+    :func:`download`).
+
+    Args:
+        client: the API client.
+        spec: the report table.
+        advertiser_id: the advertiser.
+        window: inclusive days.
+        sink: a seekable binary file open for writing.
+        sleep: sleep function (tests).
+    """
+    download(client, advertiser_id, create_and_wait(client, spec, advertiser_id, window, sleep=sleep), sink)
+
+
+class CsvRows(ArrowRows):
+    """A page of a task's CSV as a synchronous page's rows: ``struct<dimensions, metrics>`` of strings.
+
+    ``arrow_pages.report_page_table`` types it in C like a JSON page read by pyarrow; a page it cannot type
+    exactly takes the row path with :meth:`raw`, the same strings as Python dicts.
+    """
+
+    def __init__(self, rows: pa.StructArray) -> None:
+        super().__init__(rows, b"", ())
+
+    def raw(self) -> list[dict[str, Any]]:
+        """The rows as ``{"dimensions": {...}, "metrics": {...}}`` dicts of the CSV's strings."""
+        return self.rows.to_pylist()
+
+
+def csv_pages(
+    spec: ReportTable, advertiser_id: str, source: Any, *, rows_per_page: int = ROWS_PER_PAGE
+) -> Generator[CsvRows, None, None]:
+    """A task's CSV as pages of the synchronous report's raw rows, ``rows_per_page`` at a time.
+
+    Args:
+        spec: the report table.
+        advertiser_id: the advertiser (for errors).
+        source: the CSV (header row of field names, then one row per report row) as bytes, or a seekable
+            binary file of it positioned at its start (a ``pyarrow.OSFile``: read in C), read block by block.
+        rows_per_page: rows per page (the last one may have fewer).
+
+    Yields:
+        Pages with the CSV's string values (an empty cell is ``""``, as sent).
+
+    Raises:
+        TikTokBadResponseError: the header lacks a requested field (translated titles?), or a row is ragged.
+    """
+    stream = pa.BufferReader(source) if isinstance(source, bytes) else source
+    start = stream.tell()
+    header = _header(stream)
+    missing = [name for name in (*spec.dimensions, *spec.metrics) if name not in header]
+    if missing:
+        raise _bad_csv(
+            f"the async report's header lacks {missing[:5]} (got {header[:5]}...); were its titles translated?",
+            advertiser_id,
+        )
+    stream.seek(start)
+    names = list(dict.fromkeys((*spec.dimensions, *spec.metrics)))
+    try:
+        reader = pa_csv.open_csv(
+            stream,
+            # one thread: this runs on one of the source's workers already, and reads no block ahead
+            read_options=pa_csv.ReadOptions(block_size=BLOCK_BYTES, use_threads=False),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),  # as Python's csv module reads
+            # every cell a string as sent ("" stays "", "-" stays "-"): arrow_pages types them like JSON pages'
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                include_columns=names,
+                strings_can_be_null=False,
+            ),
+        )
+        size = max(1, rows_per_page)
+        pending: list[pa.StructArray] = []  # blocks (~1,300 rows each) not yet handed on
+        count = 0
+        for batch in reader:
+            pending.append(_rows(batch, spec))
+            count += batch.num_rows
+            if count < size:
+                continue
+            joined = pending[0] if len(pending) == 1 else pa.concat_arrays(pending)
+            full = count - count % size
+            for offset in range(0, full, size):
+                yield CsvRows(joined.slice(offset, size))
+            pending, count = ([joined.slice(full)] if full < count else []), count - full
+        if count:
+            yield CsvRows(pending[0] if len(pending) == 1 else pa.concat_arrays(pending))
+    except pa.ArrowInvalid as err:
+        text = _RAGGED.sub(r"line \1:", str(err).removeprefix("CSV parse error: "))[:300]
+        raise _bad_csv(f"the async report's CSV cannot be read (cut short?): {text}", advertiser_id) from None
+
+
+_RAGGED = re.compile(r"Row #(\d+):")
+"""pyarrow's row number in a parse error: the CSV record's (the header is record 1), as a line number."""
+
+
+def _header(stream: Any) -> list[str]:
+    """The CSV's first line, parsed (its field names; a UTF-8 byte order mark dropped)."""
+    line = b""
+    while b"\n" not in line and len(line) < BLOCK_BYTES:
+        chunk = stream.read(4096)
+        if not chunk:
+            break
+        line += chunk
+    return next(csv.reader([line.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
+
+
+def _rows(batch: pa.RecordBatch, spec: ReportTable) -> pa.StructArray:
+    """A CSV block's columns as ``struct<dimensions: struct<...>, metrics: struct<...>>``."""
+
+    def part(names: tuple[str, ...]) -> pa.StructArray:
+        if not names:
+            return pa.array([{}] * batch.num_rows, pa.struct([]))
+        return pa.StructArray.from_arrays([batch.column(n) for n in names], names=list(names))
+
+    return pa.StructArray.from_arrays(
+        [part(spec.dimensions), part(spec.metrics)], names=["dimensions", "metrics"]
+    )
+
+
+def _bad_csv(message: str, advertiser_id: str) -> TikTokBadResponseError:
+    return TikTokBadResponseError(
+        message,
+        code=0,
+        path="/open_api/v1.3/report/task/download/",
+        advertiser_id=advertiser_id,
+        reason="bad_csv",
+    )
+
+
+class TaskSwitch:
+    """Whether async tasks are still used in this run: off after a refused task request, for all tables."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self._lock = threading.Lock()
+        self.fallbacks = 0
+
+    def off(self, reason: str) -> None:
+        """Use no more tasks in this run (``reason`` is logged once)."""
+        with self._lock:
+            if self.mode == "never":
+                return
+            self.mode = "never"
+        logger.warning("tiktok_ads: no more async report tasks in this run: %s", reason)
+
+    def count_fallback(self) -> None:
+        """Count one range read synchronously after its task did not deliver."""
+        with self._lock:
+            self.fallbacks += 1
+
+
+def task_or_sync_pages(
+    client: TikTokClient,
+    spec: ReportTable,
+    advertiser_id: str,
+    window: DateWindow,
+    switch: TaskSwitch,
+    *,
+    include_deleted: bool,
+    page_size: int,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Iterator[RawPage]:
+    """The raw pages of an advertiser's whole range: from one async task, or synchronously if it fails.
+
+    Args:
+        client: the API client.
+        spec: the report table (:func:`task_supported`).
+        advertiser_id: the advertiser.
+        window: the advertiser's range.
+        switch: the run's task switch (turned off when a creation is refused).
+        include_deleted: the setting (for the synchronous fallback).
+        page_size: rows per page, of the task's CSV and of the synchronous fallback.
+        sleep: sleep function between checks (tests).
+
+    Yields:
+        Raw pages.
+    """
+    try:
+        yield from _task_pages(client, spec, advertiser_id, window, sleep, page_size)
+        return
+    except (TikTokAuthError, TikTokConnectionError):
+        raise
+    except _Fallback as fallback:
+        err = fallback.error
+    refused = not isinstance(err, (TaskFailedError, TikTokBadResponseError, TikTokRateLimitError))
+    # 40001: this advertiser only (the sync path says so, or skips it); rate limits and transport trouble pass
+    if refused and err.code is not None and err.code != 40001:
+        switch.off(f"TikTok refused a task ({err.code}: {err.message})")
+    switch.count_fallback()
+    client.stats.count_warning("async_fallback")
+    logger.warning(
+        "tiktok_ads: async report task of %s for advertiser %s %s failed (%s); reading it synchronously",
+        spec.name,
+        advertiser_id,
+        window,
+        err.message,
+    )
+    for part in split_range(window.start, window.end, spec.window_days):
+        yield from report_pages(
+            client, spec, advertiser_id, part, include_deleted=include_deleted, page_size=page_size
+        )
+
+
+class _Fallback(Exception):
+    """The task did not deliver before any of its rows was yielded: read the range synchronously."""
+
+    def __init__(self, error: TikTokAPIError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _task_pages(
+    client: TikTokClient,
+    spec: ReportTable,
+    advertiser_id: str,
+    window: DateWindow,
+    sleep: Callable[[float], None],
+    page_size: int,
+) -> Iterator[RawPage]:
+    """The task's pages (of ``page_size`` rows, as synchronous ones); a task error before the first page is a
+    :class:`_Fallback`, later ones propagate
+    (rows were yielded: a synchronous re-read would duplicate them)."""
+    try:
+        task_id = create_and_wait(client, spec, advertiser_id, window, sleep=sleep)
+    except (TikTokAuthError, TikTokConnectionError):
+        raise
+    except TikTokAPIError as err:
+        raise _Fallback(err) from None
+    # at most MAX_OUTPUTS_IN_FLIGHT CSVs at once, each downloaded whole to a temporary file before
+    # its first row is yielded: a download cut short is retried, or falls back, with nothing loaded twice
+    with (
+        _outputs,
+        tempfile.TemporaryDirectory(prefix="tiktok_ads_task_", ignore_cleanup_errors=True) as folder,
+    ):
+        path = Path(folder) / "report.csv"
+        try:
+            with path.open("wb") as file:
+                download(client, advertiser_id, task_id, file)
+        except (TikTokAuthError, TikTokConnectionError):
+            raise
+        except TikTokAPIError as err:
+            raise _Fallback(err) from None
+        # read in C by pyarrow's I/O thread (a Python file would take the GIL for every block)
+        with pa.OSFile(str(path)) as source:
+            pages = csv_pages(spec, advertiser_id, source, rows_per_page=page_size)
+            try:
+                try:
+                    first = next(pages, None)  # a bad header shows here, before anything was yielded
+                except TikTokAPIError as err:
+                    raise _Fallback(err) from None
+                if first is not None:
+                    yield first
+                    yield from pages
+            finally:
+                pages.close()  # its reader stops before the file is closed

@@ -1,0 +1,4 @@
+"""The dlt side: ``factory`` turns table records into dlt resources (one per advertiser where a table has a
+cursor), the bodies read their units of work (``report_resources``, ``entity_resources``, ...) through
+``unit_runs`` and move each advertiser's ``dlt.sources.incremental`` (``cursors``).
+"""
