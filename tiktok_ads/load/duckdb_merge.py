@@ -15,15 +15,14 @@ step matches staged rows by the merge key alone where that selects the same rows
 (:meth:`BoundedDedupMergeJob.gen_key_table_clauses`): dlt's ``primary key OR merge key`` match spilled tens
 of GB re-merging 1M rows.
 
-:func:`duckdb` is dlt's duckdb destination factory with that merge job; the pipeline script loads through it.
-A library user passes ``destination=tiktok_ads.load.duckdb_merge.duckdb()`` (same arguments as
+:class:`bounded_duckdb` is dlt's duckdb destination factory with that merge job; the pipeline script loads
+through it. A library user passes ``destination=tiktok_ads.load.duckdb_merge.bounded_duckdb()`` (same arguments as
 ``dlt.destinations.duckdb``) to get the same, or keeps dlt's and raises duckdb's ``memory_limit``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from dlt.common.destination.client import PreparedTableSchema
 from dlt.common.destination.reference import DestinationReference
@@ -125,7 +124,7 @@ class BoundedMergeDuckDbClient(DuckDbClient):
         return [BoundedDedupMergeJob.from_table_chain(table_chain, self.sql_client)]
 
 
-class duckdb(dlt_duckdb):  # noqa: N801 - named like the dlt factory it stands for
+class bounded_duckdb(dlt_duckdb):  # noqa: N801 - a destination factory, named as dlt names them
     """``dlt.destinations.duckdb`` with :class:`BoundedMergeDuckDbClient`; same arguments, same configuration
     (``destination.duckdb.*``), and the pipeline's state names dlt's duckdb as its destination."""
 
@@ -138,12 +137,3 @@ class duckdb(dlt_duckdb):  # noqa: N801 - named like the dlt factory it stands f
     def destination_type(self) -> str:
         """dlt's own duckdb type, so that configuration, state and ``dlt pipeline`` commands see duckdb."""
         return DestinationReference.normalize_type(f"{dlt_duckdb.__module__}.{dlt_duckdb.__qualname__}")
-
-
-def bounded_duckdb(**kwargs: Any) -> duckdb:
-    """The duckdb destination with the bounded merge (``kwargs`` as for ``dlt.destinations.duckdb``).
-
-    Returns:
-        The destination factory.
-    """
-    return duckdb(**kwargs)
