@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .api_account import ADVERTISER_ROUTES
@@ -33,6 +33,7 @@ from .api_smart_plus import SMART_PLUS_ROUTES
 from .api_tasks import TASK_ROUTES, ReportTasks
 from .bc_reports import parse_bc_report
 from .business_center import BC_ROUTES
+from .grants import AuthCode, Grant, Tokens
 from .model import BUYING_TYPES, World, is_deleted, primary_status
 from .multi_reports import THROTTLE_HEADER, THROTTLE_TEXT, parse_multi_report, run_multi_report
 from .oauth_refresh import RefreshTokens, parse_refresh_body
@@ -172,29 +173,6 @@ class Answer:
         return cls(exc.code, exc.message, {})
 
 
-@dataclass
-class Grant:
-    """An access token and what it may read. ``advertiser_ids=None`` grants every advertiser of the world."""
-
-    token: str
-    advertiser_ids: frozenset[str] | None = None
-    revoked: bool = False
-    expired: bool = False
-    #: when the token expires on the world's clock (refreshable tokens only; None = never)
-    expires_at: Any = None
-
-    def allows(self, advertiser_id: str) -> bool:
-        """Whether the token may read ``advertiser_id``."""
-        return self.advertiser_ids is None or advertiser_id in self.advertiser_ids
-
-
-@dataclass
-class _AuthCode:
-    code: str
-    advertiser_ids: frozenset[str] | None
-    used: bool = False
-
-
 Handler = Callable[[Mapping[str, str], str | None, bytes], Answer]
 
 
@@ -207,13 +185,6 @@ class Route:
     handler: Handler
     side_effects: bool = False
     advertiser_param: str | None = "advertiser_id"
-
-
-@dataclass
-class _Tokens:
-    grants: dict[str, Grant] = field(default_factory=dict)
-    codes: dict[str, _AuthCode] = field(default_factory=dict)
-    minted: int = 0
 
 
 class Api:
@@ -244,9 +215,9 @@ class Api:
         self.app_id: str = creds.app_id
         self.secret: str = creds.secret
         self._lock = threading.Lock()
-        self._tokens = _Tokens()
+        self._tokens = Tokens()
         self._tokens.grants[creds.access_token] = Grant(creds.access_token)
-        self._tokens.codes[creds.auth_code] = _AuthCode(creds.auth_code, None)
+        self._tokens.codes[creds.auth_code] = AuthCode(creds.auth_code, None)
         self._routes: dict[str, Route] = {
             "oauth2/access_token/": Route(
                 "POST", self._access_token, side_effects=True, advertiser_param=None
@@ -309,7 +280,7 @@ class Api:
         """A fresh single-use auth code (what TikTok appends to the redirect URL after consent)."""
         code = self._mint("auth_code")
         with self._lock:
-            self._tokens.codes[code] = _AuthCode(code, _frozen(advertiser_ids))
+            self._tokens.codes[code] = AuthCode(code, _frozen(advertiser_ids))
         return code
 
     def grant(self, token: str) -> Grant | None:

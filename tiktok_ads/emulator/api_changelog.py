@@ -58,7 +58,7 @@ from .params import get_id, get_str, json_body, param_error
 from .task_ids import TaskIds
 
 if TYPE_CHECKING:
-    from .api import Grant
+    from .grants import Grant
     from .model import World
 
 __all__ = ["CHANGELOG_ROUTES", "ChangeLogTasks", "log_entries"]

@@ -60,7 +60,7 @@ from .reports import ID_FILTERS, ReportQuery, parse_report_query
 from .task_ids import TaskIds
 
 if TYPE_CHECKING:
-    from .api import Grant
+    from .grants import Grant
     from .model import World
 
 __all__ = ["FILE_PREFIX", "ReportTasks", "TASK_ROUTES"]
