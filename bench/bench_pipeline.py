@@ -18,7 +18,7 @@ because wall time against an instant server says nothing about a run against Tik
 
 - **a** an agency under a 10 QPS limit: 20 advertisers (3 campaigns x 3 ad groups x 3 ads each), 90 days, all
   nine tables; the emulator at ``--qps 10 --qpm 0`` (only QPS binds), the pipeline at its default ``max_qps``
-  (10). Targets: wall / (requests / 10) <= 1.15; requests / minimum <= 1.05; throttled share <= 1 %.
+  (10). Targets: wall / (requests / 10) <= 1.10 (issue 15); requests / minimum <= 1.05; throttled share <= 1 %.
 - **b** raw throughput: ``ad_insights`` only, >= 1,000,000 rows (8 advertisers x 1,000 ads, 365 days, a fixed
   date), no limits anywhere. Target: report rows per pipeline CPU second >= 50,000 (aim 100,000).
 - **c** the daily run after (a): the same pipeline folder and duckdb file, the emulator's clock one day on
@@ -749,8 +749,8 @@ class Bench:
         req_ratio = median([r.requests / r.minimum for r in ok if r.minimum]) if ok else None
         share = median([r.throttled / r.requests for r in ok if r.requests]) if ok else None
         self.targets += [
-            check("a", "wall / (requests / 10 QPS)", wall_ratio, f"{wall_ratio or 0:.2f}", "<= 1.15",
-                  wall_ratio is not None and wall_ratio <= 1.15),
+            check("a", "wall / (requests / 10 QPS)", wall_ratio, f"{wall_ratio or 0:.2f}", "<= 1.10",
+                  wall_ratio is not None and wall_ratio <= 1.10),
             check("a", "requests / minimum", req_ratio, f"{req_ratio or 0:.3f}", "<= 1.05",
                   req_ratio is not None and req_ratio <= 1.05),
             check("a", "throttled share (40100+40133)", share, f"{share or 0:.2%}", "<= 1%",
