@@ -36,13 +36,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tiktok_ads.api.client import TikTokClient  # noqa: E402
+from tiktok_ads.config.defaults import DEFAULT_ATTRIBUTION_WINDOW_DAYS  # noqa: E402
 from tiktok_ads.emulator import EmulatorServer  # noqa: E402
 from tiktok_ads.emulator.model import WorldConfig  # noqa: E402
 from tiktok_ads.endpoints.extract import entity_pages, fetch_advertiser_info, report_pages  # noqa: E402
 from tiktok_ads.endpoints.report_batches import ReportBatches  # noqa: E402
 from tiktok_ads.endpoints.top_view import TopViewCampaigns  # noqa: E402
 from tiktok_ads.endpoints.windows import DateWindow, local_today, report_range, split_range  # noqa: E402
-from tiktok_ads.tables.registry import DEFAULT_ATTRIBUTION_WINDOW_DAYS, DEFAULT_TABLES, TABLES  # noqa: E402
+from tiktok_ads.tables.registry import DEFAULT_TABLES, TABLES  # noqa: E402
 
 UTC = dt.timezone.utc
 TODAY = dt.datetime.now(UTC).date() - dt.timedelta(days=2)

@@ -38,6 +38,7 @@ from tiktok_ads.api.errors import (
 )
 from tiktok_ads.api.server_clock import tiktok_now
 from tiktok_ads.api.token_refresh import TokenNotPersistedError, TokenPair
+from tiktok_ads.config.defaults import PACKAGE_VERSION
 from tiktok_ads.config.source_settings import TikTokAdsSettings, with_setting_arguments
 from tiktok_ads.config.validation import SourceConfig, validate_config
 from tiktok_ads.endpoints.async_reports import TaskSwitch
@@ -47,7 +48,8 @@ from tiktok_ads.resources.run_summary import RunSummary
 from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.tables.custom_metrics import table_specs
 from tiktok_ads.tables.custom_reports import custom_report_specs
-from tiktok_ads.tables.registry import DEFAULT_TABLES, PACKAGE_VERSION, TABLES, TableSpec
+from tiktok_ads.tables.records import TableSpec
+from tiktok_ads.tables.registry import DEFAULT_TABLES, TABLES
 from tiktok_ads.tables.report_grid import ALL_TABLES, GRID_TABLES
 
 __version__ = PACKAGE_VERSION

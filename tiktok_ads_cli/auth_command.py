@@ -58,8 +58,8 @@ def run_auth(argv: Sequence[str], out: Any = sys.stdout) -> int:
         mask,
         store_token,
     )
+    from tiktok_ads.api.limits import PRODUCTION_BASE_URL
     from tiktok_ads.config.validation import parse_base_url
-    from tiktok_ads.tables.registry import PRODUCTION_BASE_URL
 
     parser = argparse.ArgumentParser(
         prog="tiktok_ads_pipeline.py auth",

@@ -29,7 +29,8 @@ from tiktok_ads import tiktok_ads
 from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.api.errors import TikTokBadResponseError, find_tiktok_error
 from tiktok_ads.endpoints.transform import transform_report_rows
-from tiktok_ads.tables.registry import METRIC_TYPES, NULL_METRIC_VALUES, TABLES
+from tiktok_ads.tables.columns import METRIC_TYPES, NULL_METRIC_VALUES
+from tiktok_ads.tables.registry import TABLES
 
 ADV = "7002238017842757633"
 TODAY = dt.date(2024, 6, 15)

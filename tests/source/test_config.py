@@ -11,6 +11,7 @@ import pytest
 
 from tiktok_ads import tiktok_ads
 from tiktok_ads.api.errors import ConfigError
+from tiktok_ads.api.limits import PRODUCTION_BASE_URL, SANDBOX_BASE_URL
 from tiktok_ads.config.validation import (
     SourceConfig,
     parse_advertiser_ids,
@@ -18,7 +19,7 @@ from tiktok_ads.config.validation import (
     parse_tables,
     validate_config,
 )
-from tiktok_ads.tables.registry import DEFAULT_TABLES, PRODUCTION_BASE_URL, SANDBOX_BASE_URL
+from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 NOW = dt.datetime(2024, 6, 15, 12, 0, tzinfo=dt.timezone.utc)
 TOKEN = "tok_Q9x7Lr2mNv8sDistinctive"

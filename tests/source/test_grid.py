@@ -20,6 +20,7 @@ from tiktok_ads.endpoints.extract import report_params
 from tiktok_ads.endpoints.transform import transform_report_rows
 from tiktok_ads.endpoints.windows import DateWindow, split_range
 from tiktok_ads.resources.day_markers import day_markers
+from tiktok_ads.tables.columns import METRIC_TYPES
 from tiktok_ads.tables.custom_metrics import table_specs
 from tiktok_ads.tables.custom_reports import custom_report_specs
 from tiktok_ads.tables.metric_catalogue import (
@@ -27,7 +28,7 @@ from tiktok_ads.tables.metric_catalogue import (
     METRICS,
     report_problems,
 )
-from tiktok_ads.tables.registry import DEFAULT_TABLES, METRIC_TYPES
+from tiktok_ads.tables.registry import DEFAULT_TABLES
 from tiktok_ads.tables.report_grid import GRID_CELLS
 from tiktok_ads_cli.source_options import source_setting_options
 

@@ -24,6 +24,7 @@ from tiktok_ads.emulator.model import World
 from tiktok_ads.emulator.params import ApiError
 from tiktok_ads.emulator.reports import parse_report_query
 from tiktok_ads.emulator.wire import THREE_DECIMAL_METRICS
+from tiktok_ads.tables.columns import METRIC_TYPES
 from tiktok_ads.tables.custom_metrics import table_specs
 from tiktok_ads.tables.metric_catalogue import (
     DATA_LEVELS,
@@ -34,7 +35,6 @@ from tiktok_ads.tables.metric_catalogue import (
     all_metrics,
     metric_problems,
 )
-from tiktok_ads.tables.registry import METRIC_TYPES
 
 # The peers' request lists, copied from their code in their order and packed as data tables (hence fmt: off).
 # They stay independent of tiktok_ads/tables/registry.py on purpose: the tests check that our lists cover the peers',

@@ -21,13 +21,9 @@ from tiktok_ads.endpoints.transform import (
     transform_entity_rows,
     transform_report_rows,
 )
-from tiktok_ads.tables.registry import (
-    AUDIENCE_FORBIDDEN_METRICS,
-    DEFAULT_TABLES,
-    METRIC_TYPES,
-    TABLES,
-    TableSpec,
-)
+from tiktok_ads.tables.columns import AUDIENCE_FORBIDDEN_METRICS, METRIC_TYPES
+from tiktok_ads.tables.records import TableSpec
+from tiktok_ads.tables.registry import DEFAULT_TABLES, TABLES
 
 ADV = "7002238017842757633"
 UTC = dt.timezone.utc

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tiktok_ads.api.limits import MAX_REPORT_WINDOW_DAYS
 from tiktok_ads.endpoints.windows import DateWindow, latest_today, local_today, report_range, split_range
-from tiktok_ads.tables.registry import MAX_REPORT_WINDOW_DAYS
 
 DAY = dt.timedelta(days=1)
 dates = st.dates(min_value=dt.date(2012, 1, 1), max_value=dt.date(2040, 12, 31))

@@ -48,21 +48,19 @@ from tiktok_ads.api.errors import (
     TikTokTransientError,
     error_for_code,
 )
+from tiktok_ads.api.limits import API_VERSION, MAX_PAGE_SIZE, PRODUCTION_BASE_URL
 from tiktok_ads.api.rate_limit import PATH_MAX_QPS, AdaptiveTokenBucket, app_key, shared_limiter
 from tiktok_ads.api.redaction import REDACTED, redact, register_secret
 from tiktok_ads.api.server_clock import ServerClock
 from tiktok_ads.api.transport_errors import describe_transport_error
-from tiktok_ads.config.source_settings import DEFAULTS
-from tiktok_ads.endpoints.json_pages import ArrowRows, Decoder
-from tiktok_ads.tables.registry import (
-    API_VERSION,
-    MAX_PAGE_SIZE,
+from tiktok_ads.config.defaults import (
     MAX_RETRY_BACKOFF_SECONDS,
     MAX_THROTTLED_RETRIES,
     PACKAGE_VERSION,
     PREFETCH_PAGES,
-    PRODUCTION_BASE_URL,
 )
+from tiktok_ads.config.source_settings import DEFAULTS
+from tiktok_ads.endpoints.json_pages import ArrowRows, Decoder
 
 if TYPE_CHECKING:  # types only: both modules build on the client
     from tiktok_ads.api.token_refresh import TokenRefresher

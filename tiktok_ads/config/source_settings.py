@@ -26,7 +26,7 @@ from dlt.common.configuration import configspec
 from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue
 
-from tiktok_ads.tables.registry import (
+from tiktok_ads.config.defaults import (
     DEFAULT_ATTRIBUTION_WINDOW_DAYS,
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MAX_QPS,

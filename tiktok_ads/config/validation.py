@@ -17,17 +17,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from tiktok_ads.api.errors import ConfigError
+from tiktok_ads.api.limits import EARLIEST_START_DATE, MAX_PAGE_SIZE, PRODUCTION_BASE_URL, SANDBOX_BASE_URL
+from tiktok_ads.config.defaults import DEFAULT_HISTORY_DAYS, MAX_CONCURRENCY
 from tiktok_ads.config.source_settings import setting_values
 from tiktok_ads.endpoints.windows import latest_today
-from tiktok_ads.tables.registry import (
-    DEFAULT_HISTORY_DAYS,
-    DEFAULT_TABLES,
-    EARLIEST_START_DATE,
-    MAX_CONCURRENCY,
-    MAX_PAGE_SIZE,
-    PRODUCTION_BASE_URL,
-    SANDBOX_BASE_URL,
-)
+from tiktok_ads.tables.registry import DEFAULT_TABLES
 from tiktok_ads.tables.report_grid import ALL_TABLES
 
 ASYNC_MODES = ("auto", "always", "never")

@@ -28,7 +28,8 @@ import pyarrow.compute as pc
 from tiktok_ads.api.errors import TikTokBadResponseError
 from tiktok_ads.endpoints.json_pages import ArrowRows
 from tiktok_ads.endpoints.transform import bucket_columns, transform_report_rows
-from tiktok_ads.tables.registry import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS, ReportTable, TableSpec
+from tiktok_ads.tables.columns import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS
+from tiktok_ads.tables.records import ReportTable, TableSpec
 
 DECIMAL_TYPE = pa.decimal128(38, 9)
 """dlt's default ``decimal`` precision and scale (DECIMAL(38,9) in duckdb, postgres and Snowflake)."""
@@ -338,7 +339,7 @@ class TableBatcher:
     dlt re-computes and validates a resource's table schema for *every* Arrow item it receives (its schema
     cache does not apply to Arrow), which costs ~20 ms for a 70-column report table. Pages of 1,000 rows
     would spend more time there than in everything else together; tables of
-    :data:`~tiktok_ads.tables.registry.ARROW_BATCH_ROWS` rows make it negligible while memory stays bounded.
+    :data:`~tiktok_ads.config.defaults.ARROW_BATCH_ROWS` rows make it negligible while memory stays bounded.
 
     dlt adds ``_dlt_load_id`` to rows it normalizes itself, not to Arrow tables; the batcher adds it (the
     load package's id), so every table of the source has it, as on the JSON path.

@@ -53,7 +53,7 @@ from tiktok_ads.api.errors import (
 from tiktok_ads.endpoints.extract import RawPage, report_pages, report_params
 from tiktok_ads.endpoints.json_pages import ArrowRows
 from tiktok_ads.endpoints.windows import DateWindow, split_range
-from tiktok_ads.tables.registry import ReportTable, TableSpec
+from tiktok_ads.tables.records import ReportTable, TableSpec
 
 logger = logging.getLogger("tiktok_ads")
 

@@ -15,7 +15,7 @@ from typing import Any
 from tiktok_ads.endpoints.transform import flatten_report_row
 from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.tables.bc_report_tables import BC_REPORT_DIMENSIONS, BC_REPORT_METRICS
-from tiktok_ads.tables.registry import BusinessCenterTable
+from tiktok_ads.tables.records import BusinessCenterTable
 
 #: the most days one BC report request may span ([TTD-sync]: 365 for BC, with or without stat_time_day)
 BC_WINDOW_DAYS = 365

@@ -59,10 +59,11 @@ from tiktok_ads.api.errors import (
     TikTokBadResponseError,
     TikTokConnectionError,
 )
+from tiktok_ads.api.limits import BUYING_TYPE_ENDPOINTS, BUYING_TYPE_GROUPS
 from tiktok_ads.endpoints.extract import RawPage, buying_type_pages, entity_pages, entity_params
 from tiktok_ads.resources.cursors import AdvertiserCursor, partition_name
 from tiktok_ads.resources.source_context import SourceContext
-from tiktok_ads.tables.registry import BUYING_TYPE_ENDPOINTS, BUYING_TYPE_GROUPS, EntityTable
+from tiktok_ads.tables.records import EntityTable
 
 logger = logging.getLogger("tiktok_ads")
 

@@ -33,7 +33,7 @@ from tiktok_ads.endpoints.spark_items import authorized_post_pages
 from tiktok_ads.endpoints.transform import to_timestamp
 from tiktok_ads.endpoints.windows import DateWindow, span_params
 from tiktok_ads.tables.gmv_max_tables import REPORT_PROMOTION_TYPES
-from tiktok_ads.tables.registry import EntityTable, ReportTable
+from tiktok_ads.tables.records import EntityTable, ReportTable
 
 RawPage = list[dict[str, Any]]
 

@@ -276,7 +276,7 @@ def _respelled_in_text(
 @functools.lru_cache(maxsize=256)
 def _text_metrics(metrics: tuple[str, ...]) -> tuple[str, ...]:
     """The ``metrics`` whose column is text (not a count or a decimal)."""
-    from tiktok_ads.tables.registry import METRIC_TYPES  # here: settings is heavier than this module
+    from tiktok_ads.tables.columns import METRIC_TYPES
 
     return tuple(m for m in metrics if METRIC_TYPES.get(m) not in ("bigint", "decimal"))
 

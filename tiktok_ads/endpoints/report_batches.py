@@ -81,7 +81,8 @@ from tiktok_ads.endpoints.extract import RawPage, report_pages, report_params
 from tiktok_ads.endpoints.extract_shop import REPORT_PAGERS
 from tiktok_ads.endpoints.json_pages import ArrowRows, Decoder, report_decoder
 from tiktok_ads.endpoints.windows import DateWindow
-from tiktok_ads.tables.registry import METRICS, ReportTable, TableSpec
+from tiktok_ads.tables.metric_catalogue import METRICS
+from tiktok_ads.tables.records import ReportTable, TableSpec
 
 logger = logging.getLogger("tiktok_ads")
 

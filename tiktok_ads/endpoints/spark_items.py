@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.tables.registry import EntityTable
+from tiktok_ads.tables.records import EntityTable
 
 Row = dict[str, Any]
 

@@ -22,16 +22,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from tiktok_ads.api.errors import TikTokBadResponseError
+from tiktok_ads.tables.columns import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS
 from tiktok_ads.tables.metric_catalogue import DIMENSIONS
-from tiktok_ads.tables.registry import (
-    NULL_METRIC_VALUES,
-    ZERO_IS_NULL_COLUMNS,
-    AdvertiserTable,
-    EntityTable,
-    ReportTable,
-    SparkPostsTable,
-    TableSpec,
-)
+from tiktok_ads.tables.records import AdvertiserTable, EntityTable, ReportTable, SparkPostsTable, TableSpec
 
 Converter = Callable[[Any, str], Any]
 """A column's converter, ``(raw value, column name) -> typed value``: TikTok's placeholders (``"-"`` ...)

@@ -32,7 +32,7 @@ from tiktok_ads.endpoints.bc_reports import bc_report_rows
 from tiktok_ads.endpoints.transform import _check_keys, _located, converters
 from tiktok_ads.resources.cursors import AdvertiserCursor
 from tiktok_ads.resources.source_context import SourceContext
-from tiktok_ads.tables.registry import BusinessCenterTable
+from tiktok_ads.tables.records import BusinessCenterTable
 
 Rows = list[dict[str, Any]]
 

@@ -33,7 +33,7 @@ from dlt.extract.incremental import Incremental
 
 from tiktok_ads.endpoints.transform import to_timestamp
 from tiktok_ads.resources.source_context import SourceContext, scheduler_interval
-from tiktok_ads.tables.registry import TableSpec
+from tiktok_ads.tables.records import TableSpec
 
 logger = logging.getLogger("tiktok_ads")
 

@@ -14,7 +14,7 @@ from tiktok_ads.endpoints.transform import transform_advertiser_row, transform_e
 from tiktok_ads.resources.cursors import AdvertiserCursor
 from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.resources.unit_runs import run_units
-from tiktok_ads.tables.registry import AdvertiserTable, EntityTable
+from tiktok_ads.tables.records import AdvertiserTable, EntityTable
 
 Rows = list[dict[str, Any]]
 

@@ -27,7 +27,7 @@ from tiktok_ads.resources.entity_resources import advertiser_rows, entity_partit
 from tiktok_ads.resources.report_resources import SharedReports, empty_report_table, report_partition
 from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.resources.spark_ads import spark_post_rows
-from tiktok_ads.tables.registry import TableSpec
+from tiktok_ads.tables.records import TableSpec
 
 Body = Callable[[SourceContext, Any], Iterator[Any]]  # each takes the record of its kind
 

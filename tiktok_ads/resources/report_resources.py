@@ -11,6 +11,7 @@ import dlt
 import pyarrow as pa
 
 from tiktok_ads.api.errors import ConfigError, TikTokAPIError
+from tiktok_ads.config.defaults import ARROW_BATCH_ROWS
 from tiktok_ads.endpoints.arrow_pages import (
     TableBatcher,
     arrow_schema,
@@ -27,7 +28,7 @@ from tiktok_ads.resources.cursors import AdvertiserCursor
 from tiktok_ads.resources.day_markers import DAY_MARKER_COLUMN, day_markers
 from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.resources.unit_runs import run_units
-from tiktok_ads.tables.registry import ARROW_BATCH_ROWS, ReportTable
+from tiktok_ads.tables.records import ReportTable
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,14 @@ import dlt
 
 from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.api.errors import TikTokPermissionError
+from tiktok_ads.api.limits import EARLIEST_START_DATE
+from tiktok_ads.config.defaults import DEFAULT_HISTORY_DAYS
 from tiktok_ads.config.validation import SourceConfig
 from tiktok_ads.endpoints.async_reports import TaskSwitch
 from tiktok_ads.endpoints.extract import Advertiser, AdvertiserDirectory
 from tiktok_ads.endpoints.top_view import TopViewCampaigns
 from tiktok_ads.resources.concurrency import PageBudget
 from tiktok_ads.resources.run_summary import RunSummary
-from tiktok_ads.tables.registry import DEFAULT_HISTORY_DAYS, EARLIEST_START_DATE
 
 logger = logging.getLogger("tiktok_ads")
 

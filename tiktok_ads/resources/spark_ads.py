@@ -23,7 +23,8 @@ from tiktok_ads.endpoints.spark_items import post_row
 from tiktok_ads.endpoints.top_view import TopViewCampaigns
 from tiktok_ads.endpoints.transform import transform_entity_rows
 from tiktok_ads.resources.source_context import SourceContext
-from tiktok_ads.tables.registry import TABLES, EntityTable, SparkPostsTable
+from tiktok_ads.tables.records import EntityTable, SparkPostsTable
+from tiktok_ads.tables.registry import TABLES
 
 POST_IDENTITY_TYPES = frozenset({"AUTH_CODE", "TT_USER", "BC_AUTH_TT"})
 _MISSING_POST = 40007

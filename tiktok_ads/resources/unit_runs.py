@@ -8,7 +8,7 @@ from typing import Any
 from tiktok_ads.api.errors import TikTokPermissionError
 from tiktok_ads.resources.concurrency import UnitStream
 from tiktok_ads.resources.source_context import SourceContext
-from tiktok_ads.tables.registry import TableSpec
+from tiktok_ads.tables.records import TableSpec
 
 
 def run_units(

@@ -1,7 +1,7 @@
 """Choosing the metrics of report tables: the ``metrics`` setting.
 
 Each report table requests a pinned metric list (``registry.TABLES[name].metrics``). The ``metrics``
-setting replaces it per table, with any metric of the source's catalogue (:data:`~tiktok_ads.tables.registry.METRIC_TYPES`,
+setting replaces it per table, with any metric of the source's catalogue (:data:`~tiktok_ads.tables.columns.METRIC_TYPES`,
 which also gives each column its type)::
 
     tiktok_ads(metrics={"ad_insights": ["spend", "impressions", "clicks", "conversion"]})
@@ -29,7 +29,7 @@ from typing import Any
 
 from tiktok_ads.api.errors import ConfigError
 from tiktok_ads.tables.metric_catalogue import all_metrics, metric_problems
-from tiktok_ads.tables.registry import ReportTable, TableSpec, _report_columns
+from tiktok_ads.tables.records import ReportTable, TableSpec, _report_columns
 from tiktok_ads.tables.report_grid import ALL_TABLES
 
 SETTING = "sources.tiktok_ads.metrics"
@@ -68,7 +68,7 @@ def with_metrics(spec: TableSpec, metrics: Sequence[str]) -> ReportTable:
         metrics: the metric names (key metrics are added when missing).
 
     Returns:
-        A new :class:`~tiktok_ads.tables.registry.ReportTable`.
+        A new :class:`~tiktok_ads.tables.records.ReportTable`.
 
     Raises:
         ConfigError: not a report table, an unknown metric, or one TikTok refuses in this report.

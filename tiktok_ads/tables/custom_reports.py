@@ -1,7 +1,7 @@
 """User-declared reports: the ``custom_reports`` setting.
 
 A custom report is a report table the user describes; it becomes a typed, merged, incremental table like the
-built-in ones (same factory, :func:`~tiktok_ads.tables.registry.report_spec`), keyed by ``advertiser_id`` and all its
+built-in ones (same factory, :func:`~tiktok_ads.tables.records.report_spec`), keyed by ``advertiser_id`` and all its
 dimensions::
 
     # .dlt/config.toml
@@ -32,8 +32,9 @@ from types import MappingProxyType
 from typing import Any
 
 from tiktok_ads.api.errors import ConfigError
+from tiktok_ads.tables.columns import STATUS_FIELD_BY_DATA_LEVEL
 from tiktok_ads.tables.metric_catalogue import DATA_LEVELS, RULES, report_problems
-from tiktok_ads.tables.registry import STATUS_FIELD_BY_DATA_LEVEL, ReportTable, report_spec
+from tiktok_ads.tables.records import ReportTable, report_spec
 from tiktok_ads.tables.report_grid import ALL_TABLES, LEVELS
 
 SETTING = "sources.tiktok_ads.custom_reports"

@@ -1,6 +1,6 @@
 """The opt-in TikTok Shop / GMV Max tables: their pinned columns, metric lists and report filters.
 
-Data only (it imports only :mod:`.metric_types`, so :mod:`.settings` can build its registry entries from
+Data only (it imports only :mod:`.metric_types`, so :mod:`.registry` can build its registry entries from
 it). Sources of the field and metric names: the Go SDK ``bububa/tiktok-business``
 (``model/campaign/gmvmax/{store_list,campaign,report_get}.go``), the official SDK's
 ``FilteringGmvMaxReportGet``, TikTok's ``yml_files/gmv_max_report_get.yml`` and Airbyte's GMV Max streams

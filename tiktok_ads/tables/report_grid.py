@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from tiktok_ads.tables.columns import AD_AUDIENCE_METRICS, AD_BASIC_METRICS
 from tiktok_ads.tables.metric_catalogue import (
     AUCTION_AD,
     AUCTION_ADGROUP,
@@ -32,14 +33,8 @@ from tiktok_ads.tables.metric_catalogue import (
     LEVEL_ID_DIMENSION,
     allowed_metrics,
 )
-from tiktok_ads.tables.registry import (
-    AD_AUDIENCE_METRICS,
-    AD_BASIC_METRICS,
-    TABLES,
-    ReportTable,
-    TableSpec,
-    report_spec,
-)
+from tiktok_ads.tables.records import ReportTable, TableSpec, report_spec
+from tiktok_ads.tables.registry import TABLES
 
 LEVELS: Mapping[str, str] = MappingProxyType(
     {

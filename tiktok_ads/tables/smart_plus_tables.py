@@ -1,6 +1,6 @@
 """The opt-in Upgraded Smart+ tables: their pinned columns and metric lists.
 
-Data only (it imports only :mod:`.metric_types`, so :mod:`.settings` can build its registry entries from
+Data only (it imports only :mod:`.metric_types`, so :mod:`.registry` can build its registry entries from
 it). Field names: the Go SDK ``bububa/tiktok-business`` (``model/campaign/smartplus/campaign.go``,
 ``model/adgroup/smartplus/adgroup.go``, ``model/ad/smartplus/ad.go``, ``model/report/smartplus/
 marterial_report.go``) and the official SDK (``SmartPlusAdgroupCreateBody``, ``FilteringSmartPlus*``).
