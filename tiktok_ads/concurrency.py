@@ -178,6 +178,7 @@ class UnitStream(Generic[U, T]):
                 if not self._put(("item", unit, item)):  # (the slot travels with the page)
                     self._give_slot()
                     return
+                del item  # the consumer's now: not kept alive while this worker waits for its next slot
             self._put(("done", unit, None))
         except BaseException as exc:  # handed to the consumer, who raises it in dlt's thread
             self._put(("error", unit, exc))

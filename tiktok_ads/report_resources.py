@@ -244,9 +244,13 @@ def report_partition(
         try:
             for page in pages(unit):
                 table = report_page_table(spec, advertiser_id, page, schema)
+                del page  # its body and parsed arrays go now, not when the next page is read
                 if table.num_rows:
                     ctx.summary.count(spec.name, advertiser_id, table.num_rows)
-                    yield table
+                    # suspended (its worker waits for a budget slot), the body holds no table it handed over
+                    handed = [table]
+                    del table
+                    yield handed.pop()
         except TikTokAPIError as err:
             err.add_context(table=spec.name, window=str(unit.window))
             raise

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import gc
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -140,6 +142,28 @@ def test_unit_stream_memory_is_bounded_by_workers_and_buffer() -> None:
         # ... and stay blocked (unbounded workers would produce all 400 items within this time)
         assert not state.wait_for(lambda: produced[0] > bound, timeout=0.3), produced
     stream.close()  # type: ignore[attr-defined]
+
+
+def test_a_paging_loop_keeps_no_page_it_handed_over(emulator: EmulatorServer) -> None:
+    """Suspended until its next page is wanted (its worker waits for a budget slot), the paging loop must not
+    keep the page it handed over: with a worker per window of every advertiser, held bodies and parsed arrays
+    made a run's memory grow with its advertisers (issue 15)."""
+    spec = ALL_TABLES["ad_insights"]
+    start = emulator.world.history_start + dt.timedelta(days=3)
+    window = DateWindow(start, start + dt.timedelta(days=3))
+    decode = report_decoder(spec.dimensions, spec.metrics)
+    with TikTokClient(
+        emulator.access_token, base_url=emulator.base_url, max_qps=0, prefetch_pages=0
+    ) as client:
+        adv = emulator.advertiser_ids[0]
+        pages = report_pages(client, spec, adv, window, include_deleted=True, page_size=2, decode=decode)
+        first = next(pages)
+        assert isinstance(first, ArrowRows) and len(first) == 2
+        page = weakref.ref(first)
+        del first
+        gc.collect()
+        assert page() is None  # the suspended loop holds neither the page nor the answer it came in
+        pages.close()
 
 
 # --------------------------------------------------------------------------- paging ahead, in-flight cap
