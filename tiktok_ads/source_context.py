@@ -10,6 +10,7 @@ from typing import Any
 
 import dlt
 
+from .arrow_pages import BufferedRows
 from .async_reports import TaskSwitch
 from .client import TikTokClient
 from .concurrency import PageBudget
@@ -17,7 +18,7 @@ from .config import SourceConfig
 from .errors import TikTokPermissionError
 from .extract import Advertiser, AdvertiserDirectory
 from .run_summary import RunSummary
-from .settings import DEFAULT_HISTORY_DAYS, EARLIEST_START_DATE
+from .settings import ARROW_BUFFER_ROWS, DEFAULT_HISTORY_DAYS, EARLIEST_START_DATE
 from .top_view import TopViewCampaigns
 
 logger = logging.getLogger("tiktok_ads")
@@ -41,6 +42,7 @@ class SourceContext:
         summary: counters for the run report.
         tasks: whether async report tasks are (still) used in this run (``async_reports``).
         pages: the pages all resources may read ahead of dlt together (:class:`~.concurrency.PageBudget`).
+        buffered: the report rows all resources' Arrow batches hold together.
         top_view: each advertiser's TopView campaign list, read once (:mod:`~.top_view`).
     """
 
@@ -52,6 +54,8 @@ class SourceContext:
     tasks: TaskSwitch = field(default_factory=lambda: TaskSwitch("auto"))
     _default_start: dt.date | None = field(default=None, init=False, repr=False)
     pages: PageBudget = field(init=False, repr=False)
+    buffered: BufferedRows = field(default_factory=lambda: BufferedRows(ARROW_BUFFER_ROWS), repr=False)
+    """Report rows waiting in the Arrow batchers of all resources together (:class:`~.arrow_pages.BufferedRows`)."""
     shared_reports: dict[str, Any] = field(default_factory=dict, repr=False)
     """Each report table's requests shared between advertisers (``share_report_requests``), by table."""
     change_logs: dict[str, Any] = field(default_factory=dict, repr=False)

@@ -19,7 +19,7 @@ import orjson
 import pyarrow as pa
 import pytest
 
-from tiktok_ads.arrow_pages import LOAD_ID_COLUMN, TableBatcher, arrow_schema, report_page_table
+from tiktok_ads.arrow_pages import LOAD_ID_COLUMN, BufferedRows, TableBatcher, arrow_schema, report_page_table
 from tiktok_ads.client import TikTokClient
 from tiktok_ads.concurrency import PageBudget, UnitStream
 from tiktok_ads.day_markers import DAY_MARKER_COLUMN
@@ -77,6 +77,37 @@ def test_a_page_budget_bounds_pages_read_ahead_across_streams_without_blocking_t
     rest = [v for kind, _, v in b if kind == "item"]
     assert rest == [f"b{i}" for i in range(1, 10)]
     assert budget._free == 2  # every slot given back
+
+
+def test_the_waited_stream_reads_one_page_over_the_budget_at_a_time() -> None:
+    """Over the budget, the stream dlt waits on reads one page at a time, not one per worker: each stream dlt
+    waited on in turn used to fill its whole queue (issue 15)."""
+    budget = PageBudget(1)
+    holder = iter(UnitStream(["h"], lambda unit: iter(range(100)), workers=1, buffer=100, budget=budget))
+    next(holder)  # another stream holds the budget's one slot (its reader stalls)
+    time.sleep(0.2)  # (its worker takes the freed slot again: the budget stays full)
+    reading = [0]
+    peak = [0]
+    lock = threading.Lock()
+
+    def work(unit: int) -> Iterator[int]:
+        for i in range(3):
+            with lock:
+                reading[0] += 1
+                peak[0] = max(peak[0], reading[0])
+            time.sleep(0.01)
+            with lock:
+                reading[0] -= 1
+            yield i
+
+    items = [
+        v
+        for kind, _, v in UnitStream(list(range(8)), work, workers=8, buffer=100, budget=budget)
+        if kind == "item"
+    ]
+    assert sorted(items) == sorted(list(range(3)) * 8)
+    assert peak[0] == 1  # one worker at a time reads over the budget
+    holder.close()  # type: ignore[attr-defined]
 
 
 def test_a_closed_stream_gives_its_slots_back() -> None:
@@ -482,6 +513,32 @@ def test_batches_collect_pages_and_carry_the_load_id() -> None:
     assert batch is not None and batch.column("a").to_pylist() == [1, 2, 3, 4, 5]
     assert batch.column(LOAD_ID_COLUMN).to_pylist() == ["1795600000.1"] * 5
     assert batcher.flush() is None
+
+
+def test_batchers_of_a_source_hold_at_most_their_shared_rows_whatever_the_advertisers() -> None:
+    """One resource per advertiser fills its batch at the same time as the others (dlt pulls them in turn):
+    counted together, the source's batchers hold about ``limit`` rows, however many they are (issue 15)."""
+    schema = pa.schema([pa.field("a", pa.int64())])
+    page = pa.table({"a": list(range(100))}, schema=schema)
+    for advertisers in (2, 8, 36):
+        shared = BufferedRows(1_000)
+        batchers = [TableBatcher(500, shared=shared) for _ in range(advertisers)]
+        handed, peak = 0, 0
+        for _ in range(40):  # round robin, a page each
+            for batcher in batchers:
+                if (batch := batcher.add(page)) is not None:
+                    handed += batch.num_rows
+                peak = max(peak, shared.rows)
+        for batcher in batchers:
+            handed += last.num_rows if (last := batcher.flush()) is not None else 0
+        assert handed == 40 * 100 * advertisers and shared.rows == 0  # every row once, none left counted
+        assert peak <= 1_000 + 100 * advertisers, (advertisers, peak)  # the limit and a page per batcher
+    alone = BufferedRows(1_000)
+    small = TableBatcher(500, shared=alone)
+    assert [small.add(page) is None for _ in range(5)] == [True] * 4 + [False]  # alone: its own max_rows
+    small.add(page)
+    small.release()  # closed early: its rows no longer count
+    assert alone.rows == 0
 
 
 def test_lists_sharing_the_pages_ahead_budget_never_ask_for_a_page_twice(emulator_factory: Factory) -> None:
