@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import gc
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,7 +22,13 @@ import pytest
 from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.api.errors import TikTokBadResponseError
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.endpoints.arrow_pages import LOAD_ID_COLUMN, TableBatcher, arrow_schema, report_page_table
+from tiktok_ads.endpoints.arrow_pages import (
+    LOAD_ID_COLUMN,
+    BufferedRows,
+    TableBatcher,
+    arrow_schema,
+    report_page_table,
+)
 from tiktok_ads.endpoints.extract import report_pages
 from tiktok_ads.endpoints.json_pages import ArrowRows, decode_report_body, report_decoder
 from tiktok_ads.endpoints.transform import transform_report_rows
@@ -75,6 +83,37 @@ def test_a_page_budget_bounds_pages_read_ahead_across_streams_without_blocking_t
     rest = [v for kind, _, v in b if kind == "item"]
     assert rest == [f"b{i}" for i in range(1, 10)]
     assert budget._free == 2  # every slot given back
+
+
+def test_the_waited_stream_reads_one_page_over_the_budget_at_a_time() -> None:
+    """Over the budget, the stream dlt waits on reads one page at a time, not one per worker: each stream dlt
+    waited on in turn used to fill its whole queue (issue 15)."""
+    budget = PageBudget(1)
+    holder = iter(UnitStream(["h"], lambda unit: iter(range(100)), workers=1, buffer=100, budget=budget))
+    next(holder)  # another stream holds the budget's one slot (its reader stalls)
+    time.sleep(0.2)  # (its worker takes the freed slot again: the budget stays full)
+    reading = [0]
+    peak = [0]
+    lock = threading.Lock()
+
+    def work(unit: int) -> Iterator[int]:
+        for i in range(3):
+            with lock:
+                reading[0] += 1
+                peak[0] = max(peak[0], reading[0])
+            time.sleep(0.01)
+            with lock:
+                reading[0] -= 1
+            yield i
+
+    items = [
+        v
+        for kind, _, v in UnitStream(list(range(8)), work, workers=8, buffer=100, budget=budget)
+        if kind == "item"
+    ]
+    assert sorted(items) == sorted(list(range(3)) * 8)
+    assert peak[0] == 1  # one worker at a time reads over the budget
+    holder.close()  # type: ignore[attr-defined]
 
 
 def test_a_closed_stream_gives_its_slots_back() -> None:
@@ -140,6 +179,28 @@ def test_unit_stream_memory_is_bounded_by_workers_and_buffer() -> None:
         # ... and stay blocked (unbounded workers would produce all 400 items within this time)
         assert not state.wait_for(lambda: produced[0] > bound, timeout=0.3), produced
     stream.close()  # type: ignore[attr-defined]
+
+
+def test_a_paging_loop_keeps_no_page_it_handed_over(emulator: EmulatorServer) -> None:
+    """Suspended until its next page is wanted (its worker waits for a budget slot), the paging loop must not
+    keep the page it handed over: with a worker per window of every advertiser, held bodies and parsed arrays
+    made a run's memory grow with its advertisers (issue 15)."""
+    spec = ALL_TABLES["ad_insights"]
+    start = emulator.world.history_start + dt.timedelta(days=3)
+    window = DateWindow(start, start + dt.timedelta(days=3))
+    decode = report_decoder(spec.dimensions, spec.metrics)
+    with TikTokClient(
+        emulator.access_token, base_url=emulator.base_url, max_qps=0, prefetch_pages=0
+    ) as client:
+        adv = emulator.advertiser_ids[0]
+        pages = report_pages(client, spec, adv, window, include_deleted=True, page_size=2, decode=decode)
+        first = next(pages)
+        assert isinstance(first, ArrowRows) and len(first) == 2
+        page = weakref.ref(first)
+        del first
+        gc.collect()
+        assert page() is None  # the suspended loop holds neither the page nor the answer it came in
+        pages.close()
 
 
 # --------------------------------------------------------------------------- paging ahead, in-flight cap
@@ -462,6 +523,32 @@ def test_batches_collect_pages_and_carry_the_load_id() -> None:
     assert batch is not None and batch.column("a").to_pylist() == [1, 2, 3, 4, 5]
     assert batch.column(LOAD_ID_COLUMN).to_pylist() == ["1795600000.1"] * 5
     assert batcher.flush() is None
+
+
+def test_batchers_of_a_source_hold_at_most_their_shared_rows_whatever_the_advertisers() -> None:
+    """One resource per advertiser fills its batch at the same time as the others (dlt pulls them in turn):
+    counted together, the source's batchers hold about ``limit`` rows, however many they are (issue 15)."""
+    schema = pa.schema([pa.field("a", pa.int64())])
+    page = pa.table({"a": list(range(100))}, schema=schema)
+    for advertisers in (2, 8, 36):
+        shared = BufferedRows(1_000)
+        batchers = [TableBatcher(500, shared=shared) for _ in range(advertisers)]
+        handed, peak = 0, 0
+        for _ in range(40):  # round robin, a page each
+            for batcher in batchers:
+                if (batch := batcher.add(page)) is not None:
+                    handed += batch.num_rows
+                peak = max(peak, shared.rows)
+        for batcher in batchers:
+            handed += last.num_rows if (last := batcher.flush()) is not None else 0
+        assert handed == 40 * 100 * advertisers and shared.rows == 0  # every row once, none left counted
+        assert peak <= 1_000 + 100 * advertisers, (advertisers, peak)  # the limit and a page per batcher
+    alone = BufferedRows(1_000)
+    small = TableBatcher(500, shared=alone)
+    assert [small.add(page) is None for _ in range(5)] == [True] * 4 + [False]  # alone: its own max_rows
+    small.add(page)
+    small.release()  # closed early: its rows no longer count
+    assert alone.rows == 0
 
 
 def test_lists_sharing_the_pages_ahead_budget_never_ask_for_a_page_twice(emulator_factory: Factory) -> None:

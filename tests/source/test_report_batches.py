@@ -16,6 +16,7 @@ import pytest
 
 from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.api.errors import TikTokAuthError, TikTokPermissionError
+from tiktok_ads.config.defaults import PREFETCH_PAGES
 from tiktok_ads.emulator import EmulatorServer, multi_reports
 from tiktok_ads.emulator.model import WorldConfig
 from tiktok_ads.endpoints import report_batches as rb
@@ -122,6 +123,34 @@ def test_batches_group_advertisers_of_any_zone_with_the_same_window_by_five(clie
     assert not {("none", w1), ("none", w2)} & set(members)
     assert batches.batches[("la0", w1)] is batches.batches[("la4", w1)]
     assert batches.batches[("la0", w1)] is not batches.batches[("la0", w2)]
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "rows"])
+def test_an_answer_too_large_to_keep_is_read_one_advertiser_per_request(
+    world: EmulatorServer, client: TikTokClient, arrow: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shared answer is kept whole until its members read it: one larger than MAX_SHARED_ROWS is read
+    alone instead, after its first page (memory does not grow with the advertisers' rows; issue 15)."""
+    spec = ALL_TABLES["ad_insights"]
+    zones, la = zones_and_los_angeles(world)
+    window = WINDOWS[0]
+    decode = report_decoder(spec.dimensions, spec.metrics) if arrow else None
+    options: dict[str, Any] = {"include_deleted": True, "page_size": 10, "decode": decode}
+    before = report_requests(client)
+    alone = {adv: typed(spec, adv, report_pages(client, spec, adv, window, **options), arrow) for adv in la}
+    single_requests = report_requests(client) - before
+    assert sum(map(len, alone.values())) > 25
+    monkeypatch.setattr(rb, "MAX_SHARED_ROWS", 25)  # more than 2 pages of 10 rows
+    batches = ReportBatches(client, spec, {adv: [window] for adv in la}, zones, **options)
+    before = report_requests(client)
+    shared = {adv: typed(spec, adv, batches.pages(adv, window), arrow) for adv in la}
+    assert shared == alone
+    wasted = report_requests(client) - before - single_requests
+    if arrow:
+        assert wasted == 1  # the shared answer's first page announced its size
+    else:  # pages orjson decodes announce nothing: the 3 pages read until the rows passed 25, and those ahead
+        assert 3 <= wasted <= 3 + PREFETCH_PAGES, wasted
+    assert batches.fallbacks == {"large": 1} and not any(b.pages for b in batches.batches.values())
 
 
 def test_tables_tiktok_does_not_batch() -> None:

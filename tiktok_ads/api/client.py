@@ -964,19 +964,26 @@ class TikTokClient:
                     request_id,
                 )
             unpaged = total_page is None and total_number is None
-            seen += len(rows)
-            if rows or page == 1:
-                yield rows
+            count = len(rows)
+            seen += count
+            fingerprint = _fingerprint(rows)
+            # the loop keeps no reference to a page it handed over: suspended until the next one is wanted
+            # (the consumer may wait for a budget slot), it must not hold the body and its parsed arrays
+            handed = [rows] if rows or page == 1 else []
+            del rows, data
+            future = None
+            if handed:
+                yield handed.pop()
             if not paged:
                 more = False  # the endpoint answers its whole list at once
             elif unpaged:
                 # no page_info (or garbage): only a short page is surely the last one
-                more = len(rows) >= page_size
+                more = count >= page_size
             else:
                 more = (total_page is not None and page < total_page) or (
                     total_number is not None and seen < total_number
                 )
-            if not rows or not more or short_end:
+            if not count or not more or short_end:
                 break
             if self.prefetch_pages and total_page is not None:
                 # the next pages are known to exist: ask for a few of them now, in parallel
@@ -984,7 +991,7 @@ class TikTokClient:
                 while requested < last and self._ahead_slots.acquire(blocking=False):
                     requested += 1
                     ahead[requested] = self._pages_pool().submit(fetch, requested)
-            previous = _fingerprint(rows)
+            previous = fingerprint
             page += 1
             if page > MAX_PAGES:
                 raise broken(f"more than {MAX_PAGES} pages; page_info looks broken ({raw_info})", request_id)

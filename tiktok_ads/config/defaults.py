@@ -26,6 +26,10 @@ how many there are), so one big advertiser's pages are fetched in parallel, not 
 ARROW_BATCH_ROWS = 20_000
 """Report rows collected into one Arrow table before it is handed to dlt (see ``arrow_pages.TableBatcher``)."""
 
+ARROW_BUFFER_ROWS = 2 * ARROW_BATCH_ROWS
+"""Report rows waiting in all the batchers of a source together (``arrow_pages.BufferedRows``): one resource per
+advertiser and table, each filling its own batch, would hold ``ARROW_BATCH_ROWS`` per advertiser otherwise."""
+
 DEFAULT_ATTRIBUTION_WINDOW_DAYS = 7
 """Days re-read on every run so late conversions and TikTok's restatements are picked up."""
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import decimal
 import functools
 import operator
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -333,6 +334,47 @@ def _transpose(objects: list[dict[str, Any]], names: tuple[str, ...], count: int
 LOAD_ID_COLUMN = "_dlt_load_id"
 
 
+class BufferedRows:
+    """Rows waiting in the :class:`TableBatcher` s of one source, all its resources together.
+
+    dlt pulls its resources in turn (``round_robin``), so every advertiser's report resource fills its batch at
+    the same time: with a batch of ``ARROW_BATCH_ROWS`` each, 8 advertisers held 8 batches. Counted together,
+    once the source holds ``limit`` rows a batcher holding at least its share (the rows held / the batchers
+    holding some) hands them over early: memory is bounded by the setting plus a page per resource, not by
+    the number of advertisers, and batches get smaller only when many advertisers share the limit.
+
+    Args:
+        limit: rows the batchers of the source may hold together.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(1, limit)
+        self._rows = 0
+        self._holders = 0
+        self._lock = threading.Lock()
+
+    @property
+    def rows(self) -> int:
+        """Rows held now, all batchers together."""
+        return self._rows
+
+    def add(self, held: int, rows: int) -> bool:
+        """Count ``rows`` a batcher took on top of its ``held``; True when it should hand its rows over now."""
+        with self._lock:
+            if not held and rows:
+                self._holders += 1
+            self._rows += rows
+            return self._rows >= self.limit and (held + rows) * self._holders >= self._rows
+
+    def remove(self, rows: int) -> None:
+        """Count the ``rows`` a batcher held and handed over (or dropped)."""
+        if not rows:
+            return
+        with self._lock:
+            self._holders = max(0, self._holders - 1)
+            self._rows = max(0, self._rows - rows)
+
+
 class TableBatcher:
     """Collects Arrow pages into few large tables before they are yielded to dlt.
 
@@ -347,11 +389,14 @@ class TableBatcher:
     Args:
         max_rows: rows at which :meth:`add` hands back a batch.
         load_id: the load package's id for ``_dlt_load_id`` (None: no such column).
+        shared: the rows of all batchers of the source (:class:`BufferedRows`): :meth:`add` also hands back a
+            batch once they reach its limit (None: only ``max_rows`` counts).
     """
 
-    def __init__(self, max_rows: int, load_id: str | None = None) -> None:
+    def __init__(self, max_rows: int, load_id: str | None = None, shared: BufferedRows | None = None) -> None:
         self.max_rows = max_rows
         self.load_id = load_id
+        self._shared = shared
         self._tables: list[pa.Table] = []
         self._rows = 0
 
@@ -369,9 +414,16 @@ class TableBatcher:
 
     def add(self, table: pa.Table) -> pa.Table | None:
         """Add a page; returns a batch to yield once ``max_rows`` rows were collected, else None."""
+        crowded = self._shared is not None and self._shared.add(self._rows, table.num_rows)
         self._tables.append(table)
         self._rows += table.num_rows
-        return self.flush() if self._rows >= self.max_rows else None
+        return self.flush() if self._rows >= self.max_rows or crowded else None
+
+    def release(self) -> None:
+        """Drop what was collected and not handed over (a resource closed early), for the shared count."""
+        if self._shared is not None:
+            self._shared.remove(self._rows)
+        self._tables, self._rows = [], 0
 
     def flush(self) -> pa.Table | None:
         """Everything collected so far as one table (None if nothing was)."""
@@ -380,7 +432,7 @@ class TableBatcher:
         tables = self._tables
         # promote: a page with a metric TikTok sent unasked has one more column than the others
         batch = tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="default")
-        self._tables, self._rows = [], 0
+        self.release()
         if self.load_id is not None:
             column = pa.repeat(pa.scalar(self.load_id, pa.string()), batch.num_rows)
             batch = batch.append_column(pa.field(LOAD_ID_COLUMN, pa.string(), nullable=False), column)

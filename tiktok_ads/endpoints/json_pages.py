@@ -83,6 +83,10 @@ class ArrowRows(Sequence[dict[str, Any]]):
         rows = (_loads(self._body).get("data") or {}).get("list")
         return rows if isinstance(rows, list) else []
 
+    def body_only(self) -> ArrowRows:
+        """This page without its arrays, for :meth:`raw` alone (what a page kept for a later fallback needs)."""
+        return ArrowRows(pa.array([], self.rows.type), self._body, self.extra)
+
     def part(self, name: str) -> pa.StructArray | None:
         """The ``dimensions`` or ``metrics`` struct array (a null row is not merged in), or None if absent."""
         try:

@@ -95,6 +95,12 @@ MULTI_REPORT_TYPES = frozenset({"BASIC", "AUDIENCE"})
 ID_DIMENSIONS = frozenset({"advertiser_id", "campaign_id", "adgroup_id", "ad_id", "ad_id_v2"})
 """TikTok's id dimensions ([BB] model/report/dimensions.go)."""
 REPORT_ENDPOINT = "report/integrated/get/"
+MAX_SHARED_ROWS = 10_000
+"""Rows of one shared answer (all its members together) the source keeps. The answer is read whole before
+its members read their rows, so its size is memory (~3.5 MB per 1,000 ``ad_insights`` rows: the body, kept for
+the row path, and the members' arrays): a larger answer (``page_info.total_number`` of its first page) is read
+one advertiser per request instead, at the cost of that first request. Sharing saves requests where members
+have less than a page each; an answer of more than 10 pages saves at most 4 of them (5 members)."""
 MONEY_METRICS = frozenset(name for name, metric in METRICS.items() if metric.kind == "money")
 """The metrics in the advertiser's currency (the catalogue's kind ``money``: amounts and costs per result)."""
 
@@ -122,6 +128,10 @@ def not_batchable(spec: TableSpec) -> str | None:
 
 class _Inexact(Exception):
     """The batched answer cannot be split exactly into the members' rows."""
+
+
+class _TooLarge(Exception):
+    """The batched answer holds more than :data:`MAX_SHARED_ROWS` rows (memory): read it one advertiser each."""
 
 
 _NEW, _FETCHING, _DONE, _SINGLE, _FAILED = "new", "fetching", "done", "single", "failed"
@@ -291,6 +301,8 @@ class ReportBatches:
                 self._fall_back(batch, reason, err)
         except _Inexact as exc:
             self._fall_back(batch, "bad_rows", exc)
+        except _TooLarge as exc:
+            self._fall_back(batch, "large", exc)
         finally:
             with batch.ready:
                 batch.state, batch.error, batch.pages = state, error, pages
@@ -321,9 +333,16 @@ class ReportBatches:
         )
         split: dict[str, list[RawPage]] = {member: [] for member in batch.members}
         seen: dict[str, _Money] = {}
+        announced: list[int] = []
+        decode = _noting_total(self._batch_decode, announced) if self._batch_decode is not None else None
+        read = 0
         for page in self._client.multi_advertiser_report(
-            params, batch.members, page_size=self._page_size, decode=self._batch_decode
+            params, batch.members, page_size=self._page_size, decode=decode
         ):
+            read += len(page)
+            size = max([read, *announced])  # (pages orjson decoded announce nothing: the rows read so far)
+            if size > MAX_SHARED_ROWS:
+                raise _TooLarge(f"{size:,} rows, more than {MAX_SHARED_ROWS:,}")
             self._check(page, batch.members, seen)
             for member, rows in self._split(page, batch.members).items():
                 split[member].append(rows)
@@ -363,7 +382,8 @@ class ReportBatches:
     def _split(self, page: RawPage, members: tuple[str, ...]) -> dict[str, RawPage]:
         """A batched page as each member's page, the added metrics removed (unless the table asks for them)."""
         if isinstance(page, ArrowRows):
-            return _split_arrow(page, members, self._keep, lambda: self._split(page.raw(), members))
+            body = page.body_only()  # the members' pages keep the body for a fallback, not the page's arrays
+            return _split_arrow(page, members, self._keep, lambda: self._split(body.raw(), members))
         out: dict[str, list[dict[str, Any]]] = {}
         for row in page:
             metrics = row.get("metrics") if isinstance(row, dict) else None
@@ -534,6 +554,20 @@ def _split_arrow(
         )
         out[member] = _MemberRows(struct, page, functools.partial(raw_of, member))
     return out
+
+
+def _noting_total(decode: Decoder, totals: list[int]) -> Decoder:
+    """``decode``, noting each page's ``page_info.total_number`` in ``totals`` (the answer's size, on page 1)."""
+
+    def noting(body: bytes) -> dict[str, Any] | None:
+        data = decode(body)
+        info = ((data or {}).get("data") or {}).get("page_info")
+        total = info.get("total_number") if isinstance(info, dict) else None
+        if isinstance(total, int) and not isinstance(total, bool):
+            totals.append(total)
+        return data
+
+    return noting
 
 
 def _fallback_reason(err: TikTokAPIError) -> str | None:

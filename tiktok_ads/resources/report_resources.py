@@ -197,7 +197,7 @@ def report_partition(
     """
     cfg = ctx.config
     schema = report_arrow_schema(spec)
-    batcher = TableBatcher(ARROW_BATCH_ROWS, _load_id())
+    batcher = TableBatcher(ARROW_BATCH_ROWS, _load_id(), ctx.buffered)
     advertiser = ctx.advertiser(advertiser_id)
     if advertiser is None:  # left out: the token may not read it (skip_inaccessible_advertisers)
         return
@@ -251,9 +251,13 @@ def report_partition(
         try:
             for page in pages(unit):
                 table = report_page_table(spec, advertiser_id, page, schema)
+                del page  # its body and parsed arrays go now, not when the next page is read
                 if table.num_rows:
                     ctx.summary.count(spec.name, advertiser_id, table.num_rows)
-                    yield table
+                    # suspended (its worker waits for a budget slot), the body holds no table it handed over
+                    handed = [table]
+                    del table
+                    yield handed.pop()
         except TikTokAPIError as err:
             err.add_context(table=spec.name, window=str(unit.window))
             raise
@@ -265,11 +269,14 @@ def report_partition(
         return rows_to_table(rows, schema)
 
     skipped: set[str] = set()
-    for table in run_units(ctx, spec, units, work, skipped=skipped, on_done=markers):
-        if (batch := batcher.add(table)) is not None:
-            yield batch
-    if (last := batcher.flush()) is not None:
-        yield last
+    try:
+        for table in run_units(ctx, spec, units, work, skipped=skipped, on_done=markers):
+            if (batch := batcher.add(table)) is not None:
+                yield batch
+        if (last := batcher.flush()) is not None:
+            yield last
+    finally:
+        batcher.release()  # closed early (an error, dlt closing it): its rows no longer count for the others
     if skipped and batches is not None:
         batches.discard(advertiser_id)
     if cursor is not None and not skipped:

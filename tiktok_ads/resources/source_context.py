@@ -13,8 +13,9 @@ import dlt
 from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.api.errors import TikTokPermissionError
 from tiktok_ads.api.limits import EARLIEST_START_DATE
-from tiktok_ads.config.defaults import DEFAULT_HISTORY_DAYS
+from tiktok_ads.config.defaults import ARROW_BUFFER_ROWS, DEFAULT_HISTORY_DAYS
 from tiktok_ads.config.validation import SourceConfig
+from tiktok_ads.endpoints.arrow_pages import BufferedRows
 from tiktok_ads.endpoints.async_reports import TaskSwitch
 from tiktok_ads.endpoints.extract import Advertiser, AdvertiserDirectory
 from tiktok_ads.endpoints.top_view import TopViewCampaigns
@@ -42,6 +43,7 @@ class SourceContext:
         summary: counters for the run report.
         tasks: whether async report tasks are (still) used in this run (``async_reports``).
         pages: the pages all resources may read ahead of dlt together (:class:`~.concurrency.PageBudget`).
+        buffered: the report rows all resources' Arrow batches hold together.
         top_view: each advertiser's TopView campaign list, read once (:mod:`~.top_view`).
     """
 
@@ -53,6 +55,8 @@ class SourceContext:
     tasks: TaskSwitch = field(default_factory=lambda: TaskSwitch("auto"))
     _default_start: dt.date | None = field(default=None, init=False, repr=False)
     pages: PageBudget = field(init=False, repr=False)
+    buffered: BufferedRows = field(default_factory=lambda: BufferedRows(ARROW_BUFFER_ROWS), repr=False)
+    """Report rows waiting in the Arrow batchers of all resources together (:class:`~.arrow_pages.BufferedRows`)."""
     shared_reports: dict[str, Any] = field(default_factory=dict, repr=False)
     """Each report table's requests shared between advertisers (``share_report_requests``), by table."""
     change_logs: dict[str, Any] = field(default_factory=dict, repr=False)
