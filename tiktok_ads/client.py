@@ -49,7 +49,7 @@ from .errors import (
     error_for_code,
 )
 from .json_pages import ArrowRows, Decoder
-from .rate_limit import PATH_MAX_QPS, AdaptiveTokenBucket, app_key, shared_limiter
+from .rate_limit import PATH_BUDGETS, PATH_MAX_QPS, AdaptiveTokenBucket, app_key, shared_limiter
 from .redaction import REDACTED, redact, register_secret
 from .server_clock import ServerClock
 from .settings import (
@@ -265,12 +265,13 @@ class TikTokClient:
         self.app_id = app_id
         self.max_qps = max_qps
         self.limiter = limiter or shared_limiter(app_key(app_id, access_token), max_qps)
-        # paths with a budget of their own (async task creation): a second bucket, shared per app too; kept
-        # with max_qps = 0 as well, since it is TikTok's limit whatever the app's tier
-        self._path_limiters = {
-            api_path(path): shared_limiter(f"{app_key(app_id, access_token)}:{path}", qps)
-            for path, qps in PATH_MAX_QPS.items()
+        # paths with a budget of their own (async task creation, the change log): a second bucket, shared per app
+        # too; kept with max_qps = 0 as well, since it is TikTok's limit whatever the app's tier
+        budgets = {
+            name: shared_limiter(f"{app_key(app_id, access_token)}:{name}", qps)
+            for name, qps in PATH_MAX_QPS.items()
         }
+        self._path_limiters = {api_path(path): budgets[name] for path, name in PATH_BUDGETS.items()}
         self._advertiser_limits = AdvertiserPathLimits()  # learned from 40133 answers
         self.max_concurrency = max(1, int(max_concurrency))
         self.prefetch_pages = max(0, int(prefetch_pages))
