@@ -617,3 +617,37 @@ def test_advertiser_path_throttling_is_paced_and_does_not_use_up_retries(
     assert (
         client._advertiser_limits.get("8", api_path("advertiser/info/")) is None
     )  # other advertisers unpaced
+
+
+def test_change_log_requests_draw_from_one_budget_of_their_own(emulator: EmulatorServer) -> None:
+    """The change log's create, check and download share one bucket (0.9 per second, even unpaced: UNSURE,
+    see rate_limit.PATH_MAX_QPS); report task checks and other requests draw only from the app's bucket."""
+    client = TikTokClient(emulator.access_token, base_url=emulator.base_url, app_id="77016", max_qps=0)
+    budget = client._path_limiters[api_path("changelog/task/create/")]
+    assert budget.enabled and budget.max_qps == 0.9
+    assert client._path_limiters[api_path("changelog/task/check/")] is budget
+    assert client._path_limiters[api_path("changelog/task/download/")] is budget
+    assert budget is not client._path_limiters[api_path("report/task/create/")]
+    assert api_path("report/task/check/") not in client._path_limiters
+    drawn: list[float] = []
+    now = [budget.now()]
+
+    def wait(seconds: float) -> None:  # recorded and added to the bucket's clock, not slept
+        drawn.append(seconds)
+        now[0] += seconds
+
+    budget._clock, budget._sleep = (lambda: now[0]), wait
+    adv = emulator.advertiser_ids[0]
+    with client:
+        task = client.post(
+            "changelog/task/create/",
+            {"advertiser_id": adv, "start_time": "2024-06-01 00:00:00", "end_time": "2024-06-02 00:00:00"},
+            with_token=True,
+            advertiser_id=adv,
+        )
+        for endpoint in ("changelog/task/check/", "changelog/task/download/"):
+            client.get(endpoint, {"advertiser_id": adv, "task_id": task["task_id"]})
+        client.get("advertiser/info/", {"advertiser_ids": [adv]})
+    # the first request takes the bucket's one token, the next two wait for one each; advertiser/info none
+    assert abs(sum(drawn) - 2 / 0.9) < 1e-3
+    assert client.stats.requests_by_path[api_path("changelog/task/create/")] == 1

@@ -21,11 +21,12 @@ from tiktok_ads.emulator import EmulatorServer, multi_reports
 from tiktok_ads.emulator.model import WorldConfig
 from tiktok_ads.endpoints import report_batches as rb
 from tiktok_ads.endpoints.arrow_pages import arrow_schema, report_page_table
+from tiktok_ads.endpoints.batch_windows import shared_windows
 from tiktok_ads.endpoints.extract import report_pages
 from tiktok_ads.endpoints.json_pages import report_decoder
 from tiktok_ads.endpoints.report_batches import ReportBatches, not_batchable
 from tiktok_ads.endpoints.transform import transform_report_rows
-from tiktok_ads.endpoints.windows import split_range
+from tiktok_ads.endpoints.windows import DateWindow, split_range
 from tiktok_ads.tables.report_grid import ALL_TABLES
 
 # 23 advertisers: the emulator's time zones cycle over 11, so Los Angeles has advertisers 0, 11, 22, Tokyo 1, 12
@@ -217,6 +218,62 @@ def test_advertisers_of_several_zones_share_a_request_and_keep_their_own_days(
         before = report_requests(client)
         assert {a: typed(spec, a, batches.pages(a, WINDOWS[0]), False) for a in zones} == alone
         assert report_requests(client) - before <= single - 3  # one request series instead of five
+
+
+@pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "rows"])
+def test_windows_a_day_apart_share_a_request_of_their_union_and_keep_their_own_days(
+    world: EmulatorServer, client: TikTokClient, arrow: bool
+) -> None:
+    """Zones whose today differs by a day plan windows a day apart: one request asks both windows' days, and each
+    advertiser keeps exactly the rows of its own window (every row compared with its own requests)."""
+    zones = two_zones(world)
+    early, late = (
+        DateWindow(dt.date(2024, 6, 5), dt.date(2024, 6, 13)),
+        DateWindow(dt.date(2024, 6, 6), dt.date(2024, 6, 14)),
+    )
+    plans = {a: [early if zone == "America/Los_Angeles" else late] for a, zone in zones.items()}
+    for name in TABLES:
+        spec = ALL_TABLES[name]
+        decode = report_decoder(spec.dimensions, spec.metrics) if arrow else None
+        options: dict[str, Any] = {"include_deleted": False, "page_size": 1000, "decode": decode}
+        alone = {
+            a: typed(spec, a, report_pages(client, spec, a, plans[a][0], **options), arrow) for a in zones
+        }
+        # both windows hold rows of days the other's members must not get (06-05 and 06-14)
+        days = {(a, str(row["stat_time_day"])[:10]) for a, rows in alone.items() for row in rows}
+        assert {d for _, d in days} >= {"2024-06-05", "2024-06-14"}, name
+        batches = ReportBatches(client, spec, plans, zones, **options)
+        (batch,) = set(batches.batches.values())
+        assert sorted(batch.members) == sorted(zones) and batch.window == DateWindow(early.start, late.end)
+        before = report_requests(client)
+        shared = {a: typed(spec, a, batches.pages(a, plans[a][0]), arrow) for a in zones}
+        assert report_requests(client) - before < len(zones), name  # one request series, not five
+        assert shared == alone, name
+        assert not batches.fallbacks, name
+
+
+def test_shared_windows_join_windows_within_one_span_never_one_advertiser_twice() -> None:
+    d = dt.date(2024, 6, 1)
+
+    def w(first: int, last: int) -> DateWindow:
+        return DateWindow(d + dt.timedelta(days=first), d + dt.timedelta(days=last))
+
+    plans = {"a": [w(0, 29), w(30, 31)], "b": [w(1, 30), w(31, 32)], "c": [w(30, 31)]}
+    groups = shared_windows(plans, 30)
+    # a(0..29) and b(1..30) would span 31 days: apart; a's second window joins c's and b's second (3 days)
+    assert groups == [
+        [("a", w(0, 29))],
+        [("b", w(1, 30))],
+        [("a", w(30, 31)), ("c", w(30, 31)), ("b", w(31, 32))],
+    ]
+    # an advertiser's own windows never share, however short
+    assert shared_windows({"a": [w(0, 0), w(1, 1)]}, 30) == [[("a", w(0, 0))], [("a", w(1, 1))]]
+    # hourly (one day): only the same day; no time dimension (0): only identical windows
+    assert shared_windows({"a": [w(0, 0)], "b": [w(1, 1)]}, 1) == [[("a", w(0, 0))], [("b", w(1, 1))]]
+    assert shared_windows({"a": [w(0, 5)], "b": [w(0, 6)], "c": [w(0, 5)]}, 0) == [
+        [("a", w(0, 5)), ("c", w(0, 5))],
+        [("b", w(0, 6))],
+    ]
 
 
 def test_arrow_pages_of_a_batch_are_native_and_drop_the_added_metrics(

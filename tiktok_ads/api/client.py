@@ -49,7 +49,7 @@ from tiktok_ads.api.errors import (
     error_for_code,
 )
 from tiktok_ads.api.limits import API_VERSION, MAX_PAGE_SIZE, PRODUCTION_BASE_URL
-from tiktok_ads.api.rate_limit import PATH_MAX_QPS, AdaptiveTokenBucket, app_key, shared_limiter
+from tiktok_ads.api.rate_limit import PATH_BUDGETS, PATH_MAX_QPS, AdaptiveTokenBucket, app_key, shared_limiter
 from tiktok_ads.api.redaction import REDACTED, redact, register_secret
 from tiktok_ads.api.server_clock import ServerClock
 from tiktok_ads.api.transport_errors import describe_transport_error
@@ -263,12 +263,13 @@ class TikTokClient:
         self.app_id = app_id
         self.max_qps = max_qps
         self.limiter = limiter or shared_limiter(app_key(app_id, access_token), max_qps)
-        # paths with a budget of their own (async task creation): a second bucket, shared per app too; kept
-        # with max_qps = 0 as well, since it is TikTok's limit whatever the app's tier
-        self._path_limiters = {
-            api_path(path): shared_limiter(f"{app_key(app_id, access_token)}:{path}", qps)
-            for path, qps in PATH_MAX_QPS.items()
+        # paths with a budget of their own (async task creation, the change log): a second bucket, shared per app
+        # too; kept with max_qps = 0 as well, since it is TikTok's limit whatever the app's tier
+        budgets = {
+            name: shared_limiter(f"{app_key(app_id, access_token)}:{name}", qps)
+            for name, qps in PATH_MAX_QPS.items()
         }
+        self._path_limiters = {api_path(path): budgets[name] for path, name in PATH_BUDGETS.items()}
         self._advertiser_limits = AdvertiserPathLimits()  # learned from 40133 answers
         self.max_concurrency = max(1, int(max_concurrency))
         self.prefetch_pages = max(0, int(prefetch_pages))
