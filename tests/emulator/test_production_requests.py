@@ -1,0 +1,319 @@
+"""Production clients' exact report requests, replayed against the emulator: each must be answered (code 0) in
+TikTok's shape.
+
+The request sets are facts taken from public production code (parameter names and values only), so the emulator
+is never stricter than the TikTok those clients run against every day:
+
+- Airbyte ``source-tiktok-marketing`` ``manifest.yaml``: ``base_report_retriever`` (its 27 base metrics plus each
+  stream's ``report_metrics``), the hourly, lifetime and audience retrievers, and every report stream's
+  ``data_level`` and ``dimensions``; the current daily lists add the Website/App/Shop legs
+  (``unit_tests/test_conversion_metrics.py``, PR #85820). Its ``include_deleted`` status filter and the
+  ``lifetime=true`` parameter its audience-lifetime stream sends (``unit_tests/integration/
+  test_advertisers_audience_reports.py``) are replayed too.
+- Singer ``tap-tiktok-ads`` ``streams.py``: ``AUCTION_FIELDS`` / ``AUDIENCE_FIELDS`` per insights stream, the
+  multi-line JSON of its ``dimensions`` and its ``lifetime=false``; ``placement`` is left out of
+  ``AUCTION_FIELDS`` (TikTok refuses it: singer-io/tap-tiktok-ads#14, and the tap's fix removes it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from tiktok_ads.emulator import EmulatorServer
+
+REPORT = "report/integrated/get/"
+START, END = "2024-05-16", "2024-06-14"  # 30 dates: Airbyte's P30D step, Singer's start + 29 days
+
+# fmt: off
+#: Airbyte base_report_retriever: appended to every BASIC stream's report_metrics
+AIRBYTE_BASE = [
+    "spend", "cpc", "cpm", "impressions", "clicks", "ctr", "reach", "cost_per_1000_reached", "frequency",
+    "video_play_actions", "video_watched_2s", "video_watched_6s", "average_video_play",
+    "average_video_play_per_user", "video_views_p25", "video_views_p50", "video_views_p75", "video_views_p100",
+    "profile_visits", "likes", "comments", "shares", "follows", "clicks_on_music_disc", "real_time_app_install",
+    "real_time_app_install_cost", "app_install",
+]
+#: Airbyte audience_base_report_retriever: appended to every AUDIENCE stream's report_metrics
+AIRBYTE_AUDIENCE_BASE = ["spend", "cpc", "cpm", "impressions", "clicks", "ctr"]
+_ATTRS = [
+    "campaign_name", "campaign_id", "adgroup_name", "placement_type", "tt_app_id", "tt_app_name", "mobile_app_id",
+    "promotion_type", "dpa_target_audience_type",
+]
+_RESULTS = [
+    "conversion", "cost_per_conversion", "conversion_rate", "real_time_conversion",
+    "real_time_cost_per_conversion", "real_time_conversion_rate", "result", "cost_per_result", "result_rate",
+    "real_time_result", "real_time_cost_per_result", "real_time_result_rate",
+]
+_SECONDARY = ["secondary_goal_result", "cost_per_secondary_goal_result", "secondary_goal_result_rate"]
+_AD_ATTRS = ["adgroup_id", "ad_name", "ad_text"]
+_AD_EXTRA = [
+    "total_purchase_value", "total_onsite_shopping_value", "onsite_shopping", "vta_purchase", "vta_conversion",
+    "cta_purchase", "cta_conversion", "total_pageview", "complete_payment", "value_per_complete_payment",
+    "total_complete_payment_rate", "profile_visits_rate", "purchase", "purchase_rate", "registration",
+    "registration_rate", "sales_lead", "sales_lead_rate", "cost_per_app_install", "cost_per_purchase",
+    "cost_per_registration", "cost_per_sales_lead", "cost_per_total_sales_lead",
+    "cost_per_total_app_event_add_to_cart", "total_app_event_add_to_cart",
+]
+_ENGAGED = [
+    "engaged_view", "engagements", "paid_engaged_view", "engaged_view_through_conversions",
+    "paid_engagement_engaged_view", "engaged_view_15s", "paid_engaged_view_15s", "paid_engagement_engaged_view_15s",
+]
+#: the Website / App / Shop legs of the current daily streams (test_conversion_metrics.py FUNNEL_LEGS ...)
+_FUNNEL = [
+    "web_event_add_to_cart", "page_content_view_events", "onsite_on_web_cart", "onsite_on_web_detail",
+    "total_view_content", "total_purchase", "total_sales_lead_value",
+]
+_PURCHASE = [
+    "complete_payment", "total_complete_payment_rate", "onsite_shopping", "total_onsite_shopping_value",
+    "total_app_event_add_to_cart", "total_purchase_value",
+]
+_CONVERSION = ["conversion", "conversion_rate", "cost_per_conversion", "real_time_conversion"]
+AIRBYTE_AD = _ATTRS + _RESULTS + _SECONDARY + _AD_ATTRS + _AD_EXTRA + _ENGAGED
+AIRBYTE_AD_BY_COUNTRY = _ATTRS + _RESULTS + _SECONDARY + _AD_ATTRS + [
+    m for m in _AD_EXTRA if m not in ("purchase", "purchase_rate", "cost_per_purchase")
+]
+AIRBYTE_ADGROUP = _ATTRS + _RESULTS + _SECONDARY
+AIRBYTE_AUDIENCE_ADGROUP = _ATTRS + _RESULTS
+AIRBYTE_AUDIENCE_AD = _ATTRS + _RESULTS + _AD_ATTRS
+
+SINGER_AUCTION_FIELDS = [
+    "ad_name", "ad_text", "adgroup_id", "adgroup_name", "campaign_id", "campaign_name", "spend", "cpc", "cpm",
+    "impressions", "clicks", "ctr", "reach", "cost_per_1000_reached", *_RESULTS, *_SECONDARY, "frequency",
+    "video_play_actions", "video_watched_2s", "video_watched_6s", "average_video_play",
+    "average_video_play_per_user", "video_views_p25", "video_views_p50", "video_views_p75", "video_views_p100",
+    "profile_visits", "profile_visits_rate", "likes", "comments", "shares", "follows", "clicks_on_music_disc",
+    "tt_app_id", "tt_app_name", "mobile_app_id", "promotion_type", "dpa_target_audience_type",
+]
+SINGER_AUDIENCE_FIELDS = [
+    "ad_name", "ad_text", "adgroup_id", "adgroup_name", "campaign_id", "campaign_name", "spend", "cpc", "cpm",
+    "impressions", "clicks", "ctr", *_RESULTS, "tt_app_id", "tt_app_name", "mobile_app_id", "promotion_type",
+    "dpa_target_audience_type",
+]
+# fmt: on
+
+_LEVEL_ID = {
+    "AUCTION_ADVERTISER": "advertiser_id",
+    "AUCTION_CAMPAIGN": "campaign_id",
+    "AUCTION_ADGROUP": "adgroup_id",
+    "AUCTION_AD": "ad_id",
+}
+_STATUS = {
+    "AUCTION_CAMPAIGN": "campaign_status",
+    "AUCTION_ADGROUP": "adgroup_status",
+    "AUCTION_AD": "ad_status",
+}
+
+#: (stream, data_level, report_metrics, breakdown dimensions) of Airbyte's BASIC streams
+AIRBYTE_BASIC: list[tuple[str, str, list[str], list[str]]] = [
+    ("ads_reports", "AUCTION_AD", AIRBYTE_AD, []),
+    ("ads_reports_by_country", "AUCTION_AD", AIRBYTE_AD_BY_COUNTRY, ["country_code"]),
+    ("ad_groups_reports", "AUCTION_ADGROUP", AIRBYTE_ADGROUP, []),
+    ("ad_groups_reports_by_country", "AUCTION_ADGROUP", AIRBYTE_ADGROUP, ["country_code"]),
+    ("advertisers_reports", "AUCTION_ADVERTISER", ["cash_spend", "voucher_spend"], []),
+    ("campaigns_reports", "AUCTION_CAMPAIGN", ["campaign_name"], []),
+]
+#: the current daily streams (Airbyte PR #85820: the Website / App / Shop legs added)
+AIRBYTE_BASIC_CURRENT: list[tuple[str, str, list[str], list[str]]] = [
+    ("ads_reports_daily", "AUCTION_AD", AIRBYTE_AD + [m for m in _FUNNEL if m not in AIRBYTE_AD], []),
+    (
+        "ad_groups_reports_daily",
+        "AUCTION_ADGROUP",
+        list(dict.fromkeys(AIRBYTE_ADGROUP + _FUNNEL + _PURCHASE)),
+        [],
+    ),
+    (
+        "campaigns_reports_daily",
+        "AUCTION_CAMPAIGN",
+        list(dict.fromkeys(["campaign_name"] + _FUNNEL + _PURCHASE + _CONVERSION)),
+        [],
+    ),
+]
+#: (stream, data_level, report_metrics, breakdowns) of Airbyte's AUDIENCE daily streams
+AIRBYTE_AUDIENCE: list[tuple[str, str, list[str], list[str]]] = [
+    (f"{prefix}_audience_reports{suffix}", level, metrics, dims)
+    for suffix, dims in (
+        ("", ["gender", "age"]),
+        ("_by_country", ["country_code"]),
+        ("_by_platform", ["platform"]),
+    )
+    for prefix, level, metrics in (
+        ("campaigns", "AUCTION_CAMPAIGN", ["campaign_name"]),
+        ("ad_group", "AUCTION_ADGROUP", AIRBYTE_AUDIENCE_ADGROUP),
+        ("ads", "AUCTION_AD", AIRBYTE_AUDIENCE_AD),
+        ("advertisers", "AUCTION_ADVERTISER", []),
+    )
+] + [("ads_audience_reports_by_province", "AUCTION_AD", AIRBYTE_AUDIENCE_AD, ["province_id"])]
+
+
+def _airbyte_basic(
+    advertiser_id: str, level: str, metrics: list[str], dims: list[str], *, time: str | None, deleted: bool
+) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "advertiser_id": advertiser_id,
+        "service_type": "AUCTION",
+        "report_type": "BASIC",
+        "data_level": level,
+        "dimensions": [_LEVEL_ID[level], *([time] if time else []), *dims],
+        "metrics": metrics + AIRBYTE_BASE,
+        "page_size": 1000,
+        "page": 1,
+    }
+    if time == "stat_time_day":
+        params.update(start_date=START, end_date=END)
+    elif time == "stat_time_hour":
+        params.update(start_date=END, end_date=END)  # one date per request (step P1D)
+    else:
+        params["query_lifetime"] = "true"
+    if deleted and time and level in _STATUS:
+        params["filtering"] = [
+            {"field_name": _STATUS[level], "filter_type": "IN", "filter_value": '["STATUS_ALL"]'}
+        ]
+    return params
+
+
+def _answer(tiktok: Any, params: dict[str, Any]) -> dict[str, Any]:
+    body = tiktok.get(REPORT, **params).json()
+    assert body["code"] == 0, (params["data_level"], params["dimensions"], body["message"])
+    return dict(body["data"])
+
+
+def _assert_shape(data: dict[str, Any], params: dict[str, Any]) -> None:
+    """TikTok's report answer: ``list`` of {dimensions, metrics} and ``page_info``; every requested name
+    present, every value a string (or JSON null/number, which real answers also carry)."""
+    assert set(data["page_info"]) >= {"page", "page_size", "total_number", "total_page"}
+    dims = params["dimensions"]
+    metrics = set(params["metrics"]) - set(dims)
+    assert data["list"], params["dimensions"]
+    for row in data["list"]:
+        assert set(row) == {"dimensions", "metrics"}
+        assert set(row["dimensions"]) == set(dims)
+        assert set(row["metrics"]) == metrics
+        for value in (*row["dimensions"].values(), *row["metrics"].values()):
+            assert value is None or isinstance(value, (str, int, float)), value
+
+
+@pytest.mark.parametrize(
+    "time", ["stat_time_day", "stat_time_hour", None], ids=["daily", "hourly", "lifetime"]
+)
+@pytest.mark.parametrize("deleted", [False, True], ids=["", "include_deleted"])
+def test_airbyte_basic_streams_are_answered(
+    tiktok: Any, emulator: EmulatorServer, time: str | None, deleted: bool
+) -> None:
+    advertiser_id = emulator.advertiser_ids[0]
+    streams = AIRBYTE_BASIC + (AIRBYTE_BASIC_CURRENT if time == "stat_time_day" else [])
+    for _name, level, metrics, dims in streams:
+        if time is None and dims:
+            continue  # Airbyte has no lifetime stream by country
+        params = _airbyte_basic(advertiser_id, level, metrics, dims, time=time, deleted=deleted)
+        _assert_shape(_answer(tiktok, params), params)
+
+
+@pytest.mark.parametrize("name,level,metrics,dims", AIRBYTE_AUDIENCE, ids=[s[0] for s in AIRBYTE_AUDIENCE])
+def test_airbyte_audience_streams_are_answered(
+    tiktok: Any, emulator: EmulatorServer, name: str, level: str, metrics: list[str], dims: list[str]
+) -> None:
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "service_type": "AUCTION",
+        "report_type": "AUDIENCE",
+        "data_level": level,
+        "dimensions": [_LEVEL_ID[level], "stat_time_day", *dims],
+        "metrics": metrics + AIRBYTE_AUDIENCE_BASE,
+        "start_date": START,
+        "end_date": END,
+        "page_size": 1000,
+        "page": 1,
+    }
+    _assert_shape(_answer(tiktok, params), params)
+
+
+def test_airbyte_audience_lifetime_stream_is_answered(tiktok: Any, emulator: EmulatorServer) -> None:
+    """advertisers_audience_reports_lifetime sends ``lifetime=true`` (not v1.3's ``query_lifetime``) with a date
+    range and no time dimension: TikTok answers it as a total over the range, by gender and age (Airbyte's
+    recorded answer advertisers_audience_reports_lifetime.json: rows of advertiser_id, gender, age)."""
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "service_type": "AUCTION",
+        "report_type": "AUDIENCE",
+        "data_level": "AUCTION_ADVERTISER",
+        "dimensions": ["advertiser_id", "gender", "age"],
+        "metrics": AIRBYTE_AUDIENCE_BASE,
+        "start_date": "2024-01-01",
+        "end_date": "2024-06-15",
+        "lifetime": "true",
+        "page_size": 1000,
+    }
+    data = _answer(tiktok, params)
+    _assert_shape(data, params)
+    assert {row["dimensions"]["gender"] for row in data["list"]} <= {"MALE", "FEMALE", "NONE"}
+
+
+_SINGER_STREAMS = [
+    ("ad_insights", "BASIC", ["ad_id", "stat_time_day"], SINGER_AUCTION_FIELDS),
+    (
+        "ad_insights_by_age_and_gender",
+        "AUDIENCE",
+        ["ad_id", "age", "gender", "stat_time_day"],
+        SINGER_AUDIENCE_FIELDS,
+    ),
+    (
+        "ad_insights_by_country",
+        "AUDIENCE",
+        ["ad_id", "country_code", "stat_time_day"],
+        SINGER_AUDIENCE_FIELDS,
+    ),
+    ("ad_insights_by_platform", "AUDIENCE", ["ad_id", "platform", "stat_time_day"], SINGER_AUDIENCE_FIELDS),
+]
+
+
+@pytest.mark.parametrize(
+    "name,report_type,dims,metrics", _SINGER_STREAMS, ids=[s[0] for s in _SINGER_STREAMS]
+)
+def test_singer_insights_streams_are_answered(
+    tiktok: Any, emulator: EmulatorServer, name: str, report_type: str, dims: list[str], metrics: list[str]
+) -> None:
+    """Singer sends its lists as indented multi-line JSON text and ``lifetime=false``, 30 dates per request."""
+    pretty = "[\n" + ",\n".join(f'            "{d}"' for d in dims) + "\n        ]"
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "service_type": "AUCTION",
+        "report_type": report_type,
+        "data_level": "AUCTION_AD",
+        "dimensions": pretty,
+        "metrics": "[\n" + ",\n".join(f'    "{m}"' for m in metrics) + "\n]",
+        "lifetime": "false",
+        "start_date": START,
+        "end_date": (dt.date.fromisoformat(START) + dt.timedelta(days=29)).isoformat(),
+        "page_size": 1000,
+        "page": 1,
+    }
+    data = _answer(tiktok, params)
+    _assert_shape(data, {**params, "dimensions": dims, "metrics": metrics})
+
+
+#: What Airbyte found AUDIENCE reports refuse (PR #85820, unit_tests/test_conversion_metrics.py: "report_type=AUDIENCE
+#: rejects these metrics; requesting one fails the whole call"): its Website / App / Shop legs and purchase metrics.
+AUDIENCE_REFUSED = list(dict.fromkeys(_FUNNEL + _PURCHASE))
+
+
+@pytest.mark.parametrize("metric", AUDIENCE_REFUSED)
+def test_audience_reports_refuse_what_airbyte_found_refused(
+    tiktok: Any, emulator: EmulatorServer, metric: str
+) -> None:
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "AUDIENCE",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["ad_id", "stat_time_day", "gender", "age"],
+        "metrics": AIRBYTE_AUDIENCE_BASE + [metric],
+        "start_date": START,
+        "end_date": END,
+    }
+    body = tiktok.get(REPORT, **params).json()
+    assert body["code"] == 40002, body
+    assert f"Invalid metric fields: {[metric]!r}" in body["message"]
+    # ... and the same metric in a BASIC report is answered
+    _answer(tiktok, {**params, "report_type": "BASIC", "dimensions": ["ad_id", "stat_time_day"]})
