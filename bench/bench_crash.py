@@ -45,9 +45,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.workdir import work_folder  # noqa: E402
-from tiktok_ads.emulator import truth as T  # noqa: E402
-from tiktok_ads.emulator.model import World, WorldConfig  # noqa: E402
-from tiktok_ads.emulator.truth_compare import keyed_differences  # noqa: E402
+from tiktok_ads.emulator.data import truth as T  # noqa: E402
+from tiktok_ads.emulator.data.model import World, WorldConfig  # noqa: E402
+from tiktok_ads.emulator.data.truth_compare import keyed_differences  # noqa: E402
 from tiktok_ads.tables.registry import DEFAULT_TABLES, TABLES  # noqa: E402
 
 PIPELINE_NAME = "tiktok_ads"

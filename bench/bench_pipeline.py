@@ -13,7 +13,7 @@ Each run starts ``python -m tiktok_ads.emulator`` as a separate process (fresh c
   (``ru_maxrss`` of the child); the emulator's CPU seconds as well (to see which side is the bottleneck).
 
 Figures are medians over ``--runs`` runs. The emulator answers with its latency model on (``--latency``,
-``--latency-per-row``; default :data:`tiktok_ads.emulator.latency.TYPICAL`, 0.5 s + 1 ms per row, UNSURE),
+``--latency-per-row``; default :data:`tiktok_ads.emulator.transport.latency.TYPICAL`, 0.5 s + 1 ms per row, UNSURE),
 because wall time against an instant server says nothing about a run against TikTok. Scenarios (``--scenario a|b|c|d|e|all``; all = a-d):
 
 - **a** an agency under a 10 QPS limit: 20 advertisers (3 campaigns x 3 ad groups x 3 ads each), 90 days, all
@@ -71,8 +71,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.workdir import work_folder  # noqa: E402
-from tiktok_ads.emulator.latency import TYPICAL  # noqa: E402
-from tiktok_ads.emulator.model import World, WorldConfig, is_deleted  # noqa: E402
+from tiktok_ads.emulator.data.model import World, WorldConfig, is_deleted  # noqa: E402
+from tiktok_ads.emulator.transport.latency import TYPICAL  # noqa: E402
 from tiktok_ads.tables.registry import DEFAULT_TABLES, TABLES  # noqa: E402
 
 UTC = dt.timezone.utc

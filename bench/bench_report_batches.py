@@ -38,7 +38,7 @@ if str(ROOT) not in sys.path:
 from tiktok_ads.api.client import TikTokClient  # noqa: E402
 from tiktok_ads.config.defaults import DEFAULT_ATTRIBUTION_WINDOW_DAYS  # noqa: E402
 from tiktok_ads.emulator import EmulatorServer  # noqa: E402
-from tiktok_ads.emulator.model import WorldConfig  # noqa: E402
+from tiktok_ads.emulator.data.model import WorldConfig  # noqa: E402
 from tiktok_ads.endpoints.extract import entity_pages, fetch_advertiser_info, report_pages  # noqa: E402
 from tiktok_ads.endpoints.report_batches import ReportBatches  # noqa: E402
 from tiktok_ads.endpoints.top_view import TopViewCampaigns  # noqa: E402

@@ -10,8 +10,8 @@ import functools
 
 import pytest
 
-from tiktok_ads.emulator import server as server_module
-from tiktok_ads.emulator.rate_limit import RateLimiter
+from tiktok_ads.emulator.transport import server as server_module
+from tiktok_ads.emulator.transport.rate_limit import RateLimiter
 
 
 class FrozenClock:

@@ -1,5 +1,5 @@
 """The tests' one support module: pipelines and runs of the real source against the emulator, the source's
-stored state, queries of the destination, and comparisons with the emulator's truth (``tiktok_ads.emulator.truth``).
+stored state, queries of the destination, and comparisons with the emulator's truth (``tiktok_ads.emulator.data.truth``).
 
 - processes: :func:`run_command`, :func:`run_script` (the pipeline script in a new process), :func:`script_env`,
   :func:`script_help` (its ``--help`` in this process);
@@ -34,9 +34,9 @@ from dlt.extract.source import DltSource
 
 from tiktok_ads import TABLES, RunSummary, TableSpec, tiktok_ads
 from tiktok_ads.emulator import EmulatorServer
-from tiktok_ads.emulator import truth as T
-from tiktok_ads.emulator.metrics import ADDITIVE_METRICS
-from tiktok_ads.emulator.truth_compare import keyed_differences
+from tiktok_ads.emulator.data import truth as T
+from tiktok_ads.emulator.data.metrics import ADDITIVE_METRICS
+from tiktok_ads.emulator.data.truth_compare import keyed_differences
 from tiktok_ads.resources.cursors import advertiser_cursors
 from tiktok_ads.tables.report_grid import ALL_TABLES
 

@@ -11,7 +11,7 @@ from support import all_advertiser_states, make_pipeline, run
 
 from tiktok_ads import RunSummary, select_tables, tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import business_center as emu_bc
+from tiktok_ads.emulator.rules import business_center as emu_bc
 from tiktok_ads.tables.report_grid import ALL_TABLES
 
 TODAY = dt.date(2024, 6, 15)

@@ -15,7 +15,7 @@ from support import make_pipeline, report_differences, report_truth, rows, run
 
 from tiktok_ads import TABLES
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import truth as T
+from tiktok_ads.emulator.data import truth as T
 
 Factory = Callable[..., EmulatorServer]
 

@@ -18,7 +18,7 @@ from typing import Any
 from support import advertiser_states, compare_reports, make_pipeline, run, truth_value
 
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import truth as T
+from tiktok_ads.emulator.data import truth as T
 from tiktok_ads.endpoints.transform import to_timestamp
 from tiktok_ads.tables.registry import DEFAULT_TABLES
 

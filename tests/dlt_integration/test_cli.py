@@ -29,7 +29,7 @@ import support
 import tiktok_ads_pipeline as script
 from tiktok_ads import tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import truth as T
+from tiktok_ads.emulator.data import truth as T
 from tiktok_ads_cli.progress import make_collector, resolve_progress
 from tiktok_ads_cli.run_report import RunReport, format_run_report
 from tiktok_ads_cli.source_options import source_setting_options

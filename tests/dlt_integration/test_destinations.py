@@ -29,7 +29,7 @@ from support import assert_report_equals_truth, warehouse_type
 from tiktok_ads import TABLES as ALL_TABLES
 from tiktok_ads import tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import truth as T
+from tiktok_ads.emulator.data import truth as T
 from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 #: the tables a run without the ``tables`` setting loads (not the opt-in ones such as ad_images)

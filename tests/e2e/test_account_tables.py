@@ -15,7 +15,7 @@ import support
 
 from tiktok_ads import TABLES, RunSummary
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import account_data as data
+from tiktok_ads.emulator.data import account_data as data
 
 TODAY = dt.date(2026, 3, 31)
 WORLD = WorldConfig(seed=12, advertisers=2, campaigns=1, adgroups=1, ads=1, days=40, today=TODAY)

@@ -26,7 +26,7 @@ from support import (
 from tiktok_ads import TABLES, RunSummary, TikTokBadResponseError
 from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import truth as T
+from tiktok_ads.emulator.data import truth as T
 from tiktok_ads.endpoints.extract import entity_pages, entity_params
 from tiktok_ads.endpoints.transform import transform_entity_rows
 from tiktok_ads.tables.registry import DEFAULT_TABLES

@@ -17,8 +17,8 @@ from support import business_center_states, make_pipeline, rows, run
 from tests.e2e.test_bizcenter import START, TODAY, WORLD, differences
 from tiktok_ads import TABLES
 from tiktok_ads.emulator import EmulatorServer
-from tiktok_ads.emulator import business_center as emu_bc
-from tiktok_ads.emulator import truth as T
+from tiktok_ads.emulator.data import truth as T
+from tiktok_ads.emulator.rules import business_center as emu_bc
 from tiktok_ads.endpoints.bc_reports import BC_WINDOW_DAYS, bc_windows
 from tiktok_ads.tables.bc_report_tables import BC_REPORT_METRICS
 from tiktok_ads.tables.registry import DEFAULT_TABLES

@@ -19,8 +19,8 @@ from support import business_center_states, make_pipeline, rows, run
 
 from tiktok_ads import TABLES, RunSummary
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import business_center as emu_bc
-from tiktok_ads.emulator import truth as T
+from tiktok_ads.emulator.data import truth as T
+from tiktok_ads.emulator.rules import business_center as emu_bc
 from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 TODAY = dt.date(2025, 3, 10)

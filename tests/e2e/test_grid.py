@@ -19,7 +19,7 @@ from support import all_advertiser_states, make_pipeline, norm, report_differenc
 
 from tiktok_ads import ALL_TABLES, TableSpec
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator.metrics import ADDITIVE_METRICS
+from tiktok_ads.emulator.data.metrics import ADDITIVE_METRICS
 from tiktok_ads.tables.custom_reports import custom_report_specs
 from tiktok_ads.tables.report_grid import GRID_CELLS
 

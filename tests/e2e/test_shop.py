@@ -21,7 +21,7 @@ from support import make_pipeline, object_differences, report_differences, rows,
 
 from tiktok_ads import TABLES, ConfigError, RunSummary, TikTokBadResponseError
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import truth_shop as TS
+from tiktok_ads.emulator.data import truth_shop as TS
 from tiktok_ads.endpoints.extract_shop import gmv_max_report_pages, material_report_pages, store_pages
 from tiktok_ads.endpoints.transform import transform_entity_rows, transform_report_rows
 from tiktok_ads.endpoints.windows import DateWindow
@@ -286,7 +286,7 @@ def test_smart_plus_tables_load_and_equal_the_truth(tmp_path: Path, server: Emul
 
 
 def _api_ads(server: EmulatorServer, advertiser_id: str) -> list[dict[str, Any]]:
-    from tiktok_ads.emulator import smart_plus as sp
+    from tiktok_ads.emulator.data import smart_plus as sp
 
     adv = server.world.advertiser(advertiser_id)
     assert adv is not None

@@ -18,7 +18,7 @@ from support import make_pipeline, report_differences, rows, run
 
 from tiktok_ads import TABLES
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import truth_shop as TS
+from tiktok_ads.emulator.data import truth_shop as TS
 from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 TODAY = dt.date(2025, 5, 1)

@@ -15,8 +15,8 @@ import support
 from tiktok_ads import TABLES
 from tiktok_ads.config.source_settings import HELP, SETTINGS
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import spark_ads as emu_spark
-from tiktok_ads.emulator import truth as T
+from tiktok_ads.emulator.data import truth as T
+from tiktok_ads.emulator.rules import spark_ads as emu_spark
 
 TODAY = dt.date(2025, 3, 10)
 WORLD = WorldConfig(seed=13, advertisers=2, campaigns=1, adgroups=2, ads=3, days=10, today=TODAY)

@@ -18,7 +18,7 @@ import pytest
 from support import make_pipeline, rows, run
 
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import truth as T
+from tiktok_ads.emulator.data import truth as T
 
 Factory = Callable[..., EmulatorServer]
 

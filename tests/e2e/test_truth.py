@@ -1,7 +1,7 @@
 """End to end: the source loads every table into duckdb and it equals the emulator's truth, value for value.
 
 Each test runs a real dlt pipeline against the emulator over HTTP; the truth comes from the emulator's model
-directly (``tiktok_ads.emulator.truth``), never through the API, so paging, windowing, typing and merging bugs
+directly (``tiktok_ads.emulator.data.truth``), never through the API, so paging, windowing, typing and merging bugs
 all show up as differences.
 """
 
@@ -21,7 +21,7 @@ from support import assert_report_equals_truth, rows
 from tiktok_ads import TABLES as ALL_TABLES
 from tiktok_ads import TableSpec
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import truth as T
+from tiktok_ads.emulator.data import truth as T
 from tiktok_ads.load.duckdb_merge import bounded_duckdb
 from tiktok_ads.tables.registry import DEFAULT_TABLES
 

@@ -18,7 +18,7 @@ from support import make_pipeline, report_differences, rows, run
 from tests.e2e.test_shop import START, TODAY, WORLD
 from tiktok_ads import TABLES, ConfigError
 from tiktok_ads.emulator import EmulatorServer
-from tiktok_ads.emulator import truth_shop as TS
+from tiktok_ads.emulator.data import truth_shop as TS
 from tiktok_ads.endpoints.extract import report_params
 from tiktok_ads.endpoints.windows import DateWindow
 from tiktok_ads.tables.custom_metrics import table_specs

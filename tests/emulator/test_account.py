@@ -1,4 +1,4 @@
-"""The five account-side read endpoints of tiktok_ads/emulator/api_account.py: parameters, paging, envelopes.
+"""The five account-side read endpoints of tiktok_ads/emulator/rules/api_account.py: parameters, paging, envelopes.
 
 (Identities, balances and transactions: tests/emulator/test_bizcenter.py.)"""
 

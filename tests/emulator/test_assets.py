@@ -11,7 +11,7 @@ import pytest
 from tiktok_ads.emulator import EmulatorServer
 
 ROUTES = {
-    # page-size maxima as documented (see tiktok_ads/emulator/api_assets.py for the sources)
+    # page-size maxima as documented (see tiktok_ads/emulator/rules/api_assets.py for the sources)
     "file/image/ad/search/": ("list", "image_id", 1000),
     "file/video/ad/search/": ("list", "video_id", 1000),
     "dmp/custom_audience/list/": ("list", "custom_audience_id", 100),

@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from tiktok_ads.emulator import EmulatorServer
-from tiktok_ads.emulator import business_center as bc
-from tiktok_ads.emulator.bc_reports import BC_METRICS
+from tiktok_ads.emulator.rules import business_center as bc
+from tiktok_ads.emulator.rules.bc_reports import BC_METRICS
 
 
 def every_row(tiktok: Any, start: dt.date, end: dt.date, **params: Any) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import business_center as bc
+from tiktok_ads.emulator.rules import business_center as bc
 
 
 def _every(tiktok: Any, route: str, key: str, **params: Any) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import requests
 
-from tiktok_ads.emulator.model import WorldConfig
+from tiktok_ads.emulator.data.model import WorldConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 WORLD = ["--port", "0", "--advertisers", "2", "--campaigns", "2", "--adgroups", "2", "--ads", "2",

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from tiktok_ads.emulator import EmulatorServer
-from tiktok_ads.emulator.faults import FAULT_KINDS
+from tiktok_ads.emulator.transport.faults import FAULT_KINDS
 
 REPORT = "report/integrated/get/"
 ENVELOPE_CODES = {"50000": 50000, "50002": 50002, "51305": 51305, "60001": 60001}

@@ -13,7 +13,7 @@ import requests
 
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator.__main__ import build_parser
-from tiktok_ads.emulator.latency import NONE, TYPICAL, Latency
+from tiktok_ads.emulator.transport.latency import NONE, TYPICAL, Latency
 
 
 def test_latency_model() -> None:

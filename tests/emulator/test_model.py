@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from tiktok_ads.emulator import metrics as m
-from tiktok_ads.emulator.delivery import split_int
-from tiktok_ads.emulator.model import World, WorldConfig
-from tiktok_ads.emulator.truth import additive_totals, entity_rows, report_rows
+from tiktok_ads.emulator.data import metrics as m
+from tiktok_ads.emulator.data.delivery import split_int
+from tiktok_ads.emulator.data.model import World, WorldConfig
+from tiktok_ads.emulator.data.truth import additive_totals, entity_rows, report_rows
 
 TODAY = dt.date(2026, 3, 31)  # Europe/London and New York switched to DST inside the history
 ADDITIVE = [

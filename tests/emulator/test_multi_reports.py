@@ -1,5 +1,5 @@
 """Multi-advertiser reports (``advertiser_ids`` on ``report/integrated/get/``), as TikTok documents them
-(see tiktok_ads/emulator/multi_reports.py for the sources)."""
+(see tiktok_ads/emulator/rules/multi_reports.py for the sources)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from support import basic_report_query
 
-from tiktok_ads.emulator import EmulatorServer, multi_reports
+from tiktok_ads.emulator import EmulatorServer
+from tiktok_ads.emulator.rules import multi_reports
 
 REPORT = "report/integrated/get/"
 BASE = basic_report_query(

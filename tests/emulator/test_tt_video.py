@@ -1,4 +1,4 @@
-"""``tt_video/list/`` of tiktok_ads/emulator/spark_ads.py: the Spark Ads posts authorized to an ad account, paged by
+"""``tt_video/list/`` of tiktok_ads/emulator/rules/spark_ads.py: the Spark Ads posts authorized to an ad account, paged by
 page number (1..50 per page, default 20), filtered by ``item_types`` and ``keyword``, and the same posts
 ``identity/video/info/`` answers for the ``AUTH_CODE`` identity."""
 

@@ -30,7 +30,7 @@ from tiktok_ads import RunSummary
 from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.api.errors import TikTokTransientError
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator.faults import ENVELOPE_FAULTS, FAULT_KINDS, HTTP_FAULTS
+from tiktok_ads.emulator.transport.faults import ENVELOPE_FAULTS, FAULT_KINDS, HTTP_FAULTS
 
 Factory = Callable[..., EmulatorServer]
 REPORT = "report/integrated/get/"

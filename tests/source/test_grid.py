@@ -15,7 +15,7 @@ import pytest
 from dlt.extract.source import DltSource
 
 from tiktok_ads import ALL_TABLES, GRID_TABLES, TABLES, ConfigError, tiktok_ads
-from tiktok_ads.emulator import metrics as E
+from tiktok_ads.emulator.data import metrics as E
 from tiktok_ads.endpoints.extract import report_params
 from tiktok_ads.endpoints.transform import transform_report_rows
 from tiktok_ads.endpoints.windows import DateWindow, split_range

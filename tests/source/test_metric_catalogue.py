@@ -18,12 +18,12 @@ import support
 
 from tiktok_ads import TABLES, ConfigError, tiktok_ads
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.emulator import metrics as E
-from tiktok_ads.emulator import truth as T
-from tiktok_ads.emulator.model import World
-from tiktok_ads.emulator.params import ApiError
-from tiktok_ads.emulator.reports import parse_report_query
-from tiktok_ads.emulator.wire import THREE_DECIMAL_METRICS
+from tiktok_ads.emulator.data import metrics as E
+from tiktok_ads.emulator.data import truth as T
+from tiktok_ads.emulator.data.model import World
+from tiktok_ads.emulator.data.wire import THREE_DECIMAL_METRICS
+from tiktok_ads.emulator.rules.params import ApiError
+from tiktok_ads.emulator.rules.reports import parse_report_query
 from tiktok_ads.tables.columns import METRIC_TYPES
 from tiktok_ads.tables.custom_metrics import table_specs
 from tiktok_ads.tables.metric_catalogue import (

@@ -17,8 +17,9 @@ import pytest
 from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.api.errors import TikTokAuthError, TikTokPermissionError
 from tiktok_ads.config.defaults import PREFETCH_PAGES
-from tiktok_ads.emulator import EmulatorServer, multi_reports
-from tiktok_ads.emulator.model import WorldConfig
+from tiktok_ads.emulator import EmulatorServer
+from tiktok_ads.emulator.data.model import WorldConfig
+from tiktok_ads.emulator.rules import multi_reports
 from tiktok_ads.endpoints import report_batches as rb
 from tiktok_ads.endpoints.arrow_pages import arrow_schema, report_page_table
 from tiktok_ads.endpoints.batch_windows import shared_windows

@@ -21,8 +21,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .model import World, WorldConfig
-    from .server import EmulatorServer
+    from tiktok_ads.emulator.data.model import World, WorldConfig
+    from tiktok_ads.emulator.transport.server import EmulatorServer
 
 __all__ = ["EmulatorServer", "World", "WorldConfig"]
 
@@ -30,11 +30,11 @@ __all__ = ["EmulatorServer", "World", "WorldConfig"]
 def __getattr__(name: str) -> Any:
     """Import ``EmulatorServer``, ``World`` and ``WorldConfig`` lazily."""
     if name == "EmulatorServer":
-        from .server import EmulatorServer
+        from tiktok_ads.emulator.transport.server import EmulatorServer
 
         return EmulatorServer
     if name in ("World", "WorldConfig"):
-        from . import model
+        from tiktok_ads.emulator.data import model
 
         return getattr(model, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

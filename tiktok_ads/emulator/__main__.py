@@ -7,7 +7,7 @@ the same data (and the same credentials); ``--port 0`` picks a free port.
 While it runs, ``GET <base_url>/_emulator/stats`` answers its counters as JSON (requests per route, API codes
 answered, 40100/40133 refusals, rows served) and ``POST <base_url>/_emulator/clock`` with
 ``{"today": "YYYY-MM-DD"}``, ``{"now": "<ISO datetime>"}`` or ``{"advance_days": 1}`` moves its clock (see
-:mod:`tiktok_ads.emulator.server`); ``bench/bench_pipeline.py`` uses both.
+:mod:`tiktok_ads.emulator.transport.server`); ``bench/bench_pipeline.py`` uses both.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from .faults import FAULT_KINDS
-from .model import WorldConfig
-from .server import EmulatorServer
+from tiktok_ads.emulator.data.model import WorldConfig
+from tiktok_ads.emulator.transport.faults import FAULT_KINDS
+from tiktok_ads.emulator.transport.server import EmulatorServer
 
 
 def _date(text: str) -> dt.date:
@@ -90,7 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     limits = p.add_argument_group("limits (0 = unlimited)")
     for flag, kind, default, text in LIMIT_OPTIONS:
         limits.add_argument(flag, type=kind, default=default, help=text)
-    timing = p.add_argument_group("timing (see tiktok_ads.emulator.latency; default: instant answers)")
+    timing = p.add_argument_group(
+        "timing (see tiktok_ads.emulator.transport.latency; default: instant answers)"
+    )
     timing.add_argument(
         "--latency",
         type=_seconds,

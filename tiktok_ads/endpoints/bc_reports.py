@@ -3,7 +3,7 @@
 One request series per BC and window: ``bc_id``, ``report_type = BC``, the table's dimensions and metrics, no
 ``service_type`` / ``data_level`` (TikTok does not take them for BC), windows of at most 365 days (TikTok's
 limit for BC reports, ``stat_time_day`` included), 1,000 rows per page. Rules and sources:
-``tiktok_ads/emulator/bc_reports.py``.
+``tiktok_ads/emulator/rules/bc_reports.py``.
 """
 
 from __future__ import annotations

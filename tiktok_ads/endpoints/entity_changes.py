@@ -4,7 +4,7 @@ TikTok's lists have no modified-since filter, so an incremental run of ``campaig
 reads every object and keeps those whose ``modify_time`` reached the cursor. For a large account that is
 ``ceil(n / page_size)`` requests per table and buying-type group, every run. The change log
 (``changelog/task/create/`` -> ``changelog/task/check/`` -> ``changelog/task/download/``, TikTok's "Change Log"
-API; see :mod:`tiktok_ads.emulator.api_changelog` for the sources) names each object created, edited, paused or
+API; see :mod:`tiktok_ads.emulator.rules.api_changelog` for the sources) names each object created, edited, paused or
 deleted in a time range (its ``Object ID`` and ``log_object_type``), so one round of about three requests per
 advertiser, shared by its three tables, tells which ids to ask for; they are then read with the list
 endpoints' id filters (``filtering.campaign_ids`` / ``adgroup_ids`` / ``ad_ids``, at most 100 ids a request),

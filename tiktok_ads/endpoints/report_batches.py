@@ -32,7 +32,7 @@ Every answer is verified rather than trusted to be as documented:
   the docs say "these metrics have no decimal point; e.g. a spend of 100 USD is shown as 100, without a decimal
   symbol such as .000" ([BB] integrated_get.go HEAD 4d9271c, translated from [TTD-sync]). The one example is a
   whole amount. If that only drops trailing zeros, the typed values are the same (money is a decimal column:
-  100 = 100.000; the emulator models this reading, ``tiktok_ads/emulator/multi_reports.py``); if TikTok rounds
+  100 = 100.000; the emulator models this reading, ``tiktok_ads/emulator/rules/multi_reports.py``); if TikTok rounds
   cents away, every amount of the answer is whole. :func:`possibly_rounded` reads a member again alone when
   none of its money values has a fraction (see there: a member really whole on every day costs requests, never
   exactness), with a warning naming the advertisers; ``fallbacks["rounded"]`` counts those batches.

@@ -1,7 +1,7 @@
 """The opt-in Business Center report table (``report_type = BC``): its metrics and pinned columns.
 
 Data only (it imports only the catalogue and :mod:`.metric_types`, so :mod:`.registry` can build its registry
-entry from it). What TikTok documents of BC reports, with sources, is in ``tiktok_ads/emulator/bc_reports.py``:
+entry from it). What TikTok documents of BC reports, with sources, is in ``tiktok_ads/emulator/rules/bc_reports.py``:
 grouped by ``advertiser_id`` (and ``stat_time_day``) they give each ad account's "spend and performance data,
 video play data, as well as data for in-app events" over up to 365 days, and the rows carry the account's
 ``currency`` and ``timezone``.

@@ -442,7 +442,7 @@ APP_COLUMNS: TTableSchemaColumns = {
 # currency; ``balance_date`` is the UTC day of the run that read a balance; transactions carry TikTok's day
 # (``transaction_date``, TikTok's ``date``) and ``seq``, their order among records of the same day and kind
 # (TikTok gives them no id). Fields: the SDK's request models and TikTok's v1.3 docs (see
-# tiktok_ads/emulator/business_center.py and spark_ads.py for the sources).
+# tiktok_ads/emulator/rules/business_center.py and spark_ads.py for the sources).
 
 BUSINESS_CENTER_COLUMNS: TTableSchemaColumns = {
     "bc_id": _col("text", "Business Center id"),

@@ -296,7 +296,7 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 cursor="update_time",
                 max_page_size=100,
             ),
-            # account-side lists (emulator: tiktok_ads/emulator/api_account.py, with their sources); objects
+            # account-side lists (emulator: tiktok_ads/emulator/rules/api_account.py, with their sources); objects
             # without a modification time are read whole every run, merged on their key
             _asset(
                 "saved_audiences",
@@ -516,7 +516,7 @@ TABLES: Mapping[str, TableSpec] = MappingProxyType(
                 "Daily GMV Max report per LIVE room (room_id) of LIVE campaigns, per shop",
             ),
             # the GMV Max ads report of report/integrated/get/ (report_type = TT_SHOP; every shop, by country;
-            # rules and sources: tiktok_ads/emulator/tt_shop_reports.py)
+            # rules and sources: tiktok_ads/emulator/rules/tt_shop_reports.py)
             dataclasses.replace(
                 report_spec(
                     "tt_shop_campaign_insights",
