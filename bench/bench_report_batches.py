@@ -24,7 +24,9 @@ together; ``adgroup/get/`` and ``ad/get/`` once), then the reports: first load 6
 of 1,000-row pages), 27 by country, 16 each by platform, by province and ``ad_insights`` (4 batches of five x 4
 windows of 91-92 days); the daily run 7 + 4 + 4 + 4 + 4 (4 batches each). Under TikTok's documented limits (5
 advertisers, 30 days and 1,000 rows per request; TopView listed apart; audience reports with UV metrics not
-served by async tasks) the floor is about 101 for the daily run and 205-210 for the first load.
+served by async tasks) the floor is about 102 for the daily run (80 lists + 1 + 5 tables x 4 batches, and the
+~5,000 age and gender rows need a fifth page) and at least 196 for the first load (81 + 3 x 16 + 51 + 16; about
+205-210 with the pages each batch and window leave part empty).
 
 Run from the repository root::
 
