@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import TikTokAuthError, TikTokPermissionError
+from tiktok_ads.api.errors import TikTokAPIError, TikTokAuthError, TikTokPermissionError
 from tiktok_ads.config.defaults import PREFETCH_PAGES
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator.data.model import WorldConfig
@@ -251,6 +251,41 @@ def test_windows_a_day_apart_share_a_request_of_their_union_and_keep_their_own_d
         assert report_requests(client) - before < len(zones), name  # one request series, not five
         assert shared == alone, name
         assert not batches.fallbacks, name
+
+
+def test_a_refused_request_of_widened_days_reads_those_alone_and_keeps_sharing_the_same_dates(
+    world: EmulatorServer, client: TikTokClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """UNSURE whether TikTok takes days after an advertiser's today: if it refused a batch asking more days than a
+    member plans, only such batches are read alone; batches of the members' very dates stay shared."""
+    spec = ALL_TABLES["ad_insights"]
+    zones = two_zones(world)
+    early, late = (
+        DateWindow(dt.date(2024, 6, 5), dt.date(2024, 6, 13)),
+        DateWindow(dt.date(2024, 6, 6), dt.date(2024, 6, 14)),
+    )
+    plans = {a: [WINDOWS[0], early if zone == "America/Los_Angeles" else late] for a, zone in zones.items()}
+    asked: list[tuple[str, str]] = []
+    shared_report = client.multi_advertiser_report
+
+    def refusing(params: Any, advertiser_ids: Any, **kwargs: Any) -> Any:
+        asked.append((params["start_date"], params["end_date"]))
+        if (params["start_date"], params["end_date"]) == (str(early.start), str(late.end)):
+            raise TikTokAPIError("end_date: a day after today (scripted)", code=40002)
+        return shared_report(params, advertiser_ids, **kwargs)
+
+    monkeypatch.setattr(client, "multi_advertiser_report", refusing)
+    options: dict[str, Any] = {"include_deleted": False, "page_size": 1000}
+    batches = ReportBatches(client, spec, plans, zones, **options)
+    for a in zones:  # the widened batch first: refused, read alone
+        assert typed(spec, a, batches.pages(a, plans[a][1]), False) == typed(
+            spec, a, report_pages(client, spec, a, plans[a][1], **options), False
+        )
+    assert batches.fallbacks == {"refused": 1}
+    before = report_requests(client)
+    assert [r for a in zones for p in batches.pages(a, WINDOWS[0]) for r in p]
+    assert report_requests(client) - before == 1  # still one shared request for the same dates
+    assert asked == [(str(early.start), str(late.end)), (str(WINDOWS[0].start), str(WINDOWS[0].end))]
 
 
 def test_shared_windows_join_windows_within_one_span_never_one_advertiser_twice() -> None:

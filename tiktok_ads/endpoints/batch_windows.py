@@ -13,6 +13,13 @@ for it, no rows in the emulator as for any day without delivery, zero rows would
 loaded, so a member's rows, day markers and cursor are those of its own window, and the tables are those of one
 advertiser per request. Only reports with a time dimension are aligned so: a report without one sums the
 window (its rows depend on the dates asked).
+
+Why asking a member's tomorrow is plausible: TikTok documents no refusal of an ``end_date`` after the account's
+today, and Airbyte's source-tiktok-marketing cuts its windows by UTC dates for every account (airbytehq/airbyte
+PR #73633, its 5.0.1, fixed only ahead-of-UTC accounts), i.e. the account's tomorrow for accounts behind UTC late in
+the UTC day. Should TikTok refuse
+it anyway (40002), :class:`~tiktok_ads.endpoints.report_batches.ReportBatches` reads only the widened batches one advertiser
+per request for the rest of the run and keeps sharing batches of the members' very dates.
 """
 
 from __future__ import annotations
