@@ -7,7 +7,7 @@ stored state, queries of the destination, and comparisons with the emulator's tr
 - state (the only place tests read it): :func:`advertiser_states`, :func:`all_advertiser_states`,
   :func:`business_center_states`, :func:`has_source_state`, :func:`pipeline_state`;
 - report queries to the emulator: :func:`basic_report_query`;
-- queries: :func:`rows`, :func:`scalar`, :func:`query`, :func:`queries`, :func:`counts`, :func:`data_rows`, :func:`warehouse_type`;
+- queries: :func:`rows`, :func:`table_rows`, :func:`scalar`, :func:`query`, :func:`queries`, :func:`counts`, :func:`data_rows`, :func:`warehouse_type`;
 - truth: :func:`report_truth`, :func:`report_differences`, :func:`compare_reports`,
   :func:`assert_report_equals_truth`, :func:`object_differences`,
   :func:`truth_value`, :func:`stored_value`, :func:`norm`.
@@ -253,6 +253,12 @@ def rows(pipeline: dlt.Pipeline, table: str, where: str = "") -> list[dict[str, 
         return _rows_of(client, table, where)
 
 
+def table_rows(pipeline: dlt.Pipeline, tables: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Every row of each table (:func:`rows`), all read through one client."""
+    with pipeline.sql_client() as client:
+        return {name: _rows_of(client, name) for name in tables}
+
+
 def _rows_of(client: Any, table: str, where: str = "") -> list[dict[str, Any]]:
     """:func:`rows` through an open ``pipeline.sql_client()`` (each client opens and closes the duckdb file,
     about 50 ms: a test reading many tables at once reads them through one)."""
@@ -363,8 +369,7 @@ def compare_reports(
 ) -> list[str]:
     """Differences between each report table and its truth now (``[]`` = every table equals the truth)."""
     out: list[str] = []
-    with pipeline.sql_client() as client:
-        got = {name: _rows_of(client, name) for name in tables}
+    got = table_rows(pipeline, tables)
     for name in tables:
         spec = TABLES[name]
         want = report_truth(
