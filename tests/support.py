@@ -7,7 +7,7 @@ stored state, queries of the destination, and comparisons with the emulator's tr
 - state (the only place tests read it): :func:`advertiser_states`, :func:`all_advertiser_states`,
   :func:`business_center_states`, :func:`has_source_state`, :func:`pipeline_state`;
 - report queries to the emulator: :func:`basic_report_query`;
-- queries: :func:`rows`, :func:`scalar`, :func:`query`, :func:`counts`, :func:`data_rows`, :func:`warehouse_type`;
+- queries: :func:`rows`, :func:`table_rows`, :func:`scalar`, :func:`query`, :func:`queries`, :func:`counts`, :func:`data_rows`, :func:`warehouse_type`;
 - truth: :func:`report_truth`, :func:`report_differences`, :func:`compare_reports`,
   :func:`assert_report_equals_truth`, :func:`object_differences`,
   :func:`truth_value`, :func:`stored_value`, :func:`norm`.
@@ -249,8 +249,21 @@ def warehouse_type(destination: str, hint: Any) -> str:
 
 def rows(pipeline: dlt.Pipeline, table: str, where: str = "") -> list[dict[str, Any]]:
     """Every row of a destination table (optionally filtered by a SQL ``where`` clause) as dicts."""
+    with pipeline.sql_client() as client:
+        return _rows_of(client, table, where)
+
+
+def table_rows(pipeline: dlt.Pipeline, tables: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Every row of each table (:func:`rows`), all read through one client."""
+    with pipeline.sql_client() as client:
+        return {name: _rows_of(client, name) for name in tables}
+
+
+def _rows_of(client: Any, table: str, where: str = "") -> list[dict[str, Any]]:
+    """:func:`rows` through an open ``pipeline.sql_client()`` (each client opens and closes the duckdb file,
+    about 50 ms: a test reading many tables at once reads them through one)."""
     sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "")
-    with pipeline.sql_client() as client, client.execute_query(sql) as cur:
+    with client.execute_query(sql) as cur:
         cols = [c[0] for c in cur.description]
         return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
@@ -264,13 +277,20 @@ def scalar(pipeline: dlt.Pipeline, sql: str) -> Any:
 
 def query(pipeline: dlt.Pipeline, sql: str) -> list[tuple[Any, ...]]:
     """Every row of a query as tuples."""
+    return queries(pipeline, [sql])[0]
+
+
+def queries(pipeline: dlt.Pipeline, sqls: Iterable[str]) -> list[list[tuple[Any, ...]]]:
+    """Every row of each query as tuples, all through one client (one opening of the duckdb file)."""
     with pipeline.sql_client() as client:
-        return [tuple(r) for r in client.execute_sql(sql) or []]
+        return [[tuple(r) for r in client.execute_sql(sql) or []] for sql in sqls]
 
 
 def counts(pipeline: dlt.Pipeline, tables: Iterable[str]) -> dict[str, int]:
     """The number of rows of each destination table."""
-    return {name: scalar(pipeline, f"SELECT count(*) FROM {name}") for name in tables}
+    names = list(tables)
+    found = queries(pipeline, [f"SELECT count(*) FROM {name}" for name in names])
+    return {name: result[0][0] for name, result in zip(names, found, strict=True)}
 
 
 def data_rows(pipeline: dlt.Pipeline, table: str) -> list[tuple[Any, ...]]:
@@ -349,6 +369,7 @@ def compare_reports(
 ) -> list[str]:
     """Differences between each report table and its truth now (``[]`` = every table equals the truth)."""
     out: list[str] = []
+    got = table_rows(pipeline, tables)
     for name in tables:
         spec = TABLES[name]
         want = report_truth(
@@ -358,7 +379,7 @@ def compare_reports(
             include_deleted=include_deleted,
             advertiser_ids=advertiser_ids,
         )
-        out.extend(report_differences(rows(pipeline, name), want, spec))
+        out.extend(report_differences(got[name], want, spec))
     return out
 
 

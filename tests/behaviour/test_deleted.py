@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from support import make_pipeline, report_differences, report_truth, rows, run
+from support import make_pipeline, report_differences, report_truth, rows, run, table_rows
 
 from tiktok_ads import TABLES
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
@@ -76,11 +76,12 @@ def test_include_deleted_brings_deleted_objects_and_their_spend_into_every_table
     pipeline = make_pipeline(tmp_path)
     run(pipeline, server, start_date=START, tables=[*ENTITIES, *REPORTS], include_deleted=True)
     totals = advertiser_totals(server)
+    loaded = table_rows(pipeline, [*ENTITIES, *REPORTS])
     for adv in server.advertiser_ids:
         for table, kind in ENTITIES.items():
             gone = deleted_ids(server, kind, adv)
             assert gone, (adv, kind, "the world should have deleted objects")
-            got = rows(pipeline, table, f"advertiser_id = '{adv}'")
+            got = [r for r in loaded[table] if r["advertiser_id"] == adv]
             statuses = {r[f"{kind}_id"]: r["secondary_status"] for r in got}
             assert gone <= set(statuses), (adv, table)
             # the latest version of a deleted object says so
@@ -89,7 +90,7 @@ def test_include_deleted_brings_deleted_objects_and_their_spend_into_every_table
                 latest[r[f"{kind}_id"]] = r["secondary_status"]
             assert all("DELETE" in latest[i] for i in gone), (adv, table, {i: latest[i] for i in gone})
         for table in REPORTS:
-            got = rows(pipeline, table)
+            got = loaded[table]
             id_col = REPORT_ID[table]
             gone = deleted_ids(server, id_col.removesuffix("_id"), adv)
             spent = {
@@ -102,7 +103,7 @@ def test_include_deleted_brings_deleted_objects_and_their_spend_into_every_table
     # and, value for value, the ads' daily rows equal the truth with deleted objects
     spec = TABLES["ad_insights"]
     want = report_truth(server, spec, start_date=START, include_deleted=True)
-    assert report_differences(rows(pipeline, "ad_insights"), want, spec) == []
+    assert report_differences(loaded["ad_insights"], want, spec) == []
 
 
 def test_without_include_deleted_neither_appears_and_re_read_days_are_replaced_whole(
@@ -117,12 +118,13 @@ def test_without_include_deleted_neither_appears_and_re_read_days_are_replaced_w
     pipeline = make_pipeline(tmp_path)
     run(pipeline, server, start_date=START, tables=[*ENTITIES, *reports])
     totals = advertiser_totals(server)
+    loaded = table_rows(pipeline, [*ENTITIES, *reports])
     for adv in server.advertiser_ids:
         for table, kind in ENTITIES.items():
-            got = {r[f"{kind}_id"] for r in rows(pipeline, table, f"advertiser_id = '{adv}'")}
+            got = {r[f"{kind}_id"] for r in loaded[table] if r["advertiser_id"] == adv}
             assert got and not got & deleted_ids(server, kind, adv), (adv, table)
         for table in reports:
-            got = rows(pipeline, table)
+            got = loaded[table]
             id_col = REPORT_ID[table]
             gone = deleted_ids(server, id_col.removesuffix("_id"), adv)
             assert not [r for r in got if r[id_col] in gone], (adv, table)
@@ -130,7 +132,7 @@ def test_without_include_deleted_neither_appears_and_re_read_days_are_replaced_w
             assert spend < totals[adv][0], (adv, table, "deleted objects' spend should be missing")
     spec = TABLES["ad_insights"]
     want = report_truth(server, spec, start_date=START, include_deleted=False)
-    assert report_differences(rows(pipeline, "ad_insights"), want, spec) == []
+    assert report_differences(loaded["ad_insights"], want, spec) == []
 
     # two days later an ad that delivered is deleted; the next run re-reads its window
     adv = server.advertiser_ids[0]

@@ -77,24 +77,24 @@ def test_full_load_of_all_nine_tables(tmp_path: Path, server: EmulatorServer) ->
     assert {t for t in tables if not t.startswith("_dlt")} == set(TABLES)
 
     for name, spec in TABLES.items():
-        # keys unique and never null
         key = ", ".join(spec.primary_key)
-        total, distinct = query(pipeline, f"SELECT count(*), count(DISTINCT ({key})) FROM {name}")[0]
-        assert total == distinct, f"{name}: duplicate keys"
-        for column in spec.primary_key:
-            assert query(pipeline, f"SELECT count(*) FROM {name} WHERE {column} IS NULL")[0][0] == 0, (
-                name,
-                column,
-            )
-        assert query(pipeline, f"SELECT count(*) FROM {name} WHERE advertiser_id IS NULL")[0][0] == 0
-        # column types in the warehouse are the pinned ones
-        types = dict(
-            query(
-                pipeline,
+        nulls = [*spec.primary_key, "advertiser_id"]
+        keys, *null_counts, columns = support.queries(  # one opening of the duckdb file per table
+            pipeline,
+            [
+                f"SELECT count(*), count(DISTINCT ({key})) FROM {name}",
+                *(f"SELECT count(*) FROM {name} WHERE {column} IS NULL" for column in nulls),
                 "SELECT column_name, data_type FROM information_schema.columns "
                 f"WHERE table_schema = '{dataset}' AND table_name = '{name}'",
-            )
+            ],
         )
+        # keys unique and never null
+        total, distinct = keys[0]
+        assert total == distinct, f"{name}: duplicate keys"
+        for column, found in zip(nulls, null_counts, strict=True):
+            assert found[0][0] == 0, (name, column)
+        # column types in the warehouse are the pinned ones
+        types = dict(columns)
         for column, hint in spec.columns.items():
             assert types.get(column) == warehouse_type("duckdb", hint), (
                 name,
@@ -103,12 +103,19 @@ def test_full_load_of_all_nine_tables(tmp_path: Path, server: EmulatorServer) ->
             )
 
     # every row belongs to a configured advertiser, report days within start..today
-    for name, spec in TABLES.items():
-        advertisers = {r[0] for r in query(pipeline, f"SELECT DISTINCT advertiser_id FROM {name}")}
-        assert advertisers <= set(server.advertiser_ids), name
-        if spec.kind == "report":
-            first, last = query(pipeline, f"SELECT min(stat_time_day), max(stat_time_day) FROM {name}")[0]
-            assert first >= START and last <= TODAY + dt.timedelta(days=1), name
+    reports = [name for name, spec in TABLES.items() if spec.kind == "report"]
+    found = support.queries(
+        pipeline,
+        [
+            *(f"SELECT DISTINCT advertiser_id FROM {name}" for name in TABLES),
+            *(f"SELECT min(stat_time_day), max(stat_time_day) FROM {name}" for name in reports),
+        ],
+    )
+    for name, advertisers in zip(TABLES, found, strict=False):
+        assert {r[0] for r in advertisers} <= set(server.advertiser_ids), name
+    for name, days in zip(reports, found[len(TABLES) :], strict=True):
+        first, last = days[0]
+        assert first >= START and last <= TODAY + dt.timedelta(days=1), name
 
     # '-' metrics are NULL, not text: e.g. secondary goals of ad groups without one
     nulls = query(pipeline, "SELECT count(*) FROM ad_insights WHERE secondary_goal_result IS NULL")[0][0]

@@ -14,14 +14,19 @@ from typing import Any
 import dlt
 import support
 
+from tiktok_ads import TABLES
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 TODAY = dt.date(2026, 3, 31)
-#: the emulator deals its 11 time zones out in turn (13 advertisers: two zones with two each); any zone shares
-WORLD = WorldConfig(seed=41, advertisers=13, campaigns=1, adgroups=1, ads=2, days=40, today=TODAY)
+#: the emulator deals its 11 time zones out in turn (13 advertisers: two zones with two each); any zone shares.
+#: One ad each: the requests and their sharing depend on advertisers and windows, not on the rows per advertiser.
+WORLD = WorldConfig(seed=41, advertisers=13, campaigns=1, adgroups=1, ads=1, days=40, today=TODAY)
 START = TODAY - dt.timedelta(days=35)
-REPORTS = [name for name in DEFAULT_TABLES if "insights" in name]
+#: One default report table of each kind: BASIC by ad, AUDIENCE by ad, AUDIENCE by campaign. (Each further
+#: table costs every run of the six its dlt resources; that a batch types into the one-advertiser rows of every
+#: default report table is tests/source/test_report_batches.py's.)
+REPORTS = ["ad_insights", "ad_insights_by_age_and_gender", "campaign_insights_by_province"]
 REPORT_PATH = "report/integrated/get/"
 
 
@@ -71,3 +76,9 @@ def assert_identical(got_pipe: dlt.Pipeline, want_pipe: dlt.Pipeline) -> None:
         assert support.advertiser_states(got_pipe, table) == support.advertiser_states(want_pipe, table), (
             table
         )
+
+
+def test_the_tables_are_default_report_tables_of_each_kind() -> None:
+    """The tables above stay default report tables, one per report type and data level."""
+    kinds = {(TABLES[name].report_type, TABLES[name].data_level) for name in REPORTS}
+    assert set(REPORTS) <= set(DEFAULT_TABLES) and len(kinds) == len(REPORTS), kinds
