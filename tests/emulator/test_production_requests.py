@@ -317,3 +317,88 @@ def test_audience_reports_refuse_what_airbyte_found_refused(
     assert f"Invalid metric fields: {[metric]!r}" in body["message"]
     # ... and the same metric in a BASIC report is answered
     _answer(tiktok, {**params, "report_type": "BASIC", "dimensions": ["ad_id", "stat_time_day"]})
+
+
+# datapoints-hotelplus/get-ads-main lib/tiktok-ads.ts: a v1.3 dashboard whose comments record what TikTok answered
+# live (2026-08/09). Its requests that carry their level's id dimension are replayed; the ones without one (AUDIENCE
+# at AUCTION_AD by stat_time_day + age alone) are not modelled by the emulator (see the module's report).
+_HOTELPLUS_AUDIENCE = ["spend", "impressions", "reach", "video_play_actions", "likes"]
+_HOTELPLUS_BONUS = [
+    "engagements",
+    "video_watched_2s",
+    "video_watched_6s",
+    "video_views_p50",
+    "video_views_p100",
+]
+
+
+@pytest.mark.parametrize(
+    "report_type,level,dims,metrics,dates",
+    [
+        # deduplicated reach over a range: no time dimension (the 365-day span)
+        ("BASIC", "AUCTION_ADVERTISER", ["advertiser_id"], ["reach"], ("2024-01-01", "2024-06-15")),
+        ("BASIC", "AUCTION_AD", ["ad_id"], ["reach"], ("2024-01-01", "2024-06-15")),
+        # hourly by campaign, one date per request
+        (
+            "BASIC",
+            "AUCTION_CAMPAIGN",
+            ["campaign_id", "stat_time_hour"],
+            ["campaign_name", "spend", "impressions", "video_play_actions", "likes", "comments", "shares"],
+            (END, END),
+        ),
+        # reach and the video and engagement counts in AUDIENCE reports, "confirmed live"
+        (
+            "AUDIENCE",
+            "AUCTION_AD",
+            ["ad_id", "stat_time_day", "age"],
+            _HOTELPLUS_AUDIENCE + _HOTELPLUS_BONUS,
+            (START, END),
+        ),
+        (
+            "AUDIENCE",
+            "AUCTION_AD",
+            ["ad_id", "stat_time_day", "province_id"],
+            _HOTELPLUS_AUDIENCE,
+            (START, END),
+        ),
+    ],
+    ids=["advertiser-reach", "ad-reach", "campaign-hourly", "audience-age-reach", "audience-province-reach"],
+)
+def test_live_confirmed_requests_are_answered(
+    tiktok: Any,
+    emulator: EmulatorServer,
+    report_type: str,
+    level: str,
+    dims: list[str],
+    metrics: list[str],
+    dates: tuple[str, str],
+) -> None:
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": report_type,
+        "data_level": level,
+        "dimensions": dims,
+        "metrics": metrics,
+        "start_date": dates[0],
+        "end_date": dates[1],
+        "page": 1,
+        "page_size": 1000,
+    }
+    _assert_shape(_answer(tiktok, params), params)
+
+
+def test_a_country_code_filter_is_refused_in_tiktoks_words(tiktok: Any, emulator: EmulatorServer) -> None:
+    """The same dashboard: "Invalid value for filter field: country_code is not supported", on every request."""
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "AUDIENCE",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["ad_id", "stat_time_day", "province_id"],
+        "metrics": _HOTELPLUS_AUDIENCE,
+        "start_date": START,
+        "end_date": END,
+        "filtering": [{"field_name": "country_code", "filter_type": "IN", "filter_value": '["TH"]'}],
+    }
+    body = tiktok.get(REPORT, **params).json()
+    assert body["code"] == 40002
+    assert body["message"] == "Invalid value for filter field: country_code is not supported"

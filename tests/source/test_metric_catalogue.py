@@ -122,8 +122,6 @@ def test_the_catalogue_is_complete_and_self_consistent() -> None:
             assert info.kind == "money", name
         if info.role in ("rate", "roas"):
             assert info.kind == "ratio", name
-        if info.uv:
-            assert not info.audience, name  # TikTok refuses unique-visitor figures in AUDIENCE reports
     assert {n: m.column_type for n, m in METRICS.items()} == METRIC_TYPES
 
 
