@@ -320,8 +320,7 @@ def test_audience_reports_refuse_what_airbyte_found_refused(
 
 
 # datapoints-hotelplus/get-ads-main lib/tiktok-ads.ts: a v1.3 dashboard whose comments record what TikTok answered
-# live (2026-08/09). Its requests that carry their level's id dimension are replayed; the ones without one (AUDIENCE
-# at AUCTION_AD by stat_time_day + age alone) are not modelled by the emulator (see the module's report).
+# live (2026-08/09), its exact requests replayed.
 _HOTELPLUS_AUDIENCE = ["spend", "impressions", "reach", "video_play_actions", "likes"]
 _HOTELPLUS_BONUS = [
     "engagements",
@@ -361,8 +360,27 @@ _HOTELPLUS_BONUS = [
             _HOTELPLUS_AUDIENCE,
             (START, END),
         ),
+        # ... and as it sends them: without the level's id dimension (rows summed over the ads)
+        (
+            "AUDIENCE",
+            "AUCTION_AD",
+            ["stat_time_day", "age"],
+            _HOTELPLUS_AUDIENCE + _HOTELPLUS_BONUS,
+            (START, END),
+        ),
+        ("AUDIENCE", "AUCTION_AD", ["stat_time_day", "gender"], _HOTELPLUS_AUDIENCE, (START, END)),
+        ("AUDIENCE", "AUCTION_AD", ["stat_time_day", "province_id"], _HOTELPLUS_AUDIENCE, (START, END)),
     ],
-    ids=["advertiser-reach", "ad-reach", "campaign-hourly", "audience-age-reach", "audience-province-reach"],
+    ids=[
+        "advertiser-reach",
+        "ad-reach",
+        "campaign-hourly",
+        "audience-age-reach",
+        "audience-province-reach",
+        "age-no-id",
+        "gender-no-id",
+        "province-no-id",
+    ],  # fmt: skip
 )
 def test_live_confirmed_requests_are_answered(
     tiktok: Any,
@@ -402,3 +420,33 @@ def test_a_country_code_filter_is_refused_in_tiktoks_words(tiktok: Any, emulator
     body = tiktok.get(REPORT, **params).json()
     assert body["code"] == 40002
     assert body["message"] == "Invalid value for filter field: country_code is not supported"
+
+
+def test_an_audience_report_without_id_dimension_sums_the_levels_ids(
+    tiktok: Any, emulator: EmulatorServer
+) -> None:
+    """The dashboard's AUDIENCE report by stat_time_day and age alone: one row per day and age, the sums of the
+    ad-level rows (deleted ads left out, as at AUCTION_AD), in TikTok's row shape."""
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "AUDIENCE",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["stat_time_day", "age"],
+        "metrics": ["spend", "impressions", "reach", "ctr"],
+        "start_date": START,
+        "end_date": END,
+        "page_size": 1000,
+    }
+    summed = _answer(tiktok, params)
+    by_ad = _answer(tiktok, {**params, "dimensions": ["ad_id", "stat_time_day", "age"]})
+    want: dict[tuple[str, str], list[int]] = {}
+    for row in by_ad["list"]:
+        key = (row["dimensions"]["stat_time_day"], row["dimensions"]["age"])
+        got = want.setdefault(key, [0, 0])
+        got[0] += round(float(row["metrics"]["spend"]) * 100)
+        got[1] += int(row["metrics"]["impressions"])
+    assert summed["page_info"]["total_number"] == len(want) == len(summed["list"])
+    for row in summed["list"]:
+        assert list(row["dimensions"]) == ["stat_time_day", "age"]
+        key = (row["dimensions"]["stat_time_day"], row["dimensions"]["age"])
+        assert [round(float(row["metrics"]["spend"]) * 100), int(row["metrics"]["impressions"])] == want[key]
