@@ -450,3 +450,26 @@ def test_an_audience_report_without_id_dimension_sums_the_levels_ids(
         assert list(row["dimensions"]) == ["stat_time_day", "age"]
         key = (row["dimensions"]["stat_time_day"], row["dimensions"]["age"])
         assert [round(float(row["metrics"]["spend"]) * 100), int(row["metrics"]["impressions"])] == want[key]
+
+
+def test_interest_categories_are_answered_as_range_totals(tiktok: Any, emulator: EmulatorServer) -> None:
+    """The dashboard's interest report: AUDIENCE at AUCTION_AD by interest_category alone, over a date range; rows
+    of 3-digit category ids. With a time dimension TikTok refuses it in these words."""
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "AUDIENCE",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["interest_category"],
+        "metrics": ["reach", "impressions"],
+        "start_date": START,
+        "end_date": END,
+        "page": 1,
+        "page_size": 1000,
+    }
+    data = _answer(tiktok, params)
+    _assert_shape(data, params)
+    categories = [row["dimensions"]["interest_category"] for row in data["list"]]
+    assert categories and all(len(c) == 3 and c.isdigit() for c in categories)
+    body = tiktok.get(REPORT, **{**params, "dimensions": ["stat_time_day", "interest_category"]}).json()
+    assert body["code"] == 40002
+    assert body["message"] == "breakdown by time not supported for dimensions: ['interest_category']"
