@@ -13,11 +13,15 @@ is never stricter than the TikTok those clients run against every day:
 - Singer ``tap-tiktok-ads`` ``streams.py``: ``AUCTION_FIELDS`` / ``AUDIENCE_FIELDS`` per insights stream, the
   multi-line JSON of its ``dimensions`` and its ``lifetime=false``; ``placement`` is left out of
   ``AUCTION_FIELDS`` (TikTok refuses it: singer-io/tap-tiktok-ads#14, and the tap's fix removes it).
+- datapoints-hotelplus/get-ads-main ``lib/tiktok-ads.ts``, a dashboard whose comments record TikTok's live answers:
+  reach in AUDIENCE reports, AUDIENCE reports without an id dimension, interest_category, and two refusals in
+  TikTok's own words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -473,3 +477,27 @@ def test_interest_categories_are_answered_as_range_totals(tiktok: Any, emulator:
     body = tiktok.get(REPORT, **{**params, "dimensions": ["stat_time_day", "interest_category"]}).json()
     assert body["code"] == 40002
     assert body["message"] == "breakdown by time not supported for dimensions: ['interest_category']"
+
+
+def test_airbytes_status_filter_text_is_answered_with_deleted_objects(
+    tiktok: Any, emulator: EmulatorServer
+) -> None:
+    """Airbyte's include_deleted filter, as its unit test (test_reports_hourly.py) pins the query string: a JSON
+    list whose ``filter_value`` is itself JSON text. Deleted ads come back with it, and only with it."""
+    sent = '[{"field_name": "ad_status", "filter_type": "IN", "filter_value": "[\\"STATUS_ALL\\"]"}]'
+    assert json.loads(json.loads(sent)[0]["filter_value"]) == ["STATUS_ALL"]
+    seen_deleted = False
+    for advertiser_id in emulator.advertiser_ids:
+        deleted = {
+            a["ad_id"]
+            for a in emulator.world.entities("ad", advertiser_id)
+            if "DELETE" in a["secondary_status"]
+        }
+        params = _airbyte_basic(
+            advertiser_id, "AUCTION_AD", AIRBYTE_AD, [], time="stat_time_day", deleted=False
+        )
+        plain = {row["dimensions"]["ad_id"] for row in _answer(tiktok, params)["list"]}
+        every = {row["dimensions"]["ad_id"] for row in _answer(tiktok, {**params, "filtering": sent})["list"]}
+        assert not plain & deleted and plain <= every
+        seen_deleted |= bool(every & deleted)
+    assert seen_deleted
