@@ -501,3 +501,33 @@ def test_airbytes_status_filter_text_is_answered_with_deleted_objects(
         assert not plain & deleted and plain <= every
         seen_deleted |= bool(every & deleted)
     assert seen_deleted
+
+
+#: A production sync (a Feishu export run every 2 hours, which fails on any non-zero code): BASIC at AUCTION_AD by
+#: ad_id and stat_time_day, with TikTok Minis launch and in-app ad revenue metrics.
+FEISHU_SYNC_METRICS = [
+    "spend", "cpm", "ctr", "cpc", "impressions", "clicks", "conversion", "cost_per_conversion", "app_install",
+    "cost_per_app_install", "cost_per_1000_reached", "gross_impressions", "engaged_view",
+    "onsite_ad_impression_ad_revenue_roas", "onsite_unique_first_launch", "onsite_cost_per_unique_first_launch",
+    "onsite_unique_non_first_launch", "onsite_cost_per_unique_non_first_launch", "onsite_launch_app_per_click",
+    "onsite_total_non_first_launch", "onsite_cost_per_non_first_launch",
+    "onsite_ad_impression_ad_revenue_calendar_day0", "onsite_ad_impression_ad_revenue_calendar_day6",
+    "onsite_ad_impression_ad_revenue_calendar_day13", "onsite_ad_impression_ad_revenue_roas_calendar_day0",
+    "onsite_ad_impression_ad_revenue_roas_calendar_day6", "onsite_ad_impression_ad_revenue_roas_calendar_day13",
+]  # fmt: skip
+
+
+def test_a_mini_game_sync_is_answered(tiktok: Any, emulator: EmulatorServer) -> None:
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "BASIC",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["ad_id", "stat_time_day"],
+        "metrics": FEISHU_SYNC_METRICS,
+        "start_date": END,
+        "end_date": END,
+        "page_size": 1000,
+        "page": 1,
+        "multi_adv_report_in_utc_time": "false",
+    }
+    _assert_shape(_answer(tiktok, params), params)
