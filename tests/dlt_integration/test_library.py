@@ -100,7 +100,7 @@ def test_metrics_setting_is_checked_before_any_request() -> None:
     assert specs["campaigns"] is TABLES["campaigns"]
     for bad, problem in (
         ({"ad_insights": ["spend", "spendd"]}, "unknown metric"),
-        ({"ad_insights_by_country": ["reach"]}, "refuses reach in AUDIENCE"),
+        ({"ad_insights_by_country": ["complete_payment"]}, "refuses complete_payment in AUDIENCE"),
         ({"campaigns": ["spend"]}, "not a report table"),
         ({"nope": ["spend"]}, "unknown table"),
         ("{not json", "not a JSON object"),

@@ -13,11 +13,15 @@ is never stricter than the TikTok those clients run against every day:
 - Singer ``tap-tiktok-ads`` ``streams.py``: ``AUCTION_FIELDS`` / ``AUDIENCE_FIELDS`` per insights stream, the
   multi-line JSON of its ``dimensions`` and its ``lifetime=false``; ``placement`` is left out of
   ``AUCTION_FIELDS`` (TikTok refuses it: singer-io/tap-tiktok-ads#14, and the tap's fix removes it).
+- datapoints-hotelplus/get-ads-main ``lib/tiktok-ads.ts``, a dashboard whose comments record TikTok's live answers:
+  reach in AUDIENCE reports, AUDIENCE reports without an id dimension, interest_category, and two refusals in
+  TikTok's own words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -317,3 +321,213 @@ def test_audience_reports_refuse_what_airbyte_found_refused(
     assert f"Invalid metric fields: {[metric]!r}" in body["message"]
     # ... and the same metric in a BASIC report is answered
     _answer(tiktok, {**params, "report_type": "BASIC", "dimensions": ["ad_id", "stat_time_day"]})
+
+
+# datapoints-hotelplus/get-ads-main lib/tiktok-ads.ts: a v1.3 dashboard whose comments record what TikTok answered
+# live (2026-08/09), its exact requests replayed.
+_HOTELPLUS_AUDIENCE = ["spend", "impressions", "reach", "video_play_actions", "likes"]
+_HOTELPLUS_BONUS = [
+    "engagements",
+    "video_watched_2s",
+    "video_watched_6s",
+    "video_views_p50",
+    "video_views_p100",
+]
+
+
+@pytest.mark.parametrize(
+    "report_type,level,dims,metrics,dates",
+    [
+        # deduplicated reach over a range: no time dimension (the 365-day span)
+        ("BASIC", "AUCTION_ADVERTISER", ["advertiser_id"], ["reach"], ("2024-01-01", "2024-06-15")),
+        ("BASIC", "AUCTION_AD", ["ad_id"], ["reach"], ("2024-01-01", "2024-06-15")),
+        # hourly by campaign, one date per request
+        (
+            "BASIC",
+            "AUCTION_CAMPAIGN",
+            ["campaign_id", "stat_time_hour"],
+            ["campaign_name", "spend", "impressions", "video_play_actions", "likes", "comments", "shares"],
+            (END, END),
+        ),
+        # reach and the video and engagement counts in AUDIENCE reports, "confirmed live"
+        (
+            "AUDIENCE",
+            "AUCTION_AD",
+            ["ad_id", "stat_time_day", "age"],
+            _HOTELPLUS_AUDIENCE + _HOTELPLUS_BONUS,
+            (START, END),
+        ),
+        (
+            "AUDIENCE",
+            "AUCTION_AD",
+            ["ad_id", "stat_time_day", "province_id"],
+            _HOTELPLUS_AUDIENCE,
+            (START, END),
+        ),
+        # ... and as it sends them: without the level's id dimension (rows summed over the ads)
+        (
+            "AUDIENCE",
+            "AUCTION_AD",
+            ["stat_time_day", "age"],
+            _HOTELPLUS_AUDIENCE + _HOTELPLUS_BONUS,
+            (START, END),
+        ),
+        ("AUDIENCE", "AUCTION_AD", ["stat_time_day", "gender"], _HOTELPLUS_AUDIENCE, (START, END)),
+        ("AUDIENCE", "AUCTION_AD", ["stat_time_day", "province_id"], _HOTELPLUS_AUDIENCE, (START, END)),
+    ],
+    ids=[
+        "advertiser-reach",
+        "ad-reach",
+        "campaign-hourly",
+        "audience-age-reach",
+        "audience-province-reach",
+        "age-no-id",
+        "gender-no-id",
+        "province-no-id",
+    ],  # fmt: skip
+)
+def test_live_confirmed_requests_are_answered(
+    tiktok: Any,
+    emulator: EmulatorServer,
+    report_type: str,
+    level: str,
+    dims: list[str],
+    metrics: list[str],
+    dates: tuple[str, str],
+) -> None:
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": report_type,
+        "data_level": level,
+        "dimensions": dims,
+        "metrics": metrics,
+        "start_date": dates[0],
+        "end_date": dates[1],
+        "page": 1,
+        "page_size": 1000,
+    }
+    _assert_shape(_answer(tiktok, params), params)
+
+
+def test_a_country_code_filter_is_refused_in_tiktoks_words(tiktok: Any, emulator: EmulatorServer) -> None:
+    """The same dashboard: "Invalid value for filter field: country_code is not supported", on every request."""
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "AUDIENCE",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["ad_id", "stat_time_day", "province_id"],
+        "metrics": _HOTELPLUS_AUDIENCE,
+        "start_date": START,
+        "end_date": END,
+        "filtering": [{"field_name": "country_code", "filter_type": "IN", "filter_value": '["TH"]'}],
+    }
+    body = tiktok.get(REPORT, **params).json()
+    assert body["code"] == 40002
+    assert body["message"] == "Invalid value for filter field: country_code is not supported"
+
+
+def test_an_audience_report_without_id_dimension_sums_the_levels_ids(
+    tiktok: Any, emulator: EmulatorServer
+) -> None:
+    """The dashboard's AUDIENCE report by stat_time_day and age alone: one row per day and age, the sums of the
+    ad-level rows (deleted ads left out, as at AUCTION_AD), in TikTok's row shape."""
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "AUDIENCE",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["stat_time_day", "age"],
+        "metrics": ["spend", "impressions", "reach", "ctr"],
+        "start_date": START,
+        "end_date": END,
+        "page_size": 1000,
+    }
+    summed = _answer(tiktok, params)
+    by_ad = _answer(tiktok, {**params, "dimensions": ["ad_id", "stat_time_day", "age"]})
+    want: dict[tuple[str, str], list[int]] = {}
+    for row in by_ad["list"]:
+        key = (row["dimensions"]["stat_time_day"], row["dimensions"]["age"])
+        got = want.setdefault(key, [0, 0])
+        got[0] += round(float(row["metrics"]["spend"]) * 100)
+        got[1] += int(row["metrics"]["impressions"])
+    assert summed["page_info"]["total_number"] == len(want) == len(summed["list"])
+    for row in summed["list"]:
+        assert list(row["dimensions"]) == ["stat_time_day", "age"]
+        key = (row["dimensions"]["stat_time_day"], row["dimensions"]["age"])
+        assert [round(float(row["metrics"]["spend"]) * 100), int(row["metrics"]["impressions"])] == want[key]
+
+
+def test_interest_categories_are_answered_as_range_totals(tiktok: Any, emulator: EmulatorServer) -> None:
+    """The dashboard's interest report: AUDIENCE at AUCTION_AD by interest_category alone, over a date range; rows
+    of 3-digit category ids. With a time dimension TikTok refuses it in these words."""
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "AUDIENCE",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["interest_category"],
+        "metrics": ["reach", "impressions"],
+        "start_date": START,
+        "end_date": END,
+        "page": 1,
+        "page_size": 1000,
+    }
+    data = _answer(tiktok, params)
+    _assert_shape(data, params)
+    categories = [row["dimensions"]["interest_category"] for row in data["list"]]
+    assert categories and all(len(c) == 3 and c.isdigit() for c in categories)
+    body = tiktok.get(REPORT, **{**params, "dimensions": ["stat_time_day", "interest_category"]}).json()
+    assert body["code"] == 40002
+    assert body["message"] == "breakdown by time not supported for dimensions: ['interest_category']"
+
+
+def test_airbytes_status_filter_text_is_answered_with_deleted_objects(
+    tiktok: Any, emulator: EmulatorServer
+) -> None:
+    """Airbyte's include_deleted filter, as its unit test (test_reports_hourly.py) pins the query string: a JSON
+    list whose ``filter_value`` is itself JSON text. Deleted ads come back with it, and only with it."""
+    sent = '[{"field_name": "ad_status", "filter_type": "IN", "filter_value": "[\\"STATUS_ALL\\"]"}]'
+    assert json.loads(json.loads(sent)[0]["filter_value"]) == ["STATUS_ALL"]
+    seen_deleted = False
+    for advertiser_id in emulator.advertiser_ids:
+        deleted = {
+            a["ad_id"]
+            for a in emulator.world.entities("ad", advertiser_id)
+            if "DELETE" in a["secondary_status"]
+        }
+        params = _airbyte_basic(
+            advertiser_id, "AUCTION_AD", AIRBYTE_AD, [], time="stat_time_day", deleted=False
+        )
+        plain = {row["dimensions"]["ad_id"] for row in _answer(tiktok, params)["list"]}
+        every = {row["dimensions"]["ad_id"] for row in _answer(tiktok, {**params, "filtering": sent})["list"]}
+        assert not plain & deleted and plain <= every
+        seen_deleted |= bool(every & deleted)
+    assert seen_deleted
+
+
+#: A production sync (a Feishu export run every 2 hours, which fails on any non-zero code): BASIC at AUCTION_AD by
+#: ad_id and stat_time_day, with TikTok Minis launch and in-app ad revenue metrics.
+FEISHU_SYNC_METRICS = [
+    "spend", "cpm", "ctr", "cpc", "impressions", "clicks", "conversion", "cost_per_conversion", "app_install",
+    "cost_per_app_install", "cost_per_1000_reached", "gross_impressions", "engaged_view",
+    "onsite_ad_impression_ad_revenue_roas", "onsite_unique_first_launch", "onsite_cost_per_unique_first_launch",
+    "onsite_unique_non_first_launch", "onsite_cost_per_unique_non_first_launch", "onsite_launch_app_per_click",
+    "onsite_total_non_first_launch", "onsite_cost_per_non_first_launch",
+    "onsite_ad_impression_ad_revenue_calendar_day0", "onsite_ad_impression_ad_revenue_calendar_day6",
+    "onsite_ad_impression_ad_revenue_calendar_day13", "onsite_ad_impression_ad_revenue_roas_calendar_day0",
+    "onsite_ad_impression_ad_revenue_roas_calendar_day6", "onsite_ad_impression_ad_revenue_roas_calendar_day13",
+]  # fmt: skip
+
+
+def test_a_mini_game_sync_is_answered(tiktok: Any, emulator: EmulatorServer) -> None:
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "BASIC",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["ad_id", "stat_time_day"],
+        "metrics": FEISHU_SYNC_METRICS,
+        "start_date": END,
+        "end_date": END,
+        "page_size": 1000,
+        "page": 1,
+        "multi_adv_report_in_utc_time": "false",
+    }
+    _assert_shape(_answer(tiktok, params), params)

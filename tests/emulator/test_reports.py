@@ -209,7 +209,7 @@ def test_metric_not_allowed_at_level(tiktok: Any, emulator: EmulatorServer, leve
 
 
 @pytest.mark.parametrize(
-    "metric", ["reach", "frequency", "cost_per_1000_reached", "secondary_goal_result", "app_install"]
+    "metric", ["complete_payment", "onsite_shopping", "secondary_goal_result", "app_install"]
 )
 def test_non_audience_metrics_refused_in_audience(tiktok: Any, emulator: EmulatorServer, metric: str) -> None:
     params = base(

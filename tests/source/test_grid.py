@@ -168,8 +168,8 @@ def test_metrics_override_is_checked_against_the_level_too() -> None:
         ConfigError, match=r"metrics\.campaign_insights: TikTok refuses ad_name at data_level"
     ):
         table_specs({"campaign_insights": ["spend", "ad_name"]})
-    with pytest.raises(ConfigError, match="refuses reach in AUDIENCE"):
-        table_specs({"adgroup_insights_by_language": ["spend", "reach"]})
+    with pytest.raises(ConfigError, match="refuses complete_payment in AUDIENCE"):
+        table_specs({"adgroup_insights_by_language": ["spend", "complete_payment"]})
 
 
 GOOD = {
@@ -219,7 +219,7 @@ def test_a_custom_report_becomes_a_keyed_incremental_spec() -> None:
         ),
         ({"dimensions": ["ad_id", "stat_time_day", "ac"]}, "needs exactly one id dimension, campaign_id"),
         ({"dimensions": ["campaign_id", "ac"]}, "needs stat_time_day or stat_time_hour"),
-        ({"metrics": ["spend", "reach"]}, "refuses reach in AUDIENCE"),
+        ({"metrics": ["spend", "app_install"]}, "refuses app_install in AUDIENCE"),
         ({"metrics": ["spend", "adgroup_name"]}, "refuses adgroup_name at data_level AUCTION_CAMPAIGN"),
         ({"metrics": ["spend", "nonsense"]}, "unknown metric"),
         ({"report_type": "BASIC"}, "BASIC reports cannot break down by ac"),

@@ -34,6 +34,7 @@ from tiktok_ads.tables.metric_catalogue import (
     REPORT_TYPES,
     all_metrics,
     metric_problems,
+    report_problems,
 )
 
 # The peers' request lists, copied from their code in their order and packed as data tables (hence fmt: off).
@@ -122,8 +123,6 @@ def test_the_catalogue_is_complete_and_self_consistent() -> None:
             assert info.kind == "money", name
         if info.role in ("rate", "roas"):
             assert info.kind == "ratio", name
-        if info.uv:
-            assert not info.audience, name  # TikTok refuses unique-visitor figures in AUDIENCE reports
     assert {n: m.column_type for n, m in METRICS.items()} == METRIC_TYPES
 
 
@@ -443,3 +442,13 @@ def test_the_readme_states_the_current_metric_counts() -> None:
             str(len(spec.metrics)),
             str(len(all_metrics(str(spec.report_type), str(spec.data_level)))),
         ]
+
+
+def test_interest_category_is_a_lifetime_audience_breakdown() -> None:
+    """TikTok answers interest_category without a time dimension only ("breakdown by time not supported for
+    dimensions: ['interest_category']", datapoints-hotelplus/get-ads-main lib/tiktok-ads.ts)."""
+    dims = ["campaign_id", "interest_category"]
+    assert report_problems("AUDIENCE", "AUCTION_CAMPAIGN", dims, ["spend", "reach"], lifetime=True) == []
+    [problem] = report_problems("AUDIENCE", "AUCTION_CAMPAIGN", [*dims, "stat_time_day"], ["spend"])
+    assert "interest_category has no time breakdown" in problem
+    assert report_problems("BASIC", "AUCTION_CAMPAIGN", dims, ["spend"], lifetime=True)

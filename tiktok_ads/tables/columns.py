@@ -164,6 +164,9 @@ AD_AUDIENCE_METRICS: tuple[str, ...] = tuple(
     m
     for m in AD_BASIC_METRICS
     if m not in AUDIENCE_FORBIDDEN_METRICS
+    # unique-visitor figures (reach ...): TikTok answers them in AUDIENCE reports, but the seed's audience streams
+    # do not request them and async tasks refuse them with audience dimensions (so the tables keep their tasks)
+    and not METRICS[m].uv
     # a display string of the seed's basic stream only; keep audience rows lean
     and m != "placement_type"
 )

@@ -186,6 +186,7 @@ DIMENSIONS: Mapping[str, DimensionInfo] = MappingProxyType(
             DimensionInfo("language", "text", "breakdown", description="Language code"),
             DimensionInfo("placement", "text", "breakdown"),
             DimensionInfo("ac", "text", "breakdown", description="Network connection type"),
+            DimensionInfo("interest_category", "text", "breakdown", description="Interest category id"),
         )
     }
 )
@@ -197,9 +198,10 @@ RULES = (
     "campaign_id, adgroup_id, ad_id); one time dimension, stat_time_day or stat_time_hour (hourly: BASIC "
     "only), or none with lifetime = true (BASIC with no breakdown, or AUDIENCE); BASIC breaks down by country_code at "
     "most; AUDIENCE by age and gender, or one of age, gender, country_code, platform, province_id, "
-    "language, placement, ac; AUDIENCE refuses reach, frequency and other unique-visitor, secondary-goal, "
-    "cash/voucher, in-app event (app installs, purchases ...), SKAN, offline and LIVE metrics; attributes "
-    "exist only at their own level and below"
+    "language, placement, ac, interest_category (the last without a time dimension); AUDIENCE refuses "
+    "secondary-goal, cash/voucher, in-app event (app installs, purchases ...), web and shop purchase "
+    "(complete_payment, onsite_shopping ...), SKAN, offline and LIVE metrics and most unique-visitor figures "
+    "(not reach, frequency, cost_per_1000_reached); attributes exist only at their own level and below"
 )
 """TikTok's report rules in one sentence, for error messages."""
 
@@ -258,7 +260,12 @@ def report_problems(
             problems.append(
                 f"AUDIENCE breakdown {sorted(breakdowns)} is not a supported combination "
                 "(age and gender together, or one of age, gender, country_code, platform, province_id, "
-                "language, placement, ac)"
+                "language, placement, ac, interest_category)"
+            )
+        if times and "interest_category" in breakdowns:
+            problems.append(
+                "interest_category has no time breakdown (TikTok: 'breakdown by time not supported'): use "
+                "lifetime = true"
             )
     elif report_type == "BASIC" and breakdowns - BASIC_BREAKDOWNS:
         problems.append(

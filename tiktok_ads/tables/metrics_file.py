@@ -66,6 +66,8 @@ AUDIENCE_BREAKDOWNS: tuple[frozenset[str], ...] = (
     frozenset({"language"}),
     frozenset({"placement"}),
     frozenset({"ac"}),
+    # answered without a time dimension only (reports.py); the source does not request it
+    frozenset({"interest_category"}),
 )
 """The breakdowns an AUDIENCE report may have: age and gender together, or any single one. UNSURE: TikTok's
 full matrix is not public in our sources; age+gender is the only multi-dimension combination every connector

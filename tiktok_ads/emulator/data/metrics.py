@@ -64,7 +64,14 @@ BREAKDOWN_VALUES: dict[str, tuple[str, ...]] = {
     "language": ("en", "es", "de", "fr", "ja", "pt", "hi"),
     "placement": ("PLACEMENT_TIKTOK", "PLACEMENT_PANGLE", "PLACEMENT_GLOBAL_APP_BUNDLE"),
     "ac": ("WIFI", "2G", "3G", "4G", "5G"),
+    # Interest categories answer as compact 3-digit ids, "101".."119" (datapoints-hotelplus/get-ads-main
+    # lib/tiktok-ads.ts, confirmed live: ids found in neither tree of tool/interest_category/). UNSURE: that dashboard
+    # saw reach 0 for every category; the emulator splits reach like the other figures.
+    "interest_category": tuple(str(i) for i in range(101, 120)),
 }
+#: Breakdowns whose advertiser weights come from the world's hash, not its random stream, so that adding one leaves
+#: every other draw of the world as it was.
+HASHED_WEIGHTS: frozenset[str] = frozenset({"interest_category"})
 AUDIENCE_DIMENSIONS: frozenset[str] = frozenset(BREAKDOWN_VALUES)
 
 ALL_DIMENSIONS: frozenset[str] = ID_DIMENSIONS | frozenset(TIME_DIMENSIONS) | AUDIENCE_DIMENSIONS

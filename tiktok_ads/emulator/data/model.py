@@ -400,6 +400,11 @@ class World:
             create_time=int(created.timestamp()),
         )
         for dim, values in m.BREAKDOWN_VALUES.items():
+            if dim in m.HASHED_WEIGHTS:
+                adv.weights[dim] = [
+                    1 + stable_hash(seed, "weights", i, dim, k) % 20 for k in range(len(values))
+                ]
+                continue
             weights = [1 + rng.randrange(20) for _ in values]
             if dim in ("country_code", "language", "province_id"):
                 keep = max(2, len(values) // 2 + rng.randrange(3) - 1)

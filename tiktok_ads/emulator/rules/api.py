@@ -39,7 +39,9 @@ from tiktok_ads.emulator.rules.multi_reports import (
     THROTTLE_HEADER,
     THROTTLE_TEXT,
     parse_multi_report,
+    run_id_summed_report,
     run_multi_report,
+    without_id_dimension,
 )
 from tiktok_ads.emulator.rules.oauth_refresh import RefreshTokens, parse_refresh_body
 from tiktok_ads.emulator.rules.params import (
@@ -574,6 +576,12 @@ class Api:
             adv = self.world.advertiser(advertiser_id)
             assert adv is not None
             data, rows = run_tt_shop_report(self.world, adv, params)
+            return Answer.ok(data, rows)
+        requested = without_id_dimension(params)
+        if requested is not None and params.get("report_type") == "AUDIENCE":
+            # no id dimension: rows summed over the level's ids (multi_reports.run_id_summed_report)
+            data, rows, total = run_id_summed_report(self.world, params, advertiser_id, requested)
+            self._check_size(total, len(get_str_list(params, "metrics") or ()))
             return Answer.ok(data, rows)
         query = parse_report_query(params, advertiser_id)
         return self.run_report(query)

@@ -63,7 +63,9 @@ __all__ = [
     "VARIANTS",
     "MultiReportQuery",
     "parse_multi_report",
+    "run_id_summed_report",
     "run_multi_report",
+    "without_id_dimension",
 ]
 
 MAX_ADVERTISERS = 5
@@ -282,6 +284,61 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
     return {"list": chunk, "page_info": info}, len(chunk)
 
 
+def without_id_dimension(params: Mapping[str, str]) -> list[str] | None:
+    """The requested ``dimensions`` when they hold no id dimension at all (a report summed over the level's ids),
+    else None (also for dimensions that do not decode: :func:`parse_report_query` names the parameter)."""
+    try:
+        decoded = json.loads(params.get("dimensions") or "")
+    except ValueError:
+        return None
+    if not isinstance(decoded, list) or not decoded or not all(isinstance(d, str) for d in decoded):
+        return None
+    return None if any(d in m.ID_DIMENSIONS for d in decoded) else list(dict.fromkeys(decoded))
+
+
+def run_id_summed_report(
+    world: World, params: Mapping[str, str], advertiser_id: str, requested: list[str]
+) -> tuple[dict[str, Any], int, int]:
+    """One advertiser's report without an id dimension: rows summed over the data level's ids.
+
+    TikTok answers these: an AUDIENCE report at AUCTION_AD by ``stat_time_day`` and ``age`` (or ``province_id``)
+    alone, "confirmed live" (datapoints-hotelplus/get-ads-main lib/tiktok-ads.ts), as they answer the
+    multi-advertiser form without id dimensions (module docstring). Only AUDIENCE reports come here (api.py): a
+    single-advertiser BASIC report without an id dimension stays refused (UNSURE: no answer to one was seen).
+    UNSURE: attribute metrics, ``"-"`` as in the multi-advertiser sums. The rules are those of the request with
+    the level's id dimension; deleted objects count as at that level (``*_status`` filter).
+
+    Returns:
+        ``(data, rows on this page, rows in all)``.
+    """
+    level_dim = m.ID_DIMENSION.get(params.get("data_level") or "")
+    if level_dim is None:
+        parse_report_query(params, advertiser_id)  # names the bad data_level
+    inner = {**params, "dimensions": json.dumps([level_dim, *requested])}
+    query = parse_report_query(inner, advertiser_id)
+    groups: dict[tuple[str, ...], _Group] = {}
+    if not query.empty:
+        result = query.run(world)
+        for i in range(len(result)):
+            ent, vec, dims = result.cells(i)
+            out = {d: dims[d] for d in requested}
+            key = tuple(out.values())
+            if key in groups:
+                groups[key].add(vec)
+            else:
+                groups[key] = _Group(result, ent, vec, out, summed=True)
+    rows = [{"dimensions": g.dims, "metrics": g.metrics(g.result, None)} for _, g in sorted(groups.items())]
+    start = (query.page - 1) * query.page_size
+    chunk = rows[start : start + query.page_size]
+    info = {
+        "page": query.page,
+        "page_size": query.page_size,
+        "total_number": len(rows),
+        "total_page": -(-len(rows) // query.page_size),
+    }
+    return {"list": chunk, "page_info": info}, len(chunk), len(rows)
+
+
 def _extras(adv: Advertiser, query: MultiReportQuery) -> dict[str, str]:
     zone = "UTC" if query.variant == "utc_rows" else adv.timezone
     return {"advertiser_id": adv.advertiser_id, "currency": adv.currency, "timezone": zone}
@@ -321,7 +378,7 @@ class _Group:
         for k, value in enumerate(vec):
             self.total[k] += value
 
-    def metrics(self, result: Any, query: MultiReportQuery) -> dict[str, str]:
+    def metrics(self, result: Any, query: MultiReportQuery | None) -> dict[str, str]:
         """The wire metrics of the group (attributes ``"-"`` when several ids were summed: UNSURE)."""
         mets: dict[str, str] = result.format_metrics(self.ent, self.total)
         if self.summed:
