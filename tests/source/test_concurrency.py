@@ -91,7 +91,10 @@ def test_the_waited_stream_reads_one_page_over_the_budget_at_a_time() -> None:
     budget = PageBudget(1)
     holder = iter(UnitStream(["h"], lambda unit: iter(range(100)), workers=1, buffer=100, budget=budget))
     next(holder)  # another stream holds the budget's one slot (its reader stalls)
-    time.sleep(0.2)  # (its worker takes the freed slot again: the budget stays full)
+    deadline = time.monotonic() + 30
+    while budget._free > 0 and time.monotonic() < deadline:  # its worker takes the freed slot again
+        time.sleep(0.01)
+    assert budget._free == 0
     reading = [0]
     peak = [0]
     lock = threading.Lock()

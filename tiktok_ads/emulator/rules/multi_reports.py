@@ -242,6 +242,8 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
     Returns:
         ``(data, rows on this page)``.
     """
+    if query.utc_range is None and not query.summed:
+        return _local_page(world, query)
     rows: list[dict[str, dict[str, str]]] = []
     pooled: dict[tuple[tuple[str, str], ...], _Group] = {}
     for sub in query.queries:
@@ -337,6 +339,38 @@ def run_id_summed_report(
         "total_page": -(-len(rows) // query.page_size),
     }
     return {"list": chunk, "page_info": info}, len(chunk), len(rows)
+
+
+def _local_page(world: World, query: MultiReportQuery) -> tuple[dict[str, Any], int]:
+    """:func:`run_multi_report` for rows in each advertiser's own days: the members' rows one after another, as
+    that function orders them, of which only the page asked for is built (not every row of every member at each
+    page: a 5-advertiser answer of 58,000 rows took the emulator seconds per page and gigabytes)."""
+    start = (query.page - 1) * query.page_size
+    end = start + query.page_size
+    chunk: list[dict[str, dict[str, Any]]] = []
+    total = 0
+    for sub in query.queries:
+        adv = world.advertiser(sub.advertiser_id)
+        assert adv is not None
+        if sub.empty:
+            continue
+        result = sub.run(world)
+        count = len(result)
+        low, high = max(start - total, 0), min(end - total, count)
+        if low < high:
+            extra = _extras(adv, query)
+            chunk += [
+                _spelled(_shape(row["dimensions"], row["metrics"], extra, query), query.variant)
+                for row in result.rows(low, high - low)
+            ]
+        total += count
+    info = {
+        "page": query.page,
+        "page_size": query.page_size,
+        "total_number": total,
+        "total_page": -(-total // query.page_size),
+    }
+    return {"list": chunk, "page_info": info}, len(chunk)
 
 
 def _extras(adv: Advertiser, query: MultiReportQuery) -> dict[str, str]:
