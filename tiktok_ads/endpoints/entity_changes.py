@@ -60,7 +60,13 @@ from tiktok_ads.api.errors import (
     TikTokConnectionError,
 )
 from tiktok_ads.api.limits import BUYING_TYPE_ENDPOINTS, BUYING_TYPE_GROUPS
-from tiktok_ads.endpoints.extract import RawPage, buying_type_pages, entity_pages, entity_params
+from tiktok_ads.endpoints.extract import (
+    RawPage,
+    buying_type_pages,
+    entity_pages,
+    entity_params,
+    top_view_campaign_pages,
+)
 from tiktok_ads.resources.cursors import AdvertiserCursor, partition_name
 from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.tables.records import EntityTable
@@ -268,10 +274,7 @@ def _id_pages(
     size = min(cfg.page_size, spec.max_page_size)
     others, top_view_types = BUYING_TYPE_GROUPS
     # read first, as on the full path: its instant bounds the ad group / ad cursor (top_view.cursor_cap)
-    campaigns = ctx.top_view.pages(
-        advertiser_id,
-        lambda: buying_type_pages(client, "campaign/get/", params, top_view_types, size, advertiser_id),
-    )
+    campaigns = top_view_campaign_pages(ctx.top_view, client, params, size, advertiser_id)
     remaining = set(wanted)
     for group in (others, top_view_types):
         if group is top_view_types and spec.endpoint == "campaign/get/":

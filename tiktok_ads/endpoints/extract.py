@@ -376,17 +376,25 @@ def entity_pages(
         yield from buying_type_pages(client, spec.endpoint, params, others, size, advertiser_id)
         yield from buying_type_pages(client, spec.endpoint, params, top_view_types, size, advertiser_id)
         return
-    # the three tables send the same parameters (advertiser, status filter) and page size: one campaign list,
-    # read before the other lists (its instant bounds the cursor when the TopView children are not listed)
-    campaigns = top_view.pages(
-        advertiser_id,
-        lambda: buying_type_pages(client, "campaign/get/", params, top_view_types, size, advertiser_id),
-    )
+    # read before the other lists: its instant bounds the cursor when the TopView children are not listed
+    campaigns = top_view_campaign_pages(top_view, client, params, size, advertiser_id)
     yield from buying_type_pages(client, spec.endpoint, params, others, size, advertiser_id)
     if spec.endpoint == "campaign/get/":
         yield from campaigns
     elif spec.endpoint in TOP_VIEW_CHILD_ENDPOINTS and any(campaigns):
         yield from buying_type_pages(client, spec.endpoint, params, top_view_types, size, advertiser_id)
+
+
+def top_view_campaign_pages(
+    top_view: TopViewCampaigns, client: TikTokClient, params: dict[str, Any], size: int, advertiser_id: str
+) -> list[RawPage]:
+    """The advertiser's TopView campaign list, read once per run for the three entity tables and the change-log
+    path (they send the same parameters, advertiser and status filter, and page size)."""
+    _, top_view_types = BUYING_TYPE_GROUPS
+    return top_view.pages(
+        advertiser_id,
+        lambda: buying_type_pages(client, "campaign/get/", params, top_view_types, size, advertiser_id),
+    )
 
 
 def buying_type_pages(
