@@ -6,7 +6,7 @@ pipelines load the same world from two in-process emulators (no rate limits, no 
 matter): a first load, the daily run a day later, and a run two hours after that, of ``campaigns``, ``adgroups``
 and ``ads`` (``page_size`` 1000). The emulator's objects change often (each up to three times over the timeline:
 about 2 % of the ads a day), so the daily run has hundreds of changed ads and the two-hour run a handful. One reads the daily run through the change log
-(:mod:`tiktok_ads.endpoints.entity_changes`, the source's default), the other by full lists
+(:mod:`tiktok_ads.resources.entity_changes`, the source's default), the other by full lists
 (``entity_changes.MIN_LIST_PAGES`` raised out of reach). Printed: the requests the emulators counted per route
 for each run, and whether every row of the three tables is equal; exit code 1 if a table differs or the change
 log run needs as many requests as the full lists. ``--ads N`` sets the ads per ad group (400), ``--deleted``
@@ -39,7 +39,7 @@ import dlt  # noqa: E402
 
 from tiktok_ads import tiktok_ads  # noqa: E402
 from tiktok_ads.emulator import EmulatorServer, WorldConfig  # noqa: E402
-from tiktok_ads.endpoints import entity_changes  # noqa: E402
+from tiktok_ads.resources import entity_changes  # noqa: E402
 
 TABLES = ["campaigns", "adgroups", "ads"]
 TODAY = dt.date(2026, 11, 20)

@@ -12,7 +12,7 @@ import pytest
 from support import data_rows, make_pipeline, run
 
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
-from tiktok_ads.endpoints import entity_changes
+from tiktok_ads.resources import entity_changes
 
 Factory = Callable[..., EmulatorServer]
 

@@ -3,5 +3,6 @@
 A new endpoint is a fetch function over ``TikTokClient`` here (``extract`` for reports, entities and
 advertisers; ``extract_shop`` for GMV Max and Smart+). Report pages become Arrow tables in ``json_pages`` and
 ``arrow_pages``; the request savers are ``report_batches`` (several advertisers per request), ``async_reports``
-(tasks), ``entity_changes`` (change logs) and ``top_view``.
+(tasks) and ``top_view`` (one TopView campaign list per advertiser and run); the change-log path of large
+accounts, which keeps state, is ``tiktok_ads.resources.entity_changes``.
 """

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.endpoints.transform import flatten_report_row
-from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.tables.bc_report_tables import BC_REPORT_DIMENSIONS, BC_REPORT_METRICS
 from tiktok_ads.tables.records import BusinessCenterTable
 
@@ -31,16 +31,23 @@ def bc_windows(since: dt.date, until: dt.date) -> Iterator[tuple[dt.date, dt.dat
 
 
 def bc_report_rows(
-    ctx: SourceContext, spec: BusinessCenterTable, bc_id: str, since: dt.date, until: dt.date
+    client: TikTokClient,
+    spec: BusinessCenterTable,
+    bc_id: str,
+    since: dt.date,
+    until: dt.date,
+    *,
+    page_size: int,
 ) -> list[dict[str, Any]]:
     """One BC's report rows over ``since..until`` (each account's days), flat and untyped, with ``bc_id``.
 
     Args:
-        ctx: the source context.
+        client: the API client.
         spec: the BC report table (dimensions and metrics: :mod:`.bc_report_tables`).
         bc_id: the Business Center.
         since: the first day.
         until: the last day.
+        page_size: rows per page (capped at the endpoint's largest).
 
     Returns:
         The rows, ``dimensions`` and ``metrics`` merged.
@@ -51,10 +58,10 @@ def bc_report_rows(
         "dimensions": list(BC_REPORT_DIMENSIONS),
         "metrics": list(BC_REPORT_METRICS),
     }
-    size = min(ctx.config.page_size, spec.max_page_size)
+    size = min(page_size, spec.max_page_size)
     rows: list[dict[str, Any]] = []
     for lo, hi in bc_windows(since, until):
         window = {**params, "start_date": lo.isoformat(), "end_date": hi.isoformat()}
-        for page in ctx.client.paginate(spec.endpoint, window, page_size=size):
+        for page in client.paginate(spec.endpoint, window, page_size=size):
             rows.extend({**flatten_report_row(raw), "bc_id": bc_id} for raw in page)
     return rows

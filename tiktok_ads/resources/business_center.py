@@ -109,7 +109,7 @@ def _read(
     if name == "business_centers":
         return [_flat_bc(r) for r in _bc_objects(ctx, bc_id)]
     if spec.endpoint == "report/integrated/get/":  # bc_advertiser_insights
-        return bc_report_rows(ctx, spec, bc_id, since or until, until)
+        return bc_report_rows(ctx.client, spec, bc_id, since or until, until, page_size=ctx.config.page_size)
     if name == "bc_balances":
         data = ctx.client.get(spec.endpoint, {"bc_id": bc_id})
         return [{**data, "bc_id": data.get("bc_id") or bc_id, "balance_date": _today(ctx)}]

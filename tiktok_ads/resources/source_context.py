@@ -19,6 +19,7 @@ from tiktok_ads.endpoints.arrow_pages import BufferedRows
 from tiktok_ads.endpoints.async_reports import TaskSwitch
 from tiktok_ads.endpoints.extract import Advertiser, AdvertiserDirectory
 from tiktok_ads.endpoints.top_view import TopViewCampaigns
+from tiktok_ads.resources.change_log_rounds import ChangeLogRounds
 from tiktok_ads.resources.concurrency import PageBudget
 from tiktok_ads.resources.run_summary import RunSummary
 
@@ -59,8 +60,8 @@ class SourceContext:
     """Report rows waiting in the Arrow batchers of all resources together (:class:`~.arrow_pages.BufferedRows`)."""
     shared_reports: dict[str, Any] = field(default_factory=dict, repr=False)
     """Each report table's requests shared between advertisers (``share_report_requests``), by table."""
-    change_logs: dict[str, Any] = field(default_factory=dict, repr=False)
-    """Each advertiser's change log round of this run (:mod:`~tiktok_ads.endpoints.entity_changes`), by advertiser."""
+    change_logs: ChangeLogRounds = field(default_factory=ChangeLogRounds, repr=False)
+    """Each advertiser's change log round of this run (:mod:`~tiktok_ads.resources.entity_changes`), by advertiser."""
     top_view: TopViewCampaigns = field(init=False, repr=False)
     """Each advertiser's TopView campaign list, shared by the campaign, ad group and ad tables."""
 

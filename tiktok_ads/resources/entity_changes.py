@@ -45,7 +45,6 @@ import json
 import logging
 import math
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -67,6 +66,7 @@ from tiktok_ads.endpoints.extract import (
     entity_params,
     top_view_campaign_pages,
 )
+from tiktok_ads.resources.change_log_rounds import Round
 from tiktok_ads.resources.cursors import AdvertiserCursor, partition_name
 from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.tables.records import EntityTable
@@ -121,15 +121,6 @@ class ChangePlan:
     end: dt.datetime
     list_pages: int
     used: bool = False
-
-
-@dataclasses.dataclass
-class _Round:
-    start: dt.datetime
-    ids: dict[str, set[str]] | None  # None: the round failed
-
-
-_rounds_lock = threading.Lock()
 
 
 def _state(spec: EntityTable, advertiser_id: str) -> dict[str, Any]:
@@ -300,10 +291,8 @@ def _id_pages(
 def _changed_ids(ctx: SourceContext, advertiser_id: str, plan: ChangePlan) -> dict[str, set[str]] | None:
     """The ids the log names in the plan's window, by kind; None after a failed round (warned once)."""
     rounds = ctx.change_logs
-    with _rounds_lock:
-        lock: threading.Lock = rounds.setdefault(f"lock:{advertiser_id}", threading.Lock())
-    with lock:  # one round per advertiser at a time: its three tables share it
-        got: _Round | None = rounds.get(advertiser_id)
+    with rounds.lock(advertiser_id):  # one round per advertiser at a time: its three tables share it
+        got = rounds.get(advertiser_id)
         if got is not None and (got.ids is None or got.start <= plan.start):
             return got.ids
         start = plan.start if got is None else min(got.start, plan.start)
@@ -319,7 +308,7 @@ def _changed_ids(ctx: SourceContext, advertiser_id: str, plan: ChangePlan) -> di
                 err.message,
             )
             ids = None
-        rounds[advertiser_id] = _Round(start, ids)
+        rounds.put(advertiser_id, Round(start, ids))
         return ids
 
 
