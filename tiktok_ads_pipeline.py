@@ -41,14 +41,14 @@ from dlt.common.runtime.collector import NULL_COLLECTOR
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from tiktok_ads import RunSummary, tiktok_ads
-from tiktok_ads.api.errors import (
+from tiktok_ads.api.redaction import redact
+from tiktok_ads.errors import (
     ConfigError,
     TikTokAdsError,
     TikTokAPIError,
     find_in_chain,
     find_tiktok_error,
 )
-from tiktok_ads.api.redaction import redact
 from tiktok_ads.load.duckdb_merge import bounded_duckdb
 from tiktok_ads.load.memory_limits import (
     DUCKDB_MB_PER_COLUMN,

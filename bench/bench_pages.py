@@ -7,9 +7,9 @@ reader then decodes every page ``--repeat`` times; the figure is the best of ``-
 
 - ``orjson``: ``orjson.loads`` alone (Python objects per value; the row path's start);
 - ``msgspec``: ``msgspec.json.decode`` alone (the same kind of result);
-- ``exact``: :func:`tiktok_ads.endpoints.json_pages.decode_report_body` with ``quick=False`` (pyarrow's reader after the
+- ``exact``: :func:`tiktok_ads.api.json_pages.decode_report_body` with ``quick=False`` (pyarrow's reader after the
   name-lookup quoting, a Python callback per number);
-- ``quick``: :func:`tiktok_ads.endpoints.json_pages.decode_report_body` (the RE2 quoting and its checks; what the source
+- ``quick``: :func:`tiktok_ads.api.json_pages.decode_report_body` (the RE2 quoting and its checks; what the source
   runs);
 
 and ``+ table`` rows add :func:`tiktok_ads.endpoints.arrow_pages.report_page_table` (the typed Arrow table). With
@@ -40,13 +40,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tiktok_ads.api.client import TikTokClient  # noqa: E402
+from tiktok_ads.api.json_pages import decode_report_body  # noqa: E402
 from tiktok_ads.emulator import EmulatorServer, WorldConfig  # noqa: E402
 from tiktok_ads.endpoints.arrow_pages import arrow_schema, report_page_table  # noqa: E402
 from tiktok_ads.endpoints.extract import report_pages  # noqa: E402
-from tiktok_ads.endpoints.json_pages import decode_report_body  # noqa: E402
-from tiktok_ads.endpoints.windows import DateWindow  # noqa: E402
 from tiktok_ads.resources.day_markers import DAY_MARKER_COLUMN  # noqa: E402
 from tiktok_ads.tables.report_grid import ALL_TABLES  # noqa: E402
+from tiktok_ads.windows import DateWindow  # noqa: E402
 
 SPEC = ALL_TABLES["ad_insights"]
 ADV = "7000000000000000001"

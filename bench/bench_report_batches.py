@@ -11,7 +11,7 @@ the counts matter here), for the first load and for the daily run a day later, t
 
 The entity and advertiser requests are made the source's way (``entity_pages`` per advertiser and table,
 ``advertiser/info/`` per 100) and added to each total. The windows are the source's
-(:func:`tiktok_ads.endpoints.windows.report_range` on the emulator's clock, 30-day windows).
+(:func:`tiktok_ads.windows.report_range` on the emulator's clock, 30-day windows).
 
 ``--pipeline`` runs the real pipeline instead (the source into duckdb, the nine default tables, async tasks
 as by default), with ``share_report_requests`` off and on (the default), and prints the requests the emulator
@@ -54,8 +54,8 @@ from tiktok_ads.emulator.data.model import WorldConfig  # noqa: E402
 from tiktok_ads.endpoints.extract import entity_pages, fetch_advertiser_info, report_pages  # noqa: E402
 from tiktok_ads.endpoints.report_batches import ReportBatches  # noqa: E402
 from tiktok_ads.endpoints.top_view import TopViewCampaigns  # noqa: E402
-from tiktok_ads.endpoints.windows import DateWindow, local_today, report_range, split_range  # noqa: E402
 from tiktok_ads.tables.registry import DEFAULT_TABLES, TABLES  # noqa: E402
+from tiktok_ads.windows import DateWindow, local_today, report_range, split_range  # noqa: E402
 
 UTC = dt.timezone.utc
 TODAY = dt.datetime.now(UTC).date() - dt.timedelta(days=2)

@@ -22,9 +22,16 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from tiktok_ads.api.auth import build_refresher
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import (
+from tiktok_ads.api.server_clock import tiktok_now
+from tiktok_ads.api.token_refresh import TokenNotPersistedError, TokenPair
+from tiktok_ads.config.defaults import PACKAGE_VERSION
+from tiktok_ads.config.source_settings import TikTokAdsSettings, with_setting_arguments
+from tiktok_ads.config.validation import SourceConfig, validate_config
+from tiktok_ads.endpoints.async_reports import TaskSwitch
+from tiktok_ads.endpoints.auth import build_refresher
+from tiktok_ads.endpoints.extract import AdvertiserDirectory
+from tiktok_ads.errors import (
     ConfigError,
     TikTokAdsError,
     TikTokAPIError,
@@ -36,13 +43,6 @@ from tiktok_ads.api.errors import (
     TikTokRateLimitError,
     TikTokTransientError,
 )
-from tiktok_ads.api.server_clock import tiktok_now
-from tiktok_ads.api.token_refresh import TokenNotPersistedError, TokenPair
-from tiktok_ads.config.defaults import PACKAGE_VERSION
-from tiktok_ads.config.source_settings import TikTokAdsSettings, with_setting_arguments
-from tiktok_ads.config.validation import SourceConfig, validate_config
-from tiktok_ads.endpoints.async_reports import TaskSwitch
-from tiktok_ads.endpoints.extract import AdvertiserDirectory
 from tiktok_ads.resources.factory import make_resources, select_tables
 from tiktok_ads.resources.run_summary import RunSummary
 from tiktok_ads.resources.source_context import SourceContext

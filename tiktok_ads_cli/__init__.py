@@ -4,7 +4,7 @@
 - ``progress``, ``forwarding_collector``: which dlt progress collector a run uses, and its row counts;
 - ``crash_point``: the test-only hook that stops a run inside a dlt step (crash tests, ``bench_crash.py``);
 - ``run_report``: the end-of-run table;
-- ``auth_command``: ``tiktok_ads_pipeline.py auth`` (the token exchange itself is ``tiktok_ads.api.auth``).
+- ``auth_command``: ``tiktok_ads_pipeline.py auth`` (the token exchange itself is ``tiktok_ads.endpoints.auth``).
 
 The library package ``tiktok_ads`` never imports this one.
 """

@@ -1,6 +1,6 @@
 """``tiktok_ads_pipeline.py auth``: exchange the auth code for the access token, store it, list the advertisers.
 
-The command line around :mod:`tiktok_ads.api.auth` (the token exchange and the secrets file, which a library user
+The command line around :mod:`tiktok_ads.endpoints.auth` (the token exchange and the secrets file, which a library user
 may call directly): where the app id, secret and code come from (options, dlt's config, a prompt), and what
 the user is told.
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 import dlt
 
-from tiktok_ads.api.errors import ConfigError, TikTokAPIError
 from tiktok_ads.api.redaction import redact
+from tiktok_ads.errors import ConfigError, TikTokAPIError
 from tiktok_ads_cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
@@ -51,15 +51,15 @@ def run_auth(argv: Sequence[str], out: Any = sys.stdout) -> int:
     import getpass
     from collections.abc import Callable
 
-    from tiktok_ads.api.auth import (
+    from tiktok_ads.config.validation import parse_base_url
+    from tiktok_ads.endpoints.auth import (
         DEFAULT_SECRETS_PATH,
         exchange_auth_code,
         list_advertisers,
         mask,
         store_token,
     )
-    from tiktok_ads.api.limits import PRODUCTION_BASE_URL
-    from tiktok_ads.config.validation import parse_base_url
+    from tiktok_ads.limits import PRODUCTION_BASE_URL
 
     parser = argparse.ArgumentParser(
         prog="tiktok_ads_pipeline.py auth",

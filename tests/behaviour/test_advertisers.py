@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from support import advertiser_states, compare_reports, has_source_state, make_pipeline, rows, run
 
-from tiktok_ads.api.errors import ConfigError, TikTokPermissionError, find_tiktok_error
 from tiktok_ads.config.validation import parse_advertiser_names, validate_config
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
+from tiktok_ads.errors import ConfigError, TikTokPermissionError, find_tiktok_error
 from tiktok_ads_pipeline import explain_failure
 
 Factory = Callable[..., EmulatorServer]

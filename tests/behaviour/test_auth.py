@@ -19,9 +19,9 @@ import tomlkit
 from support import make_pipeline, run
 
 from tiktok_ads import RunSummary, TikTokClient, tiktok_ads
-from tiktok_ads.api.errors import TikTokAuthError, find_tiktok_error
-from tiktok_ads.api.limits import PRODUCTION_BASE_URL, SANDBOX_BASE_URL
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
+from tiktok_ads.errors import TikTokAuthError, find_tiktok_error
+from tiktok_ads.limits import PRODUCTION_BASE_URL, SANDBOX_BASE_URL
 from tiktok_ads_pipeline import run_auth
 
 Factory = Callable[..., EmulatorServer]

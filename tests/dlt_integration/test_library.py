@@ -20,8 +20,8 @@ import support
 from support import assert_report_equals_truth, report_truth
 
 from tiktok_ads import TABLES
-from tiktok_ads.api.errors import ConfigError
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
+from tiktok_ads.errors import ConfigError
 from tiktok_ads.tables.custom_metrics import table_specs, with_metrics
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -221,7 +221,7 @@ def test_a_failed_run_changes_nothing_and_the_next_run_completes(
     server.script_fault("report/integrated/get/", nth=6, fault="50002", times=100)
     with pytest.raises(Exception) as info:
         load(pipeline, server, max_retries=2)
-    from tiktok_ads.api.errors import TikTokTransientError, find_tiktok_error
+    from tiktok_ads.errors import TikTokTransientError, find_tiktok_error
 
     err = find_tiktok_error(info.value)
     assert isinstance(err, TikTokTransientError) and err.code == 50002

@@ -24,9 +24,9 @@ from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator.data import truth_shop as TS
 from tiktok_ads.endpoints.extract_shop import gmv_max_report_pages, material_report_pages, store_pages
 from tiktok_ads.endpoints.transform import transform_entity_rows, transform_report_rows
-from tiktok_ads.endpoints.windows import DateWindow
 from tiktok_ads.tables.custom_metrics import table_specs
 from tiktok_ads.tables.registry import DEFAULT_TABLES
+from tiktok_ads.windows import DateWindow
 
 TODAY = dt.date(2025, 5, 1)
 WORLD = WorldConfig(seed=5, advertisers=2, campaigns=1, adgroups=1, ads=1, days=12, today=TODAY)

@@ -20,9 +20,9 @@ from tiktok_ads import TABLES, ConfigError
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator.data import truth_shop as TS
 from tiktok_ads.endpoints.extract import report_params
-from tiktok_ads.endpoints.windows import DateWindow
 from tiktok_ads.tables.custom_metrics import table_specs
 from tiktok_ads.tables.registry import DEFAULT_TABLES
+from tiktok_ads.windows import DateWindow
 
 TABLE = "tt_shop_campaign_insights"
 

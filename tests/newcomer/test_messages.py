@@ -25,8 +25,8 @@ import tomlkit
 
 import tiktok_ads_pipeline as script
 from tiktok_ads import TikTokClient
-from tiktok_ads.api.errors import TikTokConnectionError, TikTokTransientError
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
+from tiktok_ads.errors import TikTokConnectionError, TikTokTransientError
 from tiktok_ads_pipeline import run_auth
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -27,8 +27,8 @@ from loopback import LoopbackServer
 
 from tiktok_ads import tiktok_ads
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import TikTokBadResponseError, find_tiktok_error
 from tiktok_ads.endpoints.transform import transform_report_rows
+from tiktok_ads.errors import TikTokBadResponseError, find_tiktok_error
 from tiktok_ads.tables.columns import METRIC_TYPES, NULL_METRIC_VALUES
 from tiktok_ads.tables.registry import TABLES
 

@@ -28,9 +28,9 @@ import tiktok_ads_pipeline as script
 from bench.bench_crash import destination_problems, truth_tables
 from tiktok_ads import RunSummary
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import TikTokTransientError
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.emulator.transport.faults import ENVELOPE_FAULTS, FAULT_KINDS, HTTP_FAULTS
+from tiktok_ads.errors import TikTokTransientError
 
 Factory = Callable[..., EmulatorServer]
 REPORT = "report/integrated/get/"

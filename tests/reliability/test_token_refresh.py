@@ -23,9 +23,9 @@ from support import make_pipeline, rows, run
 import tiktok_ads_pipeline as script
 from tiktok_ads import TikTokAppMismatchError, TokenNotPersistedError, TokenPair
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import find_tiktok_error
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.endpoints.extract import discover_advertiser_ids
+from tiktok_ads.errors import find_tiktok_error
 
 Factory = Callable[..., EmulatorServer]
 ROOT = Path(__file__).resolve().parents[2]
@@ -231,7 +231,7 @@ def test_app_id_of_another_app_has_its_own_error(emulator: EmulatorServer) -> No
 
 def test_refresh_settings_are_checked(tmp_path: Path) -> None:
     from tiktok_ads import ConfigError
-    from tiktok_ads.api.auth import build_refresher
+    from tiktok_ads.endpoints.auth import build_refresher
 
     common: dict[str, Any] = {
         "access_token": "a",

@@ -14,11 +14,11 @@ from cut_downloads import cut_downloads
 
 from tiktok_ads import ALL_TABLES, TikTokAPIError, TikTokBadResponseError, TikTokClient
 from tiktok_ads.api import client as client_module
-from tiktok_ads.api.errors import ConfigError, TikTokTransientError
 from tiktok_ads.config.validation import validate_config
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.endpoints import async_reports as ar
-from tiktok_ads.endpoints.windows import DateWindow
+from tiktok_ads.errors import ConfigError, TikTokTransientError
+from tiktok_ads.windows import DateWindow
 
 AD = ALL_TABLES["ad_insights"]
 YEAR = DateWindow(dt.date(2024, 1, 1), dt.date(2024, 12, 31))

@@ -20,7 +20,11 @@ from frozen_clock import freeze_emulator_limits
 from loopback import LoopbackServer
 
 from tiktok_ads.api.client import TikTokClient, api_path, encode_params
-from tiktok_ads.api.errors import (
+from tiktok_ads.api.rate_limit import AdaptiveTokenBucket
+from tiktok_ads.api.redaction import redact, register_secret
+from tiktok_ads.emulator import EmulatorServer
+from tiktok_ads.endpoints.extract import AdvertiserDirectory, discover_advertiser_ids, report_pages
+from tiktok_ads.errors import (
     TikTokAPIError,
     TikTokAuthError,
     TikTokBadResponseError,
@@ -31,12 +35,8 @@ from tiktok_ads.api.errors import (
     TikTokReportCutError,
     TikTokTransientError,
 )
-from tiktok_ads.api.rate_limit import AdaptiveTokenBucket
-from tiktok_ads.api.redaction import redact, register_secret
-from tiktok_ads.emulator import EmulatorServer
-from tiktok_ads.endpoints.extract import AdvertiserDirectory, discover_advertiser_ids, report_pages
-from tiktok_ads.endpoints.windows import DateWindow
 from tiktok_ads.tables.registry import TABLES
+from tiktok_ads.windows import DateWindow
 
 Factory = Callable[..., EmulatorServer]
 
@@ -561,7 +561,7 @@ def test_redaction_of_logs_and_text(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_rate_limit_error_classes() -> None:
-    from tiktok_ads.api.errors import error_for_code
+    from tiktok_ads.errors import error_for_code
 
     assert error_for_code(40100) is TikTokRateLimitError
     assert error_for_code(40133) is TikTokRateLimitError

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pytest
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import TikTokBadResponseError
+from tiktok_ads.api.json_pages import ArrowRows, decode_report_body, report_decoder
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.endpoints.arrow_pages import (
     LOAD_ID_COLUMN,
@@ -30,12 +30,12 @@ from tiktok_ads.endpoints.arrow_pages import (
     report_page_table,
 )
 from tiktok_ads.endpoints.extract import report_pages
-from tiktok_ads.endpoints.json_pages import ArrowRows, decode_report_body, report_decoder
 from tiktok_ads.endpoints.transform import transform_report_rows
-from tiktok_ads.endpoints.windows import DateWindow
+from tiktok_ads.errors import TikTokBadResponseError
 from tiktok_ads.resources.concurrency import PageBudget, UnitStream
 from tiktok_ads.resources.day_markers import DAY_MARKER_COLUMN
 from tiktok_ads.tables.report_grid import ALL_TABLES
+from tiktok_ads.windows import DateWindow
 
 Factory = Callable[..., EmulatorServer]
 ADV = "7000000000000000001"

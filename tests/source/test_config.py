@@ -10,8 +10,6 @@ from typing import Any
 import pytest
 
 from tiktok_ads import tiktok_ads
-from tiktok_ads.api.errors import ConfigError
-from tiktok_ads.api.limits import PRODUCTION_BASE_URL, SANDBOX_BASE_URL
 from tiktok_ads.config.validation import (
     SourceConfig,
     parse_advertiser_ids,
@@ -19,6 +17,8 @@ from tiktok_ads.config.validation import (
     parse_tables,
     validate_config,
 )
+from tiktok_ads.errors import ConfigError
+from tiktok_ads.limits import PRODUCTION_BASE_URL, SANDBOX_BASE_URL
 from tiktok_ads.tables.registry import DEFAULT_TABLES
 
 NOW = dt.datetime(2024, 6, 15, 12, 0, tzinfo=dt.timezone.utc)
@@ -228,7 +228,7 @@ def test_bad_env_setting_fails_before_any_request(clean_env: None) -> None:
     os.environ["SOURCES__TIKTOK_ADS__START_DATE"] = "2024-02-30"
     with pytest.raises(Exception) as info:
         tiktok_ads(base_url="http://127.0.0.1:9")  # port 9: nothing listens; no request is made anyway
-    from tiktok_ads.api.errors import find_tiktok_error
+    from tiktok_ads.errors import find_tiktok_error
 
     err = find_tiktok_error(info.value)
     assert isinstance(err, ConfigError) and err.setting == "sources.tiktok_ads.start_date"

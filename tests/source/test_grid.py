@@ -18,7 +18,6 @@ from tiktok_ads import ALL_TABLES, GRID_TABLES, TABLES, ConfigError, tiktok_ads
 from tiktok_ads.emulator.data import metrics as E
 from tiktok_ads.endpoints.extract import report_params
 from tiktok_ads.endpoints.transform import transform_report_rows
-from tiktok_ads.endpoints.windows import DateWindow, split_range
 from tiktok_ads.resources.day_markers import day_markers
 from tiktok_ads.tables.columns import METRIC_TYPES
 from tiktok_ads.tables.custom_metrics import table_specs
@@ -30,6 +29,7 @@ from tiktok_ads.tables.metric_catalogue import (
 )
 from tiktok_ads.tables.registry import DEFAULT_TABLES
 from tiktok_ads.tables.report_grid import GRID_CELLS
+from tiktok_ads.windows import DateWindow, split_range
 from tiktok_ads_cli.source_options import source_setting_options
 
 ADV = "7000000000000000001"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import TikTokAPIError, TikTokAuthError, TikTokPermissionError
+from tiktok_ads.api.json_pages import report_decoder
 from tiktok_ads.config.defaults import PREFETCH_PAGES
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator.data.model import WorldConfig
@@ -24,11 +24,11 @@ from tiktok_ads.endpoints import report_batches as rb
 from tiktok_ads.endpoints.arrow_pages import arrow_schema, report_page_table
 from tiktok_ads.endpoints.batch_windows import shared_windows
 from tiktok_ads.endpoints.extract import report_pages
-from tiktok_ads.endpoints.json_pages import report_decoder
 from tiktok_ads.endpoints.report_batches import ReportBatches, not_batchable
 from tiktok_ads.endpoints.transform import transform_report_rows
-from tiktok_ads.endpoints.windows import DateWindow, split_range
+from tiktok_ads.errors import TikTokAPIError, TikTokAuthError, TikTokPermissionError
 from tiktok_ads.tables.report_grid import ALL_TABLES
+from tiktok_ads.windows import DateWindow, split_range
 
 # 23 advertisers: the emulator's time zones cycle over 11, so Los Angeles has advertisers 0, 11, 22, Tokyo 1, 12
 WORLD = WorldConfig(

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tiktok_ads.api.errors import TikTokBadResponseError
 from tiktok_ads.endpoints.transform import (
     flatten_report_row,
     to_decimal,
@@ -21,6 +20,7 @@ from tiktok_ads.endpoints.transform import (
     transform_entity_rows,
     transform_report_rows,
 )
+from tiktok_ads.errors import TikTokBadResponseError
 from tiktok_ads.tables.columns import AUDIENCE_FORBIDDEN_METRICS, METRIC_TYPES
 from tiktok_ads.tables.records import TableSpec
 from tiktok_ads.tables.registry import DEFAULT_TABLES, TABLES

@@ -1,4 +1,4 @@
-"""Date windows (tiktok_ads.endpoints.windows): property tests for slicing and the per-advertiser read range."""
+"""Date windows (tiktok_ads.windows): property tests for slicing and the per-advertiser read range."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiktok_ads.api.limits import MAX_REPORT_WINDOW_DAYS
-from tiktok_ads.endpoints.windows import DateWindow, latest_today, local_today, report_range, split_range
+from tiktok_ads.limits import MAX_REPORT_WINDOW_DAYS
+from tiktok_ads.windows import DateWindow, latest_today, local_today, report_range, split_range
 
 DAY = dt.timedelta(days=1)
 dates = st.dates(min_value=dt.date(2012, 1, 1), max_value=dt.date(2040, 12, 31))

@@ -39,16 +39,7 @@ except ImportError:  # pragma: no cover - PyPy
     _loads = json.loads
 
 from tiktok_ads.api.advertiser_limits import AdvertiserPathLimits
-from tiktok_ads.api.errors import (
-    TikTokAPIError,
-    TikTokBadResponseError,
-    TikTokConnectionError,
-    TikTokRateLimitError,
-    TikTokReportCutError,
-    TikTokTransientError,
-    error_for_code,
-)
-from tiktok_ads.api.limits import API_VERSION, MAX_PAGE_SIZE, PRODUCTION_BASE_URL
+from tiktok_ads.api.json_pages import ArrowRows, Decoder
 from tiktok_ads.api.rate_limit import PATH_BUDGETS, PATH_MAX_QPS, AdaptiveTokenBucket, app_key, shared_limiter
 from tiktok_ads.api.redaction import REDACTED, redact, register_secret
 from tiktok_ads.api.server_clock import ServerClock
@@ -60,7 +51,16 @@ from tiktok_ads.config.defaults import (
     PREFETCH_PAGES,
 )
 from tiktok_ads.config.source_settings import DEFAULTS
-from tiktok_ads.endpoints.json_pages import ArrowRows, Decoder
+from tiktok_ads.errors import (
+    TikTokAPIError,
+    TikTokBadResponseError,
+    TikTokConnectionError,
+    TikTokRateLimitError,
+    TikTokReportCutError,
+    TikTokTransientError,
+    error_for_code,
+)
+from tiktok_ads.limits import API_VERSION, MAX_PAGE_SIZE, PRODUCTION_BASE_URL
 
 if TYPE_CHECKING:  # types only: both modules build on the client
     from tiktok_ads.api.token_refresh import TokenRefresher
@@ -805,8 +805,8 @@ class TikTokClient:
             params: query parameters except ``page``/``page_size``.
             page_size: rows per page (1..1000).
             advertiser_id: for error messages.
-            decode: parses each page's body natively (see :mod:`tiktok_ads.endpoints.json_pages`); pages it decodes are
-                :class:`~tiktok_ads.endpoints.json_pages.ArrowRows`, the others lists.
+            decode: parses each page's body natively (see :mod:`tiktok_ads.api.json_pages`); pages it decodes are
+                :class:`~tiktok_ads.api.json_pages.ArrowRows`, the others lists.
             list_key: where ``data`` holds the rows: ``list`` for most endpoints, ``pixels`` for
                 ``pixel/list/``, ``identity_list`` for ``identity/get/`` ...; ``page_info`` is read the same way
                 for all of them.

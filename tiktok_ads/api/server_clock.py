@@ -1,6 +1,6 @@
 """TikTok's clock, as its answers tell it: the ``Date`` header.
 
-A run's "today" (per advertiser time zone, :func:`tiktok_ads.endpoints.windows.local_today`) must be TikTok's, not the
+A run's "today" (per advertiser time zone, :func:`tiktok_ads.windows.local_today`) must be TikTok's, not the
 machine's: a machine whose clock is off by a few hours would otherwise ask for a day TikTok has not started,
 or stop a day short. Every HTTP answer carries a ``Date`` header (RFC 9110 section 6.6.1: an origin server with
 a clock must send it), so :class:`ServerClock` keeps the latest one seen, with the monotonic instant it arrived,

@@ -3,7 +3,7 @@
 TikTok's long-lived advertiser token (the default flow) never expires and needs none of this. Where the token
 exchange answers ``expires_in``, ``refresh_token`` and ``refresh_token_expires_in`` (the newer OAuth flow), the
 ``auth`` command stores the refresh token and both expiry times next to the access token
-(:func:`tiktok_ads.api.auth.store_token`), and a run refreshes the access token shortly before it expires:
+(:func:`tiktok_ads.endpoints.auth.store_token`), and a run refreshes the access token shortly before it expires:
 ``POST oauth2/refresh_token/`` with ``{app_id, secret, refresh_token}``, answering a new access token and a
 **new** refresh token (the old one stops working). Sources: public clients of that endpoint (find_string
 ``oauth2/refresh_token/``) and the official SDK's ``tiktok_code.py`` (40102 access token expired, 40103
@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tiktok_ads.api.errors import TikTokAdsError, TikTokAPIError, TikTokBadResponseError
+from tiktok_ads.errors import TikTokAdsError, TikTokAPIError, TikTokBadResponseError
 
 if TYPE_CHECKING:
     from tiktok_ads.api.client import TikTokClient

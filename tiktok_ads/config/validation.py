@@ -3,7 +3,7 @@
 dlt resolves ``sources.tiktok_ads.*`` (defined once in :mod:`tiktok_ads.config.source_settings`) from ``.dlt/*.toml``,
 environment variables (``SOURCES__TIKTOK_ADS__START_DATE`` ...) or explicit arguments, and converts them to
 their types; :func:`validate_config` checks what they mean (ranges, dates, ids, settings that need each other)
-and returns a frozen :class:`SourceConfig`, or raises :class:`~tiktok_ads.api.errors.ConfigError` naming the
+and returns a frozen :class:`SourceConfig`, or raises :class:`~tiktok_ads.errors.ConfigError` naming the
 setting, e.g. ``sources.tiktok_ads.start_date: 2024-02-30 is not a real date``.
 """
 
@@ -16,13 +16,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from tiktok_ads.api.errors import ConfigError
-from tiktok_ads.api.limits import EARLIEST_START_DATE, MAX_PAGE_SIZE, PRODUCTION_BASE_URL, SANDBOX_BASE_URL
 from tiktok_ads.config.defaults import DEFAULT_HISTORY_DAYS, MAX_CONCURRENCY
 from tiktok_ads.config.source_settings import setting_values
-from tiktok_ads.endpoints.windows import latest_today
+from tiktok_ads.errors import ConfigError
+from tiktok_ads.limits import EARLIEST_START_DATE, MAX_PAGE_SIZE, PRODUCTION_BASE_URL, SANDBOX_BASE_URL
 from tiktok_ads.tables.registry import DEFAULT_TABLES
 from tiktok_ads.tables.report_grid import ALL_TABLES
+from tiktok_ads.windows import latest_today
 
 ASYNC_MODES = ("auto", "always", "never")
 """Values of the ``async_reports`` setting (:mod:`.async_reports` says what each does)."""

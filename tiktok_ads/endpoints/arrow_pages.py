@@ -11,7 +11,7 @@ The schema is exactly the table's pinned one (``spec.columns`` plus ``_day_marke
 schema is the same as with the row path. Anything unusual in a column (an int where a string was
 expected, a ``" 5 "`` with spaces, a ratio with more than 9 decimals, a missing key value) sends the whole
 page through the row path's converters, which either type it the same way or raise the same precise
-:class:`~tiktok_ads.api.errors.TikTokBadResponseError` (naming table, advertiser, column and value).
+:class:`~tiktok_ads.errors.TikTokBadResponseError` (naming table, advertiser, column and value).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tiktok_ads.api.errors import TikTokBadResponseError
-from tiktok_ads.endpoints.json_pages import ArrowRows
+from tiktok_ads.api.json_pages import ArrowRows
 from tiktok_ads.endpoints.transform import bucket_columns, transform_report_rows
+from tiktok_ads.errors import TikTokBadResponseError
 from tiktok_ads.tables.columns import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS
 from tiktok_ads.tables.records import ReportTable, TableSpec
 
@@ -215,7 +215,7 @@ def report_page_table(
     Args:
         spec: the report table.
         advertiser_id: added to every row.
-        page: raw rows from ``data.list`` (a list of dicts, or :class:`~tiktok_ads.endpoints.json_pages.ArrowRows`).
+        page: raw rows from ``data.list`` (a list of dicts, or :class:`~tiktok_ads.api.json_pages.ArrowRows`).
         schema: from :func:`arrow_schema` (columns of ``schema`` not in ``spec.columns`` are NULL).
 
     Returns:
@@ -296,7 +296,7 @@ def _typed_table(
 
 
 def _native_table(spec: ReportTable, advertiser_id: str, page: ArrowRows, schema: pa.Schema) -> pa.Table:
-    """A page parsed by :mod:`tiktok_ads.endpoints.json_pages`: its string arrays typed in C, no Python value per cell."""
+    """A page parsed by :mod:`tiktok_ads.api.json_pages`: its string arrays typed in C, no Python value per cell."""
     rows = page.rows
     dims, mets = page.part("dimensions"), page.part("metrics")
     if page.extra or rows.null_count or dims is None or mets is None or dims.null_count:

@@ -43,17 +43,17 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import (
+from tiktok_ads.api.json_pages import ArrowRows
+from tiktok_ads.endpoints.extract import RawPage, report_pages, report_params
+from tiktok_ads.errors import (
     TikTokAPIError,
     TikTokAuthError,
     TikTokBadResponseError,
     TikTokConnectionError,
     TikTokRateLimitError,
 )
-from tiktok_ads.endpoints.extract import RawPage, report_pages, report_params
-from tiktok_ads.endpoints.json_pages import ArrowRows
-from tiktok_ads.endpoints.windows import DateWindow, split_range
 from tiktok_ads.tables.records import ReportTable, TableSpec
+from tiktok_ads.windows import DateWindow, split_range
 
 logger = logging.getLogger("tiktok_ads")
 

@@ -30,8 +30,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tiktok_ads.endpoints.json_pages import ArrowRows
-from tiktok_ads.endpoints.windows import DateWindow
+from tiktok_ads.api.json_pages import ArrowRows
+from tiktok_ads.windows import DateWindow
 
 RawPage = Sequence[dict[str, Any]]
 TIME_DIMENSIONS = ("stat_time_day", "stat_time_hour")
@@ -90,7 +90,7 @@ def rows_within(page: RawPage, dimension: str, window: DateWindow) -> RawPage:
     A row whose day cannot be read is kept (the typing raises for it as it would on its own request).
 
     Args:
-        page: a member's rows (dicts, or :class:`~tiktok_ads.endpoints.json_pages.ArrowRows`).
+        page: a member's rows (dicts, or :class:`~tiktok_ads.api.json_pages.ArrowRows`).
         dimension: ``stat_time_day`` or ``stat_time_hour``.
         window: the member's own window.
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import TikTokAPIError
 from tiktok_ads.endpoints.transform import row_id
+from tiktok_ads.errors import TikTokAPIError
 
 BC_ASSET_PAGE_SIZE = 50
 

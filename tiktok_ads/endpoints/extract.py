@@ -15,26 +15,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import (
+from tiktok_ads.api.json_pages import Decoder
+from tiktok_ads.endpoints.bc_discovery import bc_advertiser_ids
+from tiktok_ads.endpoints.extract_shop import ENTITY_PAGERS, REPORT_PAGERS
+from tiktok_ads.endpoints.top_view import TOP_VIEW_CHILD_ENDPOINTS, TopViewCampaigns
+from tiktok_ads.endpoints.transform import row_id
+from tiktok_ads.errors import (
     ConfigError,
     TikTokAPIError,
     TikTokBadResponseError,
     TikTokPermissionError,
     TikTokQueryTooLargeError,
 )
-from tiktok_ads.api.limits import (
+from tiktok_ads.limits import (
     BUYING_TYPE_ENDPOINTS,
     BUYING_TYPE_GROUPS,
     MAX_IDS_PER_REQUEST,
     TOP_VIEW_MAX_PAGE_SIZE,
 )
-from tiktok_ads.endpoints.bc_discovery import bc_advertiser_ids
-from tiktok_ads.endpoints.extract_shop import ENTITY_PAGERS, REPORT_PAGERS
-from tiktok_ads.endpoints.json_pages import Decoder
-from tiktok_ads.endpoints.top_view import TOP_VIEW_CHILD_ENDPOINTS, TopViewCampaigns
-from tiktok_ads.endpoints.transform import row_id
-from tiktok_ads.endpoints.windows import DateWindow, span_params
 from tiktok_ads.tables.records import EntityTable, ReportTable
+from tiktok_ads.windows import DateWindow, span_params
 
 logger = logging.getLogger("tiktok_ads")
 
@@ -336,7 +336,7 @@ def entity_pages(
 
     ``page_size`` is capped to the endpoint's largest page (``spec.max_page_size``); the rows are read from
     ``data[spec.list_key]`` by the client's one paging loop (:meth:`TikTokClient.paginate`).
-    Campaigns, ad groups and ads are listed once per group of :data:`~tiktok_ads.api.limits.BUYING_TYPE_GROUPS`
+    Campaigns, ad groups and ads are listed once per group of :data:`~tiktok_ads.limits.BUYING_TYPE_GROUPS`
     (auction and Reach & Frequency, then TopView), so reservation objects land too. With ``top_view`` the
     TopView campaign list is the one ``top_view`` holds for the advertiser (read once for all three tables), and
     the ad groups' and ads' TopView lists are read only when it holds a campaign (:mod:`tiktok_ads.endpoints.top_view`).
@@ -472,7 +472,7 @@ def report_pages(
         window: inclusive days (at most 30).
         include_deleted: include deleted objects' rows.
         page_size: rows per page.
-        decode: parses page bodies natively (:func:`tiktok_ads.endpoints.json_pages.report_decoder`); None: orjson.
+        decode: parses page bodies natively (:func:`tiktok_ads.api.json_pages.report_decoder`); None: orjson.
 
     Yields:
         Raw pages.

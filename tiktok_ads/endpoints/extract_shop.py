@@ -27,13 +27,13 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from tiktok_ads.api.client import TikTokClient, api_path
-from tiktok_ads.api.errors import TikTokBadResponseError
 from tiktok_ads.endpoints.gmv_max_filters import report_filterings
 from tiktok_ads.endpoints.spark_items import authorized_post_pages
 from tiktok_ads.endpoints.transform import to_timestamp
-from tiktok_ads.endpoints.windows import DateWindow, span_params
+from tiktok_ads.errors import TikTokBadResponseError
 from tiktok_ads.tables.gmv_max_tables import REPORT_PROMOTION_TYPES
 from tiktok_ads.tables.records import EntityTable, ReportTable
+from tiktok_ads.windows import DateWindow, span_params
 
 RawPage = list[dict[str, Any]]
 

@@ -74,20 +74,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import (
+from tiktok_ads.api.json_pages import ArrowRows, Decoder, report_decoder
+from tiktok_ads.endpoints.batch_windows import rows_within, shared_windows, time_dimension, union
+from tiktok_ads.endpoints.extract import RawPage, report_pages, report_params
+from tiktok_ads.endpoints.extract_shop import REPORT_PAGERS
+from tiktok_ads.errors import (
     TikTokAPIError,
     TikTokBadResponseError,
     TikTokPermissionError,
     TikTokQueryTooLargeError,
     TikTokReportCutError,
 )
-from tiktok_ads.endpoints.batch_windows import rows_within, shared_windows, time_dimension, union
-from tiktok_ads.endpoints.extract import RawPage, report_pages, report_params
-from tiktok_ads.endpoints.extract_shop import REPORT_PAGERS
-from tiktok_ads.endpoints.json_pages import ArrowRows, Decoder, report_decoder
-from tiktok_ads.endpoints.windows import DateWindow
 from tiktok_ads.tables.metric_catalogue import METRICS
 from tiktok_ads.tables.records import ReportTable, TableSpec
+from tiktok_ads.windows import DateWindow
 
 logger = logging.getLogger("tiktok_ads")
 
@@ -173,7 +173,7 @@ class ReportBatches:
             read alone (its rows' ``timezone`` could not be checked).
         include_deleted: include deleted objects' rows.
         page_size: rows per page (of all members together).
-        decode: the one-advertiser decoder (:func:`tiktok_ads.endpoints.json_pages.report_decoder` of the table) or None;
+        decode: the one-advertiser decoder (:func:`tiktok_ads.api.json_pages.report_decoder` of the table) or None;
             batched pages are decoded by its equivalent expecting the added metrics too.
         currencies: each advertiser's currency (``advertiser/info/`` ``currency``), checked against its rows';
             an advertiser not listed is checked against nothing.
@@ -244,7 +244,7 @@ class ReportBatches:
             window: one of its planned windows (any other window is read on its own).
 
         Yields:
-            Raw pages (lists of row dicts, or :class:`~tiktok_ads.endpoints.json_pages.ArrowRows`), at least one.
+            Raw pages (lists of row dicts, or :class:`~tiktok_ads.api.json_pages.ArrowRows`), at least one.
 
         Raises:
             TikTokAPIError: the batched request failed in a way reading alone would not help (the token is

@@ -9,7 +9,7 @@ key built from them stays whole (:func:`to_bucket`). Entities: ids become text, 
 Advertisers: unix ``create_time`` becomes a UTC datetime.
 
 A value that cannot be converted, or a missing key column, raises
-:class:`~tiktok_ads.api.errors.TikTokBadResponseError`: the run fails loudly instead of loading a wrong or
+:class:`~tiktok_ads.errors.TikTokBadResponseError`: the run fails loudly instead of loading a wrong or
 partial row.
 """
 
@@ -21,7 +21,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from tiktok_ads.api.errors import TikTokBadResponseError
+from tiktok_ads.errors import TikTokBadResponseError
 from tiktok_ads.tables.columns import NULL_METRIC_VALUES, ZERO_IS_NULL_COLUMNS
 from tiktok_ads.tables.metric_catalogue import DIMENSIONS
 from tiktok_ads.tables.records import AdvertiserTable, EntityTable, ReportTable, SparkPostsTable, TableSpec

@@ -27,9 +27,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from tiktok_ads.api.errors import TikTokAPIError, TikTokBadResponseError
 from tiktok_ads.endpoints.bc_reports import bc_report_rows
 from tiktok_ads.endpoints.transform import _check_keys, _located, converters
+from tiktok_ads.errors import TikTokAPIError, TikTokBadResponseError
 from tiktok_ads.resources.cursors import AdvertiserCursor
 from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.tables.records import BusinessCenterTable

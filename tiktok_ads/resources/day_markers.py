@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tiktok_ads.endpoints.windows import DateWindow
 from tiktok_ads.tables.records import ReportTable
+from tiktok_ads.windows import DateWindow
 
 REPORT_MERGE_KEY = ("advertiser_id", "stat_time_day")
 """The merge key of daily and hourly report tables (``TableSpec.merge_key``; lifetime tables: advertiser_id)."""

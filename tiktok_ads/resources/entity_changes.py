@@ -52,13 +52,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dlt
 
-from tiktok_ads.api.errors import (
-    TikTokAPIError,
-    TikTokAuthError,
-    TikTokBadResponseError,
-    TikTokConnectionError,
-)
-from tiktok_ads.api.limits import BUYING_TYPE_ENDPOINTS, BUYING_TYPE_GROUPS
 from tiktok_ads.endpoints.extract import (
     RawPage,
     buying_type_pages,
@@ -66,6 +59,13 @@ from tiktok_ads.endpoints.extract import (
     entity_params,
     top_view_campaign_pages,
 )
+from tiktok_ads.errors import (
+    TikTokAPIError,
+    TikTokAuthError,
+    TikTokBadResponseError,
+    TikTokConnectionError,
+)
+from tiktok_ads.limits import BUYING_TYPE_ENDPOINTS, BUYING_TYPE_GROUPS
 from tiktok_ads.resources.change_log_rounds import Round
 from tiktok_ads.resources.cursors import AdvertiserCursor, partition_name
 from tiktok_ads.resources.source_context import SourceContext

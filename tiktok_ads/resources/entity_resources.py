@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tiktok_ads.api.errors import TikTokAPIError
 from tiktok_ads.endpoints.top_view import TOP_VIEW_CHILD_ENDPOINTS, capped_cursor
 from tiktok_ads.endpoints.transform import transform_advertiser_row, transform_entity_rows
+from tiktok_ads.errors import TikTokAPIError
 from tiktok_ads.resources import entity_changes
 from tiktok_ads.resources.cursors import AdvertiserCursor
 from tiktok_ads.resources.source_context import SourceContext

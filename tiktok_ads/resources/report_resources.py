@@ -10,7 +10,7 @@ from typing import Any
 import dlt
 import pyarrow as pa
 
-from tiktok_ads.api.errors import ConfigError, TikTokAPIError
+from tiktok_ads.api.json_pages import report_decoder
 from tiktok_ads.config.defaults import ARROW_BATCH_ROWS
 from tiktok_ads.endpoints.arrow_pages import (
     TableBatcher,
@@ -21,14 +21,14 @@ from tiktok_ads.endpoints.arrow_pages import (
 )
 from tiktok_ads.endpoints.async_reports import task_or_sync_pages, use_task
 from tiktok_ads.endpoints.extract import Advertiser, report_pages
-from tiktok_ads.endpoints.json_pages import report_decoder
 from tiktok_ads.endpoints.report_batches import ReportBatches
-from tiktok_ads.endpoints.windows import DateWindow, local_today, report_range, split_range
+from tiktok_ads.errors import ConfigError, TikTokAPIError
 from tiktok_ads.resources.cursors import AdvertiserCursor
 from tiktok_ads.resources.day_markers import DAY_MARKER_COLUMN, day_markers
 from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.resources.unit_runs import run_units
 from tiktok_ads.tables.records import ReportTable
+from tiktok_ads.windows import DateWindow, local_today, report_range, split_range
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tiktok_ads.endpoints.windows import DateWindow
+from tiktok_ads.windows import DateWindow
 
 if TYPE_CHECKING:
     from tiktok_ads.api.client import TikTokClient

@@ -11,14 +11,14 @@ from typing import Any
 import dlt
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import TikTokPermissionError
-from tiktok_ads.api.limits import EARLIEST_START_DATE
 from tiktok_ads.config.defaults import ARROW_BUFFER_ROWS, DEFAULT_HISTORY_DAYS
 from tiktok_ads.config.validation import SourceConfig
 from tiktok_ads.endpoints.arrow_pages import BufferedRows
 from tiktok_ads.endpoints.async_reports import TaskSwitch
 from tiktok_ads.endpoints.extract import Advertiser, AdvertiserDirectory
 from tiktok_ads.endpoints.top_view import TopViewCampaigns
+from tiktok_ads.errors import TikTokPermissionError
+from tiktok_ads.limits import EARLIEST_START_DATE
 from tiktok_ads.resources.change_log_rounds import ChangeLogRounds
 from tiktok_ads.resources.concurrency import PageBudget
 from tiktok_ads.resources.run_summary import RunSummary

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import TikTokAPIError
 from tiktok_ads.endpoints.extract import entity_pages
 from tiktok_ads.endpoints.spark_items import post_row
 from tiktok_ads.endpoints.top_view import TopViewCampaigns
 from tiktok_ads.endpoints.transform import transform_entity_rows
+from tiktok_ads.errors import TikTokAPIError
 from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.tables.records import EntityTable, SparkPostsTable
 from tiktok_ads.tables.registry import TABLES

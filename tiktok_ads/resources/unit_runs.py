@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from tiktok_ads.api.errors import TikTokPermissionError
+from tiktok_ads.errors import TikTokPermissionError
 from tiktok_ads.resources.concurrency import UnitStream
 from tiktok_ads.resources.source_context import SourceContext
 from tiktok_ads.tables.records import TableSpec

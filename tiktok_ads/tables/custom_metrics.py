@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from tiktok_ads.api.errors import ConfigError
+from tiktok_ads.errors import ConfigError
 from tiktok_ads.tables.metric_catalogue import all_metrics, metric_problems
 from tiktok_ads.tables.records import ReportTable, TableSpec, _report_columns
 from tiktok_ads.tables.report_grid import ALL_TABLES

@@ -19,7 +19,7 @@ dimensions::
 ``dimensions`` need a time dimension (``stat_time_day``: daily, ``stat_time_hour``: hourly), unless
 ``lifetime = true`` (BASIC without breakdown, or AUDIENCE with its breakdown). Every definition is checked against TikTok's rules
 (:func:`~tiktok_ads.tables.metric_catalogue.report_problems`) when the source is created; a refused one raises
-:class:`~tiktok_ads.api.errors.ConfigError` naming ``sources.tiktok_ads.custom_reports.<name>`` and the rules.
+:class:`~tiktok_ads.errors.ConfigError` naming ``sources.tiktok_ads.custom_reports.<name>`` and the rules.
 Declared custom reports are loaded with the default tables; when ``tables`` is set, only those it names.
 """
 
@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from tiktok_ads.api.errors import ConfigError
+from tiktok_ads.errors import ConfigError
 from tiktok_ads.tables.columns import STATUS_FIELD_BY_DATA_LEVEL
 from tiktok_ads.tables.metric_catalogue import DATA_LEVELS, RULES, report_problems
 from tiktok_ads.tables.records import ReportTable, report_spec

@@ -13,7 +13,7 @@ from typing import ClassVar, Literal
 
 from dlt.common.schema.typing import TColumnSchema, TTableSchemaColumns
 
-from tiktok_ads.api.limits import MAX_HOURLY_WINDOW_DAYS, MAX_PAGE_SIZE, MAX_REPORT_WINDOW_DAYS
+from tiktok_ads.limits import MAX_HOURLY_WINDOW_DAYS, MAX_PAGE_SIZE, MAX_REPORT_WINDOW_DAYS
 from tiktok_ads.tables.columns import DAY_COLUMN, METRIC_TYPES, STATUS_FIELD_BY_DATA_LEVEL, Granularity
 from tiktok_ads.tables.metric_catalogue import (
     DIMENSIONS,

@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from dlt.common.schema.typing import TTableSchemaColumns
 
-from tiktok_ads.api.limits import MAX_PAGE_SIZE
+from tiktok_ads.limits import MAX_PAGE_SIZE
 from tiktok_ads.tables import bc_report_tables as bcr
 from tiktok_ads.tables import gmv_max_tables as gmv
 from tiktok_ads.tables import smart_plus_tables as spl

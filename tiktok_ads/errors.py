@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from tiktok_ads.api.limits import (
+from tiktok_ads.limits import (
     AUTH_ERROR_CODES,
     PERMISSION_ERROR_CODES,
     QUERY_TOO_LARGE_CODES,

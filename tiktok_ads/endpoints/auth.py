@@ -33,11 +33,11 @@ import tomlkit
 from tomlkit.items import Table
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.errors import TikTokAPIError, TikTokBadResponseError
 from tiktok_ads.api.redaction import register_secret
 from tiktok_ads.api.token_refresh import TokenPair, TokenRefresher, pair_from_answer
 from tiktok_ads.config.source_settings import DEFAULTS
 from tiktok_ads.endpoints.extract import discover_advertisers
+from tiktok_ads.errors import TikTokAPIError, TikTokBadResponseError
 
 SECTION = ("sources", "tiktok_ads")
 """Where dlt looks for the source's settings: ``[sources.tiktok_ads]``."""
@@ -298,7 +298,7 @@ def _expiry(value: Any, setting: str) -> dt.datetime | None:
         try:
             when = dt.datetime.fromisoformat(str(value).strip())
         except ValueError:
-            from tiktok_ads.api.errors import ConfigError
+            from tiktok_ads.errors import ConfigError
 
             raise ConfigError(
                 setting, f"{value!r} is not an ISO 8601 time (e.g. 2025-01-31T08:00:00+00:00)"
@@ -342,7 +342,7 @@ def build_refresher(
     Raises:
         ConfigError: app credentials missing, or an expiry time that is not ISO 8601.
     """
-    from tiktok_ads.api.errors import ConfigError
+    from tiktok_ads.errors import ConfigError
 
     if not refresh_token:
         return None

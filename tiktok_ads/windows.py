@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tiktok_ads.api.limits import MAX_REPORT_WINDOW_DAYS
+from tiktok_ads.limits import MAX_REPORT_WINDOW_DAYS
 
 logger = logging.getLogger("tiktok_ads")
 
