@@ -327,9 +327,7 @@ def run_id_summed_report(
                 groups[key].add(vec)
             else:
                 groups[key] = _Group(result, ent, vec, out, summed=True)
-    rows = [
-        {"dimensions": g.dims, "metrics": g.metrics(g.result, None)} for _, g in sorted(groups.items())
-    ]
+    rows = [{"dimensions": g.dims, "metrics": g.metrics(g.result, None)} for _, g in sorted(groups.items())]
     start = (query.page - 1) * query.page_size
     chunk = rows[start : start + query.page_size]
     info = {
