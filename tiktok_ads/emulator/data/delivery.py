@@ -360,6 +360,8 @@ class Delivery:
                     continue
                 total = _add(total, self._ad_split(ad, d, hour, today, dims, weights, ext)[bucket])
                 n += 1
+        if m.NO_REACH_BREAKDOWNS.intersection(dims):
+            total[_REACH] = 0  # TikTok answers reach 0 by these breakdowns (metrics.BREAKDOWN_VALUES)
         return _dedupe_reach(total, n)
 
     def _ad_split(

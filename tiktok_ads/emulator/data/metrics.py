@@ -65,10 +65,12 @@ BREAKDOWN_VALUES: dict[str, tuple[str, ...]] = {
     "placement": ("PLACEMENT_TIKTOK", "PLACEMENT_PANGLE", "PLACEMENT_GLOBAL_APP_BUNDLE"),
     "ac": ("WIFI", "2G", "3G", "4G", "5G"),
     # Interest categories answer as compact 3-digit ids, "101".."119" (datapoints-hotelplus/get-ads-main
-    # lib/tiktok-ads.ts, confirmed live: ids found in neither tree of tool/interest_category/). UNSURE: that dashboard
-    # saw reach 0 for every category; the emulator splits reach like the other figures.
+    # lib/tiktok-ads.ts, confirmed live: ids found in neither tree of tool/interest_category/); that dashboard saw
+    # reach "consistently" 0 by this breakdown (NO_REACH_BREAKDOWNS).
     "interest_category": tuple(str(i) for i in range(101, 120)),
 }
+#: Breakdowns by which TikTok answers reach 0 (the interest report above; UNSURE: the figures of reach follow).
+NO_REACH_BREAKDOWNS: frozenset[str] = frozenset({"interest_category"})
 #: Breakdowns whose advertiser weights come from the world's hash, not its random stream, so that adding one leaves
 #: every other draw of the world as it was.
 HASHED_WEIGHTS: frozenset[str] = frozenset({"interest_category"})

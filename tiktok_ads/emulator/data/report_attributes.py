@@ -71,6 +71,8 @@ def _setting_attribute(world: World, name: str, ent: Entity, chain: dict[str, En
         if ent.objective != "APP_PROMOTION":
             return "-"
         return "APP_INSTALL" if name == "app_promotion_type" else "IOS14_NOT_DEDICATED"
+    if name == "billing_event" and "adgroup" not in chain:
+        return "-"  # a campaign row (metrics.toml: UNSURE what TikTok answers there)
     if name in ("budget", "billing_event", "bid_strategy", "bid", "opt_status"):
         group = world.entity_dict(chain["adgroup"], chain["adgroup"].create_time)
         if name == "budget":
