@@ -275,13 +275,7 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
     total = len(rows)
     start = (query.page - 1) * query.page_size
     chunk = [_spelled(row, query.variant) for row in rows[start : start + query.page_size]]
-    info = {
-        "page": query.page,
-        "page_size": query.page_size,
-        "total_number": total,
-        "total_page": -(-total // query.page_size),
-    }
-    return {"list": chunk, "page_info": info}, len(chunk)
+    return _answer(chunk, total, query)
 
 
 def _local_page(world: World, query: MultiReportQuery) -> tuple[dict[str, Any], int]:
@@ -307,6 +301,13 @@ def _local_page(world: World, query: MultiReportQuery) -> tuple[dict[str, Any], 
                 for row in result.rows(low, high - low)
             ]
         total += count
+    return _answer(chunk, total, query)
+
+
+def _answer(
+    chunk: list[dict[str, dict[str, Any]]], total: int, query: MultiReportQuery
+) -> tuple[dict[str, Any], int]:
+    """``data`` of one page (its rows and ``page_info``) and the rows it carries."""
     info = {
         "page": query.page,
         "page_size": query.page_size,
