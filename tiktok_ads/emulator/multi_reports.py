@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -244,17 +244,7 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
         return _local_page(world, query)
     rows: list[dict[str, dict[str, str]]] = []
     pooled: dict[tuple[tuple[str, str], ...], _Group] = {}
-    for sub in query.queries:
-        adv = world.advertiser(sub.advertiser_id)
-        assert adv is not None
-        if sub.empty:
-            continue
-        result = sub.run(world)
-        if query.utc_range is None and not query.summed:
-            extra = _extras(adv, query)
-            for row in result.rows(0, len(result)):
-                rows.append(_shape(row["dimensions"], row["metrics"], extra, query))
-            continue
+    for adv, sub, result in _results(world, query):
         groups = _groups(result, adv, sub, query)
         if query.no_id:  # one pool for every advertiser: the sums cross advertisers
             for key, group in groups.items():
@@ -286,12 +276,7 @@ def _local_page(world: World, query: MultiReportQuery) -> tuple[dict[str, Any], 
     end = start + query.page_size
     chunk: list[dict[str, dict[str, Any]]] = []
     total = 0
-    for sub in query.queries:
-        adv = world.advertiser(sub.advertiser_id)
-        assert adv is not None
-        if sub.empty:
-            continue
-        result = sub.run(world)
+    for adv, _, result in _results(world, query):
         count = len(result)
         low, high = max(start - total, 0), min(end - total, count)
         if low < high:
@@ -302,6 +287,16 @@ def _local_page(world: World, query: MultiReportQuery) -> tuple[dict[str, Any], 
             ]
         total += count
     return _answer(chunk, total, query)
+
+
+def _results(world: World, query: MultiReportQuery) -> Iterator[tuple[Advertiser, ReportQuery, Any]]:
+    """Each member's advertiser, one-advertiser query and result, in the query's order (members without rows
+    left out)."""
+    for sub in query.queries:
+        adv = world.advertiser(sub.advertiser_id)
+        assert adv is not None
+        if not sub.empty:
+            yield adv, sub, sub.run(world)
 
 
 def _answer(
