@@ -85,12 +85,13 @@ def test_a_page_budget_bounds_pages_read_ahead_across_streams_without_blocking_t
     assert budget._free == 2  # every slot given back
 
 
-def test_the_waited_stream_reads_one_page_over_the_budget_at_a_time() -> None:
-    """Over the budget, the stream dlt waits on reads one page at a time, not one per worker: each stream dlt
-    waited on in turn used to fill its whole queue (issue 15)."""
-    budget = PageBudget(1)
+def test_the_waited_stream_reads_its_share_over_the_budget_at_a_time() -> None:
+    """Over the budget, the stream dlt waits on reads its share of the budget at a time (the budget over the
+    streams reading), not one page per worker: each stream dlt waited on in turn used to fill its whole queue
+    (issue 15)."""
+    budget = PageBudget(8)
     holder = iter(UnitStream(["h"], lambda unit: iter(range(100)), workers=1, buffer=100, budget=budget))
-    next(holder)  # another stream holds the budget's one slot (its reader stalls)
+    next(holder)  # another stream holds the budget's slots (its reader stalls)
     deadline = time.monotonic() + 30
     while budget._free > 0 and time.monotonic() < deadline:  # its worker takes the freed slot again
         time.sleep(0.01)
@@ -104,7 +105,7 @@ def test_the_waited_stream_reads_one_page_over_the_budget_at_a_time() -> None:
             with lock:
                 reading[0] += 1
                 peak[0] = max(peak[0], reading[0])
-            time.sleep(0.01)
+            time.sleep(0.02)
             with lock:
                 reading[0] -= 1
             yield i
@@ -115,7 +116,7 @@ def test_the_waited_stream_reads_one_page_over_the_budget_at_a_time() -> None:
         if kind == "item"
     ]
     assert sorted(items) == sorted(list(range(3)) * 8)
-    assert peak[0] == 1  # one worker at a time reads over the budget
+    assert 1 <= peak[0] <= 4  # two streams share a budget of 8: 4 of its 8 workers at a time read over it
     holder.close()  # type: ignore[attr-defined]
 
 

@@ -50,17 +50,41 @@ class PageBudget:
     """
 
     def __init__(self, pages: int) -> None:
-        self._free = max(1, pages)
+        self.pages = max(1, pages)
+        self._free = self.pages
+        self._streams = 0
         self._cond = threading.Condition()
 
-    def acquire(self, urgent: Callable[[], bool], stop: threading.Event) -> bool:
-        """Take a slot (waiting while none is free, unless ``urgent()``); False once ``stop`` is set."""
+    def join(self) -> None:
+        """A stream starts reading (its share of the budget is :meth:`share`)."""
+        with self._cond:
+            self._streams += 1
+
+    def leave(self) -> None:
+        """A stream finished or was closed."""
+        with self._cond:
+            self._streams = max(0, self._streams - 1)
+
+    def share(self) -> int:
+        """Pages one stream may read over the budget while dlt waits on it: the budget over the streams reading
+        (so all of them together stay within twice the budget). Called under the budget's lock."""
+        return max(1, self.pages // max(1, self._streams))
+
+    def acquire(
+        self, urgent: Callable[[], bool], stop: threading.Event, taken: Callable[[], None] | None = None
+    ) -> bool:
+        """Take a slot (waiting while none is free, unless ``urgent()``); False once ``stop`` is set.
+
+        ``taken`` is called under the budget's lock once the slot is taken (so that ``urgent`` of the next
+        caller sees it counted)."""
         with self._cond:
             while self._free <= 0 and not urgent() and not stop.is_set():
                 self._cond.wait(_PUT_POLL_SECONDS)
             if stop.is_set():
                 return False
             self._free -= 1
+            if taken is not None:
+                taken()
             return True
 
     def release(self) -> None:
@@ -101,12 +125,9 @@ class UnitStream(Generic[U, T]):
     ) -> None:
         self._units = list(units)
         self._budget = budget
-        self._waiting = (
-            False  # dlt's thread is blocked on this stream: one of its workers may exceed the budget
-        )
-        self._urgent_taken = (
-            False  # that one read over the budget is under way (until the consumer gets an event)
-        )
+        # dlt's thread is blocked on this stream: its workers may exceed the budget while it holds fewer slots
+        # (pages being read, its queue being empty) than its share of the budget
+        self._waiting = False
         self._held = 0  # budget slots this stream holds (pages being read or waiting in the queue)
         self._held_lock = threading.Lock()
         self._work = work
@@ -120,21 +141,20 @@ class UnitStream(Generic[U, T]):
     def _take_slot(self) -> bool:
         if self._budget is None:
             return not self._stop.is_set()
-        if not self._budget.acquire(self._claim_urgent, self._stop):
-            return False
+        return self._budget.acquire(self._claim_urgent, self._stop, self._count_slot)
+
+    def _count_slot(self) -> None:
         with self._held_lock:
             self._held += 1
-        return True
 
     def _claim_urgent(self) -> bool:
-        """Whether this worker may read over the budget: dlt waits on this stream, and no other worker of it
-        already does (one page unblocks dlt; every worker reading over the budget, each stream dlt waited on
-        in turn filled its whole queue: 8 advertisers' streams held ~250 pages at 1.13M rows). Called under
-        the budget's lock."""
-        if self._waiting and not self._urgent_taken:
-            self._urgent_taken = True
-            return True
-        return False
+        """Whether this worker may read over the budget: dlt waits on this stream, and it holds fewer slots
+        than its share of the budget (its queue is empty: they are pages being read). With every worker reading
+        over it, each stream dlt waited on in turn filled its whole queue (8 advertisers' streams held ~250
+        pages at 1.13M rows); with one at a time, dlt waited a request's latency per page. Called under the
+        budget's lock."""
+        assert self._budget is not None
+        return self._waiting and self._held < self._budget.share()
 
     def _give_slot(self) -> None:
         if self._budget is None:
@@ -202,6 +222,8 @@ class UnitStream(Generic[U, T]):
         if not self._units:
             return
         pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix=self._name)
+        if self._budget is not None:
+            self._budget.join()
         try:
             for unit in self._units:
                 pool.submit(self._run, unit)
@@ -214,7 +236,7 @@ class UnitStream(Generic[U, T]):
                     if self._budget is not None:
                         self._budget.wake()
                     event = self._events.get()
-                    self._waiting = self._urgent_taken = False
+                    self._waiting = False
                 if event[0] != "item":
                     pending -= 1
                 else:
@@ -224,3 +246,5 @@ class UnitStream(Generic[U, T]):
             self._stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
             self._give_all_slots()  # pages never taken, and pages being read, free their slots for the others
+            if self._budget is not None:
+                self._budget.leave()

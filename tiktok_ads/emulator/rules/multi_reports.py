@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -246,17 +246,7 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
         return _local_page(world, query)
     rows: list[dict[str, dict[str, str]]] = []
     pooled: dict[tuple[tuple[str, str], ...], _Group] = {}
-    for sub in query.queries:
-        adv = world.advertiser(sub.advertiser_id)
-        assert adv is not None
-        if sub.empty:
-            continue
-        result = sub.run(world)
-        if query.utc_range is None and not query.summed:
-            extra = _extras(adv, query)
-            for row in result.rows(0, len(result)):
-                rows.append(_shape(row["dimensions"], row["metrics"], extra, query))
-            continue
+    for adv, sub, result in _results(world, query):
         groups = _groups(result, adv, sub, query)
         if query.no_id:  # one pool for every advertiser: the sums cross advertisers
             for key, group in groups.items():
@@ -277,13 +267,7 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
     total = len(rows)
     start = (query.page - 1) * query.page_size
     chunk = [_spelled(row, query.variant) for row in rows[start : start + query.page_size]]
-    info = {
-        "page": query.page,
-        "page_size": query.page_size,
-        "total_number": total,
-        "total_page": -(-total // query.page_size),
-    }
-    return {"list": chunk, "page_info": info}, len(chunk)
+    return _answer(chunk, total, query)
 
 
 def without_id_dimension(params: Mapping[str, str]) -> list[str] | None:
@@ -349,12 +333,7 @@ def _local_page(world: World, query: MultiReportQuery) -> tuple[dict[str, Any], 
     end = start + query.page_size
     chunk: list[dict[str, dict[str, Any]]] = []
     total = 0
-    for sub in query.queries:
-        adv = world.advertiser(sub.advertiser_id)
-        assert adv is not None
-        if sub.empty:
-            continue
-        result = sub.run(world)
+    for adv, _, result in _results(world, query):
         count = len(result)
         low, high = max(start - total, 0), min(end - total, count)
         if low < high:
@@ -364,6 +343,23 @@ def _local_page(world: World, query: MultiReportQuery) -> tuple[dict[str, Any], 
                 for row in result.rows(low, high - low)
             ]
         total += count
+    return _answer(chunk, total, query)
+
+
+def _results(world: World, query: MultiReportQuery) -> Iterator[tuple[Advertiser, ReportQuery, Any]]:
+    """Each member's advertiser, one-advertiser query and result, in the query's order (members without rows
+    left out)."""
+    for sub in query.queries:
+        adv = world.advertiser(sub.advertiser_id)
+        assert adv is not None
+        if not sub.empty:
+            yield adv, sub, sub.run(world)
+
+
+def _answer(
+    chunk: list[dict[str, dict[str, Any]]], total: int, query: MultiReportQuery
+) -> tuple[dict[str, Any], int]:
+    """``data`` of one page (its rows and ``page_info``) and the rows it carries."""
     info = {
         "page": query.page,
         "page_size": query.page_size,
