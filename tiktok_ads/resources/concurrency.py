@@ -14,7 +14,8 @@ Events, in the order they happen (a unit's items always before its ``done``):
 - ``("done", unit, None)``: the unit finished; every one of its pages was delivered;
 - ``("error", unit, exception)``: the unit failed (the consumer decides: raise, or :meth:`UnitStream.drop`
   the other units of the same advertiser and go on);
-- ``("dropped", unit, None)``: the unit was dropped before it finished.
+- ``("dropped", unit, None)``: the unit was dropped before it finished;
+- ``("idle", None, None)``: nothing yet (only with ``idle``: the consumer should let dlt go on, see below).
 
 Closing the stream (the consumer raised, or dlt closed the generator) stops the workers at their next page.
 """
@@ -30,10 +31,12 @@ from typing import Any, Generic, Literal, TypeVar
 U = TypeVar("U")
 T = TypeVar("T")
 
-EventKind = Literal["item", "done", "error", "dropped"]
+EventKind = Literal["item", "done", "error", "dropped", "idle"]
 Event = tuple[EventKind, U, Any]
 
 _PUT_POLL_SECONDS = 0.05
+_IDLE_WAIT_SECONDS = 0.05
+"""How long an idle stream (see :class:`UnitStream`) waits for a page to arrive anywhere before it lets dlt go on."""
 
 
 class PageBudget:
@@ -54,6 +57,8 @@ class PageBudget:
         self._free = self.pages
         self._streams = 0
         self._cond = threading.Condition()
+        self._ready = 0  # events put in the streams' queues and not yet taken, all streams together
+        self._arrival = threading.Condition()
 
     def join(self) -> None:
         """A stream starts reading (its share of the budget is :meth:`share`)."""
@@ -98,6 +103,23 @@ class PageBudget:
         with self._cond:
             self._cond.notify_all()
 
+    def arrived(self) -> None:
+        """An event was put in a stream's queue (wakes an idle consumer, whichever stream it polls)."""
+        with self._arrival:
+            self._ready += 1
+            self._arrival.notify_all()
+
+    def taken(self, events: int = 1) -> None:
+        """``events`` were taken from a stream's queue (or left in it when the stream closed)."""
+        with self._arrival:
+            self._ready = max(0, self._ready - events)
+
+    def wait_for_any(self, timeout: float) -> None:
+        """Wait until some stream holds an event, at most ``timeout`` seconds."""
+        with self._arrival:
+            if self._ready <= 0:
+                self._arrival.wait(timeout)
+
 
 class UnitStream(Generic[U, T]):
     """Runs ``work(unit)`` for every unit on ``workers`` threads and iterates over the resulting events.
@@ -110,6 +132,12 @@ class UnitStream(Generic[U, T]):
         group: the group of a unit (e.g. its advertiser id), for :meth:`drop`.
         name: thread name prefix.
         budget: pages read ahead, shared with the source's other streams (None: only ``buffer`` bounds them).
+        idle: with a budget, yield ``("idle", None, None)`` instead of blocking while this stream has nothing and
+            another one does (after waiting up to 50 ms for an event anywhere): the resource body yields None, and
+            dlt, which pulls one resource at a time, goes on to the next one instead of waiting on this one
+            (``PipeIterator`` takes None as "nothing yet" and polls its other sources). Without it dlt waits on
+            one stream while the others' pages fill the budget, and only over-budget reads move it (see
+            :meth:`_claim_urgent`).
     """
 
     def __init__(
@@ -122,9 +150,11 @@ class UnitStream(Generic[U, T]):
         group: Callable[[U], Hashable] = lambda unit: None,
         name: str = "tiktok_ads",
         budget: PageBudget | None = None,
+        idle: bool = False,
     ) -> None:
         self._units = list(units)
         self._budget = budget
+        self._idle = idle and budget is not None
         # dlt's thread is blocked on this stream: its workers may exceed the budget while it holds fewer slots
         # (pages being read, its queue being empty) than its share of the budget
         self._waiting = False
@@ -181,10 +211,32 @@ class UnitStream(Generic[U, T]):
         while not self._stop.is_set():
             try:
                 self._events.put(event, timeout=_PUT_POLL_SECONDS)
-                return True
             except queue.Full:
                 continue
+            if self._budget is not None:
+                self._budget.arrived()
+            return True
         return False
+
+    def _next_event(self) -> Event[U] | None:
+        """The next event; None when idle (nothing here, or nothing anywhere within the wait)."""
+        try:
+            return self._events.get_nowait()
+        except queue.Empty:
+            pass
+        if self._idle:
+            assert self._budget is not None
+            self._budget.wait_for_any(_IDLE_WAIT_SECONDS)
+            try:
+                return self._events.get_nowait()
+            except queue.Empty:
+                return None
+        self._waiting = True
+        if self._budget is not None:
+            self._budget.wake()
+        event = self._events.get()
+        self._waiting = False
+        return event
 
     def _run(self, unit: U) -> None:
         try:
@@ -229,14 +281,12 @@ class UnitStream(Generic[U, T]):
                 pool.submit(self._run, unit)
             pending = len(self._units)
             while pending:
-                try:
-                    event = self._events.get_nowait()
-                except queue.Empty:
-                    self._waiting = True
-                    if self._budget is not None:
-                        self._budget.wake()
-                    event = self._events.get()
-                    self._waiting = False
+                event = self._next_event()
+                if event is None:
+                    yield ("idle", None, None)  # type: ignore[misc]
+                    continue
+                if self._budget is not None:
+                    self._budget.taken()
                 if event[0] != "item":
                     pending -= 1
                 else:
@@ -247,4 +297,5 @@ class UnitStream(Generic[U, T]):
             pool.shutdown(wait=False, cancel_futures=True)
             self._give_all_slots()  # pages never taken, and pages being read, free their slots for the others
             if self._budget is not None:
+                self._budget.taken(self._events.qsize())  # events never taken no longer wake idle consumers
                 self._budget.leave()

@@ -271,6 +271,9 @@ def report_partition(
     skipped: set[str] = set()
     try:
         for table in run_units(ctx, spec, units, work, skipped=skipped, on_done=markers):
+            if table is None:  # nothing yet: dlt polls the other resources
+                yield None
+                continue
             if (batch := batcher.add(table)) is not None:
                 yield batch
         if (last := batcher.flush()) is not None:

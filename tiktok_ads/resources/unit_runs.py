@@ -36,7 +36,7 @@ def run_units(
         on_done: called in dlt's thread when a unit finished; a non-None result is yielded.
 
     Yields:
-        Items of the units, and ``on_done``'s results.
+        Items of the units, and ``on_done``'s results; None while none is there (the body passes it to dlt).
     """
     workers = ctx.config.max_concurrency
     stream = UnitStream(
@@ -47,8 +47,12 @@ def run_units(
         group=lambda unit: unit.advertiser_id,
         name=f"tiktok_ads_{spec.name}",
         budget=ctx.pages,
+        idle=True,
     )
     for kind, unit, value in stream:
+        if kind == "idle":  # nothing yet: dlt takes None as "no item" and polls its other resources
+            yield None
+            continue
         adv_id = unit.advertiser_id
         if kind == "item":
             yield value
