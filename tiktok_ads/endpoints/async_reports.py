@@ -52,6 +52,7 @@ from tiktok_ads.errors import (
     TikTokConnectionError,
     TikTokRateLimitError,
 )
+from tiktok_ads.tables.metric_catalogue import TIME_DIMENSIONS
 from tiktok_ads.tables.records import ReportTable, TableSpec
 from tiktok_ads.windows import DateWindow, split_range
 
@@ -114,7 +115,7 @@ def task_supported(spec: TableSpec, *, include_deleted: bool) -> bool:
         return False
     if spec.report_type not in ("BASIC", "AUDIENCE"):
         return False
-    if not any(d in ("stat_time_day", "stat_time_hour") for d in spec.dimensions):
+    if not any(d in TIME_DIMENSIONS for d in spec.dimensions):
         return False  # a range total (no time dimension) depends on the window: not the same rows
     if include_deleted and spec.status_filter_field:
         return False

@@ -31,10 +31,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tiktok_ads.api.json_pages import ArrowRows
+from tiktok_ads.endpoints.extract import RawPage
+from tiktok_ads.tables.metric_catalogue import TIME_DIMENSIONS
 from tiktok_ads.windows import DateWindow
-
-RawPage = Sequence[dict[str, Any]]
-TIME_DIMENSIONS = ("stat_time_day", "stat_time_hour")
 
 Member = tuple[str, DateWindow]
 """An advertiser and one of its planned windows."""
