@@ -85,7 +85,7 @@ from tiktok_ads.errors import (
     TikTokQueryTooLargeError,
     TikTokReportCutError,
 )
-from tiktok_ads.tables.metric_catalogue import METRICS
+from tiktok_ads.tables.metric_catalogue import MONEY_METRICS
 from tiktok_ads.tables.records import ReportTable, TableSpec
 from tiktok_ads.windows import DateWindow
 
@@ -100,14 +100,13 @@ MULTI_REPORT_TYPES = frozenset({"BASIC", "AUDIENCE"})
 ID_DIMENSIONS = frozenset({"advertiser_id", "campaign_id", "adgroup_id", "ad_id", "ad_id_v2"})
 """TikTok's id dimensions ([BB] model/report/dimensions.go)."""
 REPORT_ENDPOINT = "report/integrated/get/"
+_MONEY = frozenset(MONEY_METRICS)
 MAX_SHARED_ROWS = 10_000
 """Rows of one shared answer (all its members together) the source keeps. The answer is read whole before
 its members read their rows, so its size is memory (~3.5 MB per 1,000 ``ad_insights`` rows: the body, kept for
 the row path, and the members' arrays): a larger answer (``page_info.total_number`` of its first page) is read
 one advertiser per request instead, at the cost of that first request. Sharing saves requests where members
 have less than a page each; an answer of more than 10 pages saves at most 4 of them (5 members)."""
-MONEY_METRICS = frozenset(name for name, metric in METRICS.items() if metric.kind == "money")
-"""The metrics in the advertiser's currency (the catalogue's kind ``money``: amounts and costs per result)."""
 
 
 def not_batchable(spec: TableSpec) -> str | None:
@@ -197,7 +196,7 @@ class ReportBatches:
         self._zones = {str(a): z for a, z in timezones.items() if z}
         self._currencies = {str(a): c for a, c in (currencies or {}).items() if c}
         self._warn = warn or (lambda message: logger.warning("tiktok_ads: %s", message))
-        self._money = tuple(m for m in spec.metrics if m in MONEY_METRICS)
+        self._money = tuple(m for m in spec.metrics if m in _MONEY)  # amounts in the advertiser's currency
         self._spec = spec
         self._include_deleted = include_deleted
         self._page_size = page_size
