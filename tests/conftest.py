@@ -27,6 +27,7 @@ import hermetic  # captures the environment as the suite starts, before any test
 import pytest
 import requests
 
+from tiktok_ads.api import rate_limit
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 
 P = ParamSpec("P")
@@ -78,6 +79,18 @@ def emulator_factory() -> Iterator[Callable[..., EmulatorServer]]:
         return EmulatorServer(world_config or SMALL_WORLD, **kwargs).start()
 
     yield from kept_until_teardown(start, EmulatorServer.stop)
+
+
+@pytest.fixture
+def unpaced_task_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client's own pacing of async task creation and the change log (``rate_limit.PATH_MAX_QPS``) off.
+
+    For tests whose emulators enforce no limit on those paths (the factory's default): there the pacing, TikTok's
+    1 per second, only makes each creation wait about a second. The pacing itself is tested in ``tests/source``
+    (``test_client``, ``test_async``) and end to end against an emulator that enforces it (``task_create_qps=1``).
+    """
+    for name in rate_limit.PATH_MAX_QPS:
+        monkeypatch.setitem(rate_limit.PATH_MAX_QPS, name, 0)
 
 
 @pytest.fixture

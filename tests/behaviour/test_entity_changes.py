@@ -15,6 +15,8 @@ from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.resources import entity_changes
 
 Factory = Callable[..., EmulatorServer]
+# the emulators here do not limit the change log, so the client's 1-per-second pacing of it would only wait
+pytestmark = pytest.mark.usefixtures("unpaced_task_paths")
 
 TODAY = dt.date(2026, 5, 20)
 #: 96 ads in pages of 10 (10 pages: the change log), 16 ad groups (2 pages: full lists), 4 campaigns

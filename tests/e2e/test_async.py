@@ -37,7 +37,8 @@ def quick_checks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def server(emulator_factory: Callable[..., EmulatorServer]) -> EmulatorServer:
+def server(emulator_factory: Callable[..., EmulatorServer], unpaced_task_paths: None) -> EmulatorServer:
+    """An emulator that does not limit task creation, so the client does not pace it either."""
     return emulator_factory(WORLD)
 
 

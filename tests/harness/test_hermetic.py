@@ -111,8 +111,9 @@ def test_the_tests_pass_in_a_configured_checkout_with_dlt_variables_and_a_home_d
     nodes = [str(ROOT / n) for n in ONCE_FAILING]
     nodes.append(f"{Path(__file__)}::test_dlt_sees_no_setting_of_the_machine_in_process_or_in_a_subprocess")
     # pytest started in the configured folder: there dlt reads .dlt/ (as from a checkout after `auth`)
+    pytest_args = ["-q", "-n", "0", "-p", "no:cacheprovider", "--rootdir", str(ROOT)]  # one process: 6 tests
     proc = support.run_command(
-        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", "--rootdir", str(ROOT), *nodes],
+        [sys.executable, "-m", "pytest", *pytest_args, *nodes],
         cwd=checkout,
         env=env,
         timeout=600,
