@@ -570,3 +570,136 @@ def test_posthogs_reports_are_answered(tiktok: Any, emulator: EmulatorServer, le
     _assert_shape(data, params)
     if level == "AUCTION_CAMPAIGN":
         assert {row["metrics"]["billing_event"] for row in data["list"]} == {"-"}
+
+
+#: Apache DevLake's tiktokAds plugin (presence-io/incubator-devlake backend/plugins/tiktokAds/tasks/
+#: report_collector.go): one metric list per level, with TikTok's ad-group attribute metrics (pricing_category,
+#: aeo_type ...) at AUCTION_ADGROUP and AUCTION_AD.
+_DEVLAKE_BASE = [
+    "spend", "cpc", "cpm", "impressions", "gross_impressions", "clicks", "ctr", "reach", "cost_per_1000_reached",
+    "conversion", "cost_per_conversion", "conversion_rate", "real_time_conversion", "real_time_cost_per_conversion",
+    "real_time_conversion_rate", *_RESULTS[4:], *_SECONDARY, "frequency", "currency", "campaign_name",
+]  # fmt: skip
+_DEVLAKE_CAMPAIGN = [
+    "objective_type",
+    "split_test",
+    "campaign_budget",
+    "campaign_dedicate_type",
+    "app_promotion_type",
+]
+_DEVLAKE_ADGROUP = [
+    "adgroup_name", "placement_type", "promotion_type", "opt_status", "dpa_target_audience_type", "budget",
+    "smart_target", "pricing_category", "bid_strategy", "bid", "aeo_type", "tt_app_id", "tt_app_name", "mobile_app_id",
+]  # fmt: skip
+_DEVLAKE_DOWNLOADS = ["onsite_download_start", "cost_per_onsite_download_start", "onsite_download_start_rate"]
+DEVLAKE_METRICS = {
+    "AUCTION_CAMPAIGN": _DEVLAKE_BASE + _DEVLAKE_CAMPAIGN + _DEVLAKE_DOWNLOADS,
+    "AUCTION_ADGROUP": _DEVLAKE_BASE
+    + ["campaign_id"]
+    + _DEVLAKE_CAMPAIGN
+    + _DEVLAKE_ADGROUP
+    + _DEVLAKE_DOWNLOADS,
+    "AUCTION_AD": _DEVLAKE_BASE
+    + ["campaign_id"]
+    + _DEVLAKE_CAMPAIGN
+    + _DEVLAKE_ADGROUP[:1]
+    + ["adgroup_id"]
+    + _DEVLAKE_ADGROUP[1:11]
+    + ["ad_name", "ad_text", "call_to_action"]
+    + _DEVLAKE_ADGROUP[11:]
+    + ["image_mode"]
+    + _DEVLAKE_DOWNLOADS,
+}
+#: A TikTok MCP report tool's attribute lists (ADGROUP_ATTR_METRICS / AD_ATTR_METRICS / REPORT_ATTRIBUTE_METRICS)
+#: and TikTok's attribute list with its documented levels (bububa/tiktok-business model/report/metrics.go).
+MCP_ATTRIBUTES = {
+    "AUCTION_CAMPAIGN": ["advertiser_name", "campaign_automation_type", "campaign_name", "objective_type"],
+    "AUCTION_ADGROUP": [
+        "campaign_id", "campaign_name", "campaign_automation_type", "adgroup_name", "promotion_type", "billing_event",
+        "placement_type", "adgroup_download_url", "profile_image", "bid_secondary_goal", "is_aco",
+    ],
+    "AUCTION_AD": [
+        "campaign_id", "campaign_name", "campaign_automation_type", "adgroup_id", "adgroup_name", "ad_name", "ad_text",
+        "ad_url", "adgroup_download_url", "objective_type", "promotion_type", "tt_app_name", "mobile_app_id",
+        "call_to_action", "ad_profile_image", "is_smart_creative", "advertiser_name",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("level", ["AUCTION_CAMPAIGN", "AUCTION_ADGROUP", "AUCTION_AD"])
+@pytest.mark.parametrize("source", ["devlake", "mcp"])
+def test_attribute_metrics_tiktok_documents_are_answered(
+    tiktok: Any, emulator: EmulatorServer, level: str, source: str
+) -> None:
+    metrics = DEVLAKE_METRICS[level] if source == "devlake" else MCP_ATTRIBUTES[level] + ["spend"]
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "service_type": "AUCTION",
+        "report_type": "BASIC",
+        "data_level": level,
+        "dimensions": [_LEVEL_ID[level], "stat_time_day"],
+        "metrics": metrics,
+        "start_date": START,
+        "end_date": END,
+        "page_size": 1000,
+        "page": 1,
+    }
+    data = _answer(tiktok, params)
+    _assert_shape(data, params)
+    rows = [row["metrics"] for row in data["list"]]
+    if "campaign_automation_type" in metrics:
+        assert {r["campaign_automation_type"] for r in rows} == {"MANUAL"}  # Smart+ campaigns are not here
+    if "ad_url" in metrics:
+        assert all(r["ad_url"].startswith("https://") for r in rows)
+    if "pricing_category" in metrics:  # the deprecated name of the billing event, an ad group's setting
+        assert all(r["pricing_category"] not in ("", "-") for r in rows)
+
+
+@pytest.mark.parametrize(
+    "metric,level",
+    [
+        ("ad_url", "AUCTION_ADGROUP"),
+        ("aeo_type", "AUCTION_CAMPAIGN"),
+        ("campaign_automation_type", "AUCTION_ADVERTISER"),
+    ],
+)
+def test_attribute_metrics_are_refused_above_their_level(
+    tiktok: Any, emulator: EmulatorServer, metric: str, level: str
+) -> None:
+    """The documented levels: ad_url is an ad's, aeo_type an ad group's, campaign_automation_type a campaign's."""
+    body = tiktok.get(
+        REPORT,
+        advertiser_id=emulator.advertiser_ids[0],
+        report_type="BASIC",
+        data_level=level,
+        dimensions=[_LEVEL_ID[level], "stat_time_day"],
+        metrics=["spend", metric],
+        start_date=START,
+        end_date=END,
+    ).json()
+    assert body["code"] == 40002
+    assert f"Invalid metric fields: {[metric]!r}" in body["message"]
+
+
+def test_earned_and_organic_counts_are_answered(tiktok: Any, emulator: EmulatorServer) -> None:
+    """TikTok's engagement list (bububa/tiktok-business model/report/metrics.go): organic and earned page views."""
+    metrics = [
+        "organic_video_views",
+        "earned_page_video_views",
+        "earned_page_video_views_p100",
+        "earned_page_clicks",
+    ]
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "BASIC",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["ad_id", "stat_time_day"],
+        "metrics": metrics,
+        "start_date": START,
+        "end_date": END,
+        "page_size": 1000,
+    }
+    data = _answer(tiktok, params)
+    _assert_shape(data, params)
+    for row in data["list"]:
+        assert all(int(row["metrics"][name]) >= 0 for name in metrics)  # counts, as strings
