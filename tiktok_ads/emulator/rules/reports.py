@@ -160,6 +160,12 @@ def _validate_dimensions(report_type: str, data_level: str, dimensions: list[str
         raise param_error(f"Invalid dimension fields: {unknown}")
     ids = [d for d in dimensions if d in ID_DIMENSION.values()]
     wanted = ID_DIMENSION[data_level]
+    other = [d for d in ids if d != wanted]
+    if other:
+        # TikTok's words, seen live for campaign_id beside adgroup_id at AUCTION_ADGROUP (40002; a production
+        # sync's notes, "Adgroup/ad-grain API error 40002: dimension campaign_id does not match data_level
+        # AUCTION_ADGROUP"). UNSURE: which id it names when several do not match (here the first).
+        raise param_error(f"dimension {other[0]} does not match data_level {data_level}")
     if ids != [wanted]:
         raise param_error(
             f"dimensions: data_level {data_level} requires exactly one id dimension, {wanted!r}; got {ids}."
