@@ -766,3 +766,29 @@ def test_a_basic_report_by_day_alone_sums_a_levels_ids(tiktok: Any, emulator: Em
     # the daily span still holds: 31 dates are refused in TikTok's words
     body = tiktok.get(REPORT, **{**params, "end_date": "2024-06-15"}).json()
     assert (body["code"], body["message"]) == (40002, "max time span is 30 days when use stat_time_day")
+
+
+def test_aco_flags_are_json_booleans(tiktok: Any, emulator: EmulatorServer) -> None:
+    """is_aco (ad group) and is_smart_creative (ad) are booleans in TikTok's attribute list (bububa/tiktok-business
+    model/report/metrics.go): scripted, JSON true/false in the raw text of the answer; by default the documented
+    strings."""
+    for level, name, scripted in (
+        ("AUCTION_ADGROUP", "is_aco", True),
+        ("AUCTION_AD", "is_smart_creative", True),
+        ("AUCTION_AD", "is_smart_creative", False),
+    ):
+        emulator.world.report_engine.json_booleans = scripted
+        answer = tiktok.get(
+            REPORT,
+            advertiser_id=emulator.advertiser_ids[0],
+            report_type="BASIC",
+            data_level=level,
+            dimensions=[_LEVEL_ID[level], "stat_time_day"],
+            metrics=["spend", name],
+            start_date=START,
+            end_date=END,
+            page_size=1000,
+        )
+        rows = answer.json()["data"]["list"]
+        assert rows and {type(row["metrics"][name]) for row in rows} == {bool if scripted else str}
+        assert (f'"{name}":false' in answer.text.replace(" ", "")) is scripted
