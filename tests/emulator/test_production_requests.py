@@ -792,3 +792,32 @@ def test_aco_flags_are_json_booleans(tiktok: Any, emulator: EmulatorServer) -> N
         rows = answer.json()["data"]["list"]
         assert rows and {type(row["metrics"][name]) for row in rows} == {bool if scripted else str}
         assert (f'"{name}":false' in answer.text.replace(" ", "")) is scripted
+
+
+@pytest.mark.parametrize(
+    "report_type,dims",
+    [
+        ("BASIC", ["ad_id", "stat_time_day", "custom_event_type"]),
+        ("BASIC", ["ad_id_v2", "stat_time_day"]),
+        ("AUDIENCE", ["ad_id", "stat_time_day", "dma_id"]),
+        ("AUDIENCE", ["campaign_id", "stat_time_day", "interest_category_v2"]),
+    ],
+)
+def test_dimensions_tiktok_has_but_the_emulator_does_not_model_say_so(
+    tiktok: Any, emulator: EmulatorServer, report_type: str, dims: list[str]
+) -> None:
+    """bububa/tiktok-business model/report/dimensions.go and Fivetran's custom report dimensions name them: the
+    emulator does not pretend TikTok refuses them."""
+    body = tiktok.get(
+        REPORT,
+        advertiser_id=emulator.advertiser_ids[0],
+        report_type=report_type,
+        data_level="AUCTION_CAMPAIGN" if dims[0] == "campaign_id" else "AUCTION_AD",
+        dimensions=dims,
+        metrics=["spend"],
+        start_date=START,
+        end_date=END,
+    ).json()
+    assert body["code"] == 40002
+    unmodelled = [d for d in dims if d not in ("ad_id", "campaign_id", "stat_time_day")]
+    assert body["message"] == f"dimensions: {unmodelled} are TikTok dimensions this emulator does not model."
