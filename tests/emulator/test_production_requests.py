@@ -821,3 +821,39 @@ def test_dimensions_tiktok_has_but_the_emulator_does_not_model_say_so(
     assert body["code"] == 40002
     unmodelled = [d for d in dims if d not in ("ad_id", "campaign_id", "stat_time_day")]
     assert body["message"] == f"dimensions: {unmodelled} are TikTok dimensions this emulator does not model."
+
+
+def test_the_renamed_content_view_metric_is_answered_equal_to_its_old_name(
+    tiktok: Any, emulator: EmulatorServer
+) -> None:
+    """Airbyte (unit_tests/test_conversion_metrics.py): page_content_view_events and product_details_page_browse
+    "are the same event. They return identical values"; so do their cost, rate and value variants."""
+    pairs = {
+        "product_details_page_browse": "page_content_view_events",
+        "cost_per_product_details_page_browse": "cost_per_page_content_view_event",
+        "product_details_page_browse_rate": "page_content_view_event_rate",
+        "total_product_details_page_browse_value": "total_page_view_content_events_value",
+        "value_per_product_details_page_browse": "value_per_page_content_view_event",
+    }
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "BASIC",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["ad_id", "stat_time_day"],
+        "metrics": [*pairs, *pairs.values()],
+        "start_date": START,
+        "end_date": END,
+        "page_size": 1000,
+    }
+    data = _answer(tiktok, params)
+    _assert_shape(data, params)
+    assert any(int(row["metrics"]["product_details_page_browse"]) for row in data["list"])
+    for row in data["list"]:
+        assert {new: row["metrics"][new] for new in pairs} == {
+            new: row["metrics"][old] for new, old in pairs.items()
+        }
+    # BASIC-only, as its twin (test_audience_reports_refuse_what_airbyte_found_refused)
+    body = tiktok.get(
+        REPORT, **{**params, "report_type": "AUDIENCE", "dimensions": ["ad_id", "stat_time_day", "age"]}
+    ).json()
+    assert body["code"] == 40002 and "product_details_page_browse" in body["message"]
