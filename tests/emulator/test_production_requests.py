@@ -667,18 +667,24 @@ def test_attribute_metrics_are_refused_above_their_level(
     tiktok: Any, emulator: EmulatorServer, metric: str, level: str
 ) -> None:
     """The documented levels: ad_url is an ad's, aeo_type an ad group's, campaign_automation_type a campaign's."""
-    body = tiktok.get(
+    body = _daily_basic(tiktok, emulator, level, ["spend", metric]).json()
+    assert body["code"] == 40002
+    assert f"Invalid metric fields: {[metric]!r}" in body["message"]
+
+
+def _daily_basic(tiktok: Any, emulator: EmulatorServer, level: str, metrics: list[str]) -> Any:
+    """The HTTP answer to a daily BASIC report of the first advertiser at ``level`` by its id."""
+    return tiktok.get(
         REPORT,
         advertiser_id=emulator.advertiser_ids[0],
         report_type="BASIC",
         data_level=level,
         dimensions=[_LEVEL_ID[level], "stat_time_day"],
-        metrics=["spend", metric],
+        metrics=metrics,
         start_date=START,
         end_date=END,
-    ).json()
-    assert body["code"] == 40002
-    assert f"Invalid metric fields: {[metric]!r}" in body["message"]
+        page_size=1000,
+    )
 
 
 def test_earned_and_organic_counts_are_answered(tiktok: Any, emulator: EmulatorServer) -> None:
@@ -778,17 +784,7 @@ def test_aco_flags_are_json_booleans(tiktok: Any, emulator: EmulatorServer) -> N
         ("AUCTION_AD", "is_smart_creative", False),
     ):
         emulator.world.report_engine.json_booleans = scripted
-        answer = tiktok.get(
-            REPORT,
-            advertiser_id=emulator.advertiser_ids[0],
-            report_type="BASIC",
-            data_level=level,
-            dimensions=[_LEVEL_ID[level], "stat_time_day"],
-            metrics=["spend", name],
-            start_date=START,
-            end_date=END,
-            page_size=1000,
-        )
+        answer = _daily_basic(tiktok, emulator, level, ["spend", name])
         rows = answer.json()["data"]["list"]
         assert rows and {type(row["metrics"][name]) for row in rows} == {bool if scripted else str}
         assert (f'"{name}":false' in answer.text.replace(" ", "")) is scripted
