@@ -570,3 +570,286 @@ def test_posthogs_reports_are_answered(tiktok: Any, emulator: EmulatorServer, le
     _assert_shape(data, params)
     if level == "AUCTION_CAMPAIGN":
         assert {row["metrics"]["billing_event"] for row in data["list"]} == {"-"}
+
+
+#: Apache DevLake's tiktokAds plugin (presence-io/incubator-devlake backend/plugins/tiktokAds/tasks/
+#: report_collector.go): one metric list per level, with TikTok's ad-group attribute metrics (pricing_category,
+#: aeo_type ...) at AUCTION_ADGROUP and AUCTION_AD.
+_DEVLAKE_BASE = [
+    "spend", "cpc", "cpm", "impressions", "gross_impressions", "clicks", "ctr", "reach", "cost_per_1000_reached",
+    "conversion", "cost_per_conversion", "conversion_rate", "real_time_conversion", "real_time_cost_per_conversion",
+    "real_time_conversion_rate", *_RESULTS[4:], *_SECONDARY, "frequency", "currency", "campaign_name",
+]  # fmt: skip
+_DEVLAKE_CAMPAIGN = [
+    "objective_type",
+    "split_test",
+    "campaign_budget",
+    "campaign_dedicate_type",
+    "app_promotion_type",
+]
+_DEVLAKE_ADGROUP = [
+    "adgroup_name", "placement_type", "promotion_type", "opt_status", "dpa_target_audience_type", "budget",
+    "smart_target", "pricing_category", "bid_strategy", "bid", "aeo_type", "tt_app_id", "tt_app_name", "mobile_app_id",
+]  # fmt: skip
+_DEVLAKE_DOWNLOADS = ["onsite_download_start", "cost_per_onsite_download_start", "onsite_download_start_rate"]
+DEVLAKE_METRICS = {
+    "AUCTION_CAMPAIGN": _DEVLAKE_BASE + _DEVLAKE_CAMPAIGN + _DEVLAKE_DOWNLOADS,
+    "AUCTION_ADGROUP": _DEVLAKE_BASE
+    + ["campaign_id"]
+    + _DEVLAKE_CAMPAIGN
+    + _DEVLAKE_ADGROUP
+    + _DEVLAKE_DOWNLOADS,
+    "AUCTION_AD": _DEVLAKE_BASE
+    + ["campaign_id"]
+    + _DEVLAKE_CAMPAIGN
+    + _DEVLAKE_ADGROUP[:1]
+    + ["adgroup_id"]
+    + _DEVLAKE_ADGROUP[1:11]
+    + ["ad_name", "ad_text", "call_to_action"]
+    + _DEVLAKE_ADGROUP[11:]
+    + ["image_mode"]
+    + _DEVLAKE_DOWNLOADS,
+}
+#: A TikTok MCP report tool's attribute lists (ADGROUP_ATTR_METRICS / AD_ATTR_METRICS / REPORT_ATTRIBUTE_METRICS)
+#: and TikTok's attribute list with its documented levels (bububa/tiktok-business model/report/metrics.go).
+MCP_ATTRIBUTES = {
+    "AUCTION_CAMPAIGN": ["advertiser_name", "campaign_automation_type", "campaign_name", "objective_type"],
+    "AUCTION_ADGROUP": [
+        "campaign_id", "campaign_name", "campaign_automation_type", "adgroup_name", "promotion_type", "billing_event",
+        "placement_type", "adgroup_download_url", "profile_image", "bid_secondary_goal", "is_aco",
+    ],
+    "AUCTION_AD": [
+        "campaign_id", "campaign_name", "campaign_automation_type", "adgroup_id", "adgroup_name", "ad_name", "ad_text",
+        "ad_url", "adgroup_download_url", "objective_type", "promotion_type", "tt_app_name", "mobile_app_id",
+        "call_to_action", "ad_profile_image", "is_smart_creative", "advertiser_name",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("level", ["AUCTION_CAMPAIGN", "AUCTION_ADGROUP", "AUCTION_AD"])
+@pytest.mark.parametrize("source", ["devlake", "mcp"])
+def test_attribute_metrics_tiktok_documents_are_answered(
+    tiktok: Any, emulator: EmulatorServer, level: str, source: str
+) -> None:
+    metrics = DEVLAKE_METRICS[level] if source == "devlake" else MCP_ATTRIBUTES[level] + ["spend"]
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "service_type": "AUCTION",
+        "report_type": "BASIC",
+        "data_level": level,
+        "dimensions": [_LEVEL_ID[level], "stat_time_day"],
+        "metrics": metrics,
+        "start_date": START,
+        "end_date": END,
+        "page_size": 1000,
+        "page": 1,
+    }
+    data = _answer(tiktok, params)
+    _assert_shape(data, params)
+    rows = [row["metrics"] for row in data["list"]]
+    if "campaign_automation_type" in metrics:
+        assert {r["campaign_automation_type"] for r in rows} == {"MANUAL"}  # Smart+ campaigns are not here
+    if "ad_url" in metrics:
+        assert all(r["ad_url"].startswith("https://") for r in rows)
+    if "pricing_category" in metrics:  # the deprecated name of the billing event, an ad group's setting
+        assert all(r["pricing_category"] not in ("", "-") for r in rows)
+
+
+@pytest.mark.parametrize(
+    "metric,level",
+    [
+        ("ad_url", "AUCTION_ADGROUP"),
+        ("aeo_type", "AUCTION_CAMPAIGN"),
+        ("campaign_automation_type", "AUCTION_ADVERTISER"),
+    ],
+)
+def test_attribute_metrics_are_refused_above_their_level(
+    tiktok: Any, emulator: EmulatorServer, metric: str, level: str
+) -> None:
+    """The documented levels: ad_url is an ad's, aeo_type an ad group's, campaign_automation_type a campaign's."""
+    body = _daily_basic(tiktok, emulator, level, ["spend", metric]).json()
+    assert body["code"] == 40002
+    assert f"Invalid metric fields: {[metric]!r}" in body["message"]
+
+
+def _daily_basic(tiktok: Any, emulator: EmulatorServer, level: str, metrics: list[str]) -> Any:
+    """The HTTP answer to a daily BASIC report of the first advertiser at ``level`` by its id."""
+    return tiktok.get(
+        REPORT,
+        advertiser_id=emulator.advertiser_ids[0],
+        report_type="BASIC",
+        data_level=level,
+        dimensions=[_LEVEL_ID[level], "stat_time_day"],
+        metrics=metrics,
+        start_date=START,
+        end_date=END,
+        page_size=1000,
+    )
+
+
+def test_earned_and_organic_counts_are_answered(tiktok: Any, emulator: EmulatorServer) -> None:
+    """TikTok's engagement list (bububa/tiktok-business model/report/metrics.go): organic and earned page views."""
+    metrics = [
+        "organic_video_views",
+        "earned_page_video_views",
+        "earned_page_video_views_p100",
+        "earned_page_clicks",
+    ]
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "BASIC",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["ad_id", "stat_time_day"],
+        "metrics": metrics,
+        "start_date": START,
+        "end_date": END,
+        "page_size": 1000,
+    }
+    data = _answer(tiktok, params)
+    _assert_shape(data, params)
+    for row in data["list"]:
+        assert all(int(row["metrics"][name]) >= 0 for name in metrics)  # counts, as strings
+
+
+#: OWOX js-data-connectors TikTokAds Source.js getDimensionsForDataLevel: AUCTION_ADVERTISER by stat_time_day alone
+#: (and many single-account dashboards send the same request); TikTok's docs name that grouping ("one ID dimension
+#: and/or stat_time_day", bububa/tiktok-business model/report/integrated_get.go).
+OWOX_METRICS = [
+    "spend", "cpc", "cpm", "cost_per_conversion", "cost_per_1000_reached", "impressions", "clicks", "ctr", "reach",
+    "frequency", "video_play_actions", "video_watched_2s", "video_watched_6s", "average_video_play",
+    "average_video_play_per_user", "video_views_p25", "video_views_p50", "video_views_p75", "video_views_p100",
+    "profile_visits", "profile_visits_rate", "likes", "comments", "shares", "follows", "conversion", "conversion_rate",
+]  # fmt: skip
+
+
+def test_a_basic_report_by_day_alone_is_the_advertisers_rows(tiktok: Any, emulator: EmulatorServer) -> None:
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "BASIC",
+        "data_level": "AUCTION_ADVERTISER",
+        "dimensions": ["stat_time_day"],
+        "metrics": OWOX_METRICS,
+        "start_date": START,
+        "end_date": END,
+        "page": 1,
+        "page_size": 100,
+    }
+    data = _answer(tiktok, params)
+    _assert_shape(data, params)
+    by_id = _answer(tiktok, {**params, "dimensions": ["advertiser_id", "stat_time_day"]})
+    want = {r["dimensions"]["stat_time_day"]: r["metrics"] for r in by_id["list"]}
+    got = {r["dimensions"]["stat_time_day"]: r["metrics"] for r in data["list"]}
+    assert set(got) == set(want) and got
+    for day, metrics in got.items():  # one advertiser: its one id's figures, costs included
+        assert {k: str(v) for k, v in metrics.items()} == {k: str(v) for k, v in want[day].items()}, day
+
+
+def test_a_basic_report_by_day_alone_sums_a_levels_ids(tiktok: Any, emulator: EmulatorServer) -> None:
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "BASIC",
+        "data_level": "AUCTION_CAMPAIGN",
+        "dimensions": ["stat_time_day"],
+        "metrics": ["spend", "impressions", "clicks"],
+        "start_date": START,
+        "end_date": END,
+        "page_size": 1000,
+    }
+    data = _answer(tiktok, params)
+    by_id = _answer(tiktok, {**params, "dimensions": ["campaign_id", "stat_time_day"]})
+    want: dict[str, list[int]] = {}
+    for row in by_id["list"]:
+        got = want.setdefault(row["dimensions"]["stat_time_day"], [0, 0])
+        got[0] += round(float(row["metrics"]["spend"]) * 100)
+        got[1] += int(row["metrics"]["impressions"])
+    assert {
+        r["dimensions"]["stat_time_day"]: [
+            round(float(r["metrics"]["spend"]) * 100),
+            int(r["metrics"]["impressions"]),
+        ]
+        for r in data["list"]
+    } == want
+    # the daily span still holds: 31 dates are refused in TikTok's words
+    body = tiktok.get(REPORT, **{**params, "end_date": "2024-06-15"}).json()
+    assert (body["code"], body["message"]) == (40002, "max time span is 30 days when use stat_time_day")
+
+
+def test_aco_flags_are_json_booleans(tiktok: Any, emulator: EmulatorServer) -> None:
+    """is_aco (ad group) and is_smart_creative (ad) are booleans in TikTok's attribute list (bububa/tiktok-business
+    model/report/metrics.go): scripted, JSON true/false in the raw text of the answer; by default the documented
+    strings."""
+    for level, name, scripted in (
+        ("AUCTION_ADGROUP", "is_aco", True),
+        ("AUCTION_AD", "is_smart_creative", True),
+        ("AUCTION_AD", "is_smart_creative", False),
+    ):
+        emulator.world.report_engine.json_booleans = scripted
+        answer = _daily_basic(tiktok, emulator, level, ["spend", name])
+        rows = answer.json()["data"]["list"]
+        assert rows and {type(row["metrics"][name]) for row in rows} == {bool if scripted else str}
+        assert (f'"{name}":false' in answer.text.replace(" ", "")) is scripted
+
+
+@pytest.mark.parametrize(
+    "report_type,dims",
+    [
+        ("BASIC", ["ad_id", "stat_time_day", "custom_event_type"]),
+        ("BASIC", ["ad_id_v2", "stat_time_day"]),
+        ("AUDIENCE", ["ad_id", "stat_time_day", "dma_id"]),
+        ("AUDIENCE", ["campaign_id", "stat_time_day", "interest_category_v2"]),
+    ],
+)
+def test_dimensions_tiktok_has_but_the_emulator_does_not_model_say_so(
+    tiktok: Any, emulator: EmulatorServer, report_type: str, dims: list[str]
+) -> None:
+    """bububa/tiktok-business model/report/dimensions.go and Fivetran's custom report dimensions name them: the
+    emulator does not pretend TikTok refuses them."""
+    body = tiktok.get(
+        REPORT,
+        advertiser_id=emulator.advertiser_ids[0],
+        report_type=report_type,
+        data_level="AUCTION_CAMPAIGN" if dims[0] == "campaign_id" else "AUCTION_AD",
+        dimensions=dims,
+        metrics=["spend"],
+        start_date=START,
+        end_date=END,
+    ).json()
+    assert body["code"] == 40002
+    unmodelled = [d for d in dims if d not in ("ad_id", "campaign_id", "stat_time_day")]
+    assert body["message"] == f"dimensions: {unmodelled} are TikTok dimensions this emulator does not model."
+
+
+def test_the_renamed_content_view_metric_is_answered_equal_to_its_old_name(
+    tiktok: Any, emulator: EmulatorServer
+) -> None:
+    """Airbyte (unit_tests/test_conversion_metrics.py): page_content_view_events and product_details_page_browse
+    "are the same event. They return identical values"; so do their cost, rate and value variants."""
+    pairs = {
+        "product_details_page_browse": "page_content_view_events",
+        "cost_per_product_details_page_browse": "cost_per_page_content_view_event",
+        "product_details_page_browse_rate": "page_content_view_event_rate",
+        "total_product_details_page_browse_value": "total_page_view_content_events_value",
+        "value_per_product_details_page_browse": "value_per_page_content_view_event",
+    }
+    params = {
+        "advertiser_id": emulator.advertiser_ids[0],
+        "report_type": "BASIC",
+        "data_level": "AUCTION_AD",
+        "dimensions": ["ad_id", "stat_time_day"],
+        "metrics": [*pairs, *pairs.values()],
+        "start_date": START,
+        "end_date": END,
+        "page_size": 1000,
+    }
+    data = _answer(tiktok, params)
+    _assert_shape(data, params)
+    assert any(int(row["metrics"]["product_details_page_browse"]) for row in data["list"])
+    for row in data["list"]:
+        assert {new: row["metrics"][new] for new in pairs} == {
+            new: row["metrics"][old] for new, old in pairs.items()
+        }
+    # BASIC-only, as its twin (test_audience_reports_refuse_what_airbyte_found_refused)
+    body = tiktok.get(
+        REPORT, **{**params, "report_type": "AUDIENCE", "dimensions": ["ad_id", "stat_time_day", "age"]}
+    ).json()
+    assert body["code"] == 40002 and "product_details_page_browse" in body["message"]

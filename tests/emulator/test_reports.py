@@ -232,9 +232,13 @@ def test_non_audience_metrics_refused_in_audience(tiktok: Any, emulator: Emulato
     ("level", "dims", "fragment"),
     [
         ("AUCTION_AD", ["ad_id", "bogus_dim"], "bogus_dim"),
-        ("AUCTION_AD", ["campaign_id", "stat_time_day"], "ad_id"),
-        ("AUCTION_AD", ["ad_id", "adgroup_id"], "ad_id"),
-        ("AUCTION_CAMPAIGN", ["stat_time_day"], "campaign_id"),
+        (
+            "AUCTION_AD",
+            ["campaign_id", "stat_time_day"],
+            "dimension campaign_id does not match data_level AUCTION_AD",
+        ),
+        ("AUCTION_AD", ["ad_id", "adgroup_id"], "dimension adgroup_id does not match data_level AUCTION_AD"),
+        ("AUCTION_ADGROUP", ["campaign_id", "adgroup_id", "stat_time_day"], "campaign_id does not match"),
         ("AUCTION_AD", ["ad_id", "stat_time_day", "stat_time_hour"], "time dimension"),
         ("AUCTION_AD", ["ad_id", "stat_time_day", "age"], "age"),
         ("AUCTION_AD", [], "dimensions"),

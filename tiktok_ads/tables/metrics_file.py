@@ -121,6 +121,7 @@ class MetricInfo:
         value: for ``value_per`` and ``roas``, the value metric on top.
         uv: a unique-visitor figure (not a sum across rows).
         dash: when TikTok sends ``"-"`` instead of a figure (empty: never documented).
+        same: another name of the same figure (a renamed metric TikTok answers under both names, equal).
     """
 
     name: str
@@ -133,6 +134,7 @@ class MetricInfo:
     value: str | None = None
     uv: bool = False
     dash: str = ""
+    same: str | None = None
 
     @property
     def column_type(self) -> ColumnKind:
@@ -176,6 +178,7 @@ def _load(path: Path) -> tuple[dict[str, MetricInfo], dict[str, MetricGroup]]:
                 value=entry.get("value"),
                 uv=bool(entry.get("uv", False)),
                 dash=entry.get("dash", ""),
+                same=entry.get("same"),
             )
         groups[gname] = MetricGroup(gname, g["title"], g["source"], tuple(e["name"] for e in g["metrics"]))
     return metrics, groups

@@ -24,7 +24,7 @@ days and their sums are consistent. A metric is one of:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # the one metric catalogue and TikTok's report levels and breakdowns (data shared with the source; the
 # reader imports nothing else of the source)
@@ -339,13 +339,20 @@ def _build() -> tuple[dict[str, MetricDef], dict[str, ExtField]]:
     }
     defs: dict[str, MetricDef] = {}
     for name, info in CATALOGUE.items():
+        if info.same:
+            continue  # below: the formula of the figure it names
         core = _CORE.get(name)
         if core is not None:
             # the catalogue decides where TikTok accepts it; the core formula how it is computed
             defs[name] = MetricDef(**{**core.__dict__, "levels": info.levels, "audience": info.audience})
         else:
             defs[name] = _derived(info, ext, core_unique_of)
-    return defs, ext
+    for name, info in CATALOGUE.items():
+        if info.same:  # a renamed metric: the same fields, so the same values (metrics.toml)
+            defs[name] = replace(
+                defs[info.same], name=name, levels=info.levels, audience=info.audience, uv=info.uv
+            )
+    return {name: defs[name] for name in CATALOGUE}, ext  # in the catalogue's order
 
 
 METRICS, EXT_FIELDS = _build()

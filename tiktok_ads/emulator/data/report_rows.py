@@ -171,6 +171,19 @@ class ReportEngine:
         self._formatters: dict[tuple[object, ...], Formatter] = {}
         self._results: OrderedDict[tuple[object, ...], ReportResult] = OrderedDict()
         self._attr_cache: dict[tuple[object, ...], dict[str, str]] = {}
+        self._json_booleans = False
+
+    @property
+    def json_booleans(self) -> bool:
+        """Scripted (tests): the synchronous JSON answers spell ``is_aco`` / ``is_smart_creative`` as JSON
+        booleans (``wire.JSON_BOOLEAN_METRICS``) instead of TikTok's documented strings."""
+        return self._json_booleans
+
+    @json_booleans.setter
+    def json_booleans(self, value: bool) -> None:
+        with self._lock:
+            self._json_booleans = value
+            self._results.clear()  # they hold their formatters
 
     def clock_moved(self) -> None:
         """Forget what depends on the clock (results, attribute values); under the world's lock."""
@@ -182,7 +195,8 @@ class ReportEngine:
     ) -> Formatter:
         """The compiled wire formatter of a metric list (``wire.compile_formatter``), cached per
         (metrics, level, advertiser, as_json)."""
-        key = (tuple(names), level, adv.index, as_json)
+        booleans = as_json and self._json_booleans
+        key = (tuple(names), level, adv.index, as_json, booleans)
         cached = self._formatters.get(key)
         if cached is not None:
             return cached
@@ -190,7 +204,7 @@ class ReportEngine:
         def attributes(names: tuple[str, ...], ent: Entity | Advertiser, escaped: bool) -> dict[str, str]:
             return self._attributes(names, ent, adv, escaped)
 
-        fmt = compile_formatter(names, level, adv.currency, attributes, as_json)
+        fmt = compile_formatter(names, level, adv.currency, attributes, as_json, json_booleans=booleans)
         with self._lock:
             if len(self._formatters) > 256:
                 self._formatters.clear()

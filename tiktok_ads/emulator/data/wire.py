@@ -51,12 +51,23 @@ THREE_DECIMAL_METRICS: frozenset[str] = frozenset({"cost_per_result", "real_time
 #: Metrics answered JSON ``null`` where they do not apply. UNSURE at which levels: the answer above is ad
 #: level; at ad-group level we keep ``"-"`` (the documented placeholder), so both spellings occur.
 NULL_AT_AD_LEVEL: frozenset[str] = frozenset({"dpa_target_audience_type"})
+#: Attribute metrics real answers may send as JSON booleans (scripted, ``json_booleans``): TikTok's attribute
+#: list types ``is_aco`` and ``is_smart_creative`` as booleans (bububa/tiktok-business model/report/metrics.go:
+#: Go ``bool`` fields, which a JSON string would not decode into), as ``ad/get/`` answers ``is_aco: false``.
+#: UNSURE: no captured report answer holds them and the docs' general rule is strings, so strings stay the default.
+JSON_BOOLEAN_METRICS: frozenset[str] = frozenset({"is_aco", "is_smart_creative"})
 #: The app attributes of an ad without an app (the same answer): ``tt_app_id`` the number 0, the others "0".
 NO_APP: dict[str, str | int] = {"tt_app_id": 0, "tt_app_name": "0", "mobile_app_id": "0"}
 
 
 def compile_formatter(
-    names: Sequence[str], level: str, currency: str, attributes: Attributes, as_json: bool = False
+    names: Sequence[str],
+    level: str,
+    currency: str,
+    attributes: Attributes,
+    as_json: bool = False,
+    *,
+    json_booleans: bool = False,
 ) -> Formatter:
     """Compile one function (entity, base vector) -> {metric: wire value} for a metric list.
 
@@ -69,6 +80,7 @@ def compile_formatter(
         currency: the advertiser's currency (whole-unit currencies have no decimals).
         attributes: the attribute metrics' values of an entity (names, entity, JSON-escaped or not).
         as_json: produce the metrics object as JSON text instead of a dict.
+        json_booleans: spell :data:`JSON_BOOLEAN_METRICS` as JSON booleans (scripted variant).
     """
     exprs: list[str] = []
     plain: list[bool] = []  # whether the value is always a string (else: a number, null or either)
@@ -87,6 +99,9 @@ def compile_formatter(
             expr = f"attrs[{name!r}]"
             if name in NULL_AT_AD_LEVEL and ad_level:
                 expr = f"(None if {expr} == '-' else {expr})"
+                is_plain = False
+            elif name in JSON_BOOLEAN_METRICS and json_booleans:
+                expr = f"({expr} == 'true')"
                 is_plain = False
             elif name in NO_APP:
                 expr = f"(no_app[{name!r}] if {expr} == '-' else {expr})"
@@ -153,6 +168,8 @@ def json_value(value: object) -> str:
     """A wire value (already JSON-escaped when a string) as JSON text."""
     if value is None:
         return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str):
         return '"' + value + '"'
     return repr(value)

@@ -578,8 +578,13 @@ class Api:
             data, rows = run_tt_shop_report(self.world, adv, params)
             return Answer.ok(data, rows)
         requested = without_id_dimension(params)
-        if requested is not None and params.get("report_type") == "AUDIENCE":
-            # no id dimension: rows summed over the level's ids (multi_reports.run_id_summed_report)
+        if requested is not None and params.get("report_type") in ("AUDIENCE", "BASIC"):
+            # no id dimension: rows summed over the level's ids (multi_reports.run_id_summed_report). BASIC too:
+            # TikTok documents groupings of "one ID dimension and/or stat_time_day" (e.g. ["stat_time_day"],
+            # enable_total_metrics; bububa/tiktok-business model/report/integrated_get.go) and says attribute
+            # metrics and currency need an ID dimension, so reports without one exist; production callers send
+            # BASIC at AUCTION_ADVERTISER by ["stat_time_day"] alone (e.g. OWOX js-data-connectors TikTokAds
+            # Source.js getDimensionsForDataLevel). UNSURE: how TikTok sums UV metrics (reach) over several ids.
             data, rows, total = run_id_summed_report(self.world, params, advertiser_id, requested)
             self._check_size(total, len(get_str_list(params, "metrics") or ()))
             return Answer.ok(data, rows)
