@@ -235,11 +235,16 @@ def multi_sync_rows(tasks: Tasks, body: dict[str, Any]) -> list[list[str]]:
     "over",
     [
         {},  # BASIC at ad level
-        {"report_type": "AUDIENCE", "dimensions": ["ad_id", "advertiser_id", "stat_time_day", "age", "gender"]},
+        {
+            "report_type": "AUDIENCE",
+            "dimensions": ["ad_id", "advertiser_id", "stat_time_day", "age", "gender"],
+        },
     ],
     ids=["basic", "audience"],
 )
-def test_a_multi_advertiser_task_holds_the_multi_advertiser_sync_rows(tasks: Tasks, over: dict[str, Any]) -> None:
+def test_a_multi_advertiser_task_holds_the_multi_advertiser_sync_rows(
+    tasks: Tasks, over: dict[str, Any]
+) -> None:
     ids = list(tasks.server.advertiser_ids)
     fields: dict[str, Any] = {
         "advertiser_id": None,
