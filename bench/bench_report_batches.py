@@ -257,5 +257,58 @@ def main_pipeline() -> None:
         print(f"  {title:<22} one advertiser per request {a:>4}, shared {b:>4} ({b / a:.2f})")
 
 
+YEAR_AGENCY = WorldConfig(seed=11, advertisers=20, campaigns=1, adgroups=1, ads=2, days=370, today=TODAY)
+YEAR_WAYS = {
+    "one advertiser per request, no tasks": {"share_report_requests": False, "async_reports": "never"},
+    "one task per advertiser": {"share_report_requests": False},
+    "shared requests, no tasks": {"async_reports": "never"},
+    "tasks shared by advertisers (default)": {},
+}
+
+
+def pipeline_year() -> None:
+    """The agency's first load of a year of ``ad_insights`` (13 windows per advertiser), each way of reading it:
+    the report and task requests the emulator counted."""
+    import tempfile
+
+    import dlt
+
+    from tiktok_ads import tiktok_ads
+
+    print("agency (20 advertisers), first load of 365 days of ad_insights, report and task requests:")
+    for title, settings in YEAR_WAYS.items():
+        server = EmulatorServer(
+            YEAR_AGENCY, qps=None, qpm=None, advertiser_qps=None, task_create_qps=None
+        ).start()
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                pipe = dlt.pipeline(
+                    pipeline_name="bench_year",
+                    pipelines_dir=f"{tmp}/p",
+                    destination=dlt.destinations.duckdb(f"{tmp}/w.duckdb"),
+                    dataset_name="tiktok",
+                )
+                source = tiktok_ads(
+                    access_token=server.access_token,
+                    base_url=server.base_url,
+                    advertiser_ids=server.advertiser_ids,
+                    start_date=(TODAY - dt.timedelta(days=365)).isoformat(),
+                    tables=["ad_insights"],
+                    max_qps=0,
+                    clock=lambda world=server.world: world.now,
+                    **settings,
+                )
+                pipe.run(source, loader_file_format="parquet")
+            routes = {r: n for r, n in server.stats.requests.items() if r.startswith("report/")}
+            total = sum(routes.values())
+            parts = ", ".join(f"{r} {n}" for r, n in sorted(routes.items()))
+            print(f"  {title:<40} {total:>4} ({parts})")
+        finally:
+            server.stop()
+
+
 if __name__ == "__main__":
-    main_pipeline() if "--pipeline" in sys.argv[1:] else main()
+    if "--year" in sys.argv[1:]:
+        pipeline_year()
+    else:
+        main_pipeline() if "--pipeline" in sys.argv[1:] else main()

@@ -21,6 +21,13 @@ does not batch are never batched: other report types and endpoints, reports with
 costs come back ``"-"``), more than one id dimension besides ``advertiser_id`` ([TTD-async]: with
 ``advertiser_ids`` up to two, one being ``advertiser_id``).
 
+Async report tasks are shared the same way (``ranges``: the advertisers whose whole range
+:func:`.async_reports.use_shared_task` gives to a task): batches of up to five ranges (a day apart at most, as
+windows), one ``report/task/create/`` with ``advertiser_ids`` each (:func:`.async_reports.shared_task_pages`),
+the CSV split per member with the checks below (no ``timezone`` in a CSV: that one check cannot be made);
+an advertiser left without a partner reads its range as it would alone. A task that does not deliver (failed,
+refused, cut, unreadable) reads its members alone, loudly.
+
 Every answer is verified rather than trusted to be as documented:
 
 - **zones and currencies**: each row's ``timezone`` (and ``currency``, when known) must be its advertiser's
