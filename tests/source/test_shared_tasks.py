@@ -228,3 +228,30 @@ def test_which_ranges_a_shared_task_reads() -> None:
     assert dims == (*spec.dimensions, "advertiser_id") and mets == (*spec.metrics, "currency")
     body = ar.shared_task_body(spec, ["1", "2"], RANGE)
     assert body["advertiser_ids"] == ["1", "2"] and "advertiser_id" not in body
+
+
+def test_a_shared_task_too_large_to_keep_reads_each_advertiser_alone(
+    world: EmulatorServer, client: TikTokClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tiktok_ads.endpoints import report_batches as rb
+
+    spec = ALL_TABLES["ad_insights"]
+    alone = {a: one_by_one(client, spec, a, RANGE) for a in world.advertiser_ids}
+    monkeypatch.setattr(rb, "MAX_SHARED_TASK_ROWS", 100)  # memory: the members' rows are kept until read
+    batches, rows = shared(client, world, "ad_insights", ar.TaskSwitch("auto"))
+    assert rows == alone
+    assert batches.fallbacks["large"] == 1
+
+
+def test_shared_task_creations_are_paced_by_the_apps_task_budget(
+    emulator_factory: Callable[..., EmulatorServer],
+) -> None:
+    """TikTok's 1 task creation per second and app: a shared creation is one request of that budget
+    (rate_limit.PATH_BUDGETS), paced by the client even with max_qps = 0."""
+    server = emulator_factory(WORLD, task_create_qps=1)
+    with TikTokClient(server.access_token, base_url=server.base_url, max_qps=0, max_retries=0) as client:
+        for name in ("ad_insights", "advertiser_insights"):
+            batches, rows = shared(client, server, name, ar.TaskSwitch("auto"))
+            assert all(rows.values()) and not batches.fallbacks, name
+    assert server.stats.requests["report/task/create/"] == 4  # per table: the shared task, the sixth's own
+    assert server.stats.codes[40100] == 0
