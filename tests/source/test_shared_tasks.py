@@ -143,10 +143,10 @@ def test_a_failed_shared_task_reads_each_advertiser_alone_loudly(
     assert client.stats.warnings["async_fallback"] == 1
     # the shared task, then each of the six its own (5 windows each: a task saves requests)
     assert requests_of(client, CREATE) == 1 + 6
-    assert switch.shared and switch.mode == "auto"
+    assert switch.mode == "auto"
 
 
-def test_a_refused_shared_form_stops_shared_tasks_and_one_advertiser_tasks_go_on(
+def test_a_refused_shared_form_stops_the_tables_shared_tasks_and_one_advertiser_tasks_go_on(
     world: EmulatorServer, client: TikTokClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec = ALL_TABLES["ad_insights"]
@@ -155,8 +155,11 @@ def test_a_refused_shared_form_stops_shared_tasks_and_one_advertiser_tasks_go_on
     switch = ar.TaskSwitch("auto")
     batches, rows = shared(client, world, "ad_insights", switch)
     assert rows == alone
-    assert not switch.shared and switch.shared_mode() == "never" and switch.mode == "auto"
+    assert batches.fallbacks["task"] == 1 and switch.mode == "auto"
     assert requests_of(client, CREATE) == 1 + 6
+    # that table's shared tasks only: another table still tries its own
+    other, _ = shared(client, world, "advertiser_insights", switch)
+    assert other.fallbacks["task"] == 1 and requests_of(client, CREATE) == 2 * (1 + 6)
 
 
 def test_a_refused_quota_stops_every_task_and_reads_synchronously(

@@ -450,20 +450,6 @@ class TaskSwitch:
         self.mode = mode
         self._lock = threading.Lock()
         self.fallbacks = 0
-        self.shared = True
-        """Whether tasks may still be shared by advertisers (off once TikTok refused a shared one's form)."""
-
-    def off_shared(self, reason: str) -> None:
-        """Share no more tasks between advertisers in this run (one-advertiser tasks go on)."""
-        with self._lock:
-            if not self.shared:
-                return
-            self.shared = False
-        logger.warning("tiktok_ads: no more async report tasks shared by advertisers in this run: %s", reason)
-
-    def shared_mode(self) -> str:
-        """The mode shared tasks follow: ``never`` once they or all tasks were turned off."""
-        return self.mode if self.shared else "never"
 
     def off(self, reason: str) -> None:
         """Use no more tasks in this run (``reason`` is logged once)."""

@@ -250,6 +250,7 @@ class ReportBatches:
         self._disabled: str | None = not_batchable(spec)
         self._time_dimension = time_dimension(spec.dimensions)
         self._no_widening: str | None = None  # why batches asking more days than a member's are read alone
+        self._no_tasks: str | None = None  # why this table's shared tasks are read alone (TikTok refused one)
         self.fallbacks: collections.Counter[str] = collections.Counter()
         """Batches read one advertiser per request, by reason (``ads_throttle``, ``40001``, ``bad_rows`` ...), and
         ``rounded``: batches some of whose members were read again alone (their money may have been rounded)."""
@@ -388,8 +389,9 @@ class ReportBatches:
             if batch.task:
                 if (
                     self._disabled is None
+                    and self._no_tasks is None
                     and self._tasks is not None
-                    and self._tasks.shared_mode() != "never"
+                    and self._tasks.mode != "never"
                 ):
                     pages = self._read_task(batch)
                     state = _DONE
@@ -437,15 +439,19 @@ class ReportBatches:
         )
 
     def _task_fallback(self, batch: _Batch, err: TikTokAPIError) -> None:
-        """A shared task that did not deliver: its members are read alone, loudly; a refusal of the shared
-        form (40002) stops shared tasks for the run, any other refusal all tasks (as one advertiser's would)."""
+        """A shared task that did not deliver: its members are read alone, loudly; a refusal of its parameters
+        (40002: the form, or a metric TikTok does not take with the ``advertiser_id`` dimension, which "many
+        metrics" are not, bububa task_create.go) stops this table's shared tasks, any other refusal all tasks of the run (as
+        one advertiser's would)."""
         refused = not isinstance(err, (TaskFailedError, TikTokBadResponseError, TikTokRateLimitError))
         if self._tasks is not None and refused and err.code is not None:
             why = (
                 f"TikTok refused a task of advertisers {', '.join(batch.members)} ({err.code}: {err.message})"
             )
             if err.code == 40002:
-                self._tasks.off_shared(why)
+                with self._lock:
+                    self._no_tasks = why
+                logger.warning("tiktok_ads: %s: no more shared tasks of %s in this run", why, self._spec.name)
             else:
                 self._tasks.off(why)
         with self._lock:

@@ -157,7 +157,7 @@ class SharedReports:
                 continue  # nothing to read
             zones[adv_id] = advertiser.timezone
             currencies[adv_id] = advertiser.info.get("currency")
-            if use_shared_task(ctx.tasks.shared_mode(), spec, days, include_deleted=deleted):
+            if use_shared_task(ctx.tasks.mode, spec, days, include_deleted=deleted):
                 ranges[adv_id] = days  # a task shared with others, if any partner (ReportBatches)
             elif not use_task(ctx.tasks.mode, spec, days, include_deleted=deleted):
                 plans[adv_id] = split_range(days.start, days.end, spec.window_days)  # one task: not shared
