@@ -28,10 +28,20 @@ served by async tasks) the floor is about 102 for the daily run (80 lists + 1 + 
 ~5,000 age and gender rows need a fifth page) and at least 196 for the first load (81 + 3 x 16 + 51 + 16; about
 205-210 with the pages each batch and window leave part empty).
 
+Async tasks shared by advertisers (``advertiser_ids`` on ``report/task/create/``) change neither figure
+(measured again 2026-12-02: 216 / 104): every default audience table asks UV metrics (``result``,
+``cost_per_result`` ...), which TikTok's async reports refuse with audience dimensions ("Create an asynchronous
+report task"), so the age-and-gender table's 60 pages stay synchronous; ``ad_insights``'s 4 one-page windows per
+batch cost what a task does (create, 2 checks in the emulator, download); the daily run's 8 days are one window.
+``--year`` shows where they save: the agency's first load of a year of ``ad_insights`` (13 windows per
+advertiser), 2026-12-02: one advertiser per request 260, one task per advertiser 80 (the default before), shared
+windows 52, shared tasks 16 (4 batches of five x create + 2 checks + download).
+
 Run from the repository root::
 
     /work/venv/bin/python bench/bench_report_batches.py
     /work/venv/bin/python bench/bench_report_batches.py --pipeline
+    /work/venv/bin/python bench/bench_report_batches.py --year
 """
 
 from __future__ import annotations
@@ -204,12 +214,22 @@ def record_requests(server: EmulatorServer) -> list[str]:
     return names
 
 
+def duckdb_pipeline(folder: str, name: str) -> Any:
+    """A dlt pipeline named ``name`` into a duckdb file, both in ``folder``."""
+    import dlt
+
+    return dlt.pipeline(
+        pipeline_name=name,
+        pipelines_dir=f"{folder}/p",
+        destination=dlt.destinations.duckdb(f"{folder}/w.duckdb"),
+        dataset_name="tiktok",
+    )
+
+
 def pipeline_runs(share: bool) -> tuple[int, int]:
     """Requests of the whole pipeline's first load and of its daily run a day later (with sharing on, also
     printed by route and report table)."""
     import tempfile
-
-    import dlt
 
     from tiktok_ads import tiktok_ads
 
@@ -217,12 +237,7 @@ def pipeline_runs(share: bool) -> tuple[int, int]:
     names = record_requests(server)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            pipe = dlt.pipeline(
-                pipeline_name="bench_shared",
-                pipelines_dir=f"{tmp}/p",
-                destination=dlt.destinations.duckdb(f"{tmp}/w.duckdb"),
-                dataset_name="tiktok",
-            )
+            pipe = duckdb_pipeline(tmp, "bench_shared")
             counts = []
             for day in (TODAY, TODAY + dt.timedelta(days=1)):
                 server.world.set_today(day)
@@ -257,5 +272,51 @@ def main_pipeline() -> None:
         print(f"  {title:<22} one advertiser per request {a:>4}, shared {b:>4} ({b / a:.2f})")
 
 
+YEAR_AGENCY = WorldConfig(seed=11, advertisers=20, campaigns=1, adgroups=1, ads=2, days=370, today=TODAY)
+YEAR_WAYS = {
+    "one advertiser per request, no tasks": {"share_report_requests": False, "async_reports": "never"},
+    "one task per advertiser": {"share_report_requests": False},
+    "shared requests, no tasks": {"async_reports": "never"},
+    "tasks shared by advertisers (default)": {},
+}
+
+
+def pipeline_year() -> None:
+    """The agency's first load of a year of ``ad_insights`` (13 windows per advertiser), each way of reading it:
+    the report and task requests the emulator counted."""
+    import tempfile
+
+    from tiktok_ads import tiktok_ads
+
+    print("agency (20 advertisers), first load of 365 days of ad_insights, report and task requests:")
+    for title, settings in YEAR_WAYS.items():
+        server = EmulatorServer(
+            YEAR_AGENCY, qps=None, qpm=None, advertiser_qps=None, task_create_qps=None
+        ).start()
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                pipe = duckdb_pipeline(tmp, "bench_year")
+                source = tiktok_ads(
+                    access_token=server.access_token,
+                    base_url=server.base_url,
+                    advertiser_ids=server.advertiser_ids,
+                    start_date=(TODAY - dt.timedelta(days=365)).isoformat(),
+                    tables=["ad_insights"],
+                    max_qps=0,
+                    clock=lambda world=server.world: world.now,
+                    **settings,
+                )
+                pipe.run(source, loader_file_format="parquet")
+            routes = {r: n for r, n in server.stats.requests.items() if r.startswith("report/")}
+            total = sum(routes.values())
+            parts = ", ".join(f"{r} {n}" for r, n in sorted(routes.items()))
+            print(f"  {title:<40} {total:>4} ({parts})")
+        finally:
+            server.stop()
+
+
 if __name__ == "__main__":
-    main_pipeline() if "--pipeline" in sys.argv[1:] else main()
+    if "--year" in sys.argv[1:]:
+        pipeline_year()
+    else:
+        main_pipeline() if "--pipeline" in sys.argv[1:] else main()

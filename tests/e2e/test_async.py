@@ -177,3 +177,28 @@ def test_a_csv_cut_after_its_first_page_fails_the_run_and_keeps_the_state(
         load(server, tmp_path, "cut", tables=["ad_insights"], page_size=20)
     pipe = support.make_pipeline(tmp_path, "tiktok_ads_cut")
     assert "ad_insights" not in support.all_advertiser_states(pipe)
+
+
+def test_tasks_shared_by_advertisers_load_the_tables_of_one_advertiser_per_request(
+    emulator_factory: Callable[..., EmulatorServer], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Six advertisers in six zones: the task-able tables' 5-window ranges are one task of five advertisers
+    (advertiser_ids) and one of the sixth alone; every row and cursor equals the one-advertiser synchronous
+    load's."""
+    server = emulator_factory(
+        WorldConfig(seed=34, advertisers=6, campaigns=2, adgroups=1, ads=2, days=130, today=TODAY)
+    )
+    with caplog.at_level(logging.WARNING, logger="tiktok_ads"):
+        shared = load(server, tmp_path, "shared", share_report_requests=True)
+    stats = dict(server.stats.requests)
+    server.stats.reset()
+    alone = load(server, tmp_path, "alone", async_reports="never")
+    assert_identical(shared, alone)
+    assert report_state(shared, REPORTS) == report_state(alone, REPORTS)
+    assert "did not deliver" not in caplog.text  # no shared task fell back (transport retries may be logged)
+    # per task-able table: the shared task and the sixth advertiser's own
+    assert stats["report/task/create/"] == stats["report/task/download/"] == 2 * 2
+    # only the audience table (UV metrics: no task) is read synchronously, its windows shared (fewer than its
+    # 5 windows x 6 advertisers alone)
+    assert 5 <= stats["report/integrated/get/"] < 5 * 6
+    assert server.stats.requests["report/integrated/get/"] == 3 * 5 * 6

@@ -220,3 +220,83 @@ def test_ids_filter_and_no_span_limit_for_hourly_reports(tasks: Tasks) -> None:
     lines = tasks.get("report/task/download/", task_id=task_id).text.splitlines()[1:]
     assert lines and {line.split(",")[0] for line in lines} == {ad_id}
     assert len({line.split(",")[1][:10] for line in lines}) > 1  # several days in one task
+
+
+# ------------------------------------------------------------------------------------------- advertiser_ids
+
+
+def multi_sync_rows(tasks: Tasks, body: dict[str, Any]) -> list[list[str]]:
+    """The multi-advertiser synchronous report of the same range (30 days at a time), as CSV cells."""
+    ids = body["advertiser_ids"]
+    return sync_rows(tasks, {**body, "advertiser_ids": ids, "advertiser_id": ids[0]})
+
+
+@pytest.mark.parametrize(
+    "over",
+    [
+        {},  # BASIC at ad level
+        {
+            "report_type": "AUDIENCE",
+            "dimensions": ["ad_id", "advertiser_id", "stat_time_day", "age", "gender"],
+        },
+    ],
+    ids=["basic", "audience"],
+)
+def test_a_multi_advertiser_task_holds_the_multi_advertiser_sync_rows(
+    tasks: Tasks, over: dict[str, Any]
+) -> None:
+    ids = list(tasks.server.advertiser_ids)
+    fields: dict[str, Any] = {
+        "advertiser_id": None,
+        "advertiser_ids": ids,
+        "dimensions": ["ad_id", "advertiser_id", "stat_time_day"],
+        "metrics": [*METRICS, "currency"],
+    }
+    body = tasks.body(**{**fields, **over})
+    created = tasks.session.post(tasks.server.api_base + "report/task/create/", json=body).json()
+    assert created["code"] == 0, created
+    task_id = created["data"]["task_id"]
+    # [BB-multi] task_check.go: check and download take any of the task's advertisers
+    assert tasks.get("report/task/check/", task_id=task_id, advertiser_id=ids[1]).json()["code"] == 0
+    assert tasks.finish(task_id) == "SUCCESS"
+    answer = tasks.get("report/task/download/", task_id=task_id, advertiser_id=ids[1])
+    assert "X-Tt-Ads-Throttle" not in answer.headers
+    table = list(csv.reader(io.StringIO(answer.text)))
+    assert table[0] == [*body["dimensions"], *body["metrics"]]  # the columns asked, nothing added
+    expected = multi_sync_rows(tasks, body)
+    assert len(expected) > 100 and {row[1] for row in expected} == set(ids)
+    assert sorted(table[1:]) == sorted(expected)
+    # money as the multi-advertiser answer writes it: no trailing zeros
+    spend = [row[len(body["dimensions"])] for row in table[1:]]
+    assert not any(value.endswith("0") and "." in value for value in spend)
+
+
+def test_a_multi_advertiser_task_counts_for_each_member_and_refuses_what_sync_refuses(tasks: Tasks) -> None:
+    ids = list(tasks.server.advertiser_ids)
+    tasks.server.api.tasks.per_account_hour = 1
+    assert tasks.create(advertiser_id=None, advertiser_ids=ids)["code"] == 0
+    refused = tasks.create(advertiser_id=ids[1])
+    assert refused["code"] == 40200 and ids[1] in refused["message"]
+    tasks.server.api.tasks.per_account_hour = 100
+    for over in (
+        {"advertiser_ids": [*ids, *(str(9 * 10**15 + i) for i in range(5))]},  # more than 5
+        {"advertiser_ids": []},
+        {"advertiser_ids": ids, "report_type": "PLAYABLE_MATERIAL"},
+        {"advertiser_ids": ids, "dimensions": ["ad_id", "adgroup_id", "stat_time_day"]},  # two ids + ...
+    ):
+        assert tasks.create(advertiser_id=None, **over)["code"] in (40002, 40001), over
+
+
+def test_a_multi_advertiser_task_over_20000_ids_is_cut_and_says_so(
+    emulator_factory: Callable[..., EmulatorServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tiktok_ads.emulator.rules import multi_reports
+
+    monkeypatch.setattr(multi_reports, "MAX_IDS", 5)  # the 20,000-id cut, on a world of 8 ads
+    tasks = Tasks(emulator_factory(WORLD))
+    ids = list(tasks.server.advertiser_ids)
+    task_id = tasks.create(advertiser_id=None, advertiser_ids=ids)["data"]["task_id"]
+    assert tasks.finish(task_id) == "SUCCESS"
+    answer = tasks.get("report/task/download/", task_id=task_id)
+    assert answer.headers.get("X-Tt-Ads-Throttle", "").startswith("Number of ad ids")
+    assert len({line.split(",")[0] for line in answer.text.splitlines()[1:]}) == 5

@@ -485,6 +485,7 @@ class TikTokClient:
         sink: IO[bytes],
         *,
         advertiser_id: str | None = None,
+        refuse_cut: bool = False,
     ) -> None:
         """:meth:`get_file`, with the file written to ``sink`` as it arrives (:data:`DOWNLOAD_CHUNK` at a time),
         never held whole: an async task's CSV is an advertiser's whole range.
@@ -497,12 +498,20 @@ class TikTokClient:
             params: query parameters.
             sink: a binary file open for writing, seekable (e.g. a temporary file).
             advertiser_id: for error messages.
+            refuse_cut: raise :class:`TikTokReportCutError` for an answer with ``X-Tt-Ads-Throttle`` (a
+                multi-advertiser task's file, which the caller then reads another way).
 
         Raises:
             TikTokBadResponseError: the answer was a successful envelope, not a file.
         """
         data, request_id = self._request(
-            "GET", endpoint, params=encode_params(params), advertiser_id=advertiser_id, raw=True, sink=sink
+            "GET",
+            endpoint,
+            params=encode_params(params),
+            advertiser_id=advertiser_id,
+            raw=True,
+            sink=sink,
+            refuse_cut=refuse_cut,
         )
         if data.get(_RAW) is not sink:
             raise TikTokBadResponseError(

@@ -17,6 +17,19 @@ task request (per-account or per-app task quota, an app not allow-listed for asy
 warning and its range is read synchronously, window by window; a refused creation also stops tasks for the
 rest of the run. Auth and connection errors fail the run as they would synchronously.
 
+Several advertisers per task (:func:`use_shared_task`): ``report/task/create/`` takes ``advertiser_ids`` (up
+to 5, one TikTok for Business user, BASIC and AUDIENCE only) as the synchronous report does ([BB-task]
+bububa/tiktok-business ``model/report/task_create.go``, translated from TikTok's docs; the official SDK's
+``ReportTaskCreateBody`` has the field too); each advertiser's rows are in its own time zone; the dimensions may
+hold ``advertiser_id`` beside one other id dimension, and the docs advise asking ``currency`` among the metrics.
+So a shared task asks ``advertiser_id`` as a dimension and ``currency`` as a metric (:func:`shared_columns`),
+and :class:`~tiktok_ads.endpoints.report_batches.ReportBatches` (which forms the batches, as for synchronous
+requests) splits the CSV back per advertiser with the checks of shared synchronous answers, but one: the CSV
+has no ``timezone`` column (UNSURE whether TikTok would add one; the docs promise each account's own zone and
+tasks document no UTC switch). ``report/task/check/`` and ``download/`` take one ``task_id`` and any one of the
+task's advertisers ([BB-task] ``task_check.go``; the SDK's ``report_task_check(task_id, advertiser_id)``), so
+checks cannot be shared between tasks.
+
 Memory: the CSV (an advertiser's whole range: a year of a 1,000-ad account is ~60 MB) is never held whole. The
 download is written to a temporary file as it arrives (:meth:`TikTokClient.download`, in the system's temp dir,
 ``TMPDIR``), and pyarrow's streaming CSV reader reads it back in C, :data:`BLOCK_BYTES` at a time (and up to 32
@@ -35,7 +48,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -62,6 +75,11 @@ MIN_WINDOWS = 5
 """``auto`` uses a task when a range spans this many synchronous windows: a task costs about 4 requests
 (create, a few checks, download), a window at least one; at 5 a task saves requests even for a small account
 (one page per window), and a 90-day first load (4 windows) stays synchronous."""
+MIN_SHARED_WINDOWS = 4
+"""``auto`` uses a task shared by advertisers when their range spans this many windows and the table breaks each
+id and day down (an audience dimension, ``country_code`` ...): its windows of five advertisers rarely fit one
+page, and a task (create, checks, download: about 4 requests) replaces all of them; a table of one row per id
+and day waits for :data:`MIN_WINDOWS`, as one advertiser's task does (4 one-page windows cost what a task does)."""
 MAX_OUTPUTS_IN_FLIGHT = 2
 """Task outputs downloaded and being parsed at once, process-wide: each costs its CSV's size on disk (a year of
 a 1,000-ad account is ~60 MB) and a few MB of memory (:data:`BLOCK_BYTES`)."""
@@ -94,6 +112,8 @@ AUDIENCE_DIMENSIONS = frozenset(
      "contextual_tag", "province_id"}
 )  # fmt: skip
 ID_FILTERS = frozenset({"campaign_ids", "adgroup_ids", "ad_ids"})
+ID_DIMENSIONS = frozenset({"advertiser_id", "campaign_id", "adgroup_id", "ad_id", "ad_id_v2"})
+"""TikTok's id dimensions ([BB] model/report/dimensions.go)."""
 
 
 class TaskFailedError(TikTokAPIError):
@@ -142,6 +162,45 @@ def use_task(mode: str, spec: ReportTable, window: DateWindow, *, include_delete
     return mode == "always" or len(split_range(window.start, window.end, spec.window_days)) >= MIN_WINDOWS
 
 
+def use_shared_task(mode: str, spec: ReportTable, window: DateWindow, *, include_deleted: bool) -> bool:
+    """Whether an advertiser's range ``window`` of ``spec`` is read by a task shared with other advertisers (when
+    the table's requests may be shared at all: :func:`~tiktok_ads.endpoints.report_batches.not_batchable`).
+
+    Args:
+        mode: the ``async_reports`` setting, or ``never`` once tasks were turned off.
+        spec: the report table.
+        window: the advertiser's range.
+        include_deleted: the setting.
+
+    Returns:
+        True for ``always``, or for ``auto`` with :data:`MIN_SHARED_WINDOWS` windows of a table that breaks ids
+        down (several rows per id and day), :data:`MIN_WINDOWS` of any other.
+    """
+    if mode == "never" or not task_supported(spec, include_deleted=include_deleted):
+        return False
+    windows = len(split_range(window.start, window.end, spec.window_days))
+    breakdown = any(d not in ID_DIMENSIONS and d not in TIME_DIMENSIONS for d in spec.dimensions)
+    return mode == "always" or windows >= (MIN_SHARED_WINDOWS if breakdown else MIN_WINDOWS)
+
+
+def shared_columns(spec: ReportTable) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The dimensions and metrics a shared task asks: the table's, with ``advertiser_id`` (whose row it is) and
+    ``currency`` (checked against ``advertiser/info/``) added if the table lacks them ([BB-task])."""
+    dims = spec.dimensions if "advertiser_id" in spec.dimensions else (*spec.dimensions, "advertiser_id")
+    mets = spec.metrics if "currency" in spec.metrics else (*spec.metrics, "currency")
+    return dims, mets
+
+
+def shared_task_body(spec: ReportTable, advertiser_ids: Sequence[str], window: DateWindow) -> dict[str, Any]:
+    """The ``report/task/create/`` body of a task shared by ``advertiser_ids`` (2 to 5) over ``window``."""
+    body = task_body(spec, advertiser_ids[0], window)
+    del body["advertiser_id"]  # ignored beside advertiser_ids anyway ([BB-task])
+    body["advertiser_ids"] = [str(a) for a in advertiser_ids]
+    dims, mets = shared_columns(spec)
+    body["dimensions"], body["metrics"] = list(dims), list(mets)
+    return body
+
+
 def task_body(spec: ReportTable, advertiser_id: str, window: DateWindow) -> dict[str, Any]:
     """The ``report/task/create/`` body: the synchronous report's parameters, CSV output, untranslated titles.
 
@@ -167,16 +226,18 @@ def create_and_wait(
     *,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    body: Mapping[str, Any] | None = None,
 ) -> str:
     """Create a task for ``window`` and wait for it (checks spaced 0.5 s, 1 s, 2 s ... up to 30 s).
 
     Args:
         client: the API client (pacing, retries and errors as for every request).
         spec: the report table.
-        advertiser_id: the advertiser.
+        advertiser_id: the advertiser (of a shared task: one of its advertisers, for check and download).
         window: inclusive days.
         sleep: sleep function (tests).
         clock: monotonic clock (tests).
+        body: the creation's body, if not :func:`task_body`'s (a shared task's, :func:`shared_task_body`).
 
     Returns:
         The task id, once the task succeeded.
@@ -187,7 +248,7 @@ def create_and_wait(
     """
     created = client.post(
         "report/task/create/",
-        task_body(spec, advertiser_id, window),
+        body if body is not None else task_body(spec, advertiser_id, window),
         with_token=True,
         advertiser_id=advertiser_id,
         max_retries=CREATE_RETRIES,
@@ -224,11 +285,13 @@ def create_and_wait(
     return task_id
 
 
-def download(client: TikTokClient, advertiser_id: str, task_id: str, sink: IO[bytes]) -> None:
+def download(
+    client: TikTokClient, advertiser_id: str, task_id: str, sink: IO[bytes], *, refuse_cut: bool = False
+) -> None:
     """Write the CSV of a task that succeeded to ``sink`` (``output_format = CSV_STRING``: the answer is the
-    file), as it arrives."""
+    file), as it arrives (``refuse_cut``: raise for an answer cut to 20,000 ids, as a shared task's must)."""
     ids = {"advertiser_id": advertiser_id, "task_id": task_id}
-    client.download("report/task/download/", ids, sink, advertiser_id=advertiser_id)
+    client.download("report/task/download/", ids, sink, advertiser_id=advertiser_id, refuse_cut=refuse_cut)
 
 
 def run_task(
@@ -268,9 +331,18 @@ class CsvRows(ArrowRows):
         """The rows as ``{"dimensions": {...}, "metrics": {...}}`` dicts of the CSV's strings."""
         return self.rows.to_pylist()
 
+    def body_only(self) -> CsvRows:
+        """The page itself: its rows are its only copy (:meth:`raw` reads them)."""
+        return self
+
 
 def csv_pages(
-    spec: ReportTable, advertiser_id: str, source: Any, *, rows_per_page: int = ROWS_PER_PAGE
+    spec: ReportTable,
+    advertiser_id: str,
+    source: Any,
+    *,
+    rows_per_page: int = ROWS_PER_PAGE,
+    shared: bool = False,
 ) -> Generator[CsvRows, None, None]:
     """A task's CSV as pages of the synchronous report's raw rows, ``rows_per_page`` at a time.
 
@@ -280,6 +352,8 @@ def csv_pages(
         source: the CSV (header row of field names, then one row per report row) as bytes, or a seekable
             binary file of it positioned at its start (a ``pyarrow.OSFile``: read in C), read block by block.
         rows_per_page: rows per page (the last one may have fewer).
+        shared: the CSV of a shared task (:func:`shared_columns`): ``advertiser_id`` and ``currency`` are
+            among each row's ``metrics``, as TikTok adds them to a shared synchronous answer's.
 
     Yields:
         Pages with the CSV's string values (an empty cell is ``""``, as sent).
@@ -290,14 +364,16 @@ def csv_pages(
     stream = pa.BufferReader(source) if isinstance(source, bytes) else source
     start = stream.tell()
     header = _header(stream)
-    missing = [name for name in (*spec.dimensions, *spec.metrics) if name not in header]
+    dims, mets = shared_columns(spec) if shared else (spec.dimensions, spec.metrics)
+    missing = [name for name in (*dims, *mets) if name not in header]
     if missing:
         raise _bad_csv(
             f"the async report's header lacks {missing[:5]} (got {header[:5]}...); were its titles translated?",
             advertiser_id,
         )
     stream.seek(start)
-    names = list(dict.fromkeys((*spec.dimensions, *spec.metrics)))
+    names = list(dict.fromkeys((*dims, *mets)))
+    row_metrics = (*spec.metrics, *(m for m in ("advertiser_id", "currency") if m not in spec.metrics))
     try:
         reader = pa_csv.open_csv(
             stream,
@@ -315,7 +391,7 @@ def csv_pages(
         pending: list[pa.StructArray] = []  # blocks (~1,300 rows each) not yet handed on
         count = 0
         for batch in reader:
-            pending.append(_rows(batch, spec))
+            pending.append(_rows(batch, spec.dimensions, row_metrics if shared else spec.metrics))
             count += batch.num_rows
             if count < size:
                 continue
@@ -346,7 +422,7 @@ def _header(stream: Any) -> list[str]:
     return next(csv.reader([line.split(b"\n", 1)[0].decode("utf-8-sig", "replace")]), [])
 
 
-def _rows(batch: pa.RecordBatch, spec: ReportTable) -> pa.StructArray:
+def _rows(batch: pa.RecordBatch, dimensions: tuple[str, ...], metrics: tuple[str, ...]) -> pa.StructArray:
     """A CSV block's columns as ``struct<dimensions: struct<...>, metrics: struct<...>>``."""
 
     def part(names: tuple[str, ...]) -> pa.StructArray:
@@ -354,9 +430,7 @@ def _rows(batch: pa.RecordBatch, spec: ReportTable) -> pa.StructArray:
             return pa.array([{}] * batch.num_rows, pa.struct([]))
         return pa.StructArray.from_arrays([batch.column(n) for n in names], names=list(names))
 
-    return pa.StructArray.from_arrays(
-        [part(spec.dimensions), part(spec.metrics)], names=["dimensions", "metrics"]
-    )
+    return pa.StructArray.from_arrays([part(dimensions), part(metrics)], names=["dimensions", "metrics"])
 
 
 def _bad_csv(message: str, advertiser_id: str) -> TikTokBadResponseError:
@@ -468,6 +542,66 @@ def _task_pages(
         raise
     except TikTokAPIError as err:
         raise _Fallback(err) from None
+    pages = _output_pages(client, spec, advertiser_id, task_id, page_size)
+    try:
+        try:
+            first = next(
+                pages, None
+            )  # the download, and a bad header, show here: before anything was yielded
+        except (TikTokAuthError, TikTokConnectionError):
+            raise
+        except TikTokAPIError as err:
+            raise _Fallback(err) from None
+        if first is not None:
+            yield first
+            yield from pages
+    finally:
+        pages.close()
+
+
+def shared_task_pages(
+    client: TikTokClient,
+    spec: ReportTable,
+    advertiser_ids: Sequence[str],
+    window: DateWindow,
+    *,
+    page_size: int,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Generator[CsvRows, None, None]:
+    """The pages of one task shared by ``advertiser_ids`` over ``window``: every advertiser's rows, each with
+    ``advertiser_id`` and ``currency`` among its metrics (:func:`csv_pages` ``shared``).
+
+    Args:
+        client: the API client.
+        spec: the report table.
+        advertiser_ids: 2 to 5 advertisers of one TikTok for Business user.
+        window: the days asked (each advertiser's own days, in its own time zone).
+        page_size: rows per page.
+        sleep: sleep function between checks (tests).
+
+    Yields:
+        Pages of the CSV's rows.
+
+    Raises:
+        TikTokAPIError: a task request was refused, the task failed, or its file was cut to 20,000 ids
+            (:class:`~tiktok_ads.errors.TikTokReportCutError`) or cannot be read: the caller reads the
+            advertisers another way.
+    """
+    body = shared_task_body(spec, advertiser_ids, window)
+    task_id = create_and_wait(client, spec, advertiser_ids[0], window, sleep=sleep, body=body)
+    yield from _output_pages(client, spec, advertiser_ids[0], task_id, page_size, shared=True)
+
+
+def _output_pages(
+    client: TikTokClient,
+    spec: ReportTable,
+    advertiser_id: str,
+    task_id: str,
+    page_size: int,
+    *,
+    shared: bool = False,
+) -> Generator[CsvRows, None, None]:
+    """A finished task's CSV, downloaded whole to a temporary file, then read back as pages."""
     # at most MAX_OUTPUTS_IN_FLIGHT CSVs at once, each downloaded whole to a temporary file before
     # its first row is yielded: a download cut short is retried, or falls back, with nothing loaded twice
     with (
@@ -475,23 +609,12 @@ def _task_pages(
         tempfile.TemporaryDirectory(prefix="tiktok_ads_task_", ignore_cleanup_errors=True) as folder,
     ):
         path = Path(folder) / "report.csv"
-        try:
-            with path.open("wb") as file:
-                download(client, advertiser_id, task_id, file)
-        except (TikTokAuthError, TikTokConnectionError):
-            raise
-        except TikTokAPIError as err:
-            raise _Fallback(err) from None
+        with path.open("wb") as file:
+            download(client, advertiser_id, task_id, file, refuse_cut=shared)
         # read in C by pyarrow's I/O thread (a Python file would take the GIL for every block)
         with pa.OSFile(str(path)) as source:
-            pages = csv_pages(spec, advertiser_id, source, rows_per_page=page_size)
+            pages = csv_pages(spec, advertiser_id, source, rows_per_page=page_size, shared=shared)
             try:
-                try:
-                    first = next(pages, None)  # a bad header shows here, before anything was yielded
-                except TikTokAPIError as err:
-                    raise _Fallback(err) from None
-                if first is not None:
-                    yield first
-                    yield from pages
+                yield from pages
             finally:
                 pages.close()  # its reader stops before the file is closed

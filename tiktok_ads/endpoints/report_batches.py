@@ -21,6 +21,13 @@ does not batch are never batched: other report types and endpoints, reports with
 costs come back ``"-"``), more than one id dimension besides ``advertiser_id`` ([TTD-async]: with
 ``advertiser_ids`` up to two, one being ``advertiser_id``).
 
+Async report tasks are shared the same way (``ranges``: the advertisers whose whole range
+:func:`.async_reports.use_shared_task` gives to a task): batches of up to five ranges (a day apart at most, as
+windows), one ``report/task/create/`` with ``advertiser_ids`` each (:func:`.async_reports.shared_task_pages`),
+the CSV split per member with the checks below (no ``timezone`` in a CSV: that one check cannot be made);
+an advertiser left without a partner reads its range as it would alone. A task that does not deliver (failed,
+refused, cut, unreadable) reads its members alone, loudly.
+
 Every answer is verified rather than trusted to be as documented:
 
 - **zones and currencies**: each row's ``timezone`` (and ``currency``, when known) must be its advertiser's
@@ -61,13 +68,15 @@ entity lists and multi-page windows remain.
 from __future__ import annotations
 
 import collections
+import contextlib
 import copy
 import dataclasses
 import functools
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -75,19 +84,30 @@ import pyarrow.compute as pc
 
 from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.api.json_pages import ArrowRows, Decoder, report_decoder
+from tiktok_ads.endpoints.async_reports import (
+    ID_DIMENSIONS,
+    TaskFailedError,
+    TaskSwitch,
+    shared_task_pages,
+    task_or_sync_pages,
+    use_task,
+)
 from tiktok_ads.endpoints.batch_windows import rows_within, shared_windows, time_dimension, union
 from tiktok_ads.endpoints.extract import RawPage, report_pages, report_params
 from tiktok_ads.endpoints.extract_shop import REPORT_PAGERS
 from tiktok_ads.errors import (
     TikTokAPIError,
+    TikTokAuthError,
     TikTokBadResponseError,
+    TikTokConnectionError,
     TikTokPermissionError,
     TikTokQueryTooLargeError,
+    TikTokRateLimitError,
     TikTokReportCutError,
 )
 from tiktok_ads.tables.metric_catalogue import MONEY_METRICS
 from tiktok_ads.tables.records import ReportTable, TableSpec
-from tiktok_ads.windows import DateWindow
+from tiktok_ads.windows import DateWindow, split_range
 
 logger = logging.getLogger("tiktok_ads")
 
@@ -97,8 +117,6 @@ ADDED_METRICS = ("advertiser_id", "currency", "timezone")
 """What TikTok adds to every row's ``metrics`` of a multi-advertiser report ([TTD-sync])."""
 MULTI_REPORT_TYPES = frozenset({"BASIC", "AUDIENCE"})
 """The report types that take ``advertiser_ids`` ([TTD-sync]; [BB] integrated_get.go)."""
-ID_DIMENSIONS = frozenset({"advertiser_id", "campaign_id", "adgroup_id", "ad_id", "ad_id_v2"})
-"""TikTok's id dimensions ([BB] model/report/dimensions.go)."""
 REPORT_ENDPOINT = "report/integrated/get/"
 _MONEY = frozenset(MONEY_METRICS)
 MAX_SHARED_ROWS = 10_000
@@ -107,6 +125,11 @@ its members read their rows, so its size is memory (~3.5 MB per 1,000 ``ad_insig
 the row path, and the members' arrays): a larger answer (``page_info.total_number`` of its first page) is read
 one advertiser per request instead, at the cost of that first request. Sharing saves requests where members
 have less than a page each; an answer of more than 10 pages saves at most 4 of them (5 members)."""
+MAX_SHARED_TASK_ROWS = 60_000
+"""Rows of one shared task's CSV the source keeps for its members: its pages are Arrow arrays of the CSV's
+strings (no body beside them, ~0.3 KB a row of an audience table: ~18 MB), larger than a synchronous answer's
+budget since one task replaces every window and page of its members; a larger file is read one advertiser
+each (the task's requests are then spent for nothing: only accounts far larger than a small agency's)."""
 
 
 def not_batchable(spec: TableSpec) -> str | None:
@@ -139,14 +162,21 @@ class _TooLarge(Exception):
 
 
 _NEW, _FETCHING, _DONE, _SINGLE, _FAILED = "new", "fetching", "done", "single", "failed"
+_NOT_TASK_FALLBACKS = (TikTokAuthError, TikTokConnectionError, TikTokReportCutError, TikTokPermissionError)
+"""Errors of a shared task handled as a shared synchronous answer's (fail the run, or read alone quietly: the
+documented 20,000-id cut, an advertiser the token may not read); any other is a task that did not deliver."""
 
 
 class _Batch:
     """One shared request series: its members, the dates it asks (``window``, the union of the members' own
     windows ``own``), its state and, once fetched, each unread member's pages (of its own window only)."""
 
-    def __init__(self, members: tuple[str, ...], own: Mapping[str, DateWindow]) -> None:
+    def __init__(
+        self, members: tuple[str, ...], own: Mapping[str, DateWindow], *, task: bool = False
+    ) -> None:
         self.members = members
+        self.task = task
+        """Read by one async task shared by the members (their whole ranges), not by synchronous requests."""
         self.own = dict(own)
         self.window = union(list(self.own.values()))
         self.widened = any(w != self.window for w in self.own.values())
@@ -177,6 +207,11 @@ class ReportBatches:
         currencies: each advertiser's currency (``advertiser/info/`` ``currency``), checked against its rows';
             an advertiser not listed is checked against nothing.
         warn: says a warning once (the run summary's ``warn_once``); a log warning by default.
+        ranges: advertisers whose whole range (``use_shared_task``) is read by an async task shared with others
+            of this mapping (batches of up to five, formed as synchronous ones); one left without a partner reads
+            its range as it would alone (one task, or its windows, which then join the synchronous batches).
+        tasks: the run's task switch (needed with ``ranges``: a task refused or turned off falls back).
+        sleep: sleep function between task checks (tests).
     """
 
     def __init__(
@@ -191,8 +226,13 @@ class ReportBatches:
         decode: Decoder | None = None,
         currencies: Mapping[str, str | None] | None = None,
         warn: Callable[[str], None] | None = None,
+        ranges: Mapping[str, DateWindow] | None = None,
+        tasks: TaskSwitch | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._client = client
+        self._tasks = tasks
+        self._sleep = sleep
         self._zones = {str(a): z for a, z in timezones.items() if z}
         self._currencies = {str(a): c for a, c in (currencies or {}).items() if c}
         self._warn = warn or (lambda message: logger.warning("tiktok_ads: %s", message))
@@ -210,13 +250,44 @@ class ReportBatches:
         self._disabled: str | None = not_batchable(spec)
         self._time_dimension = time_dimension(spec.dimensions)
         self._no_widening: str | None = None  # why batches asking more days than a member's are read alone
+        self._no_tasks: str | None = None  # why this table's shared tasks are read alone (TikTok refused one)
         self.fallbacks: collections.Counter[str] = collections.Counter()
         """Batches read one advertiser per request, by reason (``ads_throttle``, ``40001``, ``bad_rows`` ...), and
         ``rounded``: batches some of whose members were read again alone (their money may have been rounded)."""
         self.batches: dict[tuple[str, DateWindow], _Batch] = {}
         """The batch of each (advertiser, window) that shares a request (single ones are not listed)."""
         if self._disabled is None:
-            self._form(plans)
+            self._form(self._form_tasks(ranges or {}, plans))
+
+    def _form_tasks(
+        self, ranges: Mapping[str, DateWindow], plans: Mapping[str, Sequence[DateWindow]]
+    ) -> dict[str, Sequence[DateWindow]]:
+        """Form the shared tasks' batches; return ``plans`` with the windows of those left alone."""
+        out = dict(plans)
+        checked = {str(a): [days] for a, days in ranges.items() if str(a) in self._zones}
+        longest = max(((w.end - w.start).days + 1 for (w,) in checked.values()), default=0)
+        # ranges a day apart (zones whose today differs) share a task asking their union, as windows do
+        for group in shared_windows(checked, longest + 1) if self._tasks is not None else []:
+            for i in range(0, len(group), MAX_ADVERTISERS_PER_REQUEST):
+                chunk = group[i : i + MAX_ADVERTISERS_PER_REQUEST]
+                if len(chunk) > 1:
+                    batch = _Batch(tuple(a for a, _ in chunk), dict(chunk), task=True)
+                    for member, days in chunk:
+                        self.batches[(member, days)] = batch
+        for adv, days in ranges.items():
+            if (str(adv), days) not in self.batches and not self._one_task(days):
+                out[str(adv)] = split_range(days.start, days.end, self._spec.window_days)
+        return out
+
+    def _one_task(self, window: DateWindow) -> bool:
+        """Whether one advertiser's ``window`` is read by a task of its own (:func:`.async_reports.use_task`)."""
+        mode = self._tasks.mode if self._tasks is not None else "never"
+        return use_task(mode, self._spec, window, include_deleted=self._include_deleted)
+
+    def shared_task(self, advertiser_id: str, window: DateWindow) -> bool:
+        """Whether ``window`` (the advertiser's whole range) is read by a task shared with other advertisers."""
+        batch = self.batches.get((advertiser_id, window))
+        return batch is not None and batch.task
 
     def _form(self, plans: Mapping[str, Sequence[DateWindow]]) -> None:
         # its rows' time zone could not be checked: an advertiser without one is read alone
@@ -267,7 +338,7 @@ class ReportBatches:
         if state == _FAILED and error is not None:
             raise _for_member(error, self._spec, window)
         if mine is None:  # read alone: a fallback, or this window was asked for a second time
-            yield from self._alone(advertiser_id, window)
+            yield from self._alone(advertiser_id, window, task=batch.task)
             return
         if not mine:
             yield []
@@ -281,15 +352,33 @@ class ReportBatches:
                 with batch.ready:
                     batch.pages.pop(advertiser_id, None)
 
-    def _alone(self, advertiser_id: str, window: DateWindow) -> Iterator[RawPage]:
-        return report_pages(
-            self._client,
-            self._spec,
-            advertiser_id,
-            window,
-            include_deleted=self._include_deleted,
-            page_size=self._page_size,
-            decode=self._decode,
+    def _alone(self, advertiser_id: str, window: DateWindow, *, task: bool = False) -> Iterator[RawPage]:
+        """One advertiser's ``window`` read as without sharing (a shared task's range: its own task, or
+        synchronously window by window)."""
+        parts = split_range(window.start, window.end, self._spec.window_days)
+        if (task or len(parts) > 1) and self._tasks is not None and self._one_task(window):
+            return task_or_sync_pages(
+                self._client,
+                self._spec,
+                advertiser_id,
+                window,
+                self._tasks,
+                include_deleted=self._include_deleted,
+                page_size=self._page_size,
+                sleep=self._sleep,
+            )
+        return (
+            page
+            for part in parts
+            for page in report_pages(
+                self._client,
+                self._spec,
+                advertiser_id,
+                part,
+                include_deleted=self._include_deleted,
+                page_size=self._page_size,
+                decode=self._decode,
+            )
         )
 
     def _fetch(self, batch: _Batch) -> None:
@@ -297,12 +386,23 @@ class ReportBatches:
         state, error = _SINGLE, None
         pages: dict[str, list[RawPage]] = {}
         try:
-            if self._disabled is None and not (batch.widened and self._no_widening is not None):
+            if batch.task:
+                if (
+                    self._disabled is None
+                    and self._no_tasks is None
+                    and self._tasks is not None
+                    and self._tasks.mode != "never"
+                ):
+                    pages = self._read_task(batch)
+                    state = _DONE
+            elif self._disabled is None and not (batch.widened and self._no_widening is not None):
                 pages = self._read(batch)
                 state = _DONE
         except TikTokAPIError as err:
             reason = _fallback_reason(err)
-            if reason is None:
+            if batch.task and not isinstance(err, _NOT_TASK_FALLBACKS):
+                self._task_fallback(batch, err)
+            elif reason is None:
                 state, error = _FAILED, err
             else:
                 self._fall_back(batch, reason, err)
@@ -338,23 +438,77 @@ class ReportBatches:
             why,
         )
 
+    def _task_fallback(self, batch: _Batch, err: TikTokAPIError) -> None:
+        """A shared task that did not deliver: its members are read alone, loudly; a refusal of its parameters
+        (40002: the form, or a metric TikTok does not take with the ``advertiser_id`` dimension, which "many
+        metrics" are not, bububa task_create.go) stops this table's shared tasks, any other refusal all tasks of the run (as
+        one advertiser's would)."""
+        refused = not isinstance(err, (TaskFailedError, TikTokBadResponseError, TikTokRateLimitError))
+        if self._tasks is not None and refused and err.code is not None:
+            why = (
+                f"TikTok refused a task of advertisers {', '.join(batch.members)} ({err.code}: {err.message})"
+            )
+            if err.code == 40002:
+                with self._lock:
+                    self._no_tasks = why
+                logger.warning("tiktok_ads: %s: no more shared tasks of %s in this run", why, self._spec.name)
+            else:
+                self._tasks.off(why)
+        with self._lock:
+            self.fallbacks["task"] += 1
+        if self._tasks is not None:
+            self._tasks.count_fallback()
+        self._client.stats.count_warning("async_fallback")
+        self._warn(
+            f"the async report task of {self._spec.name} shared by advertisers {', '.join(batch.members)} "
+            f"{batch.window} did not deliver ({err.message}); reading them one advertiser at a time"
+        )
+
+    def _read_task(self, batch: _Batch) -> dict[str, list[RawPage]]:
+        """A shared task's CSV, checked and split as a shared synchronous answer (no ``timezone`` to check)."""
+        pages = shared_task_pages(
+            self._client,
+            self._spec,
+            batch.members,
+            batch.window,
+            page_size=self._page_size,
+            sleep=self._sleep,
+        )
+        with contextlib.closing(pages):
+            return self._collect(batch, pages, MAX_SHARED_TASK_ROWS, [], zones=False)
+
     def _read(self, batch: _Batch) -> dict[str, list[RawPage]]:
         params = report_params(
             self._spec, batch.members[0], batch.window, include_deleted=self._include_deleted
         )
-        split: dict[str, list[RawPage]] = {member: [] for member in batch.members}
-        seen: dict[str, _Money] = {}
         announced: list[int] = []
         decode = _noting_total(self._batch_decode, announced) if self._batch_decode is not None else None
-        read = 0
-        for page in self._client.multi_advertiser_report(
+        pages = self._client.multi_advertiser_report(
             params, batch.members, page_size=self._page_size, decode=decode
-        ):
+        )
+        return self._collect(batch, pages, MAX_SHARED_ROWS, announced, zones=True)
+
+    def _collect(
+        self, batch: _Batch, pages: Iterable[RawPage], limit: int, announced: list[int], *, zones: bool
+    ) -> dict[str, list[RawPage]]:
+        """Every page of a shared answer, checked (:meth:`_check`), as each member's pages of its own window.
+
+        Args:
+            batch: the batch.
+            pages: the answer's pages.
+            limit: the most rows kept (:class:`_TooLarge` beyond).
+            announced: the answer's ``page_info.total_number`` once a page said it.
+            zones: whether rows carry ``timezone`` to check.
+        """
+        split: dict[str, list[RawPage]] = {member: [] for member in batch.members}
+        seen: dict[str, _Money] = {}
+        read = 0
+        for page in pages:
             read += len(page)
             size = max([read, *announced])  # (pages orjson decoded announce nothing: the rows read so far)
-            if size > MAX_SHARED_ROWS:
-                raise _TooLarge(f"{size:,} rows, more than {MAX_SHARED_ROWS:,}")
-            self._check(page, batch.members, seen)
+            if size > limit:
+                raise _TooLarge(f"{size:,} rows, more than {limit:,}")
+            self._check(page, batch.members, seen, zones=zones)
             for member, rows in self._split(page, batch.members).items():
                 own = batch.own[member]
                 if own != batch.window and self._time_dimension is not None:
@@ -373,8 +527,11 @@ class ReportBatches:
                 del split[member]  # read alone, as if the batch had not held it
         return split
 
-    def _check(self, page: RawPage, members: tuple[str, ...], seen: dict[str, _Money]) -> None:
-        """Check a batched page's rows against the members' ``advertiser/info/`` and note their money.
+    def _check(
+        self, page: RawPage, members: tuple[str, ...], seen: dict[str, _Money], *, zones: bool = True
+    ) -> None:
+        """Check a batched page's rows against the members' ``advertiser/info/`` and note their money
+        (``zones``: the rows carry ``timezone``; a shared task's CSV does not).
 
         Raises:
             _Inexact: a row of no member, or whose ``timezone`` or ``currency`` is not its advertiser's.
@@ -383,7 +540,7 @@ class ReportBatches:
             if owner not in members:
                 raise _Inexact(f"a row of advertiser {owner!r}, not of {', '.join(members)}")
             zone, want = self._zones.get(owner), self._currencies.get(owner)
-            if facts.zones != {zone}:
+            if zones and facts.zones != {zone}:
                 raise _Inexact(
                     f"rows of advertiser {owner} in time zone {sorted(map(str, facts.zones))}, not {zone}"
                 )
@@ -468,7 +625,7 @@ def _page_facts(page: RawPage, money: tuple[str, ...]) -> dict[str, _Money]:
     if isinstance(page, ArrowRows):
         mets = page.part("metrics")
         names = [f.name for f in mets.type] if mets is not None else []
-        if mets is not None and not mets.null_count and set(ADDED_METRICS) <= set(names):
+        if mets is not None and not mets.null_count and {"advertiser_id", "currency"} <= set(names):
             return _arrow_facts(mets, [m for m in money if m in names])
         page = page.raw()
     out: dict[str, _Money] = {}
@@ -496,7 +653,8 @@ def _arrow_facts(mets: pa.StructArray, money: list[str]) -> dict[str, _Money]:
         mask = pc.equal(owners, owner)
         facts = out.setdefault(str(owner), _Money())
         facts.rows = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
-        facts.zones = set(pc.unique(mets.field("timezone").filter(mask)).to_pylist())
+        zones = mets.field("timezone") if "timezone" in [f.name for f in mets.type] else None
+        facts.zones = set(pc.unique(zones.filter(mask)).to_pylist()) if zones is not None else {None}
         facts.currencies = set(pc.unique(mets.field("currency").filter(mask)).to_pylist())
         for name in money:
             values = mets.field(name).filter(mask)

@@ -19,7 +19,7 @@ from tiktok_ads.endpoints.arrow_pages import (
     rows_to_table,
     supports_arrow,
 )
-from tiktok_ads.endpoints.async_reports import task_or_sync_pages, use_task
+from tiktok_ads.endpoints.async_reports import task_or_sync_pages, use_shared_task, use_task
 from tiktok_ads.endpoints.extract import Advertiser, report_pages
 from tiktok_ads.endpoints.report_batches import ReportBatches
 from tiktok_ads.errors import ConfigError, TikTokAPIError
@@ -143,21 +143,24 @@ class SharedReports:
     def _plan(self) -> ReportBatches:
         ctx, spec = self._ctx, self._spec
         plans: dict[str, list[DateWindow]] = {}
+        ranges: dict[str, DateWindow] = {}
         zones: dict[str, str | None] = {}
         currencies: dict[str, str | None] = {}
+        deleted = ctx.config.include_deleted
         for adv_id, incremental in self._incrementals.items():
             advertiser = ctx.advertiser(adv_id)
             if advertiser is None:
                 continue
             cursor = AdvertiserCursor(spec, adv_id, incremental) if incremental is not None else None
             days = report_days(ctx, advertiser, cursor, note=False)
-            if days is None or use_task(
-                ctx.tasks.mode, spec, days, include_deleted=ctx.config.include_deleted
-            ):
-                continue  # nothing to read, or one task: not shared
-            plans[adv_id] = split_range(days.start, days.end, spec.window_days)
+            if days is None:
+                continue  # nothing to read
             zones[adv_id] = advertiser.timezone
             currencies[adv_id] = advertiser.info.get("currency")
+            if use_shared_task(ctx.tasks.mode, spec, days, include_deleted=deleted):
+                ranges[adv_id] = days  # a task shared with others, if any partner (ReportBatches)
+            elif not use_task(ctx.tasks.mode, spec, days, include_deleted=deleted):
+                plans[adv_id] = split_range(days.start, days.end, spec.window_days)  # one task: not shared
         return ReportBatches(
             ctx.client,
             spec,
@@ -168,6 +171,8 @@ class SharedReports:
             decode=report_decoder(spec.dimensions, spec.metrics),
             currencies=currencies,
             warn=ctx.summary.warn_once,
+            ranges=ranges,
+            tasks=ctx.tasks,
         )
 
 
@@ -205,7 +210,10 @@ def report_partition(
     ctx.summary.note_range(spec.name, advertiser_id, days)
     if days is None:
         return
-    if use_task(ctx.tasks.mode, spec, days, include_deleted=cfg.include_deleted):
+    # planned here, in dlt's thread (it reads every advertiser's state), before any worker asks for a page
+    batches = shared.batches() if shared is not None else None
+    shared_task = batches is not None and batches.shared_task(advertiser_id, days)
+    if shared_task or use_task(ctx.tasks.mode, spec, days, include_deleted=cfg.include_deleted):
         units = [ReportUnit(advertiser_id, days, task=True)]  # one task instead of a request per window
     else:
         units = [
@@ -214,9 +222,6 @@ def report_partition(
         ]
     # parsed from the body by pyarrow's JSON reader, without a Python object per value
     decode = report_decoder(spec.dimensions, spec.metrics)
-
-    # planned here, in dlt's thread (it reads every advertiser's state), before any worker asks for a page
-    batches = shared.batches() if shared is not None else None
 
     def windows(window: DateWindow) -> Iterator[Any]:
         if batches is not None:
@@ -232,6 +237,8 @@ def report_partition(
         )
 
     def pages(unit: ReportUnit) -> Iterator[Any]:
+        if shared_task and batches is not None:  # the batch falls back by itself (alone, task or windows)
+            return batches.pages(advertiser_id, unit.window)
         if unit.task and ctx.tasks.mode != "never":
             return task_or_sync_pages(
                 ctx.client,

@@ -21,6 +21,16 @@ Sources (TikTok's docs, cited by Doc ID; official URL ``https://business-api.tik
 - [AE-err] the Return Codes page (1737172488964097) as summarised by api-evangelist/tiktok-ads: 40200 "async
   task error", 40201 "task not ready".
 - bububa/tiktok-business ``model/report/task_{create,check,download}.go``: the same request/response fields.
+- [BB-multi] bububa/tiktok-business ``model/report/task_create.go`` (HEAD 4d9271c, translated from [TTD-async]),
+  on ``advertiser_ids``: either it or ``advertiser_id`` is required (``advertiser_id`` ignored when both come); at
+  most 5; only for ``report_type`` BASIC and AUDIENCE; the advertisers must belong to one TikTok for Business
+  user; with ``start_date``/``end_date`` each advertiser's data is in its own time zone; up to two id dimensions
+  (``advertiser_id`` and one other); "we recommend setting ``currency`` in ``metrics``, since the accounts'
+  currencies may differ". ``task_check.go`` / ``task_download.go``: with ``advertiser_ids`` at creation, their
+  ``advertiser_id`` must be one of those ids; both take one ``task_id``. The official SDK
+  (tiktok/tiktok-business-api-sdk ``python_sdk/docs/ReportTaskCreateBody.md``) has ``advertiser_ids`` (a list) in
+  the body and no ``multi_adv_report_in_utc_time``; its ``report_task_check(task_id, advertiser_id)`` takes one
+  task (``python_sdk/docs/ReportingApi.md``).
 
 How a task advances: deterministically, never by wall time. A task is ``QUEUING`` when created; the k-th
 check of it answers ``SUCCESS`` once k >= :attr:`ReportTasks.checks_to_finish` (``PROCESSING`` on the check
@@ -28,6 +38,18 @@ before, ``QUEUING`` on earlier ones), or as soon as the emulator's clock is :dat
 creation. :meth:`ReportTasks.fail_next` makes the next tasks end ``FAILED`` instead. Its output is computed
 when it succeeds, from the same model as ``report/integrated/get/``: the CSV holds exactly the rows the
 synchronous reports of its range would page through (ordered by object, then time).
+
+A multi-advertiser task (``advertiser_ids``) answers the rows the multi-advertiser synchronous report of its
+range would page through (:mod:`.multi_reports`: each advertiser's own time zone, the ``advertiser_id`` dimension
+beside the level's, the 20,000-id cut, money written without trailing zeros; the ``rounded_money`` variant
+applies too), as one CSV of the requested columns only. UNSURE: that the CSV adds no ``advertiser_id`` /
+``currency`` / ``timezone`` columns of its own, as the synchronous answer adds to ``metrics`` (the docs'
+advice to ask ``currency`` suggests it does not); that the money spelling of the synchronous answer holds in
+the CSV; that a cut task's download answer carries ``X-Tt-Ads-Throttle`` as a cut report page does (here: yes);
+that each member's per-account task quota counts the task (here: each); that ``multi_adv_report_in_utc_time``,
+documented for synchronous reports only, is ignored by tasks (here: ignored, and so is the ``utc_rows``
+variant); tasks are not refused with 40067 (too large), as synchronous reports are: a task is TikTok's remedy
+for those ([TTD-timeout]).
 
 UNSURE (not in our sources, the most plausible choice is made): the codes of the limit answers (40100 for the
 1-QPS app limit, as every app limit; 40200 for the per-account and per-app task quotas and for expired tasks;
@@ -55,6 +77,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from tiktok_ads.emulator.data.metrics import AUDIENCE_DIMENSIONS
+from tiktok_ads.emulator.rules.multi_reports import MultiReportQuery, multi_report_rows, parse_multi_report
 from tiktok_ads.emulator.rules.params import ApiError, get_id, get_str, json_body, param_error, parse_date
 from tiktok_ads.emulator.rules.reports import ID_FILTERS, ReportQuery, parse_report_query
 from tiktok_ads.emulator.rules.task_ids import TaskIds
@@ -102,7 +125,8 @@ Authorize = Callable[["Grant", str], None]
 @dataclass
 class _Task:
     task_id: str
-    advertiser_id: str
+    #: the advertiser, or the members of a multi-advertiser task (check and download take any of them)
+    advertiser_ids: tuple[str, ...]
     token: str
     query: ReportQuery
     output_format: str
@@ -114,6 +138,8 @@ class _Task:
     status: str = "QUEUING"
     output: bytes | None = None
     rows: int = 0
+    #: the multi-advertiser query of an ``advertiser_ids`` task, else None
+    multi: MultiReportQuery | None = None
 
 
 @dataclass
@@ -150,18 +176,33 @@ class ReportTasks(TaskIds):
 
     # ------------------------------------------------------------------ create
 
-    def create(self, grant: Grant, authorize: Authorize, body: bytes) -> tuple[dict[str, Any], int]:
-        """Validate a ``report/task/create/`` body and queue the task; returns ``(data, rows)``."""
+    def create(
+        self, grant: Grant, authorize: Authorize, body: bytes, variant: str | None = None
+    ) -> tuple[dict[str, Any], int]:
+        """Validate a ``report/task/create/`` body and queue the task; returns ``(data, rows)``.
+
+        ``variant``: the multi-advertiser answer's scripted departure (:data:`.multi_reports.VARIANTS`), if any.
+        """
         payload = json_body(body)
-        if payload.get("advertiser_ids"):
-            # UNSURE: the multi-advertiser task form (advertiser_ids, at most 5) is not emulated
-            raise param_error(
-                "advertiser_ids: Multi-advertiser report tasks are not supported by this emulator."
-            )
         params = _as_query(payload)
-        advertiser_id = get_id(params, "advertiser_id", required=True)
-        assert advertiser_id is not None
-        authorize(grant, advertiser_id)
+        multi: MultiReportQuery | None = None
+        if payload.get("advertiser_ids") is not None:
+            # [BB-multi]: advertiser_ids wins over advertiser_id; the synchronous multi-advertiser rules
+            # (multi_reports.py) with the task's own rules per member (no span limit, the async filters)
+            multi = parse_multi_report(
+                params,
+                lambda adv: authorize(grant, adv),
+                self.world,
+                variant if variant != "utc_rows" else None,
+                parse_one=lambda one, adv: _task_query(one, adv, payload.get("filtering")),
+                utc_switch=False,
+            )
+            members = tuple(multi.advertiser_ids)
+        else:
+            advertiser_id = get_id(params, "advertiser_id", required=True)
+            assert advertiser_id is not None
+            authorize(grant, advertiser_id)
+            members = (advertiser_id,)
         output_format = get_str(params, "output_format") or "CSV_STRING"
         if output_format not in OUTPUT_FORMATS:
             raise param_error(f"output_format: Must be one of: {', '.join(OUTPUT_FORMATS)}.")
@@ -175,28 +216,34 @@ class ReportTasks(TaskIds):
             raise param_error("enable_report_title_translation: Not a valid boolean.")
         if params.get("report_type") == "PLAYABLE_MATERIAL":
             raise param_error("report_type: Playable ads reports are not supported in asynchronous reports.")
-        query = _task_query(params, advertiser_id, payload.get("filtering"))
+        query = (
+            multi.queries[0]
+            if multi is not None
+            else _task_query(params, members[0], payload.get("filtering"))
+        )
         now = self.world.now
         with self._lock:
-            self._check_quota(grant.token, advertiser_id, now)
+            self._check_quota(grant.token, members, now)
             task_id, fail = self._new_task_id("task", 7_100_000_000_000_000_000)
             self._tasks[task_id] = _Task(
-                task_id, advertiser_id, grant.token, query, output_format, translate,
-                file_name or f"report_{task_id}", now, fail,
+                task_id, members, grant.token, query, output_format, translate,
+                file_name or f"report_{task_id}", now, fail, multi=multi,
             )  # fmt: skip
         return {"task_id": task_id}, 0
 
-    def _check_quota(self, token: str, advertiser_id: str, now: dt.datetime) -> None:
-        """[TTD-async] 500 tasks per account, hour and user; [TTD-timeout] 4,500 per app and day."""
-        recent = self._created.setdefault((token, advertiser_id), deque())
-        while recent and recent[0] <= now - dt.timedelta(hours=1):
-            recent.popleft()
-        if len(recent) >= self.per_account_hour:
-            raise ApiError(
-                CODE_TASK_ERROR,
-                f"The number of asynchronous report tasks created for advertiser {advertiser_id} in the "
-                f"last hour has reached the limit ({self.per_account_hour}). Please try again later.",
-            )
+    def _check_quota(self, token: str, advertiser_ids: tuple[str, ...], now: dt.datetime) -> None:
+        """[TTD-async] 500 tasks per account, hour and user (a multi-advertiser task counts for each member:
+        UNSURE); [TTD-timeout] 4,500 per app and day."""
+        queues = [self._created.setdefault((token, a), deque()) for a in advertiser_ids]
+        for advertiser_id, recent in zip(advertiser_ids, queues, strict=True):
+            while recent and recent[0] <= now - dt.timedelta(hours=1):
+                recent.popleft()
+            if len(recent) >= self.per_account_hour:
+                raise ApiError(
+                    CODE_TASK_ERROR,
+                    f"The number of asynchronous report tasks created for advertiser {advertiser_id} in the "
+                    f"last hour has reached the limit ({self.per_account_hour}). Please try again later.",
+                )
         today = now.date()
         if self._created_today.get(today, 0) >= self.per_app_day:
             raise ApiError(
@@ -204,7 +251,8 @@ class ReportTasks(TaskIds):
                 f"The number of asynchronous report tasks created by this app today has reached the limit "
                 f"({self.per_app_day}). Please try again after 00:00 UTC.",
             )
-        recent.append(now)
+        for recent in queues:
+            recent.append(now)
         self._created_today[today] = self._created_today.get(today, 0) + 1
 
     # ------------------------------------------------------------------ check, download, cancel
@@ -216,8 +264,9 @@ class ReportTasks(TaskIds):
         task_id = get_str(params, "task_id", required=True)
         with self._lock:
             task = self._tasks.get(str(task_id).strip().strip('"'))
-        # a task of another advertiser is as unknown as a made-up id (UNSURE: TikTok's wording)
-        if task is None or task.advertiser_id != advertiser_id:
+        # a task of another advertiser is as unknown as a made-up id (UNSURE: TikTok's wording); a
+        # multi-advertiser task is known to each of its members ([BB-multi] task_check.go)
+        if task is None or advertiser_id not in task.advertiser_ids:
             raise param_error(f"task_id: Task {task_id} does not exist.")
         if self.world.now - task.created > dt.timedelta(days=TASK_VALID_DAYS):
             raise ApiError(CODE_TASK_ERROR, f"Task {task_id} has expired (tasks are valid for 30 days).")
@@ -244,6 +293,13 @@ class ReportTasks(TaskIds):
             else ""
         )
         return {"status": status, "message": message}
+
+    def cut(self, params: Mapping[str, str]) -> bool:
+        """Whether the task named by ``params`` (already answered by :meth:`download`) was cut to 20,000 ids
+        (its download answer then carries ``X-Tt-Ads-Throttle``, as a cut report page does: UNSURE)."""
+        with self._lock:
+            task = self._tasks.get(str(params.get("task_id") or "").strip().strip('"'))
+        return task is not None and task.multi is not None and task.multi.cut
 
     def download(self, grant: Grant, authorize: Authorize, params: Mapping[str, str]) -> tuple[Any, int]:
         """Answer ``report/task/download/``: ``(CSV bytes, rows)`` for CSV_STRING, else ``(data, 0)``."""
@@ -309,7 +365,9 @@ class ReportTasks(TaskIds):
     def _render(self, task: _Task) -> tuple[bytes, int]:
         """The task's CSV: a title row, then one row per report row, as the synchronous reports page them."""
         q = task.query
-        names = [*q.dimensions, *q.metrics]
+        multi = task.multi
+        dimensions = multi.dimensions or q.dimensions if multi is not None else q.dimensions
+        names = [*dimensions, *q.metrics]
         # encoded as it is written: one copy of the CSV in memory, not a str and its bytes as well
         raw = io.BytesIO()
         out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -322,6 +380,16 @@ class ReportTasks(TaskIds):
             spans = [(q.start_date + dt.timedelta(days=i),) * 2 for i in range(days)]
         total = 0
         for start, end in spans:
+            if multi is not None:
+                members = [replace(m, start_date=start, end_date=end) for m in multi.queries]
+                count = 0
+                for row in multi_report_rows(self.world, replace(multi, queries=members)):
+                    writer.writerow(
+                        (*_cells(row["dimensions"], dimensions), *_cells(row["metrics"], q.metrics))
+                    )
+                    count += 1
+                total += count
+                continue
             result = replace(q, start_date=start, end_date=end).run(self.world)
             count = len(result)
             for offset in range(0, count, 5_000):

@@ -62,6 +62,8 @@ __all__ = [
     "THROTTLE_HEADER",
     "VARIANTS",
     "MultiReportQuery",
+    "ParseOne",
+    "multi_report_rows",
     "parse_multi_report",
     "run_id_summed_report",
     "run_multi_report",
@@ -117,8 +119,18 @@ THROTTLE_TEXT = (
 """The header TikTok adds to a report cut to 20,000 ids, and its documented value ([TTD-sync])."""
 
 
+ParseOne = Callable[[dict[str, str], str], ReportQuery]
+"""Validates one member's report (its parameters without ``advertiser_ids``, the advertiser id)."""
+
+
 def parse_multi_report(
-    params: Mapping[str, str], authorize: Callable[[str], None], world: World, variant: str | None = None
+    params: Mapping[str, str],
+    authorize: Callable[[str], None],
+    world: World,
+    variant: str | None = None,
+    *,
+    parse_one: ParseOne = parse_report_query,
+    utc_switch: bool = True,
 ) -> MultiReportQuery:
     """Validate a report request with ``advertiser_ids`` (``authorize`` raises 40001 for an id not granted).
 
@@ -127,6 +139,9 @@ def parse_multi_report(
         authorize: checks one advertiser id against the token.
         world: the data model (for the advertisers' time zones in UTC mode).
         variant: one of :data:`VARIANTS`, or None for the documented answer.
+        parse_one: the rules of one member's report (the synchronous report's; an async task's for
+            ``report/task/create/``, :mod:`.api_tasks`).
+        utc_switch: whether ``multi_adv_report_in_utc_time`` (and the ``utc_rows`` variant) apply.
 
     Returns:
         The query to run.
@@ -144,7 +159,7 @@ def parse_multi_report(
         raise param_error("advertiser_ids: only supported when report_type is BASIC or AUDIENCE.")
     for advertiser_id in ids:
         authorize(advertiser_id)
-    utc = get_bool(params, "multi_adv_report_in_utc_time") or variant == "utc_rows"
+    utc = utc_switch and (get_bool(params, "multi_adv_report_in_utc_time") or variant == "utc_rows")
     dims_raw = params.get("dimensions")
     requested: list[str] = []
     if dims_raw:
@@ -168,7 +183,7 @@ def parse_multi_report(
     queries: list[ReportQuery] = []
     utc_range: tuple[dt.date, dt.date] | None = None
     for advertiser_id in ids:
-        query = parse_report_query(single, advertiser_id)  # the rules on the request as sent
+        query = parse_one(single, advertiser_id)  # the rules on the request as sent
         if utc and query.start_date is not None and query.end_date is not None:
             utc_range = (query.start_date, query.end_date)
             if any(d in m.TIME_DIMENSIONS for d in query.dimensions):
@@ -244,6 +259,37 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
     """
     if query.utc_range is None and not query.summed:
         return _local_page(world, query)
+    rows = _pooled_rows(world, query)
+    total = len(rows)
+    start = (query.page - 1) * query.page_size
+    chunk = [_spelled(row, query.variant) for row in rows[start : start + query.page_size]]
+    return _answer(chunk, total, query)
+
+
+def multi_report_rows(world: World, query: MultiReportQuery) -> Iterator[dict[str, dict[str, Any]]]:
+    """Every row of a multi-advertiser answer, in the order its pages hold them (an async task's whole output).
+
+    Args:
+        world: the data model.
+        query: the validated query (its page and page size are ignored).
+
+    Yields:
+        Rows as :func:`run_multi_report` spells them.
+    """
+    if query.utc_range is None and not query.summed:
+        for adv, _, result in _results(world, query):
+            extra = _extras(adv, query)
+            for offset in range(0, len(result), 5_000):
+                for row in result.rows(offset, 5_000):
+                    yield _spelled(_shape(row["dimensions"], row["metrics"], extra, query), query.variant)
+        return
+    for row in _pooled_rows(world, query):
+        yield _spelled(row, query.variant)
+
+
+def _pooled_rows(world: World, query: MultiReportQuery) -> list[dict[str, dict[str, Any]]]:
+    """Every row (unspelled) of an answer moved to UTC or summed over ids: all members' rows are needed to
+    build any page, so they are built whole."""
     rows: list[dict[str, dict[str, str]]] = []
     pooled: dict[tuple[tuple[str, str], ...], _Group] = {}
     for adv, sub, result in _results(world, query):
@@ -258,16 +304,12 @@ def run_multi_report(world: World, query: MultiReportQuery) -> tuple[dict[str, A
         for group in groups.values():
             rows.append(_shape(group.dims, group.metrics(result, query), _extras(adv, query), query))
     if query.no_id:
-        rows = [
+        return [
             {"dimensions": g.dims, "metrics": _dashed(g.metrics(g.result, query))}
             for _, g in sorted(pooled.items())
         ]
-    elif query.utc_range is not None or query.summed:
-        rows.sort(key=lambda r: tuple(r["dimensions"].get(d, "") for d in query.dimensions))
-    total = len(rows)
-    start = (query.page - 1) * query.page_size
-    chunk = [_spelled(row, query.variant) for row in rows[start : start + query.page_size]]
-    return _answer(chunk, total, query)
+    rows.sort(key=lambda r: tuple(r["dimensions"].get(d, "") for d in query.dimensions))
+    return rows
 
 
 def without_id_dimension(params: Mapping[str, str]) -> list[str] | None:

@@ -268,7 +268,13 @@ class _Handler(BaseHTTPRequestHandler):
             answer = emulator.api.handle(found, params, token, body)
         emulator.stats.count_code(answer.code, answer.rows)
         if answer.raw is not None and not truncate:
-            self._send(200, answer.raw, answer.content_type or JSON_TYPE, request_id=request_id)
+            self._send(
+                200,
+                answer.raw,
+                answer.content_type or JSON_TYPE,
+                request_id=request_id,
+                headers=answer.headers,
+            )
             return
         payload = encode_envelope(answer.code, answer.message, request_id, answer.data)
         # after the rate limit (checked on arrival, as TikTok's gateway does) and the work: the answer's time
