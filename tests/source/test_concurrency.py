@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import gc
+import random
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -32,7 +33,7 @@ from tiktok_ads.endpoints.arrow_pages import (
 from tiktok_ads.endpoints.extract import report_pages
 from tiktok_ads.endpoints.transform import transform_report_rows
 from tiktok_ads.errors import TikTokBadResponseError
-from tiktok_ads.resources.concurrency import PageBudget, UnitStream
+from tiktok_ads.resources.concurrency import Event, PageBudget, UnitStream, WorkerPool
 from tiktok_ads.resources.day_markers import DAY_MARKER_COLUMN
 from tiktok_ads.tables.report_grid import ALL_TABLES
 from tiktok_ads.windows import DateWindow
@@ -43,13 +44,28 @@ ADV = "7000000000000000001"
 # ------------------------------------------------------------------------------------------ UnitStream
 
 
+def _round_robin(*streams: Iterable[Event[Any]]) -> dict[int, list[tuple[Any, Any]]]:
+    """Poll the streams one event at a time in turn, as dlt's ``PipeIterator`` polls its resources: the items of
+    each, by stream, with their unit."""
+    items: dict[int, list[tuple[Any, Any]]] = {n: [] for n in range(len(streams))}
+    running = {n: iter(stream) for n, stream in enumerate(streams)}
+    while running:
+        for n, events in list(running.items()):
+            event = next(events, None)
+            if event is None:
+                del running[n]
+            elif event[0] == "item":
+                items[n].append((event[1], event[2]))
+    return items
+
+
 def test_unit_stream_delivers_every_item_before_its_done_and_each_unit_once() -> None:
     def work(unit: int) -> Iterator[tuple[int, int]]:
         for i in range(unit % 4):
             time.sleep(0.001 * (unit % 3))
             yield unit, i
 
-    events = list(UnitStream(list(range(20)), work, workers=5, buffer=3))
+    events = list(UnitStream(list(range(20)), work, pool=WorkerPool(5), buffer=3))
     done = [u for kind, u, _ in events if kind == "done"]
     assert sorted(done) == list(range(20))
     for unit in range(20):
@@ -61,85 +77,113 @@ def test_unit_stream_delivers_every_item_before_its_done_and_each_unit_once() ->
         assert last_item < [n for n, (kind, u, _) in enumerate(events) if kind == "done" and u == unit][0]
 
 
-def test_a_page_budget_bounds_pages_read_ahead_across_streams_without_blocking_the_waited_one() -> None:
-    budget = PageBudget(2)
-    produced = {"a": 0, "b": 0}
+def test_streams_sharing_a_page_budget_never_read_past_it() -> None:
+    """Pages read and not yet taken, all streams together, stay within the budget while nobody takes them (the
+    queues are far larger), and every page still arrives, in order, once dlt's polling goes on."""
+    budget, pool = PageBudget(3), WorkerPool(4)
+    state = threading.Condition()
+    read, taken = [0], [0]
 
     def work(unit: str) -> Iterator[str]:
-        for i in range(10):
-            produced[unit] += 1
+        for i in range(30):
+            with state:
+                read[0] += 1
+                state.notify_all()
             yield f"{unit}{i}"
 
-    b = iter(UnitStream(["b"], work, workers=1, buffer=100, budget=budget))
-    a = UnitStream(["a"], work, workers=1, buffer=100, budget=budget)
-    assert next(b)[2] == "b0"  # stream b runs and reads ahead; nobody takes its pages for a while
-    got: list[str] = []
-    reader = threading.Thread(target=lambda: got.extend(v for kind, _, v in a if kind == "item"))
-    reader.start()
-    reader.join(timeout=30)
-    assert not reader.is_alive(), "the stream dlt waits on must read even when others hold the budget"
-    assert got == [f"a{i}" for i in range(10)]
-    assert produced["b"] <= 1 + 2, produced  # the page taken, and the budget's two
-    rest = [v for kind, _, v in b if kind == "item"]
-    assert rest == [f"b{i}" for i in range(1, 10)]
-    assert budget._free == 2  # every slot given back
+    streams = [iter(UnitStream([f"{s}{u}" for u in range(2)], work, pool=pool, buffer=100, budget=budget))
+               for s in "ab"]  # fmt: skip
+    first = [next(events) for events in streams]  # both streams started (an idle event, or a page)
+    taken[0] = sum(kind == "item" for kind, _, _ in first)
+    with state:
+        # nobody takes a page now: the workers of both streams fill the budget ...
+        assert state.wait_for(lambda: read[0] - taken[0] >= 3, timeout=60), (read, taken)
+        # ... and read no further (without the budget they would read all 120 pages within this time)
+        assert not state.wait_for(lambda: read[0] - taken[0] > 3, timeout=0.3), (read, taken)
+    got = _round_robin(*streams)
+    assert budget._free == 3  # every slot given back
+    for n, s in enumerate("ab"):
+        pages = [(unit, page) for kind, unit, page in first[n : n + 1] if kind == "item"] + got[n]
+        for unit in (f"{s}0", f"{s}1"):
+            assert [page for u, page in pages if u == unit] == [f"{unit}{i}" for i in range(30)]
 
 
-def test_the_waited_stream_reads_its_share_over_the_budget_at_a_time() -> None:
-    """Over the budget, the stream dlt waits on reads its share of the budget at a time (the budget over the
-    streams reading), not one page per worker: each stream dlt waited on in turn used to fill its whole queue
-    (issue 15)."""
-    budget = PageBudget(8)
-    holder = iter(UnitStream(["h"], lambda unit: iter(range(100)), workers=1, buffer=100, budget=budget))
-    next(holder)  # another stream holds the budget's slots (its reader stalls)
+def test_many_streams_on_a_small_pool_and_budget_deliver_every_page_in_order() -> None:
+    """No deadlock: more streams and units than workers and slots, polled in turn as dlt does, each unit's
+    pages complete and in order; the pool's threads end with the work."""
+    budget, pool = PageBudget(2), WorkerPool(3, name="tiktok_ads_test_pool")
+
+    def work(unit: tuple[int, int]) -> Iterator[tuple[int, int, int]]:
+        for i in range(5 + unit[1]):
+            yield (*unit, i)
+
+    streams = [UnitStream([(s, u) for u in range(4)], work, pool=pool, buffer=100, budget=budget)
+               for s in range(6)]  # fmt: skip
+    done = threading.Event()
+    got: dict[int, list[tuple[Any, Any]]] = {}
+    consumer = threading.Thread(target=lambda: (got.update(_round_robin(*streams)), done.set()))
+    consumer.start()
+    assert done.wait(timeout=120), "the streams stalled"
+    for s in range(6):
+        for u in range(4):
+            assert [page for unit, page in got[s] if unit == (s, u)] == [(s, u, i) for i in range(5 + u)]
+    assert budget._free == 2
     deadline = time.monotonic() + 30
-    while budget._free > 0 and time.monotonic() < deadline:  # its worker takes the freed slot again
+    while any(t.name.startswith("tiktok_ads_test_pool") for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the pool's threads outlived the work"
         time.sleep(0.01)
-    assert budget._free == 0
-    reading = [0]
-    peak = [0]
-    lock = threading.Lock()
-
-    def work(unit: int) -> Iterator[int]:
-        for i in range(3):
-            with lock:
-                reading[0] += 1
-                peak[0] = max(peak[0], reading[0])
-            time.sleep(0.02)
-            with lock:
-                reading[0] -= 1
-            yield i
-
-    items = [
-        v
-        for kind, _, v in UnitStream(list(range(8)), work, workers=8, buffer=100, budget=budget)
-        if kind == "item"
-    ]
-    assert sorted(items) == sorted(list(range(3)) * 8)
-    assert 1 <= peak[0] <= 4  # two streams share a budget of 8: 4 of its 8 workers at a time read over it
-    holder.close()  # type: ignore[attr-defined]
 
 
 def test_a_closed_stream_gives_its_slots_back() -> None:
     budget = PageBudget(3)
-    stream = iter(UnitStream([1], lambda unit: iter(range(100)), workers=1, buffer=100, budget=budget))
+    stream = iter(
+        UnitStream([1], lambda unit: iter(range(100)), pool=WorkerPool(1), buffer=100, budget=budget)
+    )
     next(stream)
     stream.close()  # (as dlt closes a generator): pages in its queue and in its worker free their slots
     assert budget._free == 3
 
 
-def test_a_page_budget_waits_unless_urgent_and_stops() -> None:
+def test_a_closed_stream_cancels_its_units_not_started() -> None:
+    started: list[int] = []
+    gate = threading.Event()
+
+    def pages(unit: int) -> Iterator[int]:
+        gate.wait(timeout=30)
+        yield unit
+
+    def work(unit: int) -> Iterator[int]:  # (called as its unit starts, before any slot is taken)
+        started.append(unit)
+        return pages(unit)
+
+    pool = WorkerPool(1)
+    stream = iter(UnitStream(list(range(5)), work, pool=pool, buffer=10, budget=PageBudget(4)))
+    while not started:  # the one worker runs unit 0; units 1-4 wait in the pool's queue
+        assert next(stream)[0] == "idle"
+    stream.close()
+    gate.set()
+    other = list(UnitStream([9], work, pool=pool, buffer=10))  # the pool goes on with other streams' work
+    assert [v for kind, _, v in other if kind == "item"] == [9]
+    assert started == [0, 9]  # the closed stream's waiting units never ran
+
+
+def test_a_page_budget_waits_for_a_slot_and_stops() -> None:
     budget = PageBudget(1)
     stop = threading.Event()
-    assert budget.acquire(lambda: False, stop)
-    assert budget.acquire(lambda: True, stop)  # urgent: over the budget
+    assert budget.acquire(stop)
     result: list[bool] = []
-    waiter = threading.Thread(target=lambda: result.append(budget.acquire(lambda: False, stop)))
+    waiter = threading.Thread(target=lambda: result.append(budget.acquire(stop)))
     waiter.start()
-    budget.release()  # free is 0 now (one slot was taken over the budget): still no slot
+    waiter.join(timeout=0.2)
+    assert waiter.is_alive() and not result  # no slot free: it waits ...
+    budget.release()
+    waiter.join(timeout=30)
+    assert result == [True]  # ... until one is given back
+    late = threading.Thread(target=lambda: result.append(budget.acquire(stop)))
+    late.start()
     stop.set()
-    waiter.join(timeout=10)
-    assert result == [False]
+    late.join(timeout=30)
+    assert result == [True, False]  # a stopped stream's worker waits no more
 
 
 def test_unit_stream_hands_errors_to_the_consumer_and_drops_a_group() -> None:
@@ -151,7 +195,7 @@ def test_unit_stream_hands_errors_to_the_consumer_and_drops_a_group() -> None:
         yield n
 
     units = [("bad", 0)] + [("bad", n) for n in range(1, 6)] + [("good", n) for n in range(6)]
-    stream = UnitStream(units, work, workers=2, buffer=2, group=lambda u: u[0])
+    stream = UnitStream(units, work, pool=WorkerPool(2), buffer=2, group=lambda u: u[0])
     seen: list[tuple[str, Any]] = []
     for kind, unit, value in stream:
         if kind == "error":
@@ -174,7 +218,7 @@ def test_unit_stream_memory_is_bounded_by_workers_and_buffer() -> None:
                 state.notify_all()
             yield i
 
-    stream = iter(UnitStream(list(range(4)), work, workers=2, buffer=3))
+    stream = iter(UnitStream(list(range(4)), work, pool=WorkerPool(2), buffer=3))
     next(stream)
     bound = 1 + 3 + 2  # consumed + queued + one in each worker's hand
     with state:
@@ -183,6 +227,36 @@ def test_unit_stream_memory_is_bounded_by_workers_and_buffer() -> None:
         # ... and stay blocked (unbounded workers would produce all 400 items within this time)
         assert not state.wait_for(lambda: produced[0] > bound, timeout=0.3), produced
     stream.close()  # type: ignore[attr-defined]
+
+
+def test_a_closed_stream_stops_its_requests_retrying(emulator_factory: Factory) -> None:
+    """A worker of a closed stream must not go on retrying (it used to try "attempt 9 of 9" against a stopped
+    server after its test had ended): its wait before the next attempt ends, and it sends no more."""
+    server = emulator_factory(
+        WorldConfig(seed=4, advertisers=1, days=5), fault_rate=1.0, fault_kinds=["50002"]
+    )
+    adv = server.advertiser_ids[0]
+    # the first backoff of seed 0 is ~50 s (uniform(0, 60)): a worker that keeps waiting outlives the test
+    client = TikTokClient(
+        server.access_token, base_url=server.base_url, max_qps=0, backoff_base=60.0, rng=random.Random(0)
+    )
+    pool = WorkerPool(1, name="tiktok_ads_retrying")
+    with client:
+        stream = iter(
+            UnitStream([adv], lambda unit: iter([client.get("advertiser/info/", {"advertiser_ids": [unit]})]),
+                       pool=pool, buffer=2, budget=PageBudget(2))
+        )  # fmt: skip
+        # (polled: the first attempt is sent, then the worker waits to retry)
+        while client.stats.requests == 0:
+            assert next(stream)[0] == "idle"
+        stream.close()  # type: ignore[attr-defined]
+        workers = [t for t in threading.enumerate() if t.name.startswith("tiktok_ads_retrying")]
+        for worker in workers:
+            worker.join(timeout=20)
+        assert not any(worker.is_alive() for worker in workers), (
+            "the closed stream's worker still waits to retry"
+        )
+    assert client.stats.requests == 1
 
 
 def test_a_paging_loop_keeps_no_page_it_handed_over(emulator: EmulatorServer) -> None:

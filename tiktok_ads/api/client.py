@@ -18,6 +18,7 @@ shared per app. At most ``max_concurrency`` requests are in flight at once, whic
 from __future__ import annotations
 
 import collections
+import contextlib
 import io
 import json
 import logging
@@ -27,7 +28,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import requests
 
@@ -86,6 +87,42 @@ SHORT_PAGE_RETRIES = 2
 """Times a short last page is asked for again when ``page_info`` announced more rows (then a warning)."""
 SHORT_RESULT_WARNING = "short_result"
 """The ``ClientStats.warnings`` kind of a list whose last page ended before ``total_number`` rows."""
+
+T = TypeVar("T")
+_CANCEL = threading.local()
+
+
+@contextlib.contextmanager
+def cancelled_by(event: threading.Event) -> Iterator[None]:
+    """Requests sent from this thread meanwhile stop retrying once ``event`` is set.
+
+    A worker of a closed stream (dlt closed the resource, the run failed) has nobody waiting for its answer: it
+    must not go on retrying, e.g. against a server that is gone. The wait before a retry ends when ``event``
+    is set, and the request raises its last error instead of trying again.
+
+    Args:
+        event: set when the requests' results are no longer wanted.
+    """
+    previous = getattr(_CANCEL, "event", None)
+    _CANCEL.event = event
+    try:
+        yield
+    finally:
+        _CANCEL.event = previous
+
+
+def _in_callers_cancel(fn: Callable[[int], T]) -> Callable[[int], T]:
+    """``fn``, run (on another thread) under the calling thread's :func:`cancelled_by` event, if any."""
+    event: threading.Event | None = getattr(_CANCEL, "event", None)
+    if event is None:
+        return fn
+
+    def bound(arg: int) -> T:
+        with cancelled_by(event):
+            return fn(arg)
+
+    return bound
+
 
 # --------------------------------------------------------------------------------------------------
 # Counters
@@ -611,12 +648,24 @@ class TikTokClient:
                     delay,
                     redact(err.message),
                 )
-                self._sleep(delay)
+                if not self._wait_to_retry(delay):
+                    raise  # the answer is no longer wanted (:func:`cancelled_by`)
                 continue
             self.limiter.on_success()
             if path_limiter is not None:
                 path_limiter.on_success()
             return data
+
+    def _wait_to_retry(self, delay: float) -> bool:
+        """Sleep ``delay`` before a retry; False if this thread's requests were cancelled (:func:`cancelled_by`)."""
+        event: threading.Event | None = getattr(_CANCEL, "event", None)
+        if event is None:
+            self._sleep(delay)
+            return True
+        if self._sleep is time.sleep:  # a real wait ends as soon as the event is set
+            return not event.wait(delay)
+        self._sleep(delay)
+        return not event.is_set()
 
     def _current_token(self) -> str:
         """The access token to send now (refreshed first when a refresher says it is due)."""
@@ -1000,7 +1049,7 @@ class TikTokClient:
                 last = min(total_page, page + 1 + self.prefetch_pages)
                 while requested < last and self._ahead_slots.acquire(blocking=False):
                     requested += 1
-                    ahead[requested] = self._pages_pool().submit(fetch, requested)
+                    ahead[requested] = self._pages_pool().submit(_in_callers_cancel(fetch), requested)
             previous = fingerprint
             page += 1
             if page > MAX_PAGES:

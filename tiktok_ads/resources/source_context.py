@@ -20,7 +20,7 @@ from tiktok_ads.endpoints.top_view import TopViewCampaigns
 from tiktok_ads.errors import TikTokPermissionError
 from tiktok_ads.limits import EARLIEST_START_DATE
 from tiktok_ads.resources.change_log_rounds import ChangeLogRounds
-from tiktok_ads.resources.concurrency import PageBudget
+from tiktok_ads.resources.concurrency import PageBudget, WorkerPool
 from tiktok_ads.resources.run_summary import RunSummary
 
 logger = logging.getLogger("tiktok_ads")
@@ -44,6 +44,7 @@ class SourceContext:
         summary: counters for the run report.
         tasks: whether async report tasks are (still) used in this run (``async_reports``).
         pages: the pages all resources may read ahead of dlt together (:class:`~.concurrency.PageBudget`).
+        workers: the threads all resources' units run on (:class:`~.concurrency.WorkerPool`).
         buffered: the report rows all resources' Arrow batches hold together.
         top_view: each advertiser's TopView campaign list, read once (:mod:`~.top_view`).
     """
@@ -56,6 +57,7 @@ class SourceContext:
     tasks: TaskSwitch = field(default_factory=lambda: TaskSwitch("auto"))
     _default_start: dt.date | None = field(default=None, init=False, repr=False)
     pages: PageBudget = field(init=False, repr=False)
+    workers: WorkerPool = field(init=False, repr=False)
     buffered: BufferedRows = field(default_factory=lambda: BufferedRows(ARROW_BUFFER_ROWS), repr=False)
     """Report rows waiting in the Arrow batchers of all resources together (:class:`~.arrow_pages.BufferedRows`)."""
     shared_reports: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -69,6 +71,8 @@ class SourceContext:
         # pages read ahead of dlt, all resources together: 4 per request in flight (the one-table streams of
         # earlier releases held up to 3 each), so memory does not grow with the number of advertisers
         self.pages = PageBudget(4 * self.config.max_concurrency)
+        # one pool for every resource (a resource per advertiser and table): threads do not grow with them
+        self.workers = WorkerPool(self.config.max_concurrency)
         self.top_view = TopViewCampaigns(lambda: self.clock())  # the clock is set after construction
 
     def start_date(self) -> dt.date:

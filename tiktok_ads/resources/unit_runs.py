@@ -1,4 +1,4 @@
-"""The loop every resource body shares: run its units on worker threads, yield their pages, skip or raise."""
+"""The loop every resource body shares: run its units on the source's workers, yield their pages, skip or raise."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ def run_units(
     skipped: set[str],
     on_done: Callable[[Any], Any] | None = None,
 ) -> Iterator[Any]:
-    """Yield the items of every unit as they arrive, up to ``max_concurrency`` units at once.
+    """Yield the items of every unit as they arrive, run on the source's workers (``max_concurrency`` units at
+    once, all the source's resources together).
 
     A unit's items come before what ``on_done(unit)`` returns (e.g. the day markers of a window read whole).
     A unit that answers 40001 skips its advertiser when ``skip_inaccessible_advertisers`` says so (its other
@@ -29,7 +30,7 @@ def run_units(
 
     Args:
         ctx: the source context.
-        spec: the table (for messages and thread names).
+        spec: the table (for messages).
         units: the units, each with an ``advertiser_id``, started in this order.
         work: yields one unit's items; runs on a worker thread.
         skipped: filled with the advertisers skipped as inaccessible.
@@ -38,16 +39,13 @@ def run_units(
     Yields:
         Items of the units, and ``on_done``'s results; None while none is there (the body passes it to dlt).
     """
-    workers = ctx.config.max_concurrency
     stream = UnitStream(
         units,
         work,
-        workers=workers,
-        buffer=2 * workers,
+        pool=ctx.workers,
+        buffer=2 * ctx.workers.workers,
         group=lambda unit: unit.advertiser_id,
-        name=f"tiktok_ads_{spec.name}",
         budget=ctx.pages,
-        idle=True,
     )
     for kind, unit, value in stream:
         if kind == "idle":  # nothing yet: dlt takes None as "no item" and polls its other resources
