@@ -697,9 +697,13 @@ class World:
                 "comment_disabled": False,
                 "click_attribution_window": "SEVEN_DAYS",
                 "view_attribution_window": "ONE_DAY",
-                # the first of the advertiser's pixels (assets.pixels)
+                # the first of the advertiser's pixels (assets.pixels) and custom audiences (assets.audiences)
                 **adgroup_extras(
-                    rng, e.objective, e.buying_type, str(7_600_000_000_000_000_000 + adv.index * 100)
+                    rng,
+                    e.objective,
+                    e.buying_type,
+                    str(7_600_000_000_000_000_000 + adv.index * 100),
+                    [str(1_600_000_000 + adv.index * 1000 + i) for i in range(2)],
                 ),
                 **common,
             }
