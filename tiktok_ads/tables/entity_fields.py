@@ -113,7 +113,7 @@ ADVERTISER_FIELDS: Mapping[str, ColumnKind] = _fields(
         rejection_reason license_no license_url license_city license_province promotion_area
         promotion_center_city promotion_center_province brand owner_bc_id;
     decimal: balance;
-    bool: company_name_editable
+    bool: company_name_editable can_use_custom_identity ads_only_mode
     """
 )
 """advertiser/info fields (``create_time`` is the table's timestamp, unix seconds on the wire)."""

@@ -469,6 +469,10 @@ class World:
             # the Business Center owning the account (see .business_center); none for an account outside it
             "owner_bc_id": self.business_center_id if self.in_business_center(a) else None,
             "company_name_editable": False,
+            # bububa model/advertiser/advertiser.go: custom identities allowed; "Show through ads only" enforced for
+            # Spark Ads Push (an allowlist-only feature, so off)
+            "can_use_custom_identity": True,
+            "ads_only_mode": False,
         }
 
     # --------------------------------------------------------------- entities

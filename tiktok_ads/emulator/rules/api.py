@@ -109,6 +109,8 @@ ADVERTISER_FIELDS = frozenset(
         "license_no", "email", "license_url", "country", "balance", "create_time", "display_timezone",
         "owner_bc_id", "company_name_editable", "advertiser_account_type", "license_city", "license_province",
         "promotion_area", "promotion_center_city", "promotion_center_province", "brand",
+        # booleans of bububa model/advertiser/advertiser.go (were refused as unknown fields)
+        "can_use_custom_identity", "ads_only_mode",
     }
 )  # fmt: skip
 
