@@ -295,10 +295,14 @@ def counts(pipeline: dlt.Pipeline, tables: Iterable[str]) -> dict[str, int]:
 
 def data_rows(pipeline: dlt.Pipeline, table: str) -> list[tuple[Any, ...]]:
     """A table's data columns (no ``_dlt`` columns) as sorted ``(column, value)`` tuples, decimals normalized:
-    equal for two pipelines that loaded the same data, whatever their load ids."""
+    equal for two pipelines that loaded the same data, whatever their load ids (sorted by ``repr``: a column
+    can hold None in one row and text in the next)."""
     return sorted(
-        tuple((k, norm(v)) for k, v in sorted(r.items()) if not k.startswith("_dlt"))
-        for r in rows(pipeline, table)
+        (
+            tuple((k, norm(v)) for k, v in sorted(r.items()) if not k.startswith("_dlt"))
+            for r in rows(pipeline, table)
+        ),
+        key=repr,
     )
 
 

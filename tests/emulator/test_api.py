@@ -185,6 +185,11 @@ def test_advertiser_info(tiktok: Any, emulator: EmulatorServer) -> None:
         "advertiser/info/", advertiser_ids=emulator.advertiser_ids[:1], fields=["name", "currency"]
     )
     assert some["list"] == [{"name": rows[0]["name"], "currency": rows[0]["currency"]}]
+    # booleans of bububa model/advertiser/advertiser.go, answered by default and asked by name (were refused)
+    assert all(isinstance(r["can_use_custom_identity"], bool) and r["ads_only_mode"] is False for r in rows)
+    flags = ["can_use_custom_identity", "ads_only_mode"]
+    asked = tiktok.data("advertiser/info/", advertiser_ids=emulator.advertiser_ids[:1], fields=flags)
+    assert asked["list"] == [{k: rows[0][k] for k in flags}]
 
 
 def test_advertiser_info_errors(tiktok: Any, emulator: EmulatorServer) -> None:
@@ -492,3 +497,35 @@ def test_buying_types_rules(tiktok: Any, emulator: EmulatorServer) -> None:
         ]
         == 0
     )
+
+
+def test_objective_type_filter(tiktok: Any, emulator: EmulatorServer) -> None:
+    """``filtering.objective_type`` (official SDK FilteringCampaignGet/AdgroupGet/AdGet) keeps the objects of
+    campaigns with that objective; it used to be ignored (every object answered)."""
+    advertiser_id = busiest_advertiser(emulator)
+    campaigns = entities(tiktok, "campaign", advertiser_id, filtering=ALL_STATUS)
+    objective_of = {c["campaign_id"]: c["objective_type"] for c in campaigns}
+    objective = campaigns[0]["objective_type"]
+    assert len(set(objective_of.values())) > 1, "the account should hold several objectives"
+    for kind in ("campaign", "adgroup", "ad"):
+        every = entities(tiktok, kind, advertiser_id, filtering=ALL_STATUS)
+        some = entities(tiktok, kind, advertiser_id, filtering={**ALL_STATUS, "objective_type": objective})
+        assert some == [r for r in every if objective_of[r["campaign_id"]] == objective], kind
+        assert 0 < len(some) < len(every), kind
+    body = tiktok.get("ad/get/", advertiser_id=advertiser_id, filtering={"objective_type": ["REACH"]}).json()
+    assert body["code"] == 40002 and "objective_type" in body["message"]
+
+
+def test_exclude_null_fields(tiktok: Any, emulator: EmulatorServer) -> None:
+    """``exclude_field_types_in_response=["NULL_FIELD"]`` (bububa model/*/get.go) answers the objects without
+    their null-valued keys, everything else unchanged; another value is refused naming the parameter."""
+    advertiser_id = emulator.advertiser_ids[0]
+    for kind in ("campaign", "adgroup", "ad"):
+        full = entities(tiktok, kind, advertiser_id)
+        lean = entities(tiktok, kind, advertiser_id, exclude_field_types_in_response=["NULL_FIELD"])
+        assert lean == [{k: v for k, v in r.items() if v is not None} for r in full], kind
+        assert any(None in r.values() for r in full) and not any(None in r.values() for r in lean), kind
+    body = tiktok.get(
+        "campaign/get/", advertiser_id=advertiser_id, exclude_field_types_in_response=["EMPTY_FIELD"]
+    ).json()
+    assert body["code"] == 40002 and "exclude_field_types_in_response" in body["message"]

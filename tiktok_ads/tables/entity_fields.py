@@ -56,7 +56,7 @@ ADGROUP_FIELDS: Mapping[str, ColumnKind] = _fields(
         app_id app_type app_download_url pixel_id optimization_event deep_funnel_optimization_status
         deep_funnel_event_source deep_funnel_event_source_id deep_funnel_optimization_event placement_type
         audience_type shopping_ads_retargeting_type shopping_ads_retargeting_custom_audience_relation gender
-        spending_power household_income min_android_version ios14_targeting min_ios_version ios14_quota_type
+        spending_power min_android_version ios14_targeting min_ios_version ios14_quota_type
         saved_audience_id brand_safety_type brand_safety_partner vertical_sensitive_id budget_mode schedule_type
         schedule_start_time schedule_end_time discount_type delivery_mode dayparting optimization_goal
         secondary_optimization_event message_event_set_id bid_type deep_bid_type vbo_window bid_display_mode
@@ -71,13 +71,14 @@ ADGROUP_FIELDS: Mapping[str, ColumnKind] = _fields(
         purchased_impression purchased_reach;
     bool: is_smart_performance_campaign search_result_enabled comment_disabled video_download_disabled
         share_disabled auto_targeting_enabled exclude_age_under_eighteen smart_audience_enabled
-        smart_interest_behavior_enabled inventory_filter_enabled is_hfss is_new_structure skip_learning_phase;
+        smart_interest_behavior_enabled inventory_filter_enabled is_hfss is_lhf_compliance is_new_structure
+        skip_learning_phase;
     json: placements tiktok_subplacements blocked_pangle_app_ids audience_rule include_custom_actions
         exclude_custom_actions location_ids zipcode_ids languages age_groups audience_ids exclude_audience_ids
         interest_category_ids interest_keyword_ids purchase_intention_keyword_ids actions
         include_pangle_audience_package_ids exclude_pangle_audience_package_ids operating_systems
         device_model_ids network_types carrier_ids isp_ids device_price_ranges contextual_tag_ids
-        category_exclude_ids topview_reach_range schedule_infos
+        category_exclude_ids topview_reach_range schedule_infos household_income app_config
     """
 )
 """adgroup/get fields (``category_id`` from Airbyte's ad group schema; UNSURE in v1.3)."""
@@ -112,7 +113,7 @@ ADVERTISER_FIELDS: Mapping[str, ColumnKind] = _fields(
         rejection_reason license_no license_url license_city license_province promotion_area
         promotion_center_city promotion_center_province brand owner_bc_id;
     decimal: balance;
-    bool: company_name_editable
+    bool: company_name_editable can_use_custom_identity ads_only_mode
     """
 )
 """advertiser/info fields (``create_time`` is the table's timestamp, unix seconds on the wire)."""

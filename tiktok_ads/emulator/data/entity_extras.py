@@ -44,6 +44,7 @@ _ADGROUP_FALSE = (
     "is_smart_performance_campaign", "search_result_enabled", "video_download_disabled", "share_disabled",
     "auto_targeting_enabled", "exclude_age_under_eighteen", "smart_audience_enabled",
     "smart_interest_behavior_enabled", "inventory_filter_enabled", "is_hfss", "skip_learning_phase",
+    "is_lhf_compliance",
 )  # fmt: skip
 _ADGROUP_EMPTY = (
     "tiktok_subplacements", "blocked_pangle_app_ids", "include_custom_actions", "exclude_custom_actions",
@@ -97,9 +98,10 @@ def campaign_extras(objective: str, buying_type: str, budget_optimize_on: bool) 
 
 
 def adgroup_extras(
-    rng: random.Random, objective: str, buying_type: str, pixel_id: str | None
+    rng: random.Random, objective: str, buying_type: str, pixel_id: str | None, audience_ids: list[str]
 ) -> dict[str, Any]:
-    """The rest of an adgroup/get object (``rng``: the version's own generator)."""
+    """The rest of an adgroup/get object (``rng``: the version's own generator; ``audience_ids``: custom
+    audiences of the advertiser some ad groups target)."""
     out: dict[str, Any] = dict.fromkeys(_ADGROUP_NULLS)
     out.update(dict.fromkeys(_ADGROUP_FALSE, False))
     out.update({name: [] for name in _ADGROUP_EMPTY})
@@ -145,8 +147,16 @@ def adgroup_extras(
             "frequency_schedule": 7 if objective == "REACH" else None,
             "delivery_mode": "STANDARD" if buying_type == "RESERVATION_RF" else None,
             "schedule_infos": [] if buying_type == "RESERVATION_RF" else None,
+            # AppConfig list ({app_id}, model/adgroup/adgroup.go); UNSURE: null when no app is promoted
+            "app_config": [{"app_id": PROMOTED_APP_ID}] if app else None,
         }
     )
+    # drawn last so the values above stay those of earlier versions of this module
+    if rng.random() < 0.4:
+        # string lists ([]string / []enum.HouseholdIncome in model/adgroup/adgroup.go)
+        out["audience_ids"] = audience_ids[:1]
+        out["exclude_audience_ids"] = audience_ids[1:2]
+        out["household_income"] = ["TOP10", "TOP10_25"]
     if buying_type == "RESERVATION_RF":
         impressions = 1_000_000 * (1 + rng.randrange(20))
         out.update(
@@ -204,4 +214,8 @@ def ad_extras(rng: random.Random, objective: str, page_number: int, pixel_number
     )
     if rng.random() < 0.3:
         out["utm_params"] = [{"key": "utm_source", "value": "tiktok"}, {"key": "utm_campaign", "value": "q2"}]
+    if rng.random() < 0.3:
+        # an ad with several texts ([]string in model/ad/ad.go), with a card (a creative package id, string)
+        out["ad_texts"] = ["Shop the offer", "Free delivery today"]
+        out["card_id"] = str(7_300_000_000_000_000_000 + rng.randrange(10**6))
     return out

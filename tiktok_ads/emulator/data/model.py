@@ -469,6 +469,10 @@ class World:
             # the Business Center owning the account (see .business_center); none for an account outside it
             "owner_bc_id": self.business_center_id if self.in_business_center(a) else None,
             "company_name_editable": False,
+            # bububa model/advertiser/advertiser.go: custom identities allowed; "Show through ads only" enforced for
+            # Spark Ads Push (an allowlist-only feature, so off)
+            "can_use_custom_identity": True,
+            "ads_only_mode": False,
         }
 
     # --------------------------------------------------------------- entities
@@ -697,9 +701,13 @@ class World:
                 "comment_disabled": False,
                 "click_attribution_window": "SEVEN_DAYS",
                 "view_attribution_window": "ONE_DAY",
-                # the first of the advertiser's pixels (assets.pixels)
+                # the first of the advertiser's pixels (assets.pixels) and custom audiences (assets.audiences)
                 **adgroup_extras(
-                    rng, e.objective, e.buying_type, str(7_600_000_000_000_000_000 + adv.index * 100)
+                    rng,
+                    e.objective,
+                    e.buying_type,
+                    str(7_600_000_000_000_000_000 + adv.index * 100),
+                    [str(1_600_000_000 + adv.index * 1000 + i) for i in range(2)],
                 ),
                 **common,
             }
