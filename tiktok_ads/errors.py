@@ -27,6 +27,11 @@ class TikTokAdsError(Exception):
     """Base class of every error raised by the ``tiktok_ads`` package."""
 
 
+class RequestsCancelled(TikTokAdsError):
+    """This thread's requests were cancelled (``api.client.cancelled_by``): nobody wants their answers any more,
+    e.g. a stream dlt closed; raised instead of waiting on (a task's next check)."""
+
+
 class ConfigError(TikTokAdsError, ValueError):
     """A setting is missing or malformed; raised before any request is made.
 

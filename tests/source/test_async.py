@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ from tiktok_ads.api import client as client_module
 from tiktok_ads.config.validation import validate_config
 from tiktok_ads.emulator import EmulatorServer, WorldConfig
 from tiktok_ads.endpoints import async_reports as ar
-from tiktok_ads.errors import ConfigError, TikTokTransientError
+from tiktok_ads.errors import ConfigError, RequestsCancelled, TikTokTransientError
 from tiktok_ads.windows import DateWindow
 
 AD = ALL_TABLES["ad_insights"]
@@ -240,3 +241,24 @@ def test_a_download_cut_short_is_retried_from_the_start(
     ):
         ar.run_task(client, AD, adv, month, io.BytesIO(), sleep=lambda s: None)
     assert err.value.path == "/open_api/v1.3/report/task/download/" and err.value.advertiser_id == adv
+
+
+def test_a_cancelled_task_wait_sends_no_more_checks(
+    emulator_factory: Callable[..., EmulatorServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a closed stream's worker (cancelled_by) waiting for its task stops at once, not after the next 30 s check
+    monkeypatch.setattr(ar, "FIRST_POLL_SECONDS", 30.0)
+    server = emulator_factory()
+    adv = server.advertiser_ids[0]
+    day = DateWindow(dt.date(2024, 6, 1), dt.date(2024, 6, 10))
+    closed = threading.Event()
+    closed.set()
+    client = TikTokClient(server.access_token, base_url=server.base_url, max_qps=0, max_retries=0)
+    with (
+        client,
+        client_module.cancelled_by(closed),
+        pytest.raises(RequestsCancelled, match="no longer wanted"),
+    ):
+        ar.create_and_wait(client, AD, adv, day)  # the real sleep: without the event it would wait 30 s
+    assert server.stats.requests["report/task/create/"] == 1
+    assert server.stats.requests["report/task/check/"] == 0

@@ -111,6 +111,22 @@ def cancelled_by(event: threading.Event) -> Iterator[None]:
         _CANCEL.event = previous
 
 
+def wait_unless_cancelled(delay: float, sleep: Callable[[float], None] = time.sleep) -> bool:
+    """Sleep ``delay``; False if this thread's requests were cancelled meanwhile (:func:`cancelled_by`).
+
+    With the real ``time.sleep`` the wait ends as soon as the cancel event is set; an injected ``sleep`` (tests)
+    is called as given, and the event is looked at afterwards.
+    """
+    event: threading.Event | None = getattr(_CANCEL, "event", None)
+    if event is None:
+        sleep(delay)
+        return True
+    if sleep is time.sleep:
+        return not event.wait(delay)
+    sleep(delay)
+    return not event.is_set()
+
+
 def _in_callers_cancel(fn: Callable[[int], T]) -> Callable[[int], T]:
     """``fn``, run (on another thread) under the calling thread's :func:`cancelled_by` event, if any."""
     event: threading.Event | None = getattr(_CANCEL, "event", None)
@@ -658,14 +674,7 @@ class TikTokClient:
 
     def _wait_to_retry(self, delay: float) -> bool:
         """Sleep ``delay`` before a retry; False if this thread's requests were cancelled (:func:`cancelled_by`)."""
-        event: threading.Event | None = getattr(_CANCEL, "event", None)
-        if event is None:
-            self._sleep(delay)
-            return True
-        if self._sleep is time.sleep:  # a real wait ends as soon as the event is set
-            return not event.wait(delay)
-        self._sleep(delay)
-        return not event.is_set()
+        return wait_unless_cancelled(delay, self._sleep)
 
     def _current_token(self) -> str:
         """The access token to send now (refreshed first when a refresher says it is due)."""

@@ -55,10 +55,11 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from tiktok_ads.api.client import TikTokClient
+from tiktok_ads.api.client import TikTokClient, wait_unless_cancelled
 from tiktok_ads.api.json_pages import ArrowRows
 from tiktok_ads.endpoints.extract import RawPage, report_pages, report_params
 from tiktok_ads.errors import (
+    RequestsCancelled,
     TikTokAPIError,
     TikTokAuthError,
     TikTokBadResponseError,
@@ -262,7 +263,9 @@ def create_and_wait(
     started = clock()
     delay = FIRST_POLL_SECONDS
     while True:
-        sleep(delay)
+        # a closed stream's task (checks up to 30 s apart): no more checks
+        if not wait_unless_cancelled(delay, sleep):
+            raise RequestsCancelled(f"report/task/check/ of task {task_id}: its rows are no longer wanted")
         data = client.get("report/task/check/", ids, advertiser_id=advertiser_id)
         status = str(data.get("status") or "")
         if status == "SUCCESS":
