@@ -331,8 +331,9 @@ def run_id_summed_report(
 
     TikTok answers these: an AUDIENCE report at AUCTION_AD by ``stat_time_day`` and ``age`` (or ``province_id``)
     alone, "confirmed live" (datapoints-hotelplus/get-ads-main lib/tiktok-ads.ts), as they answer the
-    multi-advertiser form without id dimensions (module docstring). Only AUDIENCE reports come here (api.py): a
-    single-advertiser BASIC report without an id dimension stays refused (UNSURE: no answer to one was seen).
+    multi-advertiser form without id dimensions (module docstring). BASIC reports come here too (api.py): TikTok
+    documents "one ID dimension and/or stat_time_day" (bububa/tiktok-business model/report/integrated_get.go) and
+    production callers send BASIC by ``stat_time_day`` alone (OWOX js-data-connectors).
     UNSURE: attribute metrics, ``"-"`` as in the multi-advertiser sums. The rules are those of the request with
     the level's id dimension; deleted objects count as at that level (``*_status`` filter).
 
