@@ -501,9 +501,8 @@ def task_or_sync_pages(
         raise
     except _Fallback as fallback:
         err = fallback.error
-    refused = not isinstance(err, (TaskFailedError, TikTokBadResponseError, TikTokRateLimitError))
     # 40001: this advertiser only (the sync path says so, or skips it); rate limits and transport trouble pass
-    if refused and err.code is not None and err.code != 40001:
+    if task_refused(err) and err.code != 40001:
         switch.off(f"TikTok refused a task ({err.code}: {err.message})")
     switch.count_fallback()
     client.stats.count_warning("async_fallback")
@@ -518,6 +517,14 @@ def task_or_sync_pages(
         yield from report_pages(
             client, spec, advertiser_id, part, include_deleted=include_deleted, page_size=page_size
         )
+
+
+def task_refused(err: TikTokAPIError) -> bool:
+    """Whether ``err`` is TikTok refusing a task request (an answer with a code), not a task that failed, an
+    unreadable answer or a rate limit: a refusal stops tasks (:class:`TaskSwitch`), the others only fall back."""
+    return err.code is not None and not isinstance(
+        err, (TaskFailedError, TikTokBadResponseError, TikTokRateLimitError)
+    )
 
 
 class _Fallback(Exception):
@@ -548,9 +555,8 @@ def _task_pages(
     pages = _output_pages(client, spec, advertiser_id, task_id, page_size)
     try:
         try:
-            first = next(
-                pages, None
-            )  # the download, and a bad header, show here: before anything was yielded
+            # the download, and a bad header, show here: before anything was yielded
+            first = next(pages, None)
         except (TikTokAuthError, TikTokConnectionError):
             raise
         except TikTokAPIError as err:

@@ -86,10 +86,10 @@ from tiktok_ads.api.client import TikTokClient
 from tiktok_ads.api.json_pages import ArrowRows, Decoder, report_decoder
 from tiktok_ads.endpoints.async_reports import (
     ID_DIMENSIONS,
-    TaskFailedError,
     TaskSwitch,
     shared_task_pages,
     task_or_sync_pages,
+    task_refused,
     use_task,
 )
 from tiktok_ads.endpoints.batch_windows import rows_within, shared_windows, time_dimension, union
@@ -102,7 +102,6 @@ from tiktok_ads.errors import (
     TikTokConnectionError,
     TikTokPermissionError,
     TikTokQueryTooLargeError,
-    TikTokRateLimitError,
     TikTokReportCutError,
 )
 from tiktok_ads.tables.metric_catalogue import MONEY_METRICS
@@ -441,10 +440,9 @@ class ReportBatches:
     def _task_fallback(self, batch: _Batch, err: TikTokAPIError) -> None:
         """A shared task that did not deliver: its members are read alone, loudly; a refusal of its parameters
         (40002: the form, or a metric TikTok does not take with the ``advertiser_id`` dimension, which "many
-        metrics" are not, bububa task_create.go) stops this table's shared tasks, any other refusal all tasks of the run (as
-        one advertiser's would)."""
-        refused = not isinstance(err, (TaskFailedError, TikTokBadResponseError, TikTokRateLimitError))
-        if self._tasks is not None and refused and err.code is not None:
+        metrics" are not, bububa task_create.go) stops this table's shared tasks, any other refusal all tasks
+        of the run (as one advertiser's would)."""
+        if self._tasks is not None and task_refused(err):
             why = (
                 f"TikTok refused a task of advertisers {', '.join(batch.members)} ({err.code}: {err.message})"
             )
