@@ -664,17 +664,13 @@ class TikTokClient:
                     delay,
                     redact(err.message),
                 )
-                if not self._wait_to_retry(delay):
+                if not wait_unless_cancelled(delay, self._sleep):
                     raise  # the answer is no longer wanted (:func:`cancelled_by`)
                 continue
             self.limiter.on_success()
             if path_limiter is not None:
                 path_limiter.on_success()
             return data
-
-    def _wait_to_retry(self, delay: float) -> bool:
-        """Sleep ``delay`` before a retry; False if this thread's requests were cancelled (:func:`cancelled_by`)."""
-        return wait_unless_cancelled(delay, self._sleep)
 
     def _current_token(self) -> str:
         """The access token to send now (refreshed first when a refresher says it is due)."""
