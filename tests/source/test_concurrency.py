@@ -472,6 +472,44 @@ def test_the_native_reader_reads_numbers_among_strings_as_the_row_path_does() ->
         assert decoded["data"]["list"][0]["metrics"]["spend"] == spelled_otherwise.decode()
 
 
+def test_the_body_scan_finds_every_bare_number_the_text_column_check_would_catch() -> None:
+    # the quick path skips the per-column check when one RE2 pass finds no suspect bare number in the body:
+    # that pass must find every number the check catches in a text column, or a respelled value would load
+    import re
+
+    import pyarrow.compute as pc
+
+    from tiktok_ads.api.json_pages import _FLOAT_TEXT, _SPELLED_OTHERWISE_TEXT, _SUSPECT_BARE
+
+    rng = random.Random(15)
+    spellings = {
+        "0.50",
+        "4.00",
+        "1e-05",
+        "2E+10",
+        "0.00001",
+        "-.00007",
+        "1234567890.1234567",
+        "4.0",
+        "0.5",
+        "7",
+    }
+    for _ in range(3000):
+        whole, fraction = rng.randint(0, 10 ** rng.randint(0, 16)), rng.randint(0, 10 ** rng.randint(0, 18))
+        sign = rng.choice(["", "-"])
+        spellings |= {f"{sign}{whole}.{fraction}", f"{sign}{whole}.{fraction}0", f"{sign}{whole / 7!r}"}
+    caught = 0
+    for text in sorted(spellings):
+        check = re.fullmatch(_SPELLED_OTHERWISE_TEXT.strip("^$"), text) is not None or (
+            len(text) >= 17 and re.fullmatch(_FLOAT_TEXT.strip("^$"), text) is not None
+        )
+        body = b'{"code":0,"data":{"list":[{"metrics":{"ad_name":' + text.encode() + b"}}]}}"
+        scan = pc.match_substring_regex(pa.array([body], pa.binary()), _SUSPECT_BARE)[0].as_py()
+        assert scan or not check, text
+        caught += check
+    assert caught > 1000  # the spellings do exercise the check
+
+
 def test_the_quick_quoting_leaves_what_it_cannot_read_exactly_to_the_exact_quoting() -> None:
     spec = _narrow()
     page = [_raw(0, impressions=12, spend=0.5, ad_name='a "quoted":1 name'), _raw(1, impressions=3)]
