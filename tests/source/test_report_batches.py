@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.json_pages import report_decoder
+from tiktok_ads.api.json_pages import ArrowRows, report_decoder
 from tiktok_ads.config.defaults import PREFETCH_PAGES
 from tiktok_ads.emulator import EmulatorServer
 from tiktok_ads.emulator.data.model import WorldConfig
 from tiktok_ads.emulator.rules import multi_reports
 from tiktok_ads.endpoints import report_batches as rb
+from tiktok_ads.endpoints import shared_answers
 from tiktok_ads.endpoints.arrow_pages import arrow_schema, report_page_table
 from tiktok_ads.endpoints.batch_windows import shared_windows
 from tiktok_ads.endpoints.extract import report_pages
@@ -329,7 +330,7 @@ def test_arrow_pages_of_a_batch_are_native_and_drop_the_added_metrics(
     )
     adv = next(a for a, zone in zones.items() if zone == "Asia/Tokyo")  # one with rows in the window
     pages = list(batches.pages(adv, WINDOWS[0]))
-    assert pages and all(isinstance(p, rb.ArrowRows) and not p.extra for p in pages)
+    assert pages and all(isinstance(p, ArrowRows) and not p.extra for p in pages)
     metrics = pages[0].part("metrics")
     assert metrics is not None and not {"currency", "timezone", "advertiser_id"} & set(metrics.type.names)
     assert all("currency" not in row["metrics"] for row in pages[0].raw())
@@ -466,8 +467,8 @@ def test_row_of_no_member_falls_back(world: EmulatorServer, client: TikTokClient
         client, spec, dict.fromkeys(zones, WINDOWS[:1]), zones, include_deleted=False, page_size=1000
     )
     stranger = [{"dimensions": {"campaign_id": "1"}, "metrics": {"advertiser_id": "42", "spend": "1.0"}}]
-    with pytest.raises(rb._Inexact):
-        batches._split(stranger, ("1", "2"))
+    with pytest.raises(shared_answers.Inexact):
+        batches._reading.answer.split(stranger, ("1", "2"))
 
 
 # ------------------------------------------------------------------------------------------- guards
@@ -519,7 +520,9 @@ def test_money_with_cents_or_in_whole_units_of_no_member_keeps_the_batch(
 
 def test_which_members_may_have_lost_their_cents() -> None:
     def facts(currency: str, *, rows: int = 3, nonzero: bool = True, fraction: bool = False) -> Any:
-        return rb._Money(currencies={currency}, rows=rows, nonzero=nonzero, fraction=fraction)
+        return shared_answers.MemberFacts(
+            currencies={currency}, rows=rows, nonzero=nonzero, fraction=fraction
+        )
 
     seen = {
         "cents": facts("USD", fraction=True),  # cents survived: trusted
@@ -529,10 +532,10 @@ def test_which_members_may_have_lost_their_cents() -> None:
         "yen": facts("JPY"),  # no currency is exempt (JPY amounts with decimals: UNSURE)
         "no_rows": facts("EUR", rows=0, nonzero=False),
     }
-    assert rb.possibly_rounded(seen) == ["whole", "yen"]
+    assert shared_answers.possibly_rounded(seen) == ["whole", "yen"]
     # no cents anywhere in the answer: a member all zero could hide amounts under half a unit (0.30 -> 0)
     whole = {"a": facts("USD", nonzero=False), "b": facts("EUR"), "c": facts("EUR", rows=0, nonzero=False)}
-    assert rb.possibly_rounded(whole) == ["a", "b"]
+    assert shared_answers.possibly_rounded(whole) == ["a", "b"]
 
 
 @pytest.mark.parametrize("arrow", [True, False], ids=["arrow", "rows"])

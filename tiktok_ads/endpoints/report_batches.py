@@ -28,21 +28,14 @@ the CSV split per member with the checks below (no ``timezone`` in a CSV: that o
 an advertiser left without a partner reads its range as it would alone. A task that does not deliver (failed,
 refused, cut, unreadable) reads its members alone, loudly.
 
-Every answer is verified rather than trusted to be as documented:
+Every answer is verified rather than trusted to be as documented (:mod:`.shared_answers`: owners, zones,
+currencies, money that may have been rounded): an answer that fails a check is read one advertiser per request,
+with a warning; members whose money may have lost its cents are read again alone (``fallbacks["rounded"]``
+counts those batches).
 
-- **zones and currencies**: each row's ``timezone`` (and ``currency``, when known) must be its advertiser's
-  ``advertiser/info/`` value, else the whole batch is read one advertiser per request, with a warning. So rows
-  TikTok moved to another zone (as with ``multi_adv_report_in_utc_time``) are never loaded as local days. A
-  shift that kept the advertiser's zone in ``timezone`` would not be seen (UNSURE: what a real answer says
-  there in UTC mode is not documented).
-- **money**: UNSURE, the one doubt on exactness: after "we return each advertiser's currency in the metrics"
-  the docs say "these metrics have no decimal point; e.g. a spend of 100 USD is shown as 100, without a decimal
-  symbol such as .000" ([BB] integrated_get.go HEAD 4d9271c, translated from [TTD-sync]). The one example is a
-  whole amount. If that only drops trailing zeros, the typed values are the same (money is a decimal column:
-  100 = 100.000; the emulator models this reading, ``tiktok_ads/emulator/rules/multi_reports.py``); if TikTok rounds
-  cents away, every amount of the answer is whole. :func:`possibly_rounded` reads a member again alone when
-  none of its money values has a fraction (see there: a member really whole on every day costs requests, never
-  exactness), with a warning naming the advertisers; ``fallbacks["rounded"]`` counts those batches.
+Each batch is a :class:`_WindowBatch` (one synchronous request series over the union of its members' windows) or
+a :class:`_TaskBatch` (one shared task over the union of their ranges), each with its own :meth:`~_Batch.read`;
+:class:`ReportBatches` forms them, hands out each member's pages, and applies the fallback rules of both.
 
 Requests counted against the emulator by ``bench/bench_report_batches.py`` (the small agency of issue #16: 20
 advertisers of 1 campaign, 1 ad group and 2 ads, 90 days, the nine default tables; the emulator gives its
@@ -70,20 +63,15 @@ from __future__ import annotations
 import collections
 import contextlib
 import copy
-import dataclasses
-import functools
 import logging
-import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.compute as pc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from tiktok_ads.api.client import TikTokClient
-from tiktok_ads.api.json_pages import ArrowRows, Decoder, report_decoder
+from tiktok_ads.api.json_pages import Decoder, report_decoder
 from tiktok_ads.endpoints.async_reports import (
     ID_DIMENSIONS,
     TaskSwitch,
@@ -92,9 +80,10 @@ from tiktok_ads.endpoints.async_reports import (
     task_refused,
     use_task,
 )
-from tiktok_ads.endpoints.batch_windows import rows_within, shared_windows, time_dimension, union
+from tiktok_ads.endpoints.batch_windows import Member, shared_windows, time_dimension, union
 from tiktok_ads.endpoints.extract import RawPage, report_pages, report_params
 from tiktok_ads.endpoints.extract_shop import REPORT_PAGERS
+from tiktok_ads.endpoints.shared_answers import ADDED_METRICS, Inexact, MemberPages, SharedAnswer, TooLarge
 from tiktok_ads.errors import (
     TikTokAPIError,
     TikTokAuthError,
@@ -112,8 +101,6 @@ logger = logging.getLogger("tiktok_ads")
 
 MAX_ADVERTISERS_PER_REQUEST = 5
 """``advertiser_ids`` holds at most 5 advertisers ([TTD-sync]; [BB] integrated_get.go "最大数量：5")."""
-ADDED_METRICS = ("advertiser_id", "currency", "timezone")
-"""What TikTok adds to every row's ``metrics`` of a multi-advertiser report ([TTD-sync])."""
 MULTI_REPORT_TYPES = frozenset({"BASIC", "AUDIENCE"})
 """The report types that take ``advertiser_ids`` ([TTD-sync]; [BB] integrated_get.go)."""
 REPORT_ENDPOINT = "report/integrated/get/"
@@ -152,31 +139,48 @@ def not_batchable(spec: TableSpec) -> str | None:
     return None
 
 
-class _Inexact(Exception):
-    """The batched answer cannot be split exactly into the members' rows."""
-
-
-class _TooLarge(Exception):
-    """The batched answer holds more than :data:`MAX_SHARED_ROWS` rows (memory): read it one advertiser each."""
-
-
 _NEW, _FETCHING, _DONE, _SINGLE, _FAILED = "new", "fetching", "done", "single", "failed"
 _NOT_TASK_FALLBACKS = (TikTokAuthError, TikTokConnectionError, TikTokReportCutError, TikTokPermissionError)
 """Errors of a shared task handled as a shared synchronous answer's (fail the run, or read alone quietly: the
 documented 20,000-id cut, an advertiser the token may not read); any other is a task that did not deliver."""
 
 
+class _Undelivered(Exception):
+    """A shared task that did not deliver (failed, refused, unreadable): its members are read alone, loudly."""
+
+    def __init__(self, error: TikTokAPIError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What every batch of one table reads its shared answer with."""
+
+    client: TikTokClient
+    spec: ReportTable
+    include_deleted: bool
+    page_size: int
+    decode: Decoder | None
+    """The decoder of a synchronous shared page (the table's, expecting the added metrics too), or None."""
+    sleep: Callable[[float], None]
+    answer: SharedAnswer
+
+
 class _Batch:
     """One shared request series: its members, the dates it asks (``window``, the union of the members' own
-    windows ``own``), its state and, once fetched, each unread member's pages (of its own window only)."""
+    windows ``own``), its state and, once fetched, each unread member's pages (of its own window only).
 
-    def __init__(
-        self, members: tuple[str, ...], own: Mapping[str, DateWindow], *, task: bool = False
-    ) -> None:
-        self.members = members
-        self.task = task
-        """Read by one async task shared by the members (their whole ranges), not by synchronous requests."""
+    Args:
+        own: each member's own window, in the batch's order.
+    """
+
+    task: ClassVar[bool] = False
+    """Read by one async task shared by the members (their whole ranges), not by synchronous requests."""
+
+    def __init__(self, own: Mapping[str, DateWindow]) -> None:
         self.own = dict(own)
+        self.members = tuple(self.own)
         self.window = union(list(self.own.values()))
         self.widened = any(w != self.window for w in self.own.values())
         """Whether the batch asks days outside a member's own window."""
@@ -184,6 +188,62 @@ class _Batch:
         self.ready = threading.Condition()
         self.pages: dict[str, list[RawPage]] = {}
         self.error: TikTokAPIError | None = None
+
+    def read(self, reading: _Reading) -> MemberPages:
+        """The whole shared answer, checked and split into the members' pages (:meth:`.SharedAnswer.collect`).
+
+        Raises:
+            TikTokAPIError: a request failed.
+            Inexact: the answer cannot be split exactly.
+            TooLarge: the answer is larger than the source keeps.
+        """
+        raise NotImplementedError
+
+
+class _WindowBatch(_Batch):
+    """Members' windows read by one synchronous ``report/integrated/get/`` series with ``advertiser_ids``."""
+
+    def read(self, reading: _Reading) -> MemberPages:
+        """Every page of the shared synchronous report, checked (``timezone`` included) and split."""
+        params = report_params(
+            reading.spec, self.members[0], self.window, include_deleted=reading.include_deleted
+        )
+        announced: list[int] = []
+        decode = _noting_total(reading.decode, announced) if reading.decode is not None else None
+        pages = reading.client.multi_advertiser_report(
+            params, self.members, page_size=reading.page_size, decode=decode
+        )
+        return reading.answer.collect(pages, self.own, limit=MAX_SHARED_ROWS, announced=announced, zones=True)
+
+
+class _TaskBatch(_Batch):
+    """Members' whole ranges read by one ``report/task/create/`` with ``advertiser_ids``."""
+
+    task = True
+
+    def read(self, reading: _Reading) -> MemberPages:
+        """The shared task's CSV, checked as a synchronous answer (it has no ``timezone`` to check) and split.
+
+        Raises:
+            _Undelivered: the task did not deliver (any error but those of :data:`_NOT_TASK_FALLBACKS`).
+        """
+        pages = shared_task_pages(
+            reading.client,
+            reading.spec,
+            self.members,
+            self.window,
+            page_size=reading.page_size,
+            sleep=reading.sleep,
+        )
+        try:
+            with contextlib.closing(pages):
+                return reading.answer.collect(
+                    pages, self.own, limit=MAX_SHARED_TASK_ROWS, announced=[], zones=False
+                )
+        except _NOT_TASK_FALLBACKS:
+            raise
+        except TikTokAPIError as err:
+            raise _Undelivered(err) from err
 
 
 class ReportBatches:
@@ -233,21 +293,26 @@ class ReportBatches:
         self._tasks = tasks
         self._sleep = sleep
         self._zones = {str(a): z for a, z in timezones.items() if z}
-        self._currencies = {str(a): c for a, c in (currencies or {}).items() if c}
         self._warn = warn or (lambda message: logger.warning("tiktok_ads: %s", message))
-        self._money = tuple(m for m in spec.metrics if m in _MONEY)  # amounts in the advertiser's currency
         self._spec = spec
         self._include_deleted = include_deleted
         self._page_size = page_size
         self._decode = decode
-        self._keep = frozenset(spec.metrics) & frozenset(ADDED_METRICS)  # asked for: they stay
-        self._batch_decode: Decoder | None = None
+        batch_decode: Decoder | None = None
         if decode is not None:
             added = tuple(m for m in ADDED_METRICS if m not in spec.metrics)
-            self._batch_decode = report_decoder(spec.dimensions, (*spec.metrics, *added))
+            batch_decode = report_decoder(spec.dimensions, (*spec.metrics, *added))
+        self._time_dimension = time_dimension(spec.dimensions)
+        answer = SharedAnswer(
+            zones=self._zones,
+            currencies={str(a): c for a, c in (currencies or {}).items() if c},
+            money=tuple(m for m in spec.metrics if m in _MONEY),  # amounts in the advertiser's currency
+            keep=frozenset(spec.metrics) & frozenset(ADDED_METRICS),  # asked for: they stay
+            time_dimension=self._time_dimension,
+        )
+        self._reading = _Reading(client, spec, include_deleted, page_size, batch_decode, sleep, answer)
         self._lock = threading.Lock()
         self._disabled: str | None = not_batchable(spec)
-        self._time_dimension = time_dimension(spec.dimensions)
         self._no_widening: str | None = None  # why batches asking more days than a member's are read alone
         self._no_tasks: str | None = None  # why this table's shared tasks are read alone (TikTok refused one)
         self.fallbacks: collections.Counter[str] = collections.Counter()
@@ -256,27 +321,39 @@ class ReportBatches:
         self.batches: dict[tuple[str, DateWindow], _Batch] = {}
         """The batch of each (advertiser, window) that shares a request (single ones are not listed)."""
         if self._disabled is None:
-            self._form(self._form_tasks(ranges or {}, plans))
+            self._form(self._form_tasks(ranges or {}, plans), _WindowBatch, self._window_span())
+
+    # ------------------------------------------------------------------ forming batches
 
     def _form_tasks(
         self, ranges: Mapping[str, DateWindow], plans: Mapping[str, Sequence[DateWindow]]
     ) -> dict[str, Sequence[DateWindow]]:
         """Form the shared tasks' batches; return ``plans`` with the windows of those left alone."""
+        if self._tasks is not None:
+            whole = {str(a): [days] for a, days in ranges.items() if str(a) in self._zones}
+            longest = max(((w.end - w.start).days + 1 for (w,) in whole.values()), default=0)
+            # ranges a day apart (zones whose today differs) share a task asking their union, as windows do
+            self._form(whole, _TaskBatch, longest + 1)
         out = dict(plans)
-        checked = {str(a): [days] for a, days in ranges.items() if str(a) in self._zones}
-        longest = max(((w.end - w.start).days + 1 for (w,) in checked.values()), default=0)
-        # ranges a day apart (zones whose today differs) share a task asking their union, as windows do
-        for group in shared_windows(checked, longest + 1) if self._tasks is not None else []:
-            for i in range(0, len(group), MAX_ADVERTISERS_PER_REQUEST):
-                chunk = group[i : i + MAX_ADVERTISERS_PER_REQUEST]
-                if len(chunk) > 1:
-                    batch = _Batch(tuple(a for a, _ in chunk), dict(chunk), task=True)
-                    for member, days in chunk:
-                        self.batches[(member, days)] = batch
         for adv, days in ranges.items():
             if (str(adv), days) not in self.batches and not self._one_task(days):
                 out[str(adv)] = split_range(days.start, days.end, self._spec.window_days)
         return out
+
+    def _window_span(self) -> int:
+        """The most days one synchronous batch asks: the table's span, 0 (the very same window) for a report
+        without a time dimension (its rows depend on the dates asked)."""
+        return (self._spec.window_days or 0) if self._time_dimension is not None else 0
+
+    def _form(self, plans: Mapping[str, Sequence[DateWindow]], kind: type[_Batch], max_days: int) -> None:
+        """Batches of ``kind`` of up to five (advertiser, window)s one request may serve together (windows a
+        day apart, of zones whose today differs, share one asking their union: :mod:`.batch_windows`)."""
+        # its rows' time zone could not be checked: an advertiser without one is read alone
+        checked = {str(a): windows for a, windows in plans.items() if str(a) in self._zones}
+        for chunk in _chunks(shared_windows(checked, max_days)):
+            batch = kind(dict(chunk))
+            for member in chunk:
+                self.batches[member] = batch
 
     def _one_task(self, window: DateWindow) -> bool:
         """Whether one advertiser's ``window`` is read by a task of its own (:func:`.async_reports.use_task`)."""
@@ -288,19 +365,7 @@ class ReportBatches:
         batch = self.batches.get((advertiser_id, window))
         return batch is not None and batch.task
 
-    def _form(self, plans: Mapping[str, Sequence[DateWindow]]) -> None:
-        # its rows' time zone could not be checked: an advertiser without one is read alone
-        checked = {str(a): windows for a, windows in plans.items() if str(a) in self._zones}
-        # windows a day apart (zones whose today differs) share a request asking their union (batch_windows)
-        span = (self._spec.window_days or 0) if self._time_dimension is not None else 0
-        for group in shared_windows(checked, span):
-            for i in range(0, len(group), MAX_ADVERTISERS_PER_REQUEST):
-                chunk = group[i : i + MAX_ADVERTISERS_PER_REQUEST]
-                if len(chunk) < 2:
-                    continue  # one advertiser: its own request, as ever
-                batch = _Batch(tuple(a for a, _ in chunk), dict(chunk))
-                for member, window in chunk:
-                    self.batches[(member, window)] = batch
+    # ------------------------------------------------------------------ handing out pages
 
     def pages(self, advertiser_id: str, window: DateWindow) -> Iterator[RawPage]:
         """One advertiser's pages of one window, as :func:`tiktok_ads.endpoints.extract.report_pages` yields them.
@@ -385,36 +450,52 @@ class ReportBatches:
         state, error = _SINGLE, None
         pages: dict[str, list[RawPage]] = {}
         try:
-            if batch.task:
-                if (
-                    self._disabled is None
-                    and self._no_tasks is None
-                    and self._tasks is not None
-                    and self._tasks.mode != "never"
-                ):
-                    pages = self._read_task(batch)
-                    state = _DONE
-            elif self._disabled is None and not (batch.widened and self._no_widening is not None):
-                pages = self._read(batch)
+            if self._still_shared(batch):
+                pages = self._kept(batch, batch.read(self._reading))
                 state = _DONE
+        except _Undelivered as exc:
+            self._task_fallback(batch, exc.error)
         except TikTokAPIError as err:
             reason = _fallback_reason(err)
-            if batch.task and not isinstance(err, _NOT_TASK_FALLBACKS):
-                self._task_fallback(batch, err)
-            elif reason is None:
+            if reason is None:
                 state, error = _FAILED, err
             else:
                 self._fall_back(batch, reason, err)
-        except _Inexact as exc:
+        except Inexact as exc:
             self._fall_back(batch, "bad_rows", exc)
-        except _TooLarge as exc:
+        except TooLarge as exc:
             self._fall_back(batch, "large", exc)
         finally:
             with batch.ready:
                 batch.state, batch.error, batch.pages = state, error, pages
                 batch.ready.notify_all()
 
+    # ------------------------------------------------------------------ fallback rules
+
+    def _still_shared(self, batch: _Batch) -> bool:
+        """Whether ``batch`` is read shared: no refusal earlier in the run stopped its kind (:meth:`_fall_back`,
+        :meth:`_task_fallback`; tasks turned off)."""
+        if self._disabled is not None:
+            return False
+        if batch.task:
+            return self._no_tasks is None and self._tasks is not None and self._tasks.mode != "never"
+        return not (batch.widened and self._no_widening is not None)
+
+    def _kept(self, batch: _Batch, answer: MemberPages) -> dict[str, list[RawPage]]:
+        """The members' pages of a shared answer; those whose money may have been rounded are read alone."""
+        if answer.rounded:
+            with self._lock:
+                self.fallbacks["rounded"] += 1
+            self._warn(
+                f"the money of advertisers {', '.join(answer.rounded)} came back in whole units only from a "
+                "report request they shared (TikTok documents 'no decimal point' there, which could mean cents "
+                "rounded away); their reports are read one advertiser per request"
+            )
+        return answer.pages
+
     def _fall_back(self, batch: _Batch, reason: str, why: BaseException) -> None:
+        """A shared answer that cannot serve its members: they are read alone; a refusal stops the batches it
+        would refuse too (those of days beyond a member's window, or all of this table's)."""
         with self._lock:
             self.fallbacks[reason] += 1
             if reason == "refused" and batch.widened:
@@ -462,268 +543,14 @@ class ReportBatches:
             f"{batch.window} did not deliver ({err.message}); reading them one advertiser at a time"
         )
 
-    def _read_task(self, batch: _Batch) -> dict[str, list[RawPage]]:
-        """A shared task's CSV, checked and split as a shared synchronous answer (no ``timezone`` to check)."""
-        pages = shared_task_pages(
-            self._client,
-            self._spec,
-            batch.members,
-            batch.window,
-            page_size=self._page_size,
-            sleep=self._sleep,
-        )
-        with contextlib.closing(pages):
-            return self._collect(batch, pages, MAX_SHARED_TASK_ROWS, [], zones=False)
 
-    def _read(self, batch: _Batch) -> dict[str, list[RawPage]]:
-        params = report_params(
-            self._spec, batch.members[0], batch.window, include_deleted=self._include_deleted
-        )
-        announced: list[int] = []
-        decode = _noting_total(self._batch_decode, announced) if self._batch_decode is not None else None
-        pages = self._client.multi_advertiser_report(
-            params, batch.members, page_size=self._page_size, decode=decode
-        )
-        return self._collect(batch, pages, MAX_SHARED_ROWS, announced, zones=True)
-
-    def _collect(
-        self, batch: _Batch, pages: Iterable[RawPage], limit: int, announced: list[int], *, zones: bool
-    ) -> dict[str, list[RawPage]]:
-        """Every page of a shared answer, checked (:meth:`_check`), as each member's pages of its own window.
-
-        Args:
-            batch: the batch.
-            pages: the answer's pages.
-            limit: the most rows kept (:class:`_TooLarge` beyond).
-            announced: the answer's ``page_info.total_number`` once a page said it.
-            zones: whether rows carry ``timezone`` to check.
-        """
-        split: dict[str, list[RawPage]] = {member: [] for member in batch.members}
-        seen: dict[str, _Money] = {}
-        read = 0
-        for page in pages:
-            read += len(page)
-            size = max([read, *announced])  # (pages orjson decoded announce nothing: the rows read so far)
-            if size > limit:
-                raise _TooLarge(f"{size:,} rows, more than {limit:,}")
-            self._check(page, batch.members, seen, zones=zones)
-            for member, rows in self._split(page, batch.members).items():
-                own = batch.own[member]
-                if own != batch.window and self._time_dimension is not None:
-                    rows = rows_within(rows, self._time_dimension, own)  # days outside its own window
-                split[member].append(rows)
-        rounded = possibly_rounded(seen) if self._money else []
-        if rounded:
-            with self._lock:
-                self.fallbacks["rounded"] += 1
-            self._warn(
-                f"the money of advertisers {', '.join(rounded)} came back in whole units only from a report "
-                "request they shared (TikTok documents 'no decimal point' there, which could mean cents "
-                "rounded away); their reports are read one advertiser per request"
-            )
-            for member in rounded:
-                del split[member]  # read alone, as if the batch had not held it
-        return split
-
-    def _check(
-        self, page: RawPage, members: tuple[str, ...], seen: dict[str, _Money], *, zones: bool = True
-    ) -> None:
-        """Check a batched page's rows against the members' ``advertiser/info/`` and note their money
-        (``zones``: the rows carry ``timezone``; a shared task's CSV does not).
-
-        Raises:
-            _Inexact: a row of no member, or whose ``timezone`` or ``currency`` is not its advertiser's.
-        """
-        for owner, facts in _page_facts(page, self._money).items():
-            if owner not in members:
-                raise _Inexact(f"a row of advertiser {owner!r}, not of {', '.join(members)}")
-            zone, want = self._zones.get(owner), self._currencies.get(owner)
-            if zones and facts.zones != {zone}:
-                raise _Inexact(
-                    f"rows of advertiser {owner} in time zone {sorted(map(str, facts.zones))}, not {zone}"
-                )
-            if want is not None and facts.currencies != {want}:
-                raise _Inexact(
-                    f"rows of advertiser {owner} in currency {sorted(map(str, facts.currencies))}, not {want}"
-                )
-            seen.setdefault(owner, _Money()).merge(facts)
-
-    def _split(self, page: RawPage, members: tuple[str, ...]) -> dict[str, RawPage]:
-        """A batched page as each member's page, the added metrics removed (unless the table asks for them)."""
-        if isinstance(page, ArrowRows):
-            body = page.body_only()  # the members' pages keep the body for a fallback, not the page's arrays
-            return _split_arrow(page, members, self._keep, lambda: self._split(body.raw(), members))
-        out: dict[str, list[dict[str, Any]]] = {}
-        for row in page:
-            metrics = row.get("metrics") if isinstance(row, dict) else None
-            if not isinstance(metrics, dict):
-                raise _Inexact(f"a row without metrics: {row!r}"[:200])
-            owner = _owner(metrics.get("advertiser_id"), (row.get("dimensions") or {}).get("advertiser_id"))
-            if owner not in members:
-                raise _Inexact(f"a row of advertiser {owner!r}, not of {', '.join(members)}")
-            kept = {k: v for k, v in metrics.items() if k not in ADDED_METRICS or k in self._keep}
-            out.setdefault(owner, []).append({**row, "metrics": kept})
-        return dict(out)
-
-
-_NONZERO = "[1-9]"
-_FRACTION = r"\.[0-9]*[1-9]"  # a decimal point followed by a digit that is not 0: cents survived
-
-
-@dataclasses.dataclass
-class _Money:
-    """What a batched answer says of one member: its rows' zones and currencies, and whether its money values
-    hold a nonzero one and one with a fraction."""
-
-    zones: set[str | None] = dataclasses.field(default_factory=set)
-    currencies: set[str | None] = dataclasses.field(default_factory=set)
-    rows: int = 0
-    nonzero: bool = False
-    fraction: bool = False
-
-    def merge(self, other: _Money) -> None:
-        """Add another page's facts."""
-        self.zones |= other.zones
-        self.currencies |= other.currencies
-        self.rows += other.rows
-        self.nonzero = self.nonzero or other.nonzero
-        self.fraction = self.fraction or other.fraction
-
-
-def possibly_rounded(seen: Mapping[str, _Money]) -> list[str]:
-    """The members of a batched answer whose money may have lost its cents, to be read again alone.
-
-    TikTok documents that money in a multi-advertiser answer "has no decimal point" ([TTD-sync], see the module
-    docstring): if that means rounded, every amount of the answer is whole. So a member is trusted when one of
-    its money values has a fraction (cents survived). A member whose nonzero values are all whole may be
-    rounded (or really whole: then reading it again only costs requests). A member whose money is all zero
-    could hide amounts under half a unit: it is trusted only when some member of the same answer shows a
-    fraction (one answer, one formatting: a rounding TikTok would leave no fraction anywhere in it). No currency is exempt, not even those without minor
-    units (JPY, KRW ... ISO 4217): whether TikTok sends their one-advertiser amounts with decimals is UNSURE,
-    and their costs per result (``cpc``, ``cost_per_*``, money metrics too) have decimals anyway.
-
-    Args:
-        seen: each member's facts over every page of the answer.
-
-    Returns:
-        The members to read alone, in the batch's order.
-    """
-    proven = any(f.fraction for f in seen.values())
-    out = []
-    for member, facts in seen.items():
-        if facts.fraction or not facts.rows:
-            continue
-        if facts.nonzero or not proven:
-            out.append(member)
-    return out
-
-
-def _page_facts(page: RawPage, money: tuple[str, ...]) -> dict[str, _Money]:
-    """Each owner's facts in one batched page (Arrow columns when the page has them, else its rows)."""
-    if isinstance(page, ArrowRows):
-        mets = page.part("metrics")
-        names = [f.name for f in mets.type] if mets is not None else []
-        if mets is not None and not mets.null_count and {"advertiser_id", "currency"} <= set(names):
-            return _arrow_facts(mets, [m for m in money if m in names])
-        page = page.raw()
-    out: dict[str, _Money] = {}
-    for row in page:
-        metrics = row.get("metrics") if isinstance(row, dict) else None
-        if not isinstance(metrics, dict):
-            raise _Inexact(f"a row without metrics: {row!r}"[:200])
-        owner = _owner(metrics.get("advertiser_id"), (row.get("dimensions") or {}).get("advertiser_id"))
-        facts = out.setdefault(str(owner), _Money())
-        facts.rows += 1
-        facts.zones.add(metrics.get("timezone"))
-        facts.currencies.add(metrics.get("currency"))
-        for name in money:
-            value = metrics.get(name)
-            text = "" if value is None or isinstance(value, bool) else str(value)
-            facts.nonzero = facts.nonzero or re.search(_NONZERO, text) is not None
-            facts.fraction = facts.fraction or re.search(_FRACTION, text) is not None
-    return out
-
-
-def _arrow_facts(mets: pa.StructArray, money: list[str]) -> dict[str, _Money]:
-    owners = mets.field("advertiser_id")
-    out: dict[str, _Money] = {}
-    for owner in pc.unique(owners).to_pylist():
-        mask = pc.equal(owners, owner)
-        facts = out.setdefault(str(owner), _Money())
-        facts.rows = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
-        zones = mets.field("timezone") if "timezone" in [f.name for f in mets.type] else None
-        facts.zones = set(pc.unique(zones.filter(mask)).to_pylist()) if zones is not None else {None}
-        facts.currencies = set(pc.unique(mets.field("currency").filter(mask)).to_pylist())
-        for name in money:
-            values = mets.field(name).filter(mask)
-            facts.nonzero = facts.nonzero or bool(pc.any(pc.match_substring_regex(values, _NONZERO)).as_py())
-            facts.fraction = facts.fraction or bool(
-                pc.any(pc.match_substring_regex(values, _FRACTION)).as_py()
-            )
-    return out
-
-
-def _owner(*values: Any) -> str | None:
-    """The advertiser a row belongs to (TikTok may send ids as JSON numbers)."""
-    for value in values:
-        if value is not None and not isinstance(value, bool) and str(value) not in ("", "0", "-"):
-            return str(value)
-    return None
-
-
-class _MemberRows(ArrowRows):
-    """One member's rows of a batched Arrow page; its :meth:`raw` is that member's rows of the body too."""
-
-    def __init__(
-        self, rows: pa.StructArray, parent: ArrowRows, raw: Callable[[], list[dict[str, Any]]]
-    ) -> None:
-        super().__init__(rows, b"", parent.extra)
-        self._raw_rows = raw
-
-    def raw(self) -> list[dict[str, Any]]:
-        """The member's rows exactly as orjson decodes them from the batched body, added metrics removed."""
-        return self._raw_rows()
-
-
-def _split_arrow(
-    page: ArrowRows,
-    members: tuple[str, ...],
-    keep: frozenset[str],
-    raw_split: Callable[[], dict[str, RawPage]],
-) -> dict[str, RawPage]:
-    rows = page.rows
-    mets = page.part("metrics")
-    if mets is None or rows.null_count or "advertiser_id" not in [f.name for f in mets.type]:
-        raw = raw_split()  # rows of an unusual shape: the orjson rows decide (or say it cannot be exact)
-        return {member: list(rows_) for member, rows_ in raw.items()}
-    owners = mets.field("advertiser_id")
-    if mets.null_count or owners.null_count or not pc.all(pc.is_in(owners, pa.array(members))).as_py():
-        raise _Inexact("a row of no member of the batch")
-    names = [f.name for f in mets.type if f.name not in ADDED_METRICS or f.name in keep]
-    out: dict[str, RawPage] = {}
-    raw_cache: dict[str, RawPage] = {}
-
-    def raw_of(member: str) -> list[dict[str, Any]]:
-        if not raw_cache:
-            raw_cache.update(raw_split())
-        return list(raw_cache.get(member, []))
-
-    for member in members:
-        mask = pc.equal(owners, member)
-        if not pc.any(mask).as_py():
-            continue
-        part = rows.filter(mask)
-        part_mets = part.field("metrics")
-        kept = pa.StructArray.from_arrays(
-            [part_mets.field(name) for name in names], fields=[part_mets.type.field(n) for n in names]
-        )
-        fields = [part.type.field(i) for i in range(part.type.num_fields)]
-        arrays = [kept if f.name == "metrics" else part.field(f.name) for f in fields]
-        struct = pa.StructArray.from_arrays(
-            arrays, fields=[pa.field("metrics", kept.type) if f.name == "metrics" else f for f in fields]
-        )
-        out[member] = _MemberRows(struct, page, functools.partial(raw_of, member))
-    return out
+def _chunks(groups: list[list[Member]]) -> Iterator[list[Member]]:
+    """Each group cut into batches of at most five members; a lone member is left out (it reads alone)."""
+    for group in groups:
+        for i in range(0, len(group), MAX_ADVERTISERS_PER_REQUEST):
+            chunk = group[i : i + MAX_ADVERTISERS_PER_REQUEST]
+            if len(chunk) > 1:
+                yield chunk
 
 
 def _noting_total(decode: Decoder, totals: list[int]) -> Decoder:

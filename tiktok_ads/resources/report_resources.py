@@ -108,6 +108,31 @@ def report_days(
     )
 
 
+def report_units(
+    ctx: SourceContext, spec: ReportTable, advertiser_id: str, days: DateWindow, *, task: bool = False
+) -> list[ReportUnit]:
+    """One advertiser's units of work over its days: the whole range in one task, else one per window.
+
+    The planner of shared requests (:class:`SharedReports`) and each advertiser's body both call this, so the
+    batches are formed of the very windows the body asks for.
+
+    Args:
+        ctx: the source context (its task switch and ``include_deleted``).
+        spec: the report table.
+        advertiser_id: the advertiser.
+        days: its days of this run (:func:`report_days`).
+        task: read by a task shared with other advertisers (:meth:`.ReportBatches.shared_task`).
+
+    Returns:
+        One task unit (``task``, or :func:`.async_reports.use_task`), else a unit per window.
+    """
+    if task or use_task(ctx.tasks.mode, spec, days, include_deleted=ctx.config.include_deleted):
+        return [ReportUnit(advertiser_id, days, task=True)]  # one task instead of a request per window
+    return [
+        ReportUnit(advertiser_id, window) for window in split_range(days.start, days.end, spec.window_days)
+    ]
+
+
 class SharedReports:
     """A report table's requests shared between its advertisers (``share_report_requests``).
 
@@ -159,8 +184,10 @@ class SharedReports:
             currencies[adv_id] = advertiser.info.get("currency")
             if use_shared_task(ctx.tasks.mode, spec, days, include_deleted=deleted):
                 ranges[adv_id] = days  # a task shared with others, if any partner (ReportBatches)
-            elif not use_task(ctx.tasks.mode, spec, days, include_deleted=deleted):
-                plans[adv_id] = split_range(days.start, days.end, spec.window_days)  # one task: not shared
+            else:  # the windows its body will read (none when one task of its own reads them: not shared)
+                plans[adv_id] = [
+                    unit.window for unit in report_units(ctx, spec, adv_id, days) if not unit.task
+                ]
         return ReportBatches(
             ctx.client,
             spec,
@@ -213,13 +240,7 @@ def report_partition(
     # planned here, in dlt's thread (it reads every advertiser's state), before any worker asks for a page
     batches = shared.batches() if shared is not None else None
     shared_task = batches is not None and batches.shared_task(advertiser_id, days)
-    if shared_task or use_task(ctx.tasks.mode, spec, days, include_deleted=cfg.include_deleted):
-        units = [ReportUnit(advertiser_id, days, task=True)]  # one task instead of a request per window
-    else:
-        units = [
-            ReportUnit(advertiser_id, window)
-            for window in split_range(days.start, days.end, spec.window_days)
-        ]
+    units = report_units(ctx, spec, advertiser_id, days, task=shared_task)
     # parsed from the body by pyarrow's JSON reader, without a Python object per value
     decode = report_decoder(spec.dimensions, spec.metrics)
 

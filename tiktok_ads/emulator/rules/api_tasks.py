@@ -366,7 +366,10 @@ class ReportTasks(TaskIds):
         """The task's CSV: a title row, then one row per report row, as the synchronous reports page them."""
         q = task.query
         multi = task.multi
-        dimensions = multi.dimensions or q.dimensions if multi is not None else q.dimensions
+        # a shared task's columns are its multi-advertiser query's dimensions (when it lists any), else the task's
+        dimensions = q.dimensions
+        if multi is not None and multi.dimensions:
+            dimensions = multi.dimensions
         names = [*dimensions, *q.metrics]
         # encoded as it is written: one copy of the CSV in memory, not a str and its bytes as well
         raw = io.BytesIO()
