@@ -24,6 +24,7 @@ from tiktok_ads.endpoints import async_reports as ar
 from tiktok_ads.endpoints.arrow_pages import arrow_schema, report_page_table
 from tiktok_ads.endpoints.extract import report_pages
 from tiktok_ads.endpoints.report_batches import ReportBatches
+from tiktok_ads.tables.metrics_file import TASK_AUDIENCE_REFUSED
 from tiktok_ads.tables.report_grid import ALL_TABLES
 from tiktok_ads.windows import DateWindow, split_range
 
@@ -224,7 +225,7 @@ def test_which_ranges_a_shared_task_reads() -> None:
     assert not ar.use_shared_task("never", spec, RANGE, include_deleted=False)
     # UV metrics with audience dimensions: async reports refuse them ([TTD-async])
     assert not ar.use_shared_task("auto", audience, RANGE, include_deleted=False)
-    no_uv = [m for m in audience.metrics if m not in ar.UV_METRICS]
+    no_uv = [m for m in audience.metrics if m not in TASK_AUDIENCE_REFUSED]
     lean = dataclasses.replace(audience, metrics=tuple(no_uv))
     assert ar.use_shared_task("auto", lean, quarter, include_deleted=False)  # several rows per ad and day
     dims, mets = ar.shared_columns(spec)

@@ -67,6 +67,7 @@ from tiktok_ads.errors import (
     TikTokRateLimitError,
 )
 from tiktok_ads.tables.metric_catalogue import TIME_DIMENSIONS
+from tiktok_ads.tables.metrics_file import TASK_AUDIENCE_REFUSED
 from tiktok_ads.tables.records import ReportTable, TableSpec
 from tiktok_ads.windows import DateWindow, split_range
 
@@ -100,14 +101,6 @@ CREATE_RETRIES = 1
 """Retries of a refused task creation before the synchronous fallback: TikTok's 40200 ("async task error")
 also answers a used-up task quota (UNSURE), which passes in an hour, not in seconds."""
 
-#: "Create an asynchronous report task": UV metrics cannot be combined with audience dimensions
-UV_METRICS = frozenset(
-    {
-        "average_video_play_per_user", "frequency", "cost_per_1000_reached", "real_time_result",
-        "real_time_result_rate", "real_time_cost_per_result", "result", "result_rate", "cost_per_result",
-        "reach", "live_play_count",
-    }
-)  # fmt: skip
 AUDIENCE_DIMENSIONS = frozenset(
     {"gender", "age", "country_code", "ac", "language", "platform", "interest_category", "placement",
      "contextual_tag", "province_id"}
@@ -143,7 +136,7 @@ def task_supported(spec: TableSpec, *, include_deleted: bool) -> bool:
     if any(f.get("field_name") not in ID_FILTERS for f in spec.filters):
         return False
     audience = any(d in AUDIENCE_DIMENSIONS for d in spec.dimensions)
-    return not (audience and any(m in UV_METRICS for m in spec.metrics))
+    return not (audience and any(m in TASK_AUDIENCE_REFUSED for m in spec.metrics))
 
 
 def use_task(mode: str, spec: ReportTable, window: DateWindow, *, include_deleted: bool) -> bool:

@@ -158,7 +158,7 @@ class MetricGroup:
     metrics: tuple[str, ...]
 
 
-def _load(path: Path) -> tuple[dict[str, MetricInfo], dict[str, MetricGroup]]:
+def _load(path: Path) -> tuple[dict[str, MetricInfo], dict[str, MetricGroup], frozenset[str]]:
     data = _read_toml(path)
     metrics: dict[str, MetricInfo] = {}
     groups: dict[str, MetricGroup] = {}
@@ -181,13 +181,17 @@ def _load(path: Path) -> tuple[dict[str, MetricInfo], dict[str, MetricGroup]]:
                 same=entry.get("same"),
             )
         groups[gname] = MetricGroup(gname, g["title"], g["source"], tuple(e["name"] for e in g["metrics"]))
-    return metrics, groups
+    return metrics, groups, frozenset(data["async_tasks"]["audience_refused"])
 
 
-_METRICS, _GROUPS = _load(CATALOGUE_FILE)
+_METRICS, _GROUPS, _TASK_AUDIENCE_REFUSED = _load(CATALOGUE_FILE)
 
 METRICS: Mapping[str, MetricInfo] = MappingProxyType(_METRICS)
 """Every metric TikTok documents for ``report/integrated/get`` (that we found evidence for), by name."""
 
 METRIC_GROUPS: Mapping[str, MetricGroup] = MappingProxyType(_GROUPS)
 """The catalogue's groups, in file order."""
+
+TASK_AUDIENCE_REFUSED: frozenset[str] = _TASK_AUDIENCE_REFUSED
+"""Metrics async report tasks refuse together with an audience dimension (TikTok's "UV metrics" of "Create an
+asynchronous report task"), read by the source (which keeps such tables synchronous) and the emulator."""

@@ -81,6 +81,7 @@ from tiktok_ads.emulator.rules.multi_reports import MultiReportQuery, multi_repo
 from tiktok_ads.emulator.rules.params import ApiError, get_id, get_str, json_body, param_error, parse_date
 from tiktok_ads.emulator.rules.reports import ID_FILTERS, ReportQuery, parse_report_query
 from tiktok_ads.emulator.rules.task_ids import TaskIds
+from tiktok_ads.tables.metrics_file import TASK_AUDIENCE_REFUSED
 
 if TYPE_CHECKING:
     from tiktok_ads.emulator.data.model import World
@@ -98,14 +99,6 @@ TASK_ROUTES = {
 #: where download links point (TikTok's look like ``https://ads.tiktok.com/wsos_v2/statistics/object/...``)
 FILE_PREFIX = "/wsos_v2/statistics/object/"
 OUTPUT_FORMATS = ("CSV_STRING", "CSV_DOWNLOAD", "XLSX_DOWNLOAD")
-#: [TTD-async]: the UV metrics that cannot be combined with audience dimensions
-UV_METRICS = frozenset(
-    {
-        "average_video_play_per_user", "frequency", "cost_per_1000_reached", "real_time_result",
-        "real_time_result_rate", "real_time_cost_per_result", "result", "result_rate", "cost_per_result",
-        "reach", "live_play_count",
-    }
-)  # fmt: skip
 #: [TTD-async]: the only filter fields of async BASIC/AUDIENCE reports (country_code is a dimension filter)
 TASK_FILTERS = frozenset({*ID_FILTERS, "country_code"})
 MAX_FILTER_IDS = 20_000
@@ -482,7 +475,7 @@ def _task_query(params: dict[str, str], advertiser_id: str, filtering: Any) -> R
         query.start_date, query.end_date = start, end
     query.id_filters.update(id_sets)
     audience = [d for d in query.dimensions if d in AUDIENCE_DIMENSIONS]
-    uv = [m for m in query.metrics if m in UV_METRICS]
+    uv = [m for m in query.metrics if m in TASK_AUDIENCE_REFUSED]
     if audience and uv:
         raise param_error(
             f"Querying UV metrics {uv} with audience dimensions {audience} is not supported in "
