@@ -596,7 +596,7 @@ def run(args: argparse.Namespace, source_kwargs: dict[str, Any], dataset_name: s
         )
     except Exception as exc:  # one clear paragraph instead of a traceback
         message, code = explain_failure(exc)
-        if args.destination == "duckdb" and "Out of Memory" in message:
+        if args.destination == "duckdb" and ("Out of Memory" in message or "failed to pin block" in message):
             # the cap is ours (memory_limits.py): say which setting lifts it
             limit = json.loads(os.environ.get("DESTINATION__DUCKDB__CREDENTIALS__GLOBAL_CONFIG") or "{}")
             message += (

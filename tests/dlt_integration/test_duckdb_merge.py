@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +10,11 @@ import dlt
 import duckdb
 import pyarrow as pa
 import pytest
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.destinations.sql_jobs import SqlMergeFollowupJob
 
+from tiktok_ads.load import memory_limits
+from tiktok_ads.load.duckdb_file import prepare_database_file
 from tiktok_ads.load.duckdb_merge import BoundedDedupMergeJob, bounded_duckdb
 
 KEYS = ["advertiser_id", "ad_id", "stat_time_day"]
@@ -102,3 +106,41 @@ def test_the_deduplication_fits_where_dlts_window_runs_out_of_memory(tmp_path: P
         insert(SqlMergeFollowupJob)
     insert(BoundedDedupMergeJob)
     assert connection.execute("SELECT count(*) FROM d").fetchone() == (100_000,)
+
+
+def _block_size(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        row = connection.execute("SELECT block_size FROM pragma_database_size()").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.mark.parametrize("block_size", [None, 65_536])
+def test_the_configured_block_size_reaches_the_file_the_load_creates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_size: int | None
+) -> None:
+    """dlt applies global_config after connecting; the bounded destination creates the file with the setting."""
+    env = "DESTINATION__DUCKDB__CREDENTIALS__GLOBAL_CONFIG"
+    monkeypatch.setenv(env, json.dumps({"default_block_size": block_size} if block_size else {}))
+    path = tmp_path / "b.duckdb"
+    rows = _load(tmp_path, [_row("1", "a", "2024-01-01")], bounded_duckdb(credentials=str(path)))
+    assert len(rows) == 1
+    assert _block_size(path) == (block_size or 262_144)  # duckdb's own default without the setting
+
+
+def test_a_file_made_with_larger_blocks_raises_the_default_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(memory_limits, "_SET_HERE", {})
+    monkeypatch.delenv("DESTINATION__DUCKDB__CREDENTIALS__GLOBAL_CONFIG", raising=False)
+    path = tmp_path / "old.duckdb"
+    duckdb.connect(str(path)).close()  # duckdb's 256 KB blocks, as files created before
+    config = memory_limits.apply_duckdb_limits(columns=106)
+    memory_limits.restore_environment()
+    credentials = DuckDbCredentials(str(path))
+    credentials.global_config = dict(config)
+    prepare_database_file(credentials)
+    assert credentials.global_config["memory_limit"] == "224MB" and _block_size(path) == 262_144
+    credentials.global_config["memory_limit"] = "80MB"  # the user's: kept
+    prepare_database_file(credentials)
+    assert credentials.global_config["memory_limit"] == "80MB"

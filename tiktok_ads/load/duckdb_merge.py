@@ -24,13 +24,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dlt.common.destination.capabilities import DestinationCapabilitiesContext
 from dlt.common.destination.client import PreparedTableSchema
 from dlt.common.destination.reference import DestinationReference
+from dlt.common.schema import Schema
 from dlt.common.schema.typing import TSortOrder
 from dlt.destinations import duckdb as dlt_duckdb
+from dlt.destinations.impl.duckdb.configuration import DuckDbClientConfiguration
 from dlt.destinations.impl.duckdb.duck import DuckDbClient
 from dlt.destinations.job_impl import FollowupJobRequest
 from dlt.destinations.sql_jobs import SqlMergeFollowupJob
+
+from tiktok_ads.load.duckdb_file import prepare_database_file
 
 _KEEP = "_dlt_keep_rowid"
 
@@ -116,7 +121,14 @@ class BoundedDedupMergeJob(SqlMergeFollowupJob):
 
 
 class BoundedMergeDuckDbClient(DuckDbClient):
-    """dlt's duckdb client whose merge jobs are :class:`BoundedDedupMergeJob`."""
+    """dlt's duckdb client whose merge jobs are :class:`BoundedDedupMergeJob`, and which creates a missing
+    database file with the configured block size (``duckdb_file.py``)."""
+
+    def __init__(
+        self, schema: Schema, config: DuckDbClientConfiguration, capabilities: DestinationCapabilitiesContext
+    ) -> None:
+        prepare_database_file(config.credentials)  # before dlt connects, which would create the file
+        super().__init__(schema, config, capabilities)
 
     def _create_merge_followup_jobs(
         self, table_chain: Sequence[PreparedTableSchema]

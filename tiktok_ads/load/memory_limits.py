@@ -8,6 +8,10 @@ can call them too. Measured figures are in ``bench/README.md`` (``bench_extract_
   sets its ``memory_limit`` and ``threads`` (duckdb spills what does not fit to ``<database>.tmp/``) and
   ``preserve_insertion_order = false`` (duckdb's advice for loads larger than memory; dlt's merge does not
   depend on row order).
+- **Block size**: duckdb holds a few blocks per column of the row group it inserts, so its memory need per
+  column is proportional to the database file's block size (256 KB unless set when the file is created). A new
+  database is created with :data:`DUCKDB_BLOCK_SIZE` (64 KB) blocks (``default_block_size``, applied by
+  ``duckdb_file.py``), which loads ``ad_insights`` in a quarter of the memory with the same file size.
 - **Load files of bounded size**: dlt writes a table's rows of one run into one parquet file unless
   ``data_writer.file_max_items`` is set, and duckdb loads a file in one statement; files of
   :data:`LOAD_FILE_ROWS` rows, loaded one after another (``load.parallelism_strategy = "sequential"``),
@@ -16,7 +20,8 @@ can call them too. Measured figures are in ``bench/README.md`` (``bench_extract_
   ``max_concurrency`` worker threads parsing pages that kept ~130 MB more resident than the system
   allocator (glibc, whose arenas the script caps), at the same CPU.
 
-Settings a user made in dlt's config (``destination.duckdb.credentials.global_config``,
+Settings a user made in dlt's config (``destination.duckdb.credentials.global_config``, e.g. its
+``default_block_size`` or ``memory_limit``,
 ``data_writer.file_max_items``, ``load.parallelism_strategy``) always win over these defaults.
 """
 
@@ -29,13 +34,21 @@ from typing import Any
 import dlt
 import pyarrow as pa
 
-DUCKDB_MEMORY_LIMIT_MB = 128
-"""Least default ``memory_limit`` of the embedded duckdb, in MB (setting ``duckdb_memory_limit``)."""
+DUCKDB_BLOCK_SIZE = 65_536
+"""Block size in bytes of a database file the load creates (duckdb's ``default_block_size``; duckdb's own
+default is 262144). Measured on 251k ``ad_insights`` rows (106 columns, ``bench/README.md`` sixth pass): the
+same file size (78 MB against 84 MB), and the load fits in 48 MB of ``memory_limit`` instead of 144 MB. 32 KB
+blocks made the file three times larger."""
 
-DUCKDB_MB_PER_COLUMN = 1.25
-"""The default ``memory_limit`` grows with the widest table loaded: duckdb builds a block per column of the row
-group it inserts, and a merge has two inserts going. Measured: 75 columns load in 128 MB, 187 columns need
-more than 128 MB and load in 192 MB (an out-of-memory error otherwise)."""
+DUCKDB_MEMORY_LIMIT_MB = 48
+"""Least default ``memory_limit`` of the embedded duckdb, in MB (setting ``duckdb_memory_limit``), at
+:data:`DUCKDB_BLOCK_SIZE` blocks; it scales with a database file's block size."""
+
+DUCKDB_MB_PER_COLUMN = 0.5
+"""The default ``memory_limit`` grows with the widest table loaded: duckdb holds a few blocks per column of the
+row group it inserts. Measured at 64 KB blocks: 106 columns load in 48 MB (at 256 KB blocks: 75 columns in
+128 MB, 187 columns failed at 128 MB and loaded in 192 MB); 0.5 MB per column at 64 KB blocks leaves a margin
+over both. Scaled with the block size, as :data:`DUCKDB_MEMORY_LIMIT_MB`."""
 
 DUCKDB_THREADS = 1
 """Default ``threads`` of the embedded duckdb (setting ``duckdb_threads``): the load step runs after extraction,
@@ -68,18 +81,42 @@ def _configured(key: str) -> Any:
     return None if value in (None, "") else value
 
 
-def default_memory_limit(columns: int) -> str:
-    """The default duckdb ``memory_limit`` for loading tables of at most ``columns`` columns (e.g. ``"128MB"``).
+_DEFAULT_LIMIT: dict[str, Any] = {}
+"""The ``memory_limit`` this module chose last and the columns it was sized for (``duckdb_file.py`` sizes it again
+for a database file of larger blocks; a limit the user set stays)."""
+
+
+def default_memory_limit(columns: int, block_size: int = DUCKDB_BLOCK_SIZE) -> str:
+    """The default duckdb ``memory_limit`` for loading tables of at most ``columns`` columns (e.g. ``"64MB"``).
 
     Args:
         columns: columns of the widest table of the run.
+        block_size: the database file's block size in bytes (memory per column grows with it).
 
     Returns:
-        A duckdb size: :data:`DUCKDB_MEMORY_LIMIT_MB`, or :data:`DUCKDB_MB_PER_COLUMN` per column rounded up
-        to 16 MB, whichever is larger.
+        A duckdb size: :data:`DUCKDB_MEMORY_LIMIT_MB`, or :data:`DUCKDB_MB_PER_COLUMN` per column, whichever is
+        larger, both scaled by ``block_size`` / :data:`DUCKDB_BLOCK_SIZE` and rounded up to 16 MB.
     """
-    megabytes = max(DUCKDB_MEMORY_LIMIT_MB, -(-int(columns * DUCKDB_MB_PER_COLUMN) // 16) * 16)
-    return f"{megabytes}MB"
+    scale = max(block_size, 1) / DUCKDB_BLOCK_SIZE
+    needed = max(DUCKDB_MEMORY_LIMIT_MB, columns * DUCKDB_MB_PER_COLUMN) * scale
+    return f"{-(-int(needed) // 16) * 16}MB"
+
+
+def limit_for_block_size(config: dict[str, Any], block_size: int) -> str | None:
+    """The ``memory_limit`` for a database file of ``block_size`` blocks, when ``config``'s is this module's
+    default for smaller blocks (a file created before with duckdb's 256 KB blocks); None: keep ``config``'s."""
+    ours = _DEFAULT_LIMIT.get("memory_limit")
+    if ours is None or config.get("memory_limit") != ours or block_size <= _block_size(config):
+        return None
+    return default_memory_limit(_DEFAULT_LIMIT["columns"], block_size)
+
+
+def _block_size(config: dict[str, Any]) -> int:
+    """The block size ``config`` creates database files with (duckdb's own default without the setting)."""
+    try:
+        return int(config.get("default_block_size") or 262_144)
+    except (TypeError, ValueError):  # duckdb reports a bad value when it applies it
+        return 262_144
 
 
 def apply_duckdb_limits(
@@ -109,16 +146,22 @@ def apply_duckdb_limits(
             user = json.loads(user)
         except ValueError:
             user = None
+    user = user if isinstance(user, dict) else {}
     config: dict[str, Any] = {
-        "memory_limit": default_memory_limit(columns),
         "threads": DUCKDB_THREADS,
         "preserve_insertion_order": False,
+        "default_block_size": DUCKDB_BLOCK_SIZE,
+        **user,
     }
-    config.update(user if isinstance(user, dict) else {})
+    default = default_memory_limit(columns, _block_size(config))
+    config = {"memory_limit": default, **config}
     if memory_limit is not None:
         config["memory_limit"] = str(memory_limit).strip()
     if threads is not None:
         config["threads"] = threads
+    _DEFAULT_LIMIT.clear()
+    if config["memory_limit"] == default:
+        _DEFAULT_LIMIT.update(memory_limit=default, columns=columns)
     _set(_GLOBAL_CONFIG, json.dumps(config))
     if _configured("data_writer.file_max_items") is None:
         _set("data_writer.file_max_items", str(LOAD_FILE_ROWS))

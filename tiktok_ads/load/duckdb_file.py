@@ -1,0 +1,45 @@
+"""The duckdb database file's block size, chosen when the load creates the file.
+
+duckdb fixes a file's block size when it creates the file (its ``default_block_size`` setting, read at
+connect time); dlt sets ``global_config`` only after connecting, so that setting alone never reaches the
+file it loads into. :func:`prepare_database_file` creates a missing file with the configured block size
+before dlt opens it (``memory_limits.py`` says why smaller blocks need less memory), and for a file created
+before with larger blocks sizes the default ``memory_limit`` for those blocks.
+"""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+
+from tiktok_ads.load.memory_limits import limit_for_block_size
+
+_NOT_FILES = (":memory:", ":external:")
+
+
+def prepare_database_file(credentials: DuckDbCredentials) -> None:
+    """Create ``credentials``' database file with ``global_config["default_block_size"]`` blocks if it does not
+    exist; if it exists with larger blocks, raise the default ``memory_limit`` in ``global_config`` to theirs.
+
+    Does nothing without a ``default_block_size``, for an in-memory or external connection, or for a
+    location that is not a local path (``md:``, ``s3://``).
+    """
+    config = credentials.global_config
+    path = credentials.database
+    if not isinstance(config, dict) or not config.get("default_block_size") or not isinstance(path, str):
+        return
+    if path in _NOT_FILES or getattr(credentials, "_external_conn", None) is not None or ":" in path[2:]:
+        return  # a path like C:\x has its colon at index 1
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        duckdb.connect(path, config={"default_block_size": str(config["default_block_size"])}).close()
+        return
+    with duckdb.connect(path, read_only=True) as conn:
+        row = conn.execute(
+            "SELECT block_size FROM pragma_database_size() WHERE database_name = current_database()"
+        )
+        found = row.fetchone()
+    if found is not None and (limit := limit_for_block_size(config, int(found[0]))) is not None:
+        config["memory_limit"] = limit
