@@ -144,3 +144,26 @@ def test_a_file_made_with_larger_blocks_raises_the_default_limit(
     credentials.global_config["memory_limit"] = "80MB"  # the user's: kept
     prepare_database_file(credentials)
     assert credentials.global_config["memory_limit"] == "80MB"
+
+
+def test_a_files_block_size_is_asked_once_per_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dlt makes a client per load job; opening the file each time to ask its block size doubled a small load."""
+    from tiktok_ads.load import duckdb_file
+
+    path = tmp_path / "old.duckdb"
+    duckdb.connect(str(path)).close()
+    opened: list[str] = []
+    real_connect = duckdb.connect
+
+    def counting_connect(database: str, *args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
+        opened.append(database)
+        return real_connect(database, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(duckdb_file.duckdb, "connect", counting_connect)
+    credentials = DuckDbCredentials(str(path))
+    credentials.global_config = {"default_block_size": 65_536, "memory_limit": "64MB"}
+    for _ in range(3):
+        prepare_database_file(credentials)
+    assert opened == [str(path)]

@@ -36,10 +36,23 @@ def prepare_database_file(credentials: DuckDbCredentials) -> None:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         duckdb.connect(path, config={"default_block_size": str(config["default_block_size"])}).close()
         return
-    with duckdb.connect(path, read_only=True) as conn:
-        row = conn.execute(
-            "SELECT block_size FROM pragma_database_size() WHERE database_name = current_database()"
-        )
-        found = row.fetchone()
-    if found is not None and (limit := limit_for_block_size(config, int(found[0]))) is not None:
+    block_size = _file_block_size(path)
+    if block_size is not None and (limit := limit_for_block_size(config, block_size)) is not None:
         config["memory_limit"] = limit
+
+
+_BLOCK_SIZES: dict[tuple[str, int], int | None] = {}
+"""Block size per database file (path and inode) seen by this process: dlt makes a client per load job, and
+opening the file to ask (which replays its write-ahead log) doubled a small load's time."""
+
+
+def _file_block_size(path: str) -> int | None:
+    """The block size of the existing database file at ``path`` (asked once per file and process)."""
+    key = (os.path.abspath(path), os.stat(path).st_ino)
+    if key not in _BLOCK_SIZES:
+        with duckdb.connect(path, read_only=True) as conn:
+            row = conn.execute(
+                "SELECT block_size FROM pragma_database_size() WHERE database_name = current_database()"
+            ).fetchone()
+        _BLOCK_SIZES[key] = None if row is None else int(row[0])
+    return _BLOCK_SIZES[key]
