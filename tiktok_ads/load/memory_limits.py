@@ -1,7 +1,9 @@
 """Bounded memory for a run in one process: duckdb's caps, bounded load files, and Arrow's allocator.
 
 The pipeline script (``tiktok_ads_pipeline.py``) applies these before it builds the pipeline; a library user
-can call them too. Measured figures are in ``bench/README.md`` (``bench_extract_memory.py --steps``).
+can call them too, with the ``bounded_duckdb`` destination (``duckdb_merge.py``): the default ``memory_limit`` is
+sized for the 64 KB blocks of a file it creates, and dlt's plain ``duckdb`` destination creates files of 256 KB
+blocks, which need about four times that cap. Measured figures are in ``bench/README.md`` (``bench_extract_memory.py --steps``).
 
 - **duckdb** runs inside the pipeline process. By default it may use 80 % of the machine's RAM and a thread
   per core, and a load of N rows grew the process to ~900 MB at 251k rows. :func:`apply_duckdb_limits`
