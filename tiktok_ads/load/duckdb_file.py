@@ -12,14 +12,14 @@ from __future__ import annotations
 import os
 
 import duckdb
-from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+from dlt.destinations.impl.duckdb.configuration import DuckDbBaseCredentials
 
 from tiktok_ads.load.memory_limits import limit_for_block_size
 
 _NOT_FILES = (":memory:", ":external:")
 
 
-def prepare_database_file(credentials: DuckDbCredentials) -> None:
+def prepare_database_file(credentials: DuckDbBaseCredentials) -> None:
     """Create ``credentials``' database file with ``global_config["default_block_size"]`` blocks if it does not
     exist; if it exists with larger blocks, raise the default ``memory_limit`` in ``global_config`` to theirs.
 
@@ -27,7 +27,7 @@ def prepare_database_file(credentials: DuckDbCredentials) -> None:
     location that is not a local path (``md:``, ``s3://``).
     """
     config = credentials.global_config
-    path = credentials.database
+    path = getattr(credentials, "database", None)
     if not isinstance(config, dict) or not config.get("default_block_size") or not isinstance(path, str):
         return
     if path in _NOT_FILES or getattr(credentials, "_external_conn", None) is not None or ":" in path[2:]:

@@ -23,6 +23,7 @@ through it. A library user passes ``destination=tiktok_ads.load.duckdb_merge.bou
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from dlt.common.destination.capabilities import DestinationCapabilitiesContext
 from dlt.common.destination.client import PreparedTableSchema
@@ -32,6 +33,7 @@ from dlt.common.schema.typing import TSortOrder
 from dlt.destinations import duckdb as dlt_duckdb
 from dlt.destinations.impl.duckdb.configuration import DuckDbClientConfiguration
 from dlt.destinations.impl.duckdb.duck import DuckDbClient
+from dlt.destinations.impl.duckdb.sql_client import DuckDbSqlClient
 from dlt.destinations.job_impl import FollowupJobRequest
 from dlt.destinations.sql_jobs import SqlMergeFollowupJob
 
@@ -120,15 +122,30 @@ class BoundedDedupMergeJob(SqlMergeFollowupJob):
         return [f"FROM {root_table_name} as d WHERE EXISTS (SELECT 1 FROM ({staged}) AS s WHERE {same_key})"]
 
 
+class _FileMakingSqlClient(DuckDbSqlClient):
+    """dlt's duckdb SQL client that prepares the database file (``duckdb_file.py``) as it first connects.
+
+    At connection time, not when a client is made: dlt makes clients to read configuration too (the script
+    asks one whether a pipeline's old duckdb file still exists, ``lost_duckdb.py``), and a file created then
+    would be a file in the wrong place."""
+
+    def open_connection(self) -> Any:
+        prepare_database_file(self.credentials)  # before duckdb.connect, which would create the file
+        return super().open_connection()
+
+
 class BoundedMergeDuckDbClient(DuckDbClient):
     """dlt's duckdb client whose merge jobs are :class:`BoundedDedupMergeJob`, and which creates a missing
-    database file with the configured block size (``duckdb_file.py``)."""
+    database file with the configured block size as it first connects (:class:`_FileMakingSqlClient`)."""
 
     def __init__(
         self, schema: Schema, config: DuckDbClientConfiguration, capabilities: DestinationCapabilitiesContext
     ) -> None:
-        prepare_database_file(config.credentials)  # before dlt connects, which would create the file
         super().__init__(schema, config, capabilities)
+        made = self.sql_client
+        self.sql_client = _FileMakingSqlClient(
+            made.dataset_name, made.staging_dataset_name, config.credentials, capabilities
+        )
 
     def _create_merge_followup_jobs(
         self, table_chain: Sequence[PreparedTableSchema]
